@@ -1,0 +1,83 @@
+# gigawatt front door. The README's two commands:
+#   make run    install missing Debian packages (as root), build, run the default scenario
+#   make check  the same set-up, then build and run the whole test suite
+# Other targets: asan bench fuzz format format-check lint docs-check clean
+
+PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev
+BUILD     ?= build
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build run check test asan bench fuzz format format-check lint docs-check clean update-golden
+
+all: build
+
+# Installs what the build needs when run as root; otherwise prints the one
+# apt-get line and stops.
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing packages; run as root:"; echo "  apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	./$(BUILD)/gigawatt
+
+check: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+test: check
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGW_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+bench: build
+	cmake --build $(BUILD) --target benches -j$(JOBS)
+	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] || continue; echo "== $$b"; "$$b" || exit 1; done
+
+# libFuzzer harnesses (clang); the corpora are replayed by `make check` anyway.
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DGW_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j$(JOBS)
+	@for f in build-fuzz/fuzz_*; do case $$f in *_replay) continue;; esac; \
+	  n=$$(basename $$f | sed 's/^fuzz_//'); mkdir -p build-fuzz/corpus-$$n; \
+	  echo "== $$f (60 s)"; $$f -max_total_time=60 build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+lint:
+	tools/checksrc.sh
+
+docs-check:
+	tools/docs_check.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
+
+# Rewrites every golden/error case's expected output from the current build.
+# Review the diff before committing it.
+update-golden: build
+	@for c in tests/golden/*/ tests/errors/*/; do [ -f $$c/cmd ] || continue; \
+	  tests/support/golden.sh $$PWD/$(BUILD)/gigawatt $$c --update; done; git status --short tests/

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gigawatt/gigawatt.h: umbrella header of libgigawatt, a planner and
+ * simulator for gigawatt-scale AI training clusters. Include this one.
+ */
+#ifndef GIGAWATT_H
+#define GIGAWATT_H
+
+#include <gigawatt/core.h>
+#include <gigawatt/report.h>
+#include <gigawatt/catalog.h>
+#include <gigawatt/scenario.h>
+#include <gigawatt/plan.h>
+/* module headers (one line each, added by each module) */
+
+#endif /* GIGAWATT_H */

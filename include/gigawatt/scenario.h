@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gigawatt/scenario.h: the scenario, one model of the world that every module
+ * reads. Loaded from YAML (see docs/SCENARIO.md and scenarios/default.yaml),
+ * then patched by `--set key.path=value` overrides, then validated against a
+ * schema table: unknown keys, wrong types, missing units and out-of-range
+ * values are errors with file:line:col and the key path.
+ *
+ * All quantities are stored in base SI units (W, s, B, B/s, USD, J). A value
+ * that the file leaves out keeps the documented default; fields whose default
+ * comes from the catalog (PUE, prices ...) are 0 / NaN here and are resolved
+ * by the module that uses them, which says so in its notes.
+ */
+#ifndef GIGAWATT_SCENARIO_H
+#define GIGAWATT_SCENARIO_H
+
+#include <gigawatt/catalog.h>
+#include <gigawatt/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GW_SCENARIO_MAX_PHASES 16
+
+/* A build-out phase: on `date`, `gpus` of `accelerator` (or `power_w` worth)
+ * come online. */
+typedef struct gw_phase {
+    const char *name;        /* "colossus-1", "phase-2" */
+    const char *date;        /* ISO date "2026-01-17" (validated, increasing) */
+    const char *accelerator; /* catalog name */
+    double gpus;             /* 0 = derive from power_w */
+    double power_w;          /* facility power of the phase; 0 = derive from gpus */
+} gw_phase;
+
+typedef struct gw_scenario {
+    const char *name;        /* scenario.name */
+    const char *description;
+    const char *path;        /* file it came from, or "(built-in default)" */
+
+    struct {
+        const char *name;
+        const char *location;
+        double power_w;          /* utility power budget (facility), 0 = unconstrained */
+        double pue;              /* 0 = catalog default for the cooling type */
+        const char *cooling;     /* "liquid" or "air" */
+        double grid_w;           /* power sources: grid import limit (0 = unlimited) */
+        double onsite_gen_w;     /* on-site generation (turbines) */
+        double battery_w;        /* battery discharge power */
+        double storage_power_w;  /* storage + CPU-only hosts, 0 = catalog estimate */
+        size_t n_phases;
+        gw_phase phases[GW_SCENARIO_MAX_PHASES];
+    } site;
+
+    struct {
+        const char *accelerator; /* catalog name, e.g. "gb200" */
+        const char *system;      /* server/rack catalog name; "" = default for the GPU */
+        double gpus;             /* GPU count */
+        const char *nic;         /* scale-out NIC, "" = the system's */
+        const char *fabric_switch; /* scale-out switch, "" = default */
+        const char *topology;    /* "fat-tree" (rail-optimised) */
+        double oversubscription; /* >= 1 */
+        int planes;              /* parallel network planes */
+    } cluster;
+
+    struct {
+        const char *model;       /* catalog name or path to a HF config.json */
+        double tokens;           /* training tokens */
+        double seq_len;          /* tokens per sequence */
+        double global_batch_tokens; /* tokens per optimizer step */
+        gw_precision precision;
+        double mfu_assumed;      /* first-order utilisation for ideal times */
+    } workload;
+
+    struct {
+        double electricity_usd_per_j;  /* 0 = catalog default */
+        double depreciation_s;         /* 0 = catalog default */
+        double cost_of_capital;        /* fraction per year */
+        double maintenance_frac;       /* of capex per year */
+        double facility_usd_per_w;     /* 0 = catalog default */
+        double gpu_price_usd;          /* 0 = catalog estimate */
+        double tariff_rate;            /* fraction, applied to tariffed parts */
+        int tariff_exempt;             /* 1 = US data-centre exemption applies */
+    } economics;
+
+    struct {
+        const char *destination; /* ISO country or group: "US", "CN", "D5" ... */
+        const char *rule;        /* "oct2023", "oct2022", "jan2026" */
+    } policy;
+
+    struct {
+        double checkpoint_interval_s;  /* 0 = optimal (Young/Daly) */
+        double checkpoint_write_Bps;   /* storage write bandwidth, 0 = default */
+        double restart_s;              /* 0 = model default */
+        double spares_frac;            /* hot spares as a fraction of GPUs */
+    } reliability;
+} gw_scenario;
+
+typedef struct gw_scenario_doc gw_scenario_doc;
+
+/* Loads a scenario from a YAML file (path NULL: the built-in default,
+ * scenarios/default.yaml embedded at build time), applies the overrides
+ * ("key.path=value" strings, as given to --set) in order, then validates.
+ * An override with an unknown key, a bad value or no '=' fails with
+ * err->where = "--set" and the key. Caller owns *out (gw_scenario_free).
+ * Errors: GW_EIO, GW_EPARSE, GW_ESCHEMA, GW_EUNIT, GW_ERANGE. */
+GW_API gw_status gw_scenario_load(gw_ctx *ctx, const char *path, const char *const *overrides,
+                                  size_t n_overrides, gw_scenario **out, gw_error *err);
+/* Same from a buffer; path names it in messages. */
+GW_API gw_status gw_scenario_load_buffer(gw_ctx *ctx, const char *buf, size_t len,
+                                         const char *path, const char *const *overrides,
+                                         size_t n_overrides, gw_scenario **out,
+                                         gw_error *err);
+GW_API void gw_scenario_free(gw_scenario *sc); /* NULL is a no-op */
+
+/* The built-in default scenario's YAML text (borrowed, static). */
+GW_API const char *gw_scenario_default_yaml(void);
+
+/* Resolves names against the catalog: accelerator, system, model (catalog
+ * name, or a config.json path relative to the scenario file). Returns
+ * borrowed pointers: the accelerator and system from cat (valid until cat is
+ * freed), the model either from cat or owned by sc (valid until sc is freed).
+ * GW_ENOTFOUND names the scenario key. */
+GW_API gw_status gw_scenario_resolve(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
+                                     const gw_accel **accel, const gw_system **system,
+                                     const gw_model **model, gw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GIGAWATT_SCENARIO_H */

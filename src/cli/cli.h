@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h: shared plumbing of the `gigawatt` command. The CLI is a thin client
+ * of libgigawatt: it includes only <gigawatt/...> headers, parses flags, calls the
+ * library, renders the resulting gw_doc and maps statuses to exit codes
+ * (0 ok, 1 runtime failure, 2 usage or input error).
+ *
+ * Each command lives in cmd_<name>.c and has the signature of gw_cli_cmd_fn.
+ */
+#ifndef GW_CLI_H
+#define GW_CLI_H
+
+#include <gigawatt/gigawatt.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define GW_CLI_MAX_SETS 64
+
+/* Options common to every command, parsed by gw_cli_common_opt(). */
+typedef struct gw_cli {
+    gw_ctx *ctx;
+    const char *prog;          /* "gigawatt" */
+    const char *cmd;           /* "train" */
+    bool json;                 /* --json */
+    const char *csv;           /* --csv PATH-IN-DOC (tables only) or NULL */
+    const char *output;        /* -o/--output FILE (written atomically) or NULL */
+    const char *data_dir;      /* --data DIR or NULL */
+    const char *sets[GW_CLI_MAX_SETS]; /* --set key=value, in order */
+    size_t n_sets;
+    bool quiet;                /* --quiet: no progress bar */
+    int threads;               /* --threads N (0 = all cores) */
+    gw_catalog *cat;           /* loaded lazily by gw_cli_catalog() */
+} gw_cli;
+
+typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
+
+/* Tries to consume a common option at argv[*i] (advancing *i past its
+ * argument). Returns 1 if consumed, 0 if not a common option, -1 after
+ * printing a usage error (then return 2). */
+int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i);
+
+/* Reads the value of option argv[*i] ("--tp 8" or "--tp=8"). Returns NULL
+ * after printing "missing value for --tp". */
+const char *gw_cli_optval(gw_cli *cli, int argc, char **argv, int *i);
+
+/* True when argv[*i] is the option `name` (exact, or "name=value"). */
+bool gw_cli_is_opt(const char *arg, const char *name);
+
+/* Typed flag values: print "gigawatt: --tp: expected a positive integer,
+ * got "x"" and return false on error. */
+bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long min,
+                      long long max, long long *out);
+bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim dim, double min,
+                      double max, double *out);
+
+/* The catalog (loaded on first use from --data / GIGAWATT_DATA / embedded).
+ * Returns NULL after printing the error (exit 2 or 1 per gw_cli_fail). */
+gw_catalog *gw_cli_catalog(gw_cli *cli, int *exit_code);
+
+/* Prints a library error as "gigawatt: path:line:col: where: msg" and returns
+ * the exit code for it. */
+int gw_cli_fail(gw_cli *cli, const gw_error *err);
+/* Prints "gigawatt CMD: msg" for a usage error and returns 2. */
+int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Renders doc (text, or JSON with --json, or CSV with --csv) to stdout or to
+ * --output (via FILE.tmp then rename, so no partial file is left). Returns
+ * the exit code. */
+int gw_cli_emit(gw_cli *cli, gw_doc *doc);
+
+/* Progress bar on stderr when it is a terminal and not --quiet/--json. */
+int gw_cli_progress(void *ud, uint64_t done, uint64_t total);
+
+/* Commands (cmd_*.c). */
+int gw_cmd_run(gw_cli *cli, int argc, char **argv);
+int gw_cmd_catalog(gw_cli *cli, int argc, char **argv);
+int gw_cmd_train(gw_cli *cli, int argc, char **argv);
+int gw_cmd_validate(gw_cli *cli, int argc, char **argv);
+int gw_cmd_site(gw_cli *cli, int argc, char **argv);
+int gw_cmd_cost(gw_cli *cli, int argc, char **argv);
+int gw_cmd_export(gw_cli *cli, int argc, char **argv);
+int gw_cmd_rel(gw_cli *cli, int argc, char **argv);
+
+#endif /* GW_CLI_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_run.c: `gigawatt run [SCENARIO.yaml]` (and plain `gigawatt`): the whole
+ * picture for a scenario, computed by gw_plan_run in the library.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("usage: gigawatt run [SCENARIO.yaml] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
+           "Loads the scenario (the built-in Colossus-II-like default when none is given),\n"
+           "applies --set overrides and prints the whole picture: cluster, power, model,\n"
+           "training, reliability, cost and export status.\n\n"
+           "examples:\n"
+           "  gigawatt\n"
+           "  gigawatt run scenarios/stargate-abilene.yaml --json\n"
+           "  gigawatt run --set cluster.gpus=200000 --set cluster.accelerator=h100-sxm \\\n"
+           "               --set cluster.system=dgx-h100\n\n"
+           "options: --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
+}
+
+int gw_cmd_run(gw_cli *cli, int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            help();
+            return 0;
+        }
+        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        if (argv[i][0] == '-')
+            return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
+        if (path)
+            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
+        path = argv[i];
+    }
+    int code = 0;
+    gw_catalog *cat = gw_cli_catalog(cli, &code);
+    if (!cat)
+        return code;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_scenario *sc = NULL;
+    gw_status rc = gw_scenario_load(cli->ctx, path, cli->sets, cli->n_sets, &sc, &err);
+    if (rc != GW_OK)
+        return gw_cli_fail(cli, &err);
+    gw_doc *doc = gw_doc_new(cli->ctx);
+    if (!doc) {
+        gw_scenario_free(sc);
+        fprintf(stderr, "gigawatt: out of memory\n");
+        return 1;
+    }
+    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "run");
+    rc = gw_plan_run(cli->ctx, cat, sc, doc, gw_doc_root(doc), &err);
+    if (rc != GW_OK) {
+        gw_doc_free(doc);
+        gw_scenario_free(sc);
+        return gw_cli_fail(cli, &err);
+    }
+    code = gw_cli_emit(cli, doc);
+    gw_doc_free(doc);
+    gw_scenario_free(sc);
+    return code;
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * yaml.c: YAML and JSON input as a small tree whose every node knows its line
+ * and column. Built on libfyaml's event parser (libfyaml 0.7, Debian 12):
+ * events carry start marks for every node, while the document API of that
+ * version exposes marks only for scalars, and located errors are the point.
+ *
+ * Deliberately rejected: anchors/aliases (a scenario that needs them is
+ * better split; aliases also make "billion laughs" inputs possible), complex
+ * keys, duplicate keys and multi-document streams. Inputs are bounded in
+ * size, depth and node count before they can exhaust memory.
+ *
+ * libfyaml allocates its own parser state with the C allocator; the tree
+ * itself lives in an arena from the context's allocator.
+ */
+#include <gigawatt/core.h>
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core_internal.h"
+
+#define MAX_MAP_KEYS 100000u
+
+typedef struct frame {
+    gw__ynode *node;
+    gw__ynode *pending_key; /* MAP: key read, value not yet */
+} frame;
+
+static gw_status grow(gw__ydoc *d, gw__ynode *n)
+{
+    if (n->n < n->cap)
+        return GW_OK;
+    size_t cap = n->cap ? n->cap * 2 : 8;
+    gw__ynode **vals = gw__arena_alloc(d->arena, cap * sizeof *vals);
+    gw__ynode **keys = NULL;
+    if (!vals)
+        return GW_ENOMEM;
+    if (n->kind == GW_Y_MAP) {
+        keys = gw__arena_alloc(d->arena, cap * sizeof *keys);
+        if (!keys)
+            return GW_ENOMEM;
+        if (n->n)
+            memcpy(keys, n->keys, n->n * sizeof *keys);
+        n->keys = keys;
+    }
+    if (n->n)
+        memcpy(vals, n->vals, n->n * sizeof *vals);
+    n->vals = vals;
+    n->cap = cap;
+    return GW_OK;
+}
+
+static gw_status fail_at(gw__ydoc *d, gw_error *err, gw_status code, int line, int col,
+                         const char *msg)
+{
+    gw__err(err, code, "%s", msg);
+    gw__err_loc(err, d->path, line, col, NULL);
+    return code;
+}
+
+/* Attaches child to the frame on top of the stack. */
+static gw_status attach(gw__ydoc *d, frame *top, gw__ynode *child, gw_error *err)
+{
+    gw__ynode *p = top->node;
+    if (p->kind == GW_Y_SEQ) {
+        if (grow(d, p) != GW_OK)
+            return gw__err(err, GW_ENOMEM, "out of memory reading YAML");
+        p->vals[p->n++] = child;
+        return GW_OK;
+    }
+    if (!top->pending_key) {
+        if (child->kind != GW_Y_SCALAR)
+            return fail_at(d, err, GW_EPARSE, child->line, child->column,
+                           "mapping keys must be plain scalars");
+        for (size_t i = 0; i < p->n; i++) {
+            if (strcmp(p->keys[i]->scalar, child->scalar) == 0) {
+                gw__err(err, GW_EPARSE, "duplicate key \"%s\" (first at line %d)",
+                        child->scalar, p->keys[i]->line);
+                gw__err_loc(err, d->path, child->line, child->column, NULL);
+                return GW_EPARSE;
+            }
+        }
+        if (p->n >= MAX_MAP_KEYS)
+            return fail_at(d, err, GW_ERANGE, child->line, child->column,
+                           "too many keys in one mapping");
+        top->pending_key = child;
+        return GW_OK;
+    }
+    if (grow(d, p) != GW_OK)
+        return gw__err(err, GW_ENOMEM, "out of memory reading YAML");
+    p->keys[p->n] = top->pending_key;
+    p->vals[p->n] = child;
+    p->n++;
+    top->pending_key = NULL;
+    return GW_OK;
+}
+
+static gw_status parser_error(gw__ydoc *d, struct fy_diag *diag, gw_error *err)
+{
+    void *iter = NULL;
+    struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &iter) : NULL;
+    if (e) {
+        char msg[400];
+        gw__strlcpy(msg, e->msg ? e->msg : "syntax error", sizeof msg);
+        /* libfyaml messages start with a capital or a quote; ours are lower-case. */
+        if (msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
+            msg[0] = (char)(msg[0] - 'A' + 'a');
+        gw__err(err, GW_EPARSE, "invalid YAML/JSON: %s", msg);
+        gw__err_loc(err, d->path, e->line, e->column, NULL); /* already 1-based */
+        return GW_EPARSE;
+    }
+    gw__err(err, GW_EPARSE, "invalid YAML/JSON");
+    gw__err_loc(err, d->path, 0, 0, NULL);
+    return GW_EPARSE;
+}
+
+static void discard_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path,
+                         gw__ydoc **out, gw_error *err)
+{
+    if (!ctx || !out || (!buf && len))
+        return gw__err(err, GW_EINVAL, "gw__ydoc_parse: bad argument");
+    *out = NULL;
+    if (!path)
+        path = "";
+    if (len > GW_YAML_MAX_BYTES) {
+        gw__err(err, GW_ERANGE, "input too large (%zu bytes, limit %u)", len, GW_YAML_MAX_BYTES);
+        gw__err_loc(err, path, 0, 0, NULL);
+        return GW_ERANGE;
+    }
+    gw__arena *arena = gw__arena_new(ctx);
+    gw__ydoc *d = arena ? gw__arena_alloc(arena, sizeof *d) : NULL;
+    if (!d) {
+        gw__arena_free(arena);
+        return gw__err(err, GW_ENOMEM, "out of memory reading %s", path);
+    }
+    d->arena = arena;
+    d->path = gw__arena_strdup(arena, path);
+    if (!d->path) {
+        gw__arena_free(arena);
+        return gw__err(err, GW_ENOMEM, "out of memory reading %s", path);
+    }
+
+    /* A private diagnostics object that collects errors instead of printing
+     * them: the library never writes to stderr. */
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = discard_output;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag) {
+        gw__arena_free(arena);
+        return gw__err(err, GW_ENOMEM, "cannot create the YAML parser");
+    }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+    cfg.diag = diag;
+    if (ends_with(path, ".json"))
+        cfg.flags |= FYPCF_JSON_FORCE;
+    struct fy_parser *fyp = fy_parser_create(&cfg);
+    if (!fyp) {
+        fy_diag_destroy(diag);
+        gw__arena_free(arena);
+        return gw__err(err, GW_ENOMEM, "cannot create the YAML parser");
+    }
+    /* libfyaml wants a non-NULL pointer even for empty input. */
+    if (fy_parser_set_string(fyp, len ? buf : "", len) != 0) {
+        fy_parser_destroy(fyp);
+        fy_diag_destroy(diag);
+        gw__arena_free(arena);
+        return gw__err(err, GW_ENOMEM, "cannot start the YAML parser");
+    }
+
+    frame stack[GW_YAML_MAX_DEPTH];
+    int depth = 0;
+    int n_docs = 0;
+    size_t n_nodes = 0;
+    gw_status rc = GW_OK;
+    struct fy_event *fye;
+    while ((fye = fy_parser_parse(fyp)) != NULL) {
+        const struct fy_mark *m = fy_event_start_mark(fye);
+        int line = m ? m->line + 1 : 0, col = m ? m->column + 1 : 0;
+        gw__ynode *node = NULL;
+        switch (fye->type) {
+        case FYET_DOCUMENT_START:
+            if (++n_docs > 1)
+                rc = fail_at(d, err, GW_EPARSE, line, col,
+                             "more than one YAML document in the file");
+            break;
+        case FYET_ALIAS:
+            rc = fail_at(d, err, GW_EPARSE, line, col,
+                         "aliases (*name) are not supported: write the value out");
+            break;
+        case FYET_SCALAR:
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START:
+            if (++n_nodes > GW_YAML_MAX_NODES) {
+                rc = fail_at(d, err, GW_ERANGE, line, col, "too many YAML nodes");
+                break;
+            }
+            node = gw__arena_alloc(arena, sizeof *node);
+            if (!node) {
+                rc = gw__err(err, GW_ENOMEM, "out of memory reading YAML");
+                break;
+            }
+            node->line = line;
+            node->column = col;
+            if (fye->type == FYET_SCALAR) {
+                size_t tlen = 0;
+                const char *t = fy_token_get_text(fye->scalar.value, &tlen);
+                node->kind = GW_Y_SCALAR;
+                node->scalar = gw__arena_strndup(arena, t ? t : "", t ? tlen : 0);
+                node->quoted = fy_token_scalar_style(fye->scalar.value) != FYSS_PLAIN;
+                if (!node->scalar) {
+                    rc = gw__err(err, GW_ENOMEM, "out of memory reading YAML");
+                    break;
+                }
+                if (t && memchr(t, '\0', tlen)) {
+                    rc = fail_at(d, err, GW_EPARSE, line, col, "NUL character in a scalar");
+                    break;
+                }
+            } else {
+                node->kind = fye->type == FYET_MAPPING_START ? GW_Y_MAP : GW_Y_SEQ;
+            }
+            if (depth == 0) {
+                d->root = node;
+            } else {
+                rc = attach(d, &stack[depth - 1], node, err);
+                if (rc != GW_OK)
+                    break;
+            }
+            if (node->kind != GW_Y_SCALAR) {
+                if (depth >= GW_YAML_MAX_DEPTH) {
+                    rc = fail_at(d, err, GW_ERANGE, line, col, "nesting too deep");
+                    break;
+                }
+                stack[depth].node = node;
+                stack[depth].pending_key = NULL;
+                depth++;
+            }
+            break;
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END:
+            if (depth > 0)
+                depth--;
+            break;
+        case FYET_NONE:
+        case FYET_STREAM_START:
+        case FYET_STREAM_END:
+        case FYET_DOCUMENT_END:
+            break;
+        }
+        fy_parser_event_free(fyp, fye);
+        if (rc != GW_OK)
+            break;
+    }
+    if (rc == GW_OK && fy_parser_get_stream_error(fyp))
+        rc = parser_error(d, diag, err);
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    if (rc != GW_OK) {
+        gw__arena_free(arena);
+        return rc;
+    }
+    *out = d;
+    return GW_OK;
+}
+
+gw_status gw__ydoc_load(gw_ctx *ctx, const char *path, gw__ydoc **out, gw_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    gw_status rc = gw__file_read(ctx, path, GW_YAML_MAX_BYTES, &buf, &len, err);
+    if (rc != GW_OK)
+        return rc;
+    rc = gw__ydoc_parse(ctx, buf, len, path, out, err);
+    gw_free(ctx, buf);
+    return rc;
+}
+
+void gw__ydoc_free(gw__ydoc *doc)
+{
+    if (doc)
+        gw__arena_free(doc->arena);
+}
+
+gw__ynode *gw__ymap_get(const gw__ynode *map, const char *key)
+{
+    if (!map || map->kind != GW_Y_MAP || !key)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        if (strcmp(map->keys[i]->scalar, key) == 0)
+            return map->vals[i];
+    }
+    return NULL;
+}
