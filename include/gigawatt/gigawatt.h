@@ -12,5 +12,10 @@
 #include <gigawatt/scenario.h>
 #include <gigawatt/plan.h>
 /* module headers (one line each, added by each module) */
+#include <gigawatt/train.h>
+#include <gigawatt/rel.h>
+#include <gigawatt/site.h>
+#include <gigawatt/econ.h>
+#include <gigawatt/policy.h>
 
 #endif /* GIGAWATT_H */

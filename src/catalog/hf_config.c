@@ -38,14 +38,18 @@
 
 #include "core/core_internal.h"
 
-/* Largest layer/width/vocabulary size accepted: far above any published
- * model, and small enough that products stay exact in double. */
+/* Largest width/vocabulary size accepted: far above any published model,
+ * and small enough that products stay exact in double. */
 #define HF_MAX_SIZE (1LL << 30)
+/* Largest layer count accepted (published models have at most a few
+ * hundred): bounds the per-layer loops on hostile input. */
+#define HF_MAX_LAYERS (1LL << 16)
 
 /* A NULL-terminated list of alternative key names, canonical name first. */
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 typedef struct hf_reader {
+    gw_ctx *ctx;
     const gw__ydoc *d;
     const gw__ynode *root;
     const char *type; /* model_type, for messages */
@@ -63,8 +67,8 @@ static bool is_null(const gw__ynode *n)
     return strcmp(n->scalar, "null") == 0 || strcmp(n->scalar, "~") == 0 || n->scalar[0] == '\0';
 }
 
-/* The first of names present in the config (null values count as present
- * when allow_null, else as absent). *key = the name found. */
+/* The first of names present in the config (a null value counts as
+ * present). *key = the name found, or names[0] when none is. */
 static const gw__ynode *hf_find(const hf_reader *h, const char *const *names, const char **key)
 {
     for (const char *const *k = names; *k; k++) {
@@ -80,8 +84,7 @@ static const gw__ynode *hf_find(const hf_reader *h, const char *const *names, co
 
 static gw_status hf_missing(const hf_reader *h, const char *key)
 {
-    gw__err(h->err, GW_ESCHEMA, "missing required key \"%s\" for model_type \"%s\"", key,
-            h->type);
+    gw__err(h->err, GW_ESCHEMA, "missing required key \"%s\" for model_type \"%s\"", key, h->type);
     gw__y_loc(h->d, h->root, key, h->err);
     return GW_ESCHEMA;
 }
@@ -91,25 +94,41 @@ enum { HF_REQUIRED = 0, HF_OPTIONAL = 1, HF_NULLABLE = 2 };
 /* Reads an integer size. mode: HF_REQUIRED (present and not null),
  * HF_OPTIONAL (absent or null: def), HF_NULLABLE (must be present; null: def).
  * min is 1 for sizes (GW_ERANGE "expected a positive integer") or 0. */
-static gw_status hf_int(const hf_reader *h, const char *const *names, int mode, long long min,
-                        int def, int *out)
+static gw_status hf_int_range(const hf_reader *h, const char *const *names, int mode, long long min,
+                              long long max, int def, int *out)
 {
     const char *key;
     const gw__ynode *n = hf_find(h, names, &key);
     if (!n && mode != HF_OPTIONAL)
         return hf_missing(h, key);
     if (is_null(n)) {
-        if (mode == HF_REQUIRED)
-            return hf_missing(h, key);
+        if (mode == HF_REQUIRED) {
+            gw__err(h->err, GW_ESCHEMA, "expected an integer, got null");
+            gw__y_loc(h->d, n, key, h->err);
+            return GW_ESCHEMA;
+        }
         *out = def;
         return GW_OK;
     }
     long long v;
-    gw_status rc = gw__y_int(h->d, n, key, min, HF_MAX_SIZE, &v, h->err);
+    gw_status rc = gw__y_int(h->d, n, key, min, max, &v, h->err);
     if (rc != GW_OK)
         return rc;
     *out = (int)v;
     return GW_OK;
+}
+
+/* A size (up to HF_MAX_SIZE). */
+static gw_status hf_int(const hf_reader *h, const char *const *names, int mode, long long min,
+                        int def, int *out)
+{
+    return hf_int_range(h, names, mode, min, HF_MAX_SIZE, def, out);
+}
+
+/* A layer count (up to HF_MAX_LAYERS). */
+static gw_status hf_layers(const hf_reader *h, const char *const *names, int *out)
+{
+    return hf_int_range(h, names, HF_REQUIRED, 1, HF_MAX_LAYERS, 0, out);
 }
 
 static gw_status hf_bool(const hf_reader *h, const char *key, bool def, bool *out)
@@ -136,8 +155,8 @@ static gw_status hf_bad(const hf_reader *h, const char *key, const char *msg)
 /* head_dim: explicit when given, else hidden / heads (which must divide). */
 static gw_status hf_head_dim(const hf_reader *h, gw_model *m, bool required)
 {
-    gw_status rc = hf_int(h, KEYS("head_dim"), required ? HF_REQUIRED : HF_OPTIONAL, 1, 0,
-                          &m->head_dim);
+    gw_status rc =
+        hf_int(h, KEYS("head_dim"), required ? HF_REQUIRED : HF_OPTIONAL, 1, 0, &m->head_dim);
     if (rc != GW_OK || m->head_dim > 0)
         return rc;
     if (m->hidden % m->n_heads != 0) {
@@ -153,8 +172,8 @@ static gw_status hf_head_dim(const hf_reader *h, gw_model *m, bool required)
 
 static gw_status hf_kv_heads(const hf_reader *h, gw_model *m)
 {
-    gw_status rc = hf_int(h, KEYS("num_key_value_heads"), HF_OPTIONAL, 1, m->n_heads,
-                          &m->n_kv_heads);
+    gw_status rc =
+        hf_int(h, KEYS("num_key_value_heads"), HF_OPTIONAL, 1, m->n_heads, &m->n_kv_heads);
     if (rc != GW_OK)
         return rc;
     if (m->n_kv_heads > m->n_heads || m->n_heads % m->n_kv_heads != 0) {
@@ -178,8 +197,7 @@ static gw_status hf_layer_types(const hf_reader *h, const gw_model *m, int *n)
         return rc;
     if (lt->n != (size_t)m->n_layers) {
         char msg[160];
-        gw__snprintf(msg, sizeof msg, "lists %zu layers but the model has %d", lt->n,
-                     m->n_layers);
+        gw__snprintf(msg, sizeof msg, "lists %zu layers but the model has %d", lt->n, m->n_layers);
         return hf_bad(h, "layer_types", msg);
     }
     int count = 0;
@@ -202,13 +220,12 @@ static gw_status hf_decoder(const hf_reader *h, gw_model *m, bool tie_default,
 {
     gw_status rc;
     if ((rc = hf_int(h, KEYS("hidden_size"), HF_REQUIRED, 1, 0, &m->hidden)) != GW_OK ||
-        (rc = hf_int(h, KEYS("num_hidden_layers"), HF_REQUIRED, 1, 0, &m->n_layers)) != GW_OK ||
+        (rc = hf_layers(h, KEYS("num_hidden_layers"), &m->n_layers)) != GW_OK ||
         (rc = hf_int(h, KEYS("num_attention_heads"), HF_REQUIRED, 1, 0, &m->n_heads)) != GW_OK ||
         (rc = hf_int(h, KEYS("intermediate_size"), ffn_required ? HF_REQUIRED : HF_OPTIONAL, 1, 0,
                      &m->ffn_hidden)) != GW_OK ||
         (rc = hf_int(h, KEYS("vocab_size"), HF_REQUIRED, 1, 0, &m->vocab)) != GW_OK ||
-        (rc = hf_int(h, KEYS("max_position_embeddings"), HF_OPTIONAL, 1, 0, &m->max_seq)) !=
-            GW_OK)
+        (rc = hf_int(h, KEYS("max_position_embeddings"), HF_OPTIONAL, 1, 0, &m->max_seq)) != GW_OK)
         return rc;
     if ((rc = hf_kv_heads(h, m)) != GW_OK || (rc = hf_head_dim(h, m, head_dim_required)) != GW_OK)
         return rc;
@@ -272,8 +289,7 @@ static gw_status read_gpt2(const hf_reader *h, gw_model *m)
     gw_status rc;
     int inner = 0;
     if ((rc = hf_int(h, KEYS("n_embd", "hidden_size"), HF_REQUIRED, 1, 0, &m->hidden)) != GW_OK ||
-        (rc = hf_int(h, KEYS("n_layer", "num_hidden_layers"), HF_REQUIRED, 1, 0, &m->n_layers)) !=
-            GW_OK ||
+        (rc = hf_layers(h, KEYS("n_layer", "num_hidden_layers"), &m->n_layers)) != GW_OK ||
         (rc = hf_int(h, KEYS("n_head", "num_attention_heads"), HF_REQUIRED, 1, 0, &m->n_heads)) !=
             GW_OK ||
         (rc = hf_int(h, KEYS("n_positions", "max_position_embeddings"), HF_REQUIRED, 1, 0,
@@ -298,10 +314,8 @@ static gw_status read_gpt2(const hf_reader *h, gw_model *m)
 static gw_status read_bloom(const hf_reader *h, gw_model *m)
 {
     gw_status rc;
-    if ((rc = hf_int(h, KEYS("hidden_size", "n_embed"), HF_REQUIRED, 1, 0, &m->hidden)) !=
-            GW_OK ||
-        (rc = hf_int(h, KEYS("n_layer", "num_hidden_layers"), HF_REQUIRED, 1, 0, &m->n_layers)) !=
-            GW_OK ||
+    if ((rc = hf_int(h, KEYS("hidden_size", "n_embed"), HF_REQUIRED, 1, 0, &m->hidden)) != GW_OK ||
+        (rc = hf_layers(h, KEYS("n_layer", "num_hidden_layers"), &m->n_layers)) != GW_OK ||
         (rc = hf_int(h, KEYS("n_head", "num_attention_heads"), HF_REQUIRED, 1, 0, &m->n_heads)) !=
             GW_OK ||
         (rc = hf_int(h, KEYS("vocab_size"), HF_REQUIRED, 1, 0, &m->vocab)) != GW_OK ||
@@ -376,19 +390,22 @@ static gw_status read_qwen3_moe(const hf_reader *h, gw_model *m)
     const gw__ynode *only = gw__ymap_get(h->root, "mlp_only_layers");
     if (!is_null(only) && (rc = gw__y_expect(h->d, only, GW_Y_SEQ, "mlp_only_layers", h->err)))
         return rc;
-    int n_dense = 0;
-    for (int i = 0; i < m->n_layers; i++) {
-        bool dense = m->n_experts == 0 || (i + 1) % step != 0;
-        for (size_t j = 0; !dense && !is_null(only) && j < only->n; j++) {
-            long long idx;
-            rc = gw__y_int(h->d, only->vals[j], "mlp_only_layers", 0, m->n_layers - 1, &idx,
-                           h->err);
-            if (rc != GW_OK)
-                return rc;
-            dense = idx == i;
+    bool *dense = gw_calloc(h->ctx, (size_t)m->n_layers, sizeof *dense);
+    if (!dense)
+        return gw__err(h->err, GW_ENOMEM, "out of memory reading %s", h->d->path);
+    for (size_t j = 0; !is_null(only) && j < only->n; j++) {
+        long long idx;
+        rc = gw__y_int(h->d, only->vals[j], "mlp_only_layers", 0, m->n_layers - 1, &idx, h->err);
+        if (rc != GW_OK) {
+            gw_free(h->ctx, dense);
+            return rc;
         }
-        n_dense += dense;
+        dense[idx] = true;
     }
+    int n_dense = 0;
+    for (int i = 0; i < m->n_layers; i++)
+        n_dense += dense[i] || m->n_experts == 0 || (i + 1) % step != 0;
+    gw_free(h->ctx, dense);
     m->first_k_dense = n_dense;
     m->moe_layer_freq = 1;
     return hf_sliding_qwen(h, m);
@@ -416,10 +433,10 @@ static gw_status read_deepseek_v3(const hf_reader *h, gw_model *m)
         if ((rc = hf_top_k(h, m, KEYS("num_experts_per_tok"))) != GW_OK ||
             (rc = hf_int(h, KEYS("moe_intermediate_size"), HF_REQUIRED, 1, 0,
                          &m->moe_ffn_hidden)) != GW_OK ||
-            (rc = hf_int(h, KEYS("n_shared_experts"), HF_NULLABLE, 0, 0,
-                         &m->n_shared_experts)) != GW_OK ||
-            (rc = hf_int(h, KEYS("first_k_dense_replace"), HF_OPTIONAL, 0, 0,
-                         &m->first_k_dense)) != GW_OK ||
+            (rc = hf_int(h, KEYS("n_shared_experts"), HF_NULLABLE, 0, 0, &m->n_shared_experts)) !=
+                GW_OK ||
+            (rc = hf_int(h, KEYS("first_k_dense_replace"), HF_OPTIONAL, 0, 0, &m->first_k_dense)) !=
+                GW_OK ||
             (rc = hf_int(h, KEYS("moe_layer_freq"), HF_OPTIONAL, 1, 1, &m->moe_layer_freq)) !=
                 GW_OK)
             return rc;
@@ -465,11 +482,11 @@ static const struct {
     const char *type;
     hf_read_fn read;
 } hf_types[] = {
-    {"gpt2", read_gpt2},         {"llama", read_llama},
-    {"mistral", read_mistral},   {"mixtral", read_mixtral},
-    {"qwen2", read_qwen2},       {"qwen3", read_qwen3},
+    {"gpt2", read_gpt2},           {"llama", read_llama},
+    {"mistral", read_mistral},     {"mixtral", read_mixtral},
+    {"qwen2", read_qwen2},         {"qwen3", read_qwen3},
     {"qwen3_moe", read_qwen3_moe}, {"deepseek_v3", read_deepseek_v3},
-    {"nemotron", read_nemotron}, {"bloom", read_bloom},
+    {"nemotron", read_nemotron},   {"bloom", read_bloom},
     {"gpt_oss", read_gpt_oss},
 };
 #define HF_N_TYPES (sizeof hf_types / sizeof hf_types[0])
@@ -571,7 +588,8 @@ void gw_catalog_model_params(const gw_model *m, gw_model_params *out)
     }
     double n_moe = n_moe_layers(m);
     double n_dense = L - n_moe;
-    double common = out->embedding + out->lm_head + L * (out->attn_per_layer + out->norms_per_layer) +
+    double common = out->embedding + out->lm_head +
+                    L * (out->attn_per_layer + out->norms_per_layer) +
                     n_dense * out->mlp_dense_per_layer + norm /* final norm */;
     out->total = common + n_moe * out->moe_total_per_layer;
     out->active = common + n_moe * out->moe_active_per_layer;
@@ -625,7 +643,7 @@ gw_status gw_catalog_model_from_hf_buffer(gw_ctx *ctx, const char *buf, size_t l
         gw__err_loc(err, shown, d->root ? d->root->line : 1, d->root ? d->root->column : 1, NULL);
         goto done;
     }
-    hf_reader h = {d, d->root, "", err};
+    hf_reader h = {ctx, d, d->root, "", err};
     const gw__ynode *tn = gw__ymap_get(d->root, "model_type");
     const char *type = NULL;
     if (!tn) {
@@ -674,8 +692,8 @@ done:
     return rc;
 }
 
-gw_status gw_catalog_model_from_hf(gw_ctx *ctx, const char *path, const char *name,
-                                   gw_model **out, gw_error *err)
+gw_status gw_catalog_model_from_hf(gw_ctx *ctx, const char *path, const char *name, gw_model **out,
+                                   gw_error *err)
 {
     if (!ctx || !path || !out)
         return gw__err(err, GW_EINVAL, "gw_catalog_model_from_hf: bad argument");

@@ -18,6 +18,12 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", gw_cmd_run, "everything for a scenario: site, training, reliability, cost, export"},
+    {"train", gw_cmd_train, "step time, MFU, memory and the best parallelism for a model"},
+    {"validate", gw_cmd_validate, "predicted vs measured step times of published runs (CSV)"},
+    {"rel", gw_cmd_rel, "interruptions, checkpoint interval and goodput (analytic, Monte Carlo)"},
+    {"site", gw_cmd_site, "power, racks, network bill of materials and build-out phases"},
+    {"cost", gw_cmd_cost, "capex, opex, $/GPU-hour and cost of a training run"},
+    {"export", gw_cmd_export, "export-control classification (TPP, PD) and compliant clusters"},
     {"catalog", gw_cmd_catalog, "list or show accelerators, models, network parts and sites"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -391,6 +391,13 @@ char *gw_unit_format(double v, const char *unit, char *buf, size_t buf_len)
         snprintf(buf, buf_len, "%.4g mm2", v * 1e6);
         return buf;
     }
+    if (strcmp(unit, "USD/J") == 0) { /* energy prices are quoted per MWh */
+        snprintf(buf, buf_len, "%.3g USD/MWh", v * 3.6e9);
+        return buf;
+    }
+    if (strcmp(unit, "J") == 0 && fabs(v) >= 3.6e6) { /* energy in watt-hours */
+        return gw_unit_format(v / 3600.0, "Wh", buf, buf_len);
+    }
     if (strcmp(unit, "FLOP") == 0) { /* yotta and zetta read badly; 6.6e24 does not */
         snprintf(buf, buf_len, "%.3g FLOP", v);
         return buf;
@@ -408,7 +415,7 @@ char *gw_unit_format(double v, const char *unit, char *buf, size_t buf_len)
         }
         if (a >= 1e15 || (a > 0 && a < 1e-3))
             snprintf(buf, buf_len, "%.3e", v);
-        else if (a == floor(a))
+        else if (a == floor(a) || a >= 1000.0)
             snprintf(buf, buf_len, "%.0f", v);
         else
             snprintf(buf, buf_len, "%.4g", v);

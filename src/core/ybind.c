@@ -87,15 +87,18 @@ gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *
         char list[300];
         size_t used = 0;
         list[0] = '\0';
-        for (const char *const *a = allowed; *a && used < sizeof list - 8; a++) {
+        for (const char *const *a = allowed; *a; a++) {
+            size_t need = strlen(*a) + 2;
+            if (used + need + 6 >= sizeof list) { /* keep room for ", ..." */
+                gw__strlcpy(list + used, ", ...", sizeof list - used);
+                break;
+            }
             int w = snprintf(list + used, sizeof list - used, "%s%s", a == allowed ? "" : ", ",
                              *a);
             if (w < 0)
                 break;
             used += (size_t)w;
         }
-        if (used >= sizeof list - 8)
-            gw__strlcpy(list + sizeof list - 8, ", ...", 8);
         gw__err(err, GW_ESCHEMA, "unknown key \"%s\" (expected one of: %s)", k, list);
         char w[128];
         gw__snprintf(w, sizeof w, "%s%s%s", where && where[0] ? where : "",

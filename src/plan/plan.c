@@ -10,8 +10,21 @@
  *     same table with the causal mask halving the score FLOPs (as in
  *     Narayanan et al. SC21 eq. 3 without recompute).
  *   - IT power from the catalog's server/rack wall power (data/systems.yaml).
+ *
+ * Then, in dependency order: site (power, racks, network) -> train (step
+ * time, best parallelism, run length) -> rel (interruptions and goodput on
+ * the failure-free run length) -> econ (capex, opex, $/GPU-hour, and the run
+ * cost from the GPU-hours including failures) -> policy (export status).
+ * A module that cannot answer (e.g. no feasible parallel configuration) is
+ * reported in the notes and the rest still run: a partial picture with the
+ * reason is more useful to a planner than none.
  */
+#include <gigawatt/econ.h>
 #include <gigawatt/plan.h>
+#include <gigawatt/policy.h>
+#include <gigawatt/rel.h>
+#include <gigawatt/site.h>
+#include <gigawatt/train.h>
 
 #include <math.h>
 #include <string.h>
@@ -48,45 +61,79 @@ static void scenario_section(gw_doc *doc, gw_doc_node *parent, const gw_scenario
     gw_doc_str(doc, o, "path", "file", sc->path);
 }
 
-gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
-                      gw_doc_node *parent, gw_error *err)
+
+/* The few numbers that carry the story, first in the summary: what the
+ * site's power buys versus the headline GPU count, how long the run takes
+ * with failures, what a GPU-hour and the run cost, and the export status. */
+static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
+                     const gw_site_result *site, const gw_train_result *tr,
+                     const gw_rel_result *rel, const gw_econ_result *econ,
+                     const gw_econ_run *run, const gw_policy_chip *chip)
 {
-    if (!ctx || !cat || !sc || !doc)
-        return gw__err(err, GW_EINVAL, "gw_plan_run: bad argument");
-    const gw_accel *a = NULL;
-    const gw_system *sys = NULL;
-    const gw_model *m = NULL;
-    gw_status rc = gw_scenario_resolve(ctx, sc, cat, &a, &sys, &m, err);
-    if (rc != GW_OK)
-        return rc;
-    if (sc->cluster.gpus <= 0) {
-        gw__err(err, GW_ESCHEMA, "missing required key \"gpus\"");
-        gw__strlcpy(err ? err->where : NULL, "cluster.gpus", err ? sizeof err->where : 0);
-        gw__strlcpy(err ? err->path : NULL, sc->path, err ? sizeof err->path : 0);
-        return GW_ESCHEMA;
+    gw_doc_num(doc, hl, "gpus", "GPUs (scenario)", sc->cluster.gpus, "");
+    if (site) {
+        gw_doc_num(doc, hl, "facility_power_w", "facility power they need",
+                   site->power_for_requested_w > 0 ? site->power_for_requested_w
+                                                   : site->facility_power_w,
+                   "W");
+        if (site->budget_w > 0) {
+            gw_doc_num(doc, hl, "site_power_w", "site power budget", site->budget_w, "W");
+            gw_doc_num(doc, hl, "gpus_in_budget", "GPUs the budget powers", site->gpus_in_budget,
+                       "");
+            if (!site->fits_budget)
+                gw_doc_note(doc,
+                            "the site's %.2f GW powers about %.0f %s GPUs, not the %.0f of the "
+                            "scenario, which need %.2f GW at the facility",
+                            site->budget_w / 1e9, site->gpus_in_budget, site->accel->name,
+                            sc->cluster.gpus,
+                            (site->power_for_requested_w > 0 ? site->power_for_requested_w
+                                                             : site->facility_power_w) /
+                                1e9);
+        }
+        gw_doc_num(doc, hl, "gpus_per_gw", "GPUs per GW (facility)", site->gpus_per_gw, "");
     }
+    if (tr) {
+        const gw_train_config *c = &tr->best.cfg;
+        char cfg[160];
+        gw__snprintf(cfg, sizeof cfg, "TP%d PP%d VPP%d DP%d CP%d EP%d mb%d ZeRO-%d %s %s", c->tp,
+                     c->pp, c->vpp, c->dp, c->cp, c->ep, c->micro_batch, c->zero,
+                     gw_train_recompute_name(c->recompute), gw_precision_name(c->precision));
+        gw_doc_str(doc, hl, "parallelism", "best parallelism", cfg);
+        gw_doc_num(doc, hl, "step_time_s", "step time", tr->best.time.step_s, "s");
+        gw_doc_num(doc, hl, "mfu", "MFU", tr->best.mfu, "frac");
+        if (tr->run_s > 0) {
+            gw_doc_num(doc, hl, "training_time_s", "training time (no failures)", tr->run_s,
+                       "s");
+            if (rel && rel->goodput > 0) {
+                gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
+                gw_doc_num(doc, hl, "training_time_with_failures_s",
+                           "training time with failures", tr->run_s / rel->goodput, "s");
+                gw_doc_num(doc, hl, "interruptions_per_day", "interruptions per day",
+                           rel->interruptions_per_day, "");
+            }
+        }
+    }
+    if (econ) {
+        gw_doc_num(doc, hl, "capex_usd", "capex", econ->capex_usd, "USD");
+        gw_doc_num(doc, hl, "usd_per_gpu_hour", "all-in $ per GPU-hour", econ->usd_per_gpu_hour,
+                   "USD");
+    }
+    if (run)
+        gw_doc_num(doc, hl, "run_cost_usd", "cost of the training run", run->cost_usd, "USD");
+    if (chip && chip->accel) {
+        char ex[200];
+        gw__snprintf(ex, sizeof ex, "%s; to %s: %s", gw_policy_class_name(chip->oct2023),
+                     chip->destination, gw_policy_licence_name(chip->licence));
+        gw_doc_str(doc, hl, "export", "export control", ex);
+    }
+}
+
+/* GPU and IT power straight from the catalog, for when the site module
+ * cannot answer (it gives the full picture otherwise). */
+static void first_order_power(gw_doc *doc, gw_doc_node *parent, const gw_scenario *sc,
+                              const gw_accel *a, const gw_system *sys)
+{
     double gpus = sc->cluster.gpus;
-    scenario_section(doc, parent, sc);
-
-    /* ---- Cluster -------------------------------------------------------- */
-    gw_doc_node *cl = gw_doc_obj(doc, parent, "cluster", "Cluster");
-    gw_doc_str(doc, cl, "accelerator", "accelerator", a->display_name[0] ? a->display_name : a->name);
-    gw_doc_str(doc, cl, "system", "server / rack", sys->display_name[0] ? sys->display_name : sys->name);
-    gw_doc_num(doc, cl, "gpus", "GPUs", gpus, "");
-    gw_doc_int(doc, cl, "scaleup_domain", "scale-up domain (GPUs)", sys->scaleup_domain);
-    static const gw_precision show[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
-    gw_doc_node *pk = gw_doc_obj(doc, cl, "peak_flops", "peak dense FLOP/s (whole cluster)");
-    for (size_t i = 0; i < sizeof show / sizeof show[0]; i++) {
-        double f = a->peak_flops[show[i]];
-        if (f <= 0)
-            continue;
-        char key[32], label[32];
-        gw__snprintf(key, sizeof key, "%s_flops", gw_precision_name(show[i]));
-        gw__snprintf(label, sizeof label, "%s", gw_precision_name(show[i]));
-        gw_doc_num(doc, pk, key, label, f * gpus, "FLOP/s");
-    }
-
-    /* ---- Power (first order) -------------------------------------------- */
     gw_doc_node *pw = gw_doc_obj(doc, parent, "power", "Power (first order)");
     double tdp_total = a->tdp_w * gpus;
     double racks = ceil(gpus / (double)sys->gpus_per_rack);
@@ -109,6 +156,249 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
                         gpus, it_w / 1e9, sc->site.power_w / 1e9);
     }
 
+}
+
+/* Job sizes to try, largest first: n itself, then c * 2^k <= n for
+ * c in {15, 9, 7, 5, 3, 1}, down to n / 2. */
+static size_t job_sizes(double n, double *out, size_t max)
+{
+    static const double odd[] = {15, 9, 7, 5, 3, 1};
+    size_t k = 0;
+    out[k++] = n;
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        double p = 1;
+        while (odd[i] * p * 2 <= n)
+            p *= 2;
+        for (; odd[i] * p >= n / 2 && k < max; p /= 2) {
+            double v = odd[i] * p;
+            bool dup = false;
+            for (size_t j = 0; j < k; j++)
+                dup = dup || out[j] == v;
+            if (!dup && v < n)
+                out[k++] = v;
+            if (p < 1)
+                break;
+        }
+    }
+    /* insertion sort, descending (k is small) */
+    for (size_t i = 1; i < k; i++) {
+        double v = out[i];
+        size_t j = i;
+        while (j > 0 && out[j - 1] < v) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = v;
+    }
+    return k;
+}
+
+/* ---- The modules, in dependency order ----------------------------------- */
+
+typedef struct plan_state {
+    gw_site_result site;
+    gw_train_result train;
+    gw_rel_result rel;
+    gw_econ_result econ;
+    gw_econ_run run;
+    gw_policy_rules rules;
+    gw_policy_chip chip;
+} plan_state;
+
+/* Reports a module that could not answer, without failing the whole run,
+ * when the reason is the scenario's content rather than a bug. */
+static bool soft_failure(gw_status rc)
+{
+    return rc == GW_EINFEASIBLE || rc == GW_ENOTFOUND || rc == GW_ERANGE;
+}
+
+static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
+                             const gw_accel *a, const gw_system *sys, const gw_model *m,
+                             gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
+                             double flop, double peak, gw_error *err)
+{
+    plan_state *st = gw_calloc(ctx, 1, sizeof *st);
+    if (!st)
+        return gw__err(err, GW_ENOMEM, "out of memory planning the scenario");
+    gw_status rc;
+    gw_error sub;
+    char msg[1100];
+    double gpus = sc->cluster.gpus;
+
+    /* Site: power, racks, network, phases. */
+    bool have_site = false;
+    gw__err_clear(&sub);
+    rc = gw_site_plan(ctx, cat, sc, &st->site, &sub);
+    if (rc == GW_OK) {
+        have_site = true;
+        gw_site_report(doc, parent, &st->site);
+    } else if (soft_failure(rc)) {
+        gw_doc_note(doc, "site: %s", gw_error_format(&sub, msg, sizeof msg));
+        first_order_power(doc, parent, sc, a, sys);
+    } else {
+        *err = sub;
+        goto done;
+    }
+
+    /* Training: the step-time model and the parallelism search. */
+    bool have_train = false;
+    gw_train_opts to;
+    gw_train_opts_init(&to);
+    to.n_gpus = gpus;
+    to.seq_len = sc->workload.seq_len;
+    if (sc->workload.global_batch_tokens > 0)
+        to.global_batch_tokens = sc->workload.global_batch_tokens;
+    to.tokens = sc->workload.tokens;
+    to.precision = (int)sc->workload.precision;
+    to.top_k = 3;
+    /* A synchronous job rarely uses every GPU of a site: TP, PP, EP and the
+     * batch divide by powers of two, and a million does not. When the whole
+     * cluster has no valid layout, try the largest job sizes c * 2^k (c odd
+     * and small) down to half the cluster, as a planner would, and say so. */
+    double sizes[1 + 6 * 64];
+    size_t n_sizes = job_sizes(gpus, sizes, sizeof sizes / sizeof sizes[0]);
+    for (size_t i = 0; i < n_sizes; i++) {
+        to.n_gpus = sizes[i];
+        gw__err_clear(&sub);
+        rc = gw_train_plan(ctx, cat, m, a, sys, &to, &st->train, &sub);
+        if (rc != GW_EINFEASIBLE)
+            break;
+    }
+    if (rc == GW_OK) {
+        have_train = true;
+        if (to.n_gpus < gpus)
+            gw_doc_note(doc,
+                        "train: no parallel layout divides all %.0f GPUs; the job uses %.0f of "
+                        "them (%.1f%%), the rest are spares or other jobs",
+                        gpus, to.n_gpus, 100.0 * to.n_gpus / gpus);
+        gw_train_report(doc, parent, &st->train);
+    } else if (soft_failure(rc)) {
+        gw_doc_note(doc, "train: no feasible parallel configuration: %s",
+                    gw_error_format(&sub, msg, sizeof msg));
+    } else {
+        *err = sub;
+        goto done;
+    }
+    if (co && !have_train && peak > 0) {
+        gw_doc_num(doc, co, "mfu_assumed", "assumed utilisation", sc->workload.mfu_assumed,
+                   "frac");
+        gw_doc_num(doc, co, "ideal_time_at_mfu_s", "time at assumed utilisation",
+                   flop / (peak * sc->workload.mfu_assumed), "s");
+        gw_doc_note(doc, "training time is first-order (6 N D plus attention at an assumed "
+                         "utilisation): the step-time model found no configuration");
+    }
+
+    /* Reliability: interruptions and goodput over the failure-free run. */
+    bool have_rel = false;
+    if (have_train && st->train.run_s > 0) {
+        gw_rel_job job;
+        gw_rel_job_init(&job);
+        gw_rel_job_from_scenario(sc, m, st->train.run_s, &job);
+        gw__err_clear(&sub);
+        rc = gw_rel_plan(ctx, cat, &job, &st->rel, &sub);
+        if (rc == GW_OK) {
+            have_rel = true;
+            gw_rel_report(doc, gw_doc_obj(doc, parent, "rel", "Reliability"), &st->rel);
+        } else if (soft_failure(rc)) {
+            gw_doc_note(doc, "rel: %s", gw_error_format(&sub, msg, sizeof msg));
+        } else {
+            *err = sub;
+            goto done;
+        }
+    }
+
+    /* Economics: capex, opex, $/GPU-hour and the cost of the run. */
+    bool have_econ = false;
+    if (have_site) {
+        gw__err_clear(&sub);
+        rc = gw_econ_evaluate(ctx, cat, sc, &st->site, &st->econ, &sub);
+        if (rc == GW_OK) {
+            have_econ = true;
+            gw_econ_report(doc, parent, &st->econ);
+        } else if (soft_failure(rc)) {
+            gw_doc_note(doc, "cost: %s", gw_error_format(&sub, msg, sizeof msg));
+        } else {
+            *err = sub;
+            goto done;
+        }
+    }
+    if (have_econ && have_train && st->train.gpu_hours > 0) {
+        /* GPU-hours of the whole job including failures: the failure-free
+         * hours divided by goodput when the reliability model answered. */
+        double goodput = have_rel && st->rel.goodput > 0 ? st->rel.goodput : 1.0;
+        double gpu_hours = st->train.gpu_hours / goodput;
+        gw__err_clear(&sub);
+        rc = gw_econ_run_cost(&st->econ, gpu_hours, 0, &st->run, &sub);
+        if (rc == GW_OK)
+            gw_econ_run_report(doc, parent, &st->run);
+        else
+            gw_doc_note(doc, "run cost: %s", gw_error_format(&sub, msg, sizeof msg));
+    }
+
+    /* Export control of the chosen accelerator. */
+    gw__err_clear(&sub);
+    rc = gw_policy_rules_load(ctx, cat, &st->rules, &sub);
+    if (rc == GW_OK) {
+        gw_policy_rule rule;
+        if (gw_policy_rule_parse(sc->policy.rule, &rule) != GW_OK)
+            rule = GW_POLICY_OCT2023;
+        rc = gw_policy_classify(&st->rules, a, sc->policy.destination, rule, &st->chip, &sub);
+        if (rc == GW_OK)
+            gw_policy_chip_report(doc, parent, &st->rules, &st->chip);
+    }
+    if (rc != GW_OK) {
+        *err = sub;
+        goto done;
+    }
+
+    headline(doc, hl, sc, have_site ? &st->site : NULL, have_train ? &st->train : NULL,
+             have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
+             have_econ && have_train ? &st->run : NULL, &st->chip);
+    rc = GW_OK;
+done:
+    gw_free(ctx, st);
+    return rc;
+}
+
+gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
+                      gw_doc_node *parent, gw_error *err)
+{
+    if (!ctx || !cat || !sc || !doc)
+        return gw__err(err, GW_EINVAL, "gw_plan_run: bad argument");
+    const gw_accel *a = NULL;
+    const gw_system *sys = NULL;
+    const gw_model *m = NULL;
+    gw_status rc = gw_scenario_resolve(ctx, sc, cat, &a, &sys, &m, err);
+    if (rc != GW_OK)
+        return rc;
+    if (sc->cluster.gpus <= 0) {
+        gw__err(err, GW_ESCHEMA, "missing required key \"gpus\"");
+        gw__strlcpy(err ? err->where : NULL, "cluster.gpus", err ? sizeof err->where : 0);
+        gw__strlcpy(err ? err->path : NULL, sc->path, err ? sizeof err->path : 0);
+        return GW_ESCHEMA;
+    }
+    double gpus = sc->cluster.gpus;
+    scenario_section(doc, parent, sc);
+    gw_doc_node *hl = gw_doc_obj(doc, parent, "headline", "Headline");
+
+    /* ---- Cluster -------------------------------------------------------- */
+    gw_doc_node *cl = gw_doc_obj(doc, parent, "cluster", "Cluster");
+    gw_doc_str(doc, cl, "accelerator", "accelerator", a->display_name[0] ? a->display_name : a->name);
+    gw_doc_str(doc, cl, "system", "server / rack", sys->display_name[0] ? sys->display_name : sys->name);
+    gw_doc_num(doc, cl, "gpus", "GPUs", gpus, "");
+    gw_doc_int(doc, cl, "scaleup_domain", "scale-up domain (GPUs)", sys->scaleup_domain);
+    static const gw_precision show[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
+    gw_doc_node *pk = gw_doc_obj(doc, cl, "peak_flops", "peak dense FLOP/s (whole cluster)");
+    for (size_t i = 0; i < sizeof show / sizeof show[0]; i++) {
+        double f = a->peak_flops[show[i]];
+        if (f <= 0)
+            continue;
+        char key[32], label[32];
+        gw__snprintf(key, sizeof key, "%s_flops", gw_precision_name(show[i]));
+        gw__snprintf(label, sizeof label, "%s", gw_precision_name(show[i]));
+        gw_doc_num(doc, pk, key, label, f * gpus, "FLOP/s");
+    }
+
     /* ---- Model and compute --------------------------------------------- */
     gw_doc_node *mo = gw_doc_obj(doc, parent, "model", "Model");
     gw_doc_str(doc, mo, "name", "name", m->name);
@@ -116,27 +406,24 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
     gw_doc_num(doc, mo, "params_total", "total parameters", m->params_total, "");
     gw_doc_num(doc, mo, "params_active", "active parameters per token", m->params_active, "");
 
+    double f6 = 0, fa = 0, peak = a->peak_flops[sc->workload.precision] * gpus;
+    gw_doc_node *co = NULL;
     if (sc->workload.tokens > 0) {
-        gw_doc_node *co = gw_doc_obj(doc, parent, "compute", "Training compute (first order)");
-        double f6, fa;
+        co = gw_doc_obj(doc, parent, "compute", "Training compute (first order)");
         gw_plan_compute_flop(m, sc->workload.tokens, sc->workload.seq_len, &f6, &fa);
-        double peak = a->peak_flops[sc->workload.precision] * gpus;
         gw_doc_num(doc, co, "tokens", "training tokens", sc->workload.tokens, "");
         gw_doc_str(doc, co, "precision", "precision", gw_precision_name(sc->workload.precision));
         gw_doc_num(doc, co, "flop_6nd", "6 N_active D", f6, "FLOP");
         gw_doc_num(doc, co, "flop_with_attention", "with causal attention", fa, "FLOP");
-        if (peak > 0) {
+        if (peak > 0)
             gw_doc_num(doc, co, "ideal_time_100pct_s", "time at 100% of peak", fa / peak, "s");
-            gw_doc_num(doc, co, "mfu_assumed", "assumed utilisation", sc->workload.mfu_assumed,
-                       "frac");
-            gw_doc_num(doc, co, "ideal_time_at_mfu_s", "time at assumed utilisation",
-                       fa / (peak * sc->workload.mfu_assumed), "s");
-        } else {
+        else
             gw_doc_note(doc, "%s has no %s rate in the catalog", a->name,
                         gw_precision_name(sc->workload.precision));
-        }
-        gw_doc_note(doc, "training compute and times are first-order: 6 N D plus attention at an "
-                         "assumed utilisation, not the step-time model");
     }
+
+    rc = run_modules(ctx, cat, sc, a, sys, m, doc, parent, hl, co, fa, peak, err);
+    if (rc != GW_OK)
+        return rc;
     return gw_doc_status(doc);
 }

@@ -12,7 +12,8 @@
  * replaces the old value in place (its position is kept), so a later, more
  * precise figure overrides an earlier one. The root's "notes" array is
  * reserved: it is created with the document, gw_doc_note() appends to it,
- * and gw_doc_arr(doc, root, "notes", ...) returns it instead of replacing it.
+ * gw_doc_arr(doc, root, "notes", ...) returns it instead of replacing it, and
+ * other values under that key are ignored (gw_doc_obj returns NULL).
  *
  * Not done here: validation of key spelling (snake_case + unit suffix) is a
  * review rule, not a run-time check.
@@ -162,22 +163,24 @@ static gw_doc_node *doc_add(gw_doc *doc, gw_doc_node *parent, const char *key, c
     return n;
 }
 
+/* True when a value would overwrite the reserved root "notes" array. */
+static bool doc_reserved(const gw_doc *doc, const gw_doc_node *parent, const char *key)
+{
+    return doc && parent == doc->root && key && strcmp(key, "notes") == 0;
+}
+
 gw_doc_node *gw_doc_obj(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label)
 {
+    if (doc_reserved(doc, parent, key))
+        return NULL;
     return doc_add(doc, parent, key, label, GW_D_OBJ);
 }
 
 gw_doc_node *gw_doc_arr(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label)
 {
-    if (doc && parent == doc->root && key && strcmp(key, "notes") == 0)
+    if (doc_reserved(doc, parent, key))
         return doc->status == GW_OK ? doc->notes : NULL;
     return doc_add(doc, parent, key, label, GW_D_ARR);
-}
-
-/* True when a scalar would overwrite the reserved root "notes" array. */
-static bool doc_reserved(const gw_doc *doc, const gw_doc_node *parent, const char *key)
-{
-    return doc && parent == doc->root && key && strcmp(key, "notes") == 0;
 }
 
 void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, double v,
@@ -201,8 +204,7 @@ void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *l
         n->i = v;
 }
 
-void gw_doc_str(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
-                const char *v)
+void gw_doc_str(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, const char *v)
 {
     if (doc_reserved(doc, parent, key))
         return;
@@ -316,12 +318,12 @@ const gw_doc_node *gw_doc_get(const gw_doc_node *node, const char *path)
 double gw_doc_node_num(const gw_doc_node *node)
 {
     if (!node)
-        return NAN;
+        return (double)NAN;
     if (node->kind == GW_D_NUM)
         return node->num;
     if (node->kind == GW_D_INT)
         return (double)node->i;
-    return NAN;
+    return (double)NAN;
 }
 
 const char *gw_doc_node_str(const gw_doc_node *node)

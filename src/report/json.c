@@ -96,11 +96,21 @@ static void put_string(json_out *o, const char *s)
             p++;
         } else if (c < 0x20) {
             switch (c) {
-            case '\b': put(o, "\\b"); break;
-            case '\f': put(o, "\\f"); break;
-            case '\n': put(o, "\\n"); break;
-            case '\r': put(o, "\\r"); break;
-            case '\t': put(o, "\\t"); break;
+            case '\b':
+                put(o, "\\b");
+                break;
+            case '\f':
+                put(o, "\\f");
+                break;
+            case '\n':
+                put(o, "\\n");
+                break;
+            case '\r':
+                put(o, "\\r");
+                break;
+            case '\t':
+                put(o, "\\t");
+                break;
             default:
                 (void)snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
                 put(o, esc);

@@ -30,13 +30,13 @@ typedef enum gw__dkind {
 
 struct gw_doc_node {
     gw__dkind kind;
-    const char *key;   /* arena; NULL for array elements */
-    const char *label; /* arena; NULL: show the key */
-    const char *unit;  /* GW_D_NUM: arena, never NULL ("" for plain numbers) */
-    double num;        /* GW_D_NUM */
-    int64_t i;         /* GW_D_INT */
-    const char *str;   /* GW_D_STR: arena */
-    bool b;            /* GW_D_BOOL */
+    const char *key;           /* arena; NULL for array elements */
+    const char *label;         /* arena; NULL: show the key */
+    const char *unit;          /* GW_D_NUM: arena, never NULL ("" for plain numbers) */
+    double num;                /* GW_D_NUM */
+    int64_t i;                 /* GW_D_INT */
+    const char *str;           /* GW_D_STR: arena */
+    bool b;                    /* GW_D_BOOL */
     gw_doc_node *first, *last; /* GW_D_OBJ / GW_D_ARR children, in order */
     gw_doc_node *next;         /* next sibling */
     size_t n;                  /* number of children */

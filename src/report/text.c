@@ -14,7 +14,8 @@
  *   - an array of objects is a table: a header row of column labels, then
  *     one row per element, numbers right-aligned, text left-aligned;
  *   - an array of scalars is one line, comma-separated;
- *   - the document's notes come last, under "Notes:".
+ *   - the document's notes come last, under "Notes:";
+ *   - the root "command" string (JSON metadata) is not shown.
  *
  * Not done: line wrapping (long strings stay on one line), colours, and
  * nested containers inside table rows (those columns are left out; the JSON
@@ -234,14 +235,14 @@ static void render_table(text_out *o, const gw_doc_node *a, size_t indent)
 /* ---- Sections -------------------------------------------------------------- */
 
 static void render_obj(text_out *o, const gw_doc_node *obj, size_t indent, bool top,
-                       const gw_doc_node *skip);
+                       const gw_doc_node *skip, const gw_doc_node *skip2);
 
 /* Label width of the "label  value" lines of one object. */
-static size_t label_width(const gw_doc_node *obj, const gw_doc_node *skip)
+static size_t label_width(const gw_doc_node *obj, const gw_doc_node *skip, const gw_doc_node *skip2)
 {
     size_t w = 0;
     for (const gw_doc_node *c = obj->first; c; c = c->next) {
-        if (c == skip)
+        if (c == skip || c == skip2)
             continue;
         if (is_scalar(c) || (is_scalar_array(c))) {
             size_t lw = disp_width(gw__report_label(c));
@@ -289,7 +290,7 @@ static void render_mixed_array(text_out *o, const gw_doc_node *a, size_t indent)
             put_spaces(o, indent);
             put(o, idx);
             put(o, "\n");
-            render_obj(o, e, indent + 2, false, NULL);
+            render_obj(o, e, indent + 2, false, NULL, NULL);
         } else {
             put_spaces(o, indent);
             put(o, idx);
@@ -300,25 +301,30 @@ static void render_mixed_array(text_out *o, const gw_doc_node *a, size_t indent)
 }
 
 static void render_obj(text_out *o, const gw_doc_node *obj, size_t indent, bool top,
-                       const gw_doc_node *skip)
+                       const gw_doc_node *skip, const gw_doc_node *skip2)
 {
-    size_t width = label_width(obj, skip);
+    size_t width = label_width(obj, skip, skip2);
     bool printed = false; /* something already printed at this level */
+    bool after_section = false;
     for (const gw_doc_node *c = obj->first; c && o->st == GW_OK; c = c->next) {
-        if (c == skip)
+        if (c == skip || c == skip2)
             continue;
         if (is_scalar(c) || is_scalar_array(c)) {
+            if (top && after_section)
+                put(o, "\n"); /* top-level sections stand apart */
             render_scalar_line(o, c, indent, width);
             printed = true;
+            after_section = false;
             continue;
         }
         if (top && printed)
             put(o, "\n");
+        after_section = true;
         put_spaces(o, indent);
         put_clean(o, gw__report_label(c));
         put(o, "\n");
         if (c->kind == GW_D_OBJ)
-            render_obj(o, c, indent + 2, false, NULL);
+            render_obj(o, c, indent + 2, false, NULL, NULL);
         else if (gw__report_is_table(c))
             render_table(o, c, indent + 2);
         else
@@ -338,9 +344,14 @@ gw_status gw_report_text(const gw_doc *doc, FILE *out)
     if (doc->status != GW_OK)
         return doc->status;
     text_out o = {out, gw__report_ctx(doc), GW_OK};
-    render_obj(&o, doc->root, 0, true, doc->notes);
+    /* The root "command" string is JSON metadata (docs/JSON-SCHEMA.md): the
+     * reader of the summary typed the command and does not need it back. */
+    const gw_doc_node *command = gw__report_child(doc->root, "command");
+    if (command && command->kind != GW_D_STR)
+        command = NULL;
+    render_obj(&o, doc->root, 0, true, doc->notes, command);
     if (doc->notes->n > 0) {
-        if (doc->root->n > 1)
+        if (doc->root->n > (command ? 2u : 1u))
             put(&o, "\n");
         put(&o, "Notes:\n");
         for (const gw_doc_node *c = doc->notes->first; c; c = c->next) {

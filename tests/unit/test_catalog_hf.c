@@ -49,8 +49,8 @@ static gw_model *load_str(const char *json)
     gw_model *m = NULL;
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_status rc = gw_catalog_model_from_hf_buffer(ctx, json, strlen(json), "tiny.json", NULL, &m,
-                                                   &err);
+    gw_status rc =
+        gw_catalog_model_from_hf_buffer(ctx, json, strlen(json), "tiny.json", NULL, &m, &err);
     if (rc != GW_OK) {
         char buf[1024];
         fail_msg("import failed: %s", gw_error_format(&err, buf, sizeof buf));
@@ -106,7 +106,7 @@ static void test_tiny_llama(void **state)
     assert_int_equal(m->mlp, GW_MLP_SWIGLU);
     assert_int_equal(m->max_seq, 64);
     assert_string_equal(m->model_type, "llama");
-    assert_string_equal(m->name, "tiny");      /* file stem of "tiny.json" */
+    assert_string_equal(m->name, "tiny"); /* file stem of "tiny.json" */
     assert_string_equal(m->source, "tiny.json");
     gw_model_free(ctx, m);
 }
@@ -294,14 +294,14 @@ static void test_name_given(void **state)
                       " \"num_attention_heads\": 2, \"intermediate_size\": 16,"
                       " \"vocab_size\": 10}";
     gw_model *m = NULL;
-    assert_int_equal(gw_catalog_model_from_hf_buffer(ctx, cfg, strlen(cfg), "/a/b/c.d.json",
-                                                     "mine", &m, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_catalog_model_from_hf_buffer(ctx, cfg, strlen(cfg), "/a/b/c.d.json", "mine", &m, NULL),
+        GW_OK);
     assert_string_equal(m->name, "mine");
     gw_model_free(ctx, m);
-    assert_int_equal(gw_catalog_model_from_hf_buffer(ctx, cfg, strlen(cfg), "/a/b/c.d.json",
-                                                     NULL, &m, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_catalog_model_from_hf_buffer(ctx, cfg, strlen(cfg), "/a/b/c.d.json", NULL, &m, NULL),
+        GW_OK);
     assert_string_equal(m->name, "c.d");
     gw_model_free(ctx, m);
     gw_model_free(ctx, NULL); /* no-op */
@@ -416,15 +416,12 @@ static void test_catalog_flagships(void **state)
         const char *file;
         double total, active; /* published, in parameters */
     } f[] = {
-        {"llama3.1-405b.json", 405.8e9, 0},  /* HF: 405,853,388,800 */
-        {"llama3.1-70b.json", 70.6e9, 0},
-        {"llama3.1-8b.json", 8.03e9, 0},
+        {"llama3.1-405b.json", 405.8e9, 0}, /* HF: 405,853,388,800 */
+        {"llama3.1-70b.json", 70.6e9, 0},      {"llama3.1-8b.json", 8.03e9, 0},
         {"mixtral-8x7b.json", 46.7e9, 12.9e9}, /* mistral.ai announcement */
-        {"deepseek-v3.json", 671e9, 0},       /* active: see test above */
-        {"qwen3-235b-a22b.json", 235e9, 22e9},
-        {"gpt-oss-120b.json", 116.83e9, 0},
-        {"bloom-176b.json", 176.247e9, 0},
-        {"nemotron-4-340b.json", 340e9, 0},
+        {"deepseek-v3.json", 671e9, 0},        /* active: see test above */
+        {"qwen3-235b-a22b.json", 235e9, 22e9}, {"gpt-oss-120b.json", 116.83e9, 0},
+        {"bloom-176b.json", 176.247e9, 0},     {"nemotron-4-340b.json", 340e9, 0},
         {"gpt3-175b.json", 175e9, 0},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
@@ -605,8 +602,8 @@ static void test_err_missing_type(void **state)
 static void test_err_missing_hidden(void **state)
 {
     (void)state;
-    gw_error e = load_err("{\n  \"model_type\": \"llama\",\n  \"num_hidden_layers\": 2\n}",
-                          GW_ESCHEMA);
+    gw_error e =
+        load_err("{\n  \"model_type\": \"llama\",\n  \"num_hidden_layers\": 2\n}", GW_ESCHEMA);
     assert_string_equal(e.msg, "missing required key \"hidden_size\" for model_type \"llama\"");
     assert_string_equal(e.where, "hidden_size");
     assert_int_equal(e.line, 1);
@@ -627,13 +624,30 @@ static void test_err_negative_layers(void **state)
     assert_string_equal(e.where, "num_hidden_layers");
     assert_int_equal(e.line, 2);
     assert_int_equal(e.column, 23);
+    /* Layer counts are bounded (hostile inputs must not drive long loops). */
+    e = load_err("{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 100000}",
+                 GW_ERANGE);
+    assert_string_equal(e.msg, "expected an integer between 1 and 65536, got \"100000\"");
+}
+
+static void test_err_mlp_only_range(void **state)
+{
+    (void)state;
+    gw_error e = load_err("{\"model_type\": \"qwen3_moe\", \"hidden_size\": 8,"
+                          " \"num_hidden_layers\": 4, \"num_attention_heads\": 2, \"head_dim\": 4,"
+                          " \"intermediate_size\": 16, \"vocab_size\": 10, \"num_experts\": 4,"
+                          " \"num_experts_per_tok\": 2, \"moe_intermediate_size\": 6,"
+                          " \"mlp_only_layers\": [0, 7]}",
+                          GW_ERANGE);
+    assert_string_equal(e.msg, "expected an integer between 0 and 3, got \"7\"");
+    assert_string_equal(e.where, "mlp_only_layers");
 }
 
 static void test_err_zero_heads_gpt2(void **state)
 {
     (void)state;
-    gw_error e = load_err("{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 0}",
-                          GW_ERANGE);
+    gw_error e = load_err(
+        "{\"model_type\": \"gpt2\", \"n_embd\": 8, \"n_layer\": 2, \"n_head\": 0}", GW_ERANGE);
     assert_string_equal(e.msg, "expected a positive integer, got \"0\"");
     assert_string_equal(e.where, "n_head");
 }
@@ -641,6 +655,10 @@ static void test_err_zero_heads_gpt2(void **state)
 static void test_err_not_an_integer(void **state)
 {
     (void)state;
+    gw_error n = load_err("{\"model_type\": \"llama\", \"hidden_size\": null}", GW_ESCHEMA);
+    assert_string_equal(n.msg, "expected an integer, got null");
+    assert_string_equal(n.where, "hidden_size");
+    assert_int_equal(n.column, 40);
     gw_error e = load_err("{\"model_type\": \"llama\", \"hidden_size\": \"big\"}", GW_ESCHEMA);
     assert_string_equal(e.msg, "expected an integer, got \"big\"");
     assert_string_equal(e.where, "hidden_size");
@@ -674,10 +692,11 @@ static void test_err_not_object(void **state)
 static void test_err_kv_heads(void **state)
 {
     (void)state;
-    gw_error e = load_err("{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 2,"
-                          " \"num_attention_heads\": 4, \"num_key_value_heads\": 3,"
-                          " \"intermediate_size\": 16, \"vocab_size\": 10}",
-                          GW_ERANGE);
+    gw_error e =
+        load_err("{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 2,"
+                 " \"num_attention_heads\": 4, \"num_key_value_heads\": 3,"
+                 " \"intermediate_size\": 16, \"vocab_size\": 10}",
+                 GW_ERANGE);
     assert_string_equal(e.msg, "3 key/value heads do not divide 4 attention heads");
     assert_string_equal(e.where, "num_key_value_heads");
 }
@@ -685,11 +704,12 @@ static void test_err_kv_heads(void **state)
 static void test_err_top_k(void **state)
 {
     (void)state;
-    gw_error e = load_err("{\"model_type\": \"mixtral\", \"hidden_size\": 8, \"num_hidden_layers\": 1,"
-                          " \"num_attention_heads\": 2, \"intermediate_size\": 6,"
-                          " \"vocab_size\": 10, \"num_local_experts\": 2,"
-                          " \"num_experts_per_tok\": 3}",
-                          GW_ERANGE);
+    gw_error e =
+        load_err("{\"model_type\": \"mixtral\", \"hidden_size\": 8, \"num_hidden_layers\": 1,"
+                 " \"num_attention_heads\": 2, \"intermediate_size\": 6,"
+                 " \"vocab_size\": 10, \"num_local_experts\": 2,"
+                 " \"num_experts_per_tok\": 3}",
+                 GW_ERANGE);
     assert_string_equal(e.msg, "3 experts per token exceed the 2 experts");
     assert_string_equal(e.where, "num_experts_per_tok");
 }
@@ -740,6 +760,7 @@ static void test_enomem(void **state)
                       " \"vocab_size\": 10, \"num_experts\": 4, \"num_experts_per_tok\": 2,"
                       " \"moe_intermediate_size\": 6, \"mlp_only_layers\": [1]}";
     bool succeeded = false;
+    int n_enomem = 0;
     for (fail_at = 1; fail_at < 200 && !succeeded; fail_at++) {
         n_allocs = 0;
         gw_ctx *c = gw_ctx_new(failing_alloc, NULL);
@@ -755,12 +776,14 @@ static void test_enomem(void **state)
             assert_true(m->params_total == 3240.0);
         } else {
             assert_int_equal(rc, GW_ENOMEM);
+            n_enomem++;
             assert_null(m);
         }
         gw_model_free(c, m);
         gw_ctx_free(c);
     }
     assert_true(succeeded);
+    assert_true(n_enomem > 0); /* the failures were exercised */
 }
 
 int main(void)
@@ -786,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_err_missing_type),
         cmocka_unit_test(test_err_missing_hidden),
         cmocka_unit_test(test_err_negative_layers),
+        cmocka_unit_test(test_err_mlp_only_range),
         cmocka_unit_test(test_err_zero_heads_gpt2),
         cmocka_unit_test(test_err_not_an_integer),
         cmocka_unit_test(test_err_not_json),

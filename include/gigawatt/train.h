@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gigawatt/train.h: the training performance model. Given a model
+ * architecture (gw_model), an accelerator (gw_accel), a GPU count and a
+ * batch, it computes
+ *   - FLOPs per iteration per operation (model FLOPs = MFU basis, hardware
+ *     FLOPs incl. recomputation = HFU basis),
+ *   - memory per GPU (weights, gradients, optimizer state under ZeRO 0..3,
+ *     activations per Korthikanti et al. 2022, pipeline in-flight
+ *     micro-batches, buffers, fragmentation allowance),
+ *   - step time for TP x PP (x vpp) x DP x CP x EP with a breakdown
+ *     (compute, exposed TP / CP / EP / PP / DP communication, bubble,
+ *     optimizer),
+ *   - the fastest feasible parallel configuration by exhaustive search,
+ *   - whole-run figures (days, GPU-hours, GPU energy),
+ * and validates its predictions against published runs (CSV).
+ *
+ * Equations, sources and assumptions: docs/models/train.md. Parameters
+ * (efficiencies, overheads, fallback NIC bandwidths) come from
+ * data/train.yaml, with the data set they were fitted to.
+ *
+ * Thread-safety: every function is reentrant; results are plain structs
+ * owned by the caller. gw_train_plan uses OpenMP threads per gw_ctx_threads.
+ */
+#ifndef GIGAWATT_TRAIN_H
+#define GIGAWATT_TRAIN_H
+
+#include <gigawatt/catalog.h>
+#include <gigawatt/core.h>
+#include <gigawatt/report.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Value of an integer field of gw_train_opts meaning "search this
+ * dimension". */
+#define GW_TRAIN_ANY (-1)
+/* Most alternatives kept in a result. */
+#define GW_TRAIN_MAX_TOP 32
+
+typedef enum gw_train_recompute {
+    GW_TRAIN_RECOMPUTE_NONE = 0,  /* keep every activation */
+    GW_TRAIN_RECOMPUTE_SELECTIVE, /* recompute attention core (Korthikanti 2022) */
+    GW_TRAIN_RECOMPUTE_FULL       /* keep layer inputs only; recompute forward */
+} gw_train_recompute;
+
+/* "none", "selective", "full"; parse returns GW_EPARSE on other text. */
+GW_API const char *gw_train_recompute_name(gw_train_recompute r);
+GW_API gw_status gw_train_recompute_parse(const char *text, gw_train_recompute *out);
+
+/* ---- Parameters (data/train.yaml) ------------------------------------- */
+
+/* Efficiencies and overheads of the step-time model. Every field is read
+ * from data/train.yaml (which states its source or what it was fitted to).
+ * Public so that calibration tools can vary them. */
+typedef struct gw_train_params {
+    /* GEMMs: efficiency(F) = gemm_eff_max[p] * F / (F + gemm_half_flop),
+     * F = FLOPs of one GEMM on one GPU after sharding. Index: gw_precision. */
+    double gemm_eff_max[GW_PREC_COUNT]; /* fraction of the dense peak, 0..1 */
+    double gemm_half_flop;              /* FLOP: GEMM size at half of eff_max (at BF16) */
+    double attn_eff;                    /* flash-attention core, fraction of BF16 peak */
+    double mem_eff;                     /* element-wise kernels, fraction of HBM bandwidth */
+    double elementwise_bytes_per_elem;  /* bytes moved per activation element per pass */
+    double fp8_cast_bytes_per_elem;     /* extra bytes per GEMM input element for FP8 casts */
+    /* Communication (alpha-beta). */
+    double scaleup_bw_eff;              /* achieved / nominal per-direction NVLink bandwidth */
+    double scaleout_bw_eff;             /* achieved / nominal NIC bandwidth */
+    double scaleup_latency_s;           /* per collective step inside the domain */
+    double scaleout_latency_s;          /* per collective step across NICs */
+    double default_nic_Bps;             /* scale-out per GPU per direction when unknown */
+    double tp_overlap;                  /* fraction of TP comm hidden behind GEMMs, 0..1 */
+    double dp_overlap;                  /* fraction of the last backward usable to hide DP comm */
+    double cp_overlap;                  /* fraction of CP KV exchange hidden behind attention */
+    double ep_overlap;                  /* fraction of EP all-to-all hidden */
+    double grad_bytes_per_param;        /* DP gradient reduction precision, bytes */
+    /* MoE. */
+    double moe_imbalance;               /* busiest expert load / mean, >= 1 */
+    double grouped_gemm_eff;            /* grouped expert GEMM efficiency relative to dense */
+    /* Memory. */
+    double optimizer_bytes_per_param;   /* Adam state + fp32 master, bytes */
+    double weight_bytes_per_param;      /* working weights, bytes (bf16) */
+    double grad_acc_bytes_per_param;    /* gradient accumulation buffer, bytes */
+    double mem_frag_frac;               /* fragmentation allowance, fraction of usage */
+    double mem_workspace_bytes;         /* CUDA context + NCCL + cuBLAS workspace per GPU */
+    double optimizer_bytes_moved_per_param; /* HBM traffic of one Adam step per param */
+    double step_overhead_s;             /* fixed per-iteration overhead (launch, sync) */
+    double legacy_score_bytes;          /* unfused attention: bytes per score element, fwd */
+    double cp_min_tokens;               /* search: CP only while s / cp >= this many tokens */
+    /* Scale-out NIC bandwidth per GPU per direction for known accelerators
+     * (fallback when the catalog gives no system/NIC). */
+    size_t n_nic_overrides;
+    struct {
+        char accel[32];
+        double Bps;
+    } nic_override[16];
+    /* Software facts of published runs, by id prefix (validation only):
+     * whether the framework had FlashAttention, TP comm overlap and
+     * sequence parallelism. */
+    size_t n_profiles;
+    struct {
+        char prefix[48];
+        bool flash_attention, tp_comm_overlap, seq_parallel;
+        double grad_bytes_per_param; /* 0: params default */
+    } profile[16];
+    /* Training-system facts of model families, by HF model_type. */
+    /* Published whole-run figures to compare with (model, GPU). */
+    size_t n_published;
+    struct {
+        char model[48], accel[32];
+        double gpu_hours, tokens;
+    } published[8];
+    size_t n_model_profiles;
+    struct {
+        char model_type[32];
+        bool dualpipe, fp8_dispatch;
+        int moe_node_limit;
+    } model_profile[8];
+} gw_train_params;
+
+/* Loads data/train.yaml from data_dir (NULL: $GIGAWATT_DATA, else the copy
+ * embedded at build time). Errors: GW_EIO, GW_EPARSE, GW_ESCHEMA, GW_EUNIT,
+ * GW_ERANGE with file:line:col. */
+GW_API gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
+                                      gw_error *err);
+
+/* ---- Communication model interface ----------------------------------- */
+
+/* A communicator group: n ranks, n_local of them in each scale-up domain
+ * (n_local divides n; n_local == n: the group is inside one domain). */
+typedef struct gw_train_group {
+    int n;
+    int n_local;
+} gw_train_group;
+
+/* Link properties the default model uses (per GPU, per direction). */
+typedef struct gw_train_topo {
+    double scaleup_Bps;   /* NVLink per direction (catalog bidirectional / 2) */
+    double scaleout_Bps;  /* NICs per GPU per direction */
+    double scaleup_latency_s, scaleout_latency_s;
+    double scaleup_eff, scaleout_eff; /* achieved fraction of nominal bandwidth */
+    int scaleup_domain;   /* GPUs per scale-up domain */
+} gw_train_topo;
+
+/* Collective time model, replaceable (e.g. by the flow-level network
+ * simulator). bytes: the full buffer size per rank (for all-gather: the
+ * gathered output; for reduce-scatter: the input; for all-to-all: the data
+ * each rank sends in total; for p2p: the message). Each returns seconds,
+ * >= 0. The functions must be reentrant: the search calls them from many
+ * threads with the same ud. */
+typedef struct gw_train_comm_model {
+    const char *name;
+    void *ud;
+    double (*allreduce_s)(void *ud, const gw_train_topo *t, gw_train_group g, double bytes);
+    double (*allgather_s)(void *ud, const gw_train_topo *t, gw_train_group g, double bytes);
+    double (*reducescatter_s)(void *ud, const gw_train_topo *t, gw_train_group g, double bytes);
+    double (*alltoall_s)(void *ud, const gw_train_topo *t, gw_train_group g, double bytes);
+    /* cross_domain: the two ranks are in different scale-up domains. */
+    double (*p2p_s)(void *ud, const gw_train_topo *t, bool cross_domain, double bytes);
+} gw_train_comm_model;
+
+/* The built-in alpha-beta model: ring (bandwidth-optimal) or double binary
+ * tree (latency-optimal), whichever is faster, hierarchical over the
+ * scale-up domain then the NICs. Static, never NULL. */
+GW_API const gw_train_comm_model *gw_train_comm_alphabeta(void);
+
+/* ---- Configuration, options, results --------------------------------- */
+
+/* One parallel configuration. */
+typedef struct gw_train_config {
+    int tp, pp, vpp, dp, cp, ep, etp;
+    int micro_batch;              /* sequences per micro-batch per DP rank */
+    gw_train_recompute recompute;
+    int zero;                     /* 0..3 */
+    gw_precision precision;       /* GEMM precision: BF16, FP8 or FP4 */
+    bool seq_parallel;            /* Megatron sequence parallelism (tp > 1) */
+    double global_batch_seqs;     /* sequences per step; 0: the plan's batch */
+} gw_train_config;
+
+/* What to evaluate. Integer dimensions are fixed when > 0 (recompute,
+ * zero, precision when >= 0) and searched when GW_TRAIN_ANY. Start from
+ * gw_train_opts_init. */
+typedef struct gw_train_opts {
+    double n_gpus;                /* GPUs in the job (integer valued) */
+    double seq_len;               /* tokens per sequence */
+    double global_batch_tokens;   /* tokens per optimizer step (rounded to sequences) */
+    double global_batch_seqs;     /* > 0 overrides global_batch_tokens */
+    double tokens;                /* whole-run tokens (0: no whole-run figures) */
+    int tp, pp, vpp, dp, cp, ep, etp, micro_batch;
+    int recompute;                /* gw_train_recompute or GW_TRAIN_ANY */
+    int zero;                     /* 0..3 or GW_TRAIN_ANY */
+    int precision;                /* gw_precision or GW_TRAIN_ANY (BF16/FP8/FP4 the GPU has) */
+    int top_k;                    /* alternatives to keep, <= GW_TRAIN_MAX_TOP */
+    int max_micro_batch;          /* search bound, default 8 */
+    int max_vpp;                  /* search bound, default 8 */
+    double batch_slack;           /* a batch given in tokens may move by this fraction
+                                     (default 0.05) so that DP divides it */
+    double max_idle_frac;         /* GPUs that may stay idle when nothing divides the
+                                     count exactly (default 0.05; 0: use all) */
+    bool exhaustive_zero_recompute; /* unused, reserved */
+    bool flash_attention;         /* fused attention (no s^2 scores in HBM); default true */
+    bool tp_comm_overlap;         /* TP collectives overlapped with GEMMs; default true */
+    bool seq_parallel;            /* Megatron sequence parallelism when tp > 1; default true */
+    double grad_bytes_per_param;  /* main-grad buffer and DP reduction, bytes; 0: params */
+    /* MoE schedule options (0/false: the model profile of data/train.yaml
+     * for the model's type decides, e.g. DeepSeek-V3). */
+    bool dualpipe;                /* DualPipe: EP all-to-all and PP sends overlapped with a
+                                     paired micro-batch; smaller bubble, 2x parameters */
+    int moe_node_limit;           /* node-limited routing: each token reaches <= N nodes */
+    bool fp8_dispatch;            /* MoE dispatch in FP8 (combine stays BF16) */
+    bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
+    const gw_train_params *params;  /* NULL: loaded from data_dir */
+    const char *data_dir;           /* for data/train.yaml; NULL = default */
+    const gw_train_comm_model *comm; /* NULL: gw_train_comm_alphabeta() */
+} gw_train_opts;
+
+/* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
+ * seq_len 8192, global batch 16M tokens, tokens 0, flash attention, TP
+ * comm overlap and sequence parallelism on. */
+GW_API void gw_train_opts_init(gw_train_opts *o);
+
+/* FLOPs of one iteration, whole job (all GPUs), by operation. Model FLOPs
+ * count each operation once forward and twice backward with causal
+ * attention (half the s^2 term); hardware FLOPs add recomputation. */
+typedef struct gw_train_flops {
+    double qkv, attn_core, attn_out, mlp, moe_router, embedding, lm_head; /* forward, FLOP */
+    double forward;       /* sum of the above */
+    double model;         /* 3 x forward: MFU basis */
+    double recompute;     /* extra forward work of recomputation */
+    double hardware;      /* model + recompute: HFU basis */
+    double per_token_model; /* model / tokens */
+} gw_train_flops;
+
+typedef struct gw_train_memory {
+    double weights_bytes, grads_bytes, optimizer_bytes;
+    double activations_bytes;     /* in-flight activations of the busiest stage */
+    double buffers_bytes;         /* comm buffers, logits, workspace */
+    double fragmentation_bytes;
+    double total_bytes;
+    double capacity_bytes;        /* usable memory of the GPU */
+} gw_train_memory;
+
+typedef struct gw_train_time {
+    double step_s;          /* one iteration */
+    double compute_s;       /* GEMMs + attention + element-wise, critical path */
+    double memory_bound_s;  /* the element-wise part of compute_s */
+    double tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s; /* exposed */
+    double bubble_s;
+    double optimizer_s;
+    double overhead_s;
+} gw_train_time;
+
+/* Why a configuration cannot run. */
+typedef enum gw_train_reject {
+    GW_TRAIN_OK = 0,
+    GW_TRAIN_REJECT_DIVISIBILITY, /* gpus, heads, layers, batch do not divide */
+    GW_TRAIN_REJECT_DOMAIN,       /* TP/EP group larger than the scale-up domain */
+    GW_TRAIN_REJECT_MEMORY,       /* does not fit in GPU memory */
+    GW_TRAIN_REJECT_PRECISION,    /* the GPU has no peak for this precision */
+    GW_TRAIN_REJECT_COUNT_
+} gw_train_reject;
+
+typedef struct gw_train_eval {
+    gw_train_config cfg;          /* cfg.global_batch_seqs: the batch evaluated */
+    double gpus_used;             /* tp x pp x cp x dp (<= the GPUs given) */
+    int grad_accum;          /* micro-batches per pipeline per iteration */
+    gw_train_reject reject;  /* GW_TRAIN_OK when feasible */
+    gw_train_time time;
+    gw_train_memory mem;
+    double mfu, hfu;         /* fractions of the dense peak of cfg.precision */
+    double mfu_bf16;         /* model FLOP/s over the BF16 peak */
+    double tokens_per_s;
+    double flops_per_gpu;    /* achieved model FLOP/s per GPU */
+    char why[200];           /* for alternatives: why it loses to the best */
+} gw_train_eval;
+
+typedef struct gw_train_result {
+    const char *model;       /* borrowed from the gw_model */
+    const char *accel;       /* borrowed from the gw_accel */
+    double n_gpus, seq_len, global_batch_seqs, tokens_per_step;
+    gw_train_flops flops;    /* of the best configuration */
+    gw_train_eval best;      /* valid when n_feasible > 0 */
+    size_t n_top;            /* alternatives after best, sorted by step time */
+    gw_train_eval top[GW_TRAIN_MAX_TOP];
+    uint64_t n_evaluated, n_feasible;
+    uint64_t n_rejected[GW_TRAIN_REJECT_COUNT_];
+    double search_wall_s;
+    /* Whole run (tokens > 0). */
+    double run_tokens, run_s, gpu_hours, gpu_energy_j;
+    gw_train_topo topo;      /* network figures used */
+    const char *comm_model;  /* name of the collective model */
+    bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
+    int moe_node_limit;
+    double published_gpu_hours;  /* data/train.yaml published run for this model and
+                                    GPU scaled to run_tokens (0: none) */
+} gw_train_result;
+
+/* Evaluates one fully specified configuration (no search) on
+ * tp x pp x cp x dp GPUs. Rejections (divisibility, memory ...) are not
+ * errors: out->reject says why. cfg->global_batch_seqs 0 means
+ * global_batch_seqs. Returns GW_EINVAL for bad arguments (NULL pointers,
+ * sizes < 1, zero > 3). Allocation-free; thread-safe. */
+GW_API gw_status gw_train_eval_config(const gw_model *m, const gw_accel *a,
+                                      const gw_train_topo *topo, const gw_train_params *p,
+                                      const gw_train_comm_model *comm, const gw_train_config *cfg,
+                                      double seq_len, double global_batch_seqs,
+                                      gw_train_eval *out, gw_error *err);
+
+/* FLOPs of one iteration (whole job) for a model, sequence and batch. */
+GW_API void gw_train_flops_compute(const gw_model *m, double seq_len, double global_batch_seqs,
+                                   gw_train_recompute rc, gw_train_flops *out);
+
+/* Network figures for an accelerator: the catalog system/NIC (system NULL:
+ * gw_catalog_system_for), else data/train.yaml fallbacks. cat may be NULL. */
+GW_API void gw_train_topo_for(const gw_catalog *cat, const gw_accel *a, const gw_system *sys,
+                              const gw_train_params *p, gw_train_topo *out);
+
+/* Plans training: evaluates every valid configuration permitted by opts
+ * (fixed dimensions are not searched), returns the fastest feasible one and
+ * up to opts->top_k alternatives, plus whole-run figures when
+ * opts->tokens > 0. cat may be NULL (then network figures come from
+ * data/train.yaml); system may be NULL (catalog default for the GPU).
+ * Errors: GW_EINVAL (bad opts), GW_ENOMEM, GW_EINFEASIBLE (no configuration
+ * fits; out->n_rejected says why, err->msg names the main reason), errors
+ * of gw_train_params_load. out is filled on GW_OK and, for the counters, on
+ * GW_EINFEASIBLE. Uses gw_ctx_threads(ctx) OpenMP threads (0: all cores);
+ * the result does not depend on the thread count. Complexity: the product
+ * of the searched dimensions (about 1e4-1e6 evaluations, ~1e7 per second
+ * per core); a few kilobytes of allocation outside the inner loop. */
+GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
+                               const gw_accel *a, const gw_system *sys,
+                               const gw_train_opts *opts, gw_train_result *out, gw_error *err);
+
+/* Writes a result under parent (an object; NULL: the document root) as
+ * "train": inputs, best configuration with breakdown, memory, FLOPs,
+ * alternatives with reasons, whole-run figures; adds notes. */
+GW_API void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r);
+
+/* ---- Validation against published runs ------------------------------- */
+
+typedef struct gw_train_vrow {
+    char id[128];
+    char family[64];         /* id prefix (source family) */
+    int line;                /* CSV line */
+    bool ok;                 /* evaluated */
+    bool extended;           /* MoE, FP8/FP4 or CP row (issue 4 set) */
+    char reason[256];        /* why not evaluated */
+    double measured_s, predicted_s;
+    double error;            /* signed (predicted - measured) / measured */
+    gw_train_eval eval;
+} gw_train_vrow;
+
+typedef struct gw_train_vstats {
+    size_t n;
+    double median_abs, mean_abs, max_abs; /* fractions */
+    size_t i_max;            /* row index of max */
+} gw_train_vstats;
+
+typedef struct gw_train_validation {
+    size_t n_rows, n_ok, n_skipped;
+    gw_train_vrow *rows;     /* owned */
+    gw_train_vstats all, dense, extended;
+    char path[256];
+} gw_train_validation;
+
+/* Reads a calibration CSV (schema of reference/runs/README.md), loads each
+ * row's model config (relative to the CSV's folder) and predicts its step
+ * time with the row's fixed configuration; unstated dimensions (empty vpp,
+ * micro_batch, zero, recompute) are searched for the fastest feasible value.
+ * Errors: GW_EIO, GW_EPARSE (malformed CSV; err has path:line), GW_ESCHEMA
+ * (missing column). Rows that cannot be evaluated are not errors. p NULL:
+ * loaded from data/train.yaml. *out owned by the caller:
+ * gw_train_validation_free. */
+GW_API gw_status gw_train_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                                        const gw_train_params *p, gw_train_validation **out,
+                                        gw_error *err);
+GW_API void gw_train_validation_free(gw_ctx *ctx, gw_train_validation *v);
+/* Writes "validate": rows (id, measured_s, predicted_s, error_frac or
+ * reason) and summary stats. */
+GW_API void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent,
+                                       const gw_train_validation *v);
+
+/* Fits the named parameters of *p (e.g. "gemm_eff_max_bf16", "attn_eff",
+ * "tp_overlap"; unknown names are ignored) to the runs of a calibration CSV
+ * by coordinate descent within physically plausible bounds, minimising
+ * mean |log(predicted/measured)| + 0.25 max |log(predicted/measured)| over
+ * the subset (0 all rows, 1 dense rows, 2 MoE/FP8/CP rows). rounds: passes
+ * over the parameters (2-3 suffice). On GW_OK *p holds the fitted values
+ * and *out (if out is not NULL; caller frees) the validation with them.
+ * Errors: those of gw_train_validate_file. Cost: about 30 x rounds x
+ * n_names validations. */
+GW_API gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                              const char *const *names, size_t n_names, int subset, int rounds,
+                              gw_train_params *p, gw_train_validation **out, gw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GIGAWATT_TRAIN_H */

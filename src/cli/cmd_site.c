@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_site.c: `gigawatt site [SCENARIO.yaml] [--power P | --gpus N]`: power,
+ * racks, network bill of materials, power sources and build-out phases of a
+ * scenario, computed by gw_site_plan in the library.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void help(void)
+{
+    printf("usage: gigawatt site [SCENARIO.yaml] [--power P | --gpus N] [--set KEY=VALUE ...]\n"
+           "                     [--json] [-o FILE]\n\n"
+           "Sizes the site: from a power budget to GPUs (--power 1GW) or from a GPU count to\n"
+           "megawatts (--gpus 1000000). Shows server/rack wall power, network and storage\n"
+           "power, PUE, racks, the scale-out network bill of materials, power sources and\n"
+           "the build-out phases of the scenario (the built-in default when none is given).\n\n"
+           "options:\n"
+           "  --power P   facility power budget (e.g. 300MW, 1.2GW); sizes the GPUs\n"
+           "  --gpus N    GPU count; sizes the power\n"
+           "  --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
+}
+
+int gw_cmd_site(gw_cli *cli, int argc, char **argv)
+{
+    const char *path = NULL;
+    double power_w = 0.0, gpus = 0.0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            help();
+            return 0;
+        }
+        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        if (gw_cli_is_opt(argv[i], "--power")) {
+            const char *v = gw_cli_optval(cli, argc, argv, &i);
+            if (!v || !gw_cli_parse_num(cli, "--power", v, GW_DIM_POWER, 1.0, 1e13, &power_w))
+                return 2;
+            continue;
+        }
+        if (gw_cli_is_opt(argv[i], "--gpus")) {
+            const char *v = gw_cli_optval(cli, argc, argv, &i);
+            if (!v || !gw_cli_parse_num(cli, "--gpus", v, GW_DIM_TOKENS, 1.0, 1e9, &gpus))
+                return 2;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
+        if (path)
+            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
+        path = argv[i];
+    }
+    if (power_w > 0.0 && gpus > 0.0)
+        return gw_cli_usage_error(cli, "--power and --gpus exclude each other");
+    int code = 0;
+    gw_catalog *cat = gw_cli_catalog(cli, &code);
+    if (!cat)
+        return code;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_scenario *sc = NULL;
+    gw_status rc = gw_scenario_load(cli->ctx, path, cli->sets, cli->n_sets, &sc, &err);
+    if (rc != GW_OK)
+        return gw_cli_fail(cli, &err);
+    if (power_w > 0.0) {
+        sc->site.power_w = power_w;
+        sc->cluster.gpus = 0.0;
+        sc->site.n_phases = 0;
+    } else if (gpus > 0.0) {
+        sc->cluster.gpus = floor(gpus);
+        sc->site.power_w = 0.0;
+        sc->site.n_phases = 0;
+    }
+    gw_site_result r;
+    rc = gw_site_plan(cli->ctx, cat, sc, &r, &err);
+    if (rc != GW_OK) {
+        gw_scenario_free(sc);
+        return gw_cli_fail(cli, &err);
+    }
+    gw_doc *doc = gw_doc_new(cli->ctx);
+    if (!doc) {
+        gw_scenario_free(sc);
+        fprintf(stderr, "gigawatt: out of memory\n");
+        return 1;
+    }
+    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "site");
+    gw_doc_str(doc, gw_doc_root(doc), "scenario", "Scenario", sc->name ? sc->name : "");
+    gw_site_report(doc, gw_doc_root(doc), &r);
+    code = gw_cli_emit(cli, doc);
+    gw_doc_free(doc);
+    gw_scenario_free(sc);
+    return code;
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_train.c: `gigawatt train`: step time, MFU, memory and the fastest
+ * parallel configuration for a model on N GPUs. Values not given as flags
+ * come from the scenario (--set workload.* / cluster.*, or the default
+ * scenario). The work is done by gw_train_plan; this file parses flags and
+ * renders.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf(
+        "usage: gigawatt train [--model NAME|config.json] [--gpu NAME] [--gpus N] [--seq S]\n"
+        "                      [--global-batch-tokens T] [--tokens T] [--system NAME]\n"
+        "                      [--tp N] [--pp N] [--vpp N] [--dp N] [--cp N] [--ep N] [--etp N]\n"
+        "                      [--micro-batch N] [--recompute none|selective|full|any]\n"
+        "                      [--zero 0..3|any] [--precision bf16|fp8|fp4|any] [--top K]\n"
+        "                      [--max-micro-batch N] [--max-vpp N] [--json]\n\n"
+        "Predicts the step time, MFU, memory per GPU and whole-run time of training a model,\n"
+        "searching every parallel configuration the flags leave open (exhaustively, on all\n"
+        "cores) and explaining why the next-best ones lose. Defaults come from the scenario\n"
+        "(workload.model, workload.seq_len, workload.global_batch_tokens, workload.tokens,\n"
+        "workload.precision, cluster.accelerator, cluster.gpus).\n\n"
+        "  --model        catalog model name or a Hugging Face config.json\n"
+        "  --gpu          accelerator catalog name (h100-sxm, gb200, ...)\n"
+        "  --gpus         GPUs in the job\n"
+        "  --seq          sequence length in tokens\n"
+        "  --global-batch-tokens  tokens per optimizer step (16M = 16e6)\n"
+        "  --tokens       training tokens for whole-run figures (15T)\n"
+        "  --tp --pp --vpp --dp --cp --ep --etp --micro-batch  fix one dimension\n"
+        "  --recompute --zero --precision  fix (or 'any' to search) one dimension\n"
+        "  --top          alternatives to show (default 5, max 32)\n\n"
+        "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+int gw_cmd_train(gw_cli *cli, int argc, char **argv)
+{
+    const char *model_arg = NULL, *gpu_arg = NULL, *sys_arg = NULL;
+    double gpus = 0, seq = 0, gbt = 0, tokens = -1;
+    gw_train_opts o;
+    gw_train_opts_init(&o);
+    int precision_set = 0;
+
+    struct {
+        const char *flag;
+        int *dst;
+        long long lo, hi;
+    } ints[] = {
+        {"--tp", &o.tp, 1, 1 << 20},
+        {"--pp", &o.pp, 1, 1 << 20},
+        {"--vpp", &o.vpp, 1, 1024},
+        {"--dp", &o.dp, 1, 1 << 30},
+        {"--cp", &o.cp, 1, 1 << 20},
+        {"--ep", &o.ep, 1, 1 << 20},
+        {"--etp", &o.etp, 1, 1 << 20},
+        {"--micro-batch", &o.micro_batch, 1, 1 << 20},
+        {"--top", &o.top_k, 0, GW_TRAIN_MAX_TOP},
+        {"--max-micro-batch", &o.max_micro_batch, 1, 1024},
+        {"--max-vpp", &o.max_vpp, 1, 1024},
+    };
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help();
+            return 0;
+        }
+        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        bool done = false;
+        for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+            if (gw_cli_is_opt(a, ints[k].flag)) {
+                const char *v = gw_cli_optval(cli, argc, argv, &i);
+                long long x = 0;
+                if (!v || !gw_cli_parse_int(cli, ints[k].flag, v, ints[k].lo, ints[k].hi, &x))
+                    return 2;
+                *ints[k].dst = (int)x;
+                done = true;
+                break;
+            }
+        }
+        if (done)
+            continue;
+        const char *v = NULL;
+        if (gw_cli_is_opt(a, "--model")) {
+            if (!(model_arg = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--gpu")) {
+            if (!(gpu_arg = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--system")) {
+            if (!(sys_arg = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--gpus")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_num(cli, "--gpus", v, GW_DIM_TOKENS, 1, 1e9, &gpus))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--seq")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_num(cli, "--seq", v, GW_DIM_TOKENS, 1, 1e8, &seq))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--global-batch-tokens")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_num(cli, "--global-batch-tokens", v, GW_DIM_TOKENS, 1, 1e15, &gbt))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--tokens")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_num(cli, "--tokens", v, GW_DIM_TOKENS, 0, 1e18, &tokens))
+                return 2;
+        } else if (gw_cli_is_opt(a, "--recompute")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            gw_train_recompute r;
+            if (strcmp(v, "any") == 0)
+                o.recompute = GW_TRAIN_ANY;
+            else if (gw_train_recompute_parse(v, &r) == GW_OK)
+                o.recompute = (int)r;
+            else
+                return gw_cli_usage_error(cli, "--recompute: expected none, selective, full or "
+                                               "any, got \"%s\"",
+                                          v);
+        } else if (gw_cli_is_opt(a, "--zero")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            long long z = 0;
+            if (strcmp(v, "any") == 0)
+                o.zero = GW_TRAIN_ANY;
+            else if (gw_cli_parse_int(cli, "--zero", v, 0, 3, &z))
+                o.zero = (int)z;
+            else
+                return 2;
+        } else if (gw_cli_is_opt(a, "--precision")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            gw_precision p;
+            if (strcmp(v, "any") == 0) {
+                o.precision = GW_TRAIN_ANY;
+            } else if (gw_precision_parse(v, &p) == GW_OK &&
+                       (p == GW_PREC_BF16 || p == GW_PREC_FP8 || p == GW_PREC_FP4)) {
+                o.precision = (int)p;
+            } else {
+                return gw_cli_usage_error(cli, "--precision: expected bf16, fp8, fp4 or any, "
+                                               "got \"%s\"",
+                                          v);
+            }
+            precision_set = 1;
+        } else if (a[0] == '-') {
+            return gw_cli_usage_error(cli, "unknown option \"%s\"", a);
+        } else {
+            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", a);
+        }
+    }
+
+    int code = 0;
+    gw_catalog *cat = gw_cli_catalog(cli, &code);
+    if (!cat)
+        return code;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+
+    /* Scenario defaults for what the flags leave out. */
+    gw_scenario *sc = NULL;
+    const gw_accel *accel = NULL;
+    const gw_system *sys = NULL;
+    const gw_model *model = NULL;
+    gw_model *owned = NULL;
+    gw_status rc = gw_scenario_load(cli->ctx, NULL, cli->sets, cli->n_sets, &sc, &err);
+    if (rc != GW_OK)
+        return gw_cli_fail(cli, &err);
+    if (!model_arg || !gpu_arg) {
+        const gw_accel *sa = NULL;
+        const gw_system *ss = NULL;
+        const gw_model *sm = NULL;
+        rc = gw_scenario_resolve(cli->ctx, sc, cat, &sa, &ss, &sm, &err);
+        if (rc != GW_OK) {
+            gw_scenario_free(sc);
+            return gw_cli_fail(cli, &err);
+        }
+        if (!gpu_arg) {
+            accel = sa;
+            if (!sys_arg)
+                sys = ss;
+        }
+        if (!model_arg)
+            model = sm;
+    }
+    if (gpu_arg) {
+        rc = gw_catalog_accel_find(cat, gpu_arg, &accel, &err);
+        if (rc != GW_OK) {
+            gw_scenario_free(sc);
+            snprintf(err.where, sizeof err.where, "--gpu");
+            return gw_cli_fail(cli, &err);
+        }
+    }
+    if (sys_arg) {
+        rc = gw_catalog_system_find(cat, sys_arg, &sys, &err);
+        if (rc != GW_OK) {
+            gw_scenario_free(sc);
+            snprintf(err.where, sizeof err.where, "--system");
+            return gw_cli_fail(cli, &err);
+        }
+    }
+    if (model_arg) {
+        if (ends_with(model_arg, ".json") || strchr(model_arg, '/') != NULL) {
+            rc = gw_catalog_model_from_hf(cli->ctx, model_arg, NULL, &owned, &err);
+            model = owned;
+        } else {
+            rc = gw_catalog_model_find(cat, model_arg, &model, &err);
+            if (rc != GW_OK)
+                snprintf(err.where, sizeof err.where, "--model");
+        }
+        if (rc != GW_OK) {
+            gw_scenario_free(sc);
+            return gw_cli_fail(cli, &err);
+        }
+    }
+    o.n_gpus = gpus > 0 ? gpus : sc->cluster.gpus;
+    o.seq_len = seq > 0 ? seq : sc->workload.seq_len;
+    o.global_batch_tokens = gbt > 0 ? gbt : sc->workload.global_batch_tokens;
+    o.tokens = tokens >= 0 ? tokens : (model_arg ? 0.0 : sc->workload.tokens);
+    /* A model named on the command line trains in BF16 unless told
+     * otherwise; the scenario's precision goes with the scenario's model. */
+    if (!precision_set)
+        o.precision = model_arg ? (int)GW_PREC_BF16 : (int)sc->workload.precision;
+    o.data_dir = cli->data_dir;
+
+    gw_train_result *res = calloc(1, sizeof *res);
+    gw_doc *doc = gw_doc_new(cli->ctx);
+    if (!res || !doc) {
+        free(res);
+        gw_doc_free(doc);
+        gw_model_free(cli->ctx, owned);
+        gw_scenario_free(sc);
+        fprintf(stderr, "gigawatt: out of memory\n");
+        return 1;
+    }
+    rc = gw_train_plan(cli->ctx, cat, model, accel, sys, &o, res, &err);
+    if (rc == GW_OK) {
+        gw_doc_str(doc, gw_doc_root(doc), "command", "command", "train");
+        gw_train_report(doc, gw_doc_root(doc), res);
+        code = gw_cli_emit(cli, doc);
+    } else {
+        code = gw_cli_fail(cli, &err);
+    }
+    gw_doc_free(doc);
+    free(res);
+    gw_model_free(cli->ctx, owned);
+    gw_scenario_free(sc);
+    return code;
+}

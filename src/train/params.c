@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * params.c: loads the step-model parameters from data/train.yaml (every
+ * value with a unit and a source, fitted values with the data set they were
+ * fitted to), option defaults and enum names of the train module.
+ */
+#include "train_internal.h"
+
+#include "core/core_internal.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+/* ---- Names ------------------------------------------------------------- */
+
+const char *gw_train_recompute_name(gw_train_recompute r)
+{
+    switch (r) {
+    case GW_TRAIN_RECOMPUTE_NONE:
+        return "none";
+    case GW_TRAIN_RECOMPUTE_SELECTIVE:
+        return "selective";
+    case GW_TRAIN_RECOMPUTE_FULL:
+        return "full";
+    default:
+        return "?";
+    }
+}
+
+gw_status gw_train_recompute_parse(const char *text, gw_train_recompute *out)
+{
+    static const gw_train_recompute all[] = {GW_TRAIN_RECOMPUTE_NONE,
+                                             GW_TRAIN_RECOMPUTE_SELECTIVE,
+                                             GW_TRAIN_RECOMPUTE_FULL};
+    if (text == NULL)
+        return GW_EPARSE;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (gw__streq_nocase(text, gw_train_recompute_name(all[i]))) {
+            *out = all[i];
+            return GW_OK;
+        }
+    }
+    return GW_EPARSE;
+}
+
+void gw_train_opts_init(gw_train_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seq_len = 8192;
+    o->global_batch_tokens = 16.0 * 1024 * 1024;
+    o->tp = o->pp = o->vpp = o->dp = o->cp = o->ep = o->etp = o->micro_batch = GW_TRAIN_ANY;
+    o->recompute = GW_TRAIN_ANY;
+    o->zero = GW_TRAIN_ANY;
+    o->precision = GW_PREC_BF16;
+    o->top_k = 5;
+    o->max_micro_batch = 8;
+    o->max_vpp = 8;
+    o->batch_slack = 0.05;
+    o->max_idle_frac = 0.05;
+    o->flash_attention = true;
+    o->tp_comm_overlap = true;
+    o->seq_parallel = true;
+}
+
+/* ---- data/train.yaml --------------------------------------------------- */
+
+typedef struct pdef {
+    const char *key;
+    gw_dim dim;
+    double min, max;
+    size_t off;
+} pdef;
+
+#define P_(k, d, lo, hi, field) {k, d, lo, hi, offsetof(gw_train_params, field)}
+
+static const pdef defs[] = {
+    P_("gemm_eff_max_bf16", GW_DIM_FRACTION, 0.05, 1.0, gemm_eff_max[GW_PREC_BF16]),
+    P_("gemm_eff_max_fp8", GW_DIM_FRACTION, 0.05, 1.0, gemm_eff_max[GW_PREC_FP8]),
+    P_("gemm_eff_max_fp4", GW_DIM_FRACTION, 0.05, 1.0, gemm_eff_max[GW_PREC_FP4]),
+    P_("gemm_half_flop", GW_DIM_FLOP, 0.0, 1e15, gemm_half_flop),
+    P_("attn_eff", GW_DIM_FRACTION, 0.05, 1.0, attn_eff),
+    P_("mem_eff", GW_DIM_FRACTION, 0.05, 1.0, mem_eff),
+    P_("elementwise_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, elementwise_bytes_per_elem),
+    P_("fp8_cast_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, fp8_cast_bytes_per_elem),
+    P_("scaleup_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleup_bw_eff),
+    P_("scaleout_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleout_bw_eff),
+    P_("scaleup_latency", GW_DIM_TIME, 0.0, 1e-3, scaleup_latency_s),
+    P_("scaleout_latency", GW_DIM_TIME, 0.0, 1e-3, scaleout_latency_s),
+    P_("default_nic_per_gpu", GW_DIM_BANDWIDTH, 1e6, 1e13, default_nic_Bps),
+    P_("tp_overlap", GW_DIM_FRACTION, 0.0, 1.0, tp_overlap),
+    P_("dp_overlap", GW_DIM_FRACTION, 0.0, 1.0, dp_overlap),
+    P_("cp_overlap", GW_DIM_FRACTION, 0.0, 1.0, cp_overlap),
+    P_("ep_overlap", GW_DIM_FRACTION, 0.0, 1.0, ep_overlap),
+    P_("grad_reduce_bytes_per_param", GW_DIM_BYTES, 1.0, 8.0, grad_bytes_per_param),
+    P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
+    P_("grouped_gemm_eff", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff),
+    P_("optimizer_bytes_per_param", GW_DIM_BYTES, 0.0, 64.0, optimizer_bytes_per_param),
+    P_("weight_bytes_per_param", GW_DIM_BYTES, 0.5, 8.0, weight_bytes_per_param),
+    P_("grad_acc_bytes_per_param", GW_DIM_BYTES, 0.0, 8.0, grad_acc_bytes_per_param),
+    P_("mem_fragmentation", GW_DIM_FRACTION, 0.0, 1.0, mem_frag_frac),
+    P_("mem_workspace", GW_DIM_BYTES, 0.0, 1e11, mem_workspace_bytes),
+    P_("optimizer_bytes_moved_per_param", GW_DIM_BYTES, 0.0, 256.0,
+       optimizer_bytes_moved_per_param),
+    P_("step_overhead", GW_DIM_TIME, 0.0, 60.0, step_overhead_s),
+    P_("legacy_score_bytes", GW_DIM_BYTES, 0.0, 64.0, legacy_score_bytes),
+    P_("cp_min_tokens_per_rank", GW_DIM_TOKENS, 1.0, 1e9, cp_min_tokens),
+};
+
+static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,
+                            gw_dim dim, double lo, double hi, double *out, gw_error *err)
+{
+    static const char *const keys[] = {"value", "source", "fitted_to", "confidence", "note",
+                                       NULL};
+    gw__ynode *v = NULL, *src = NULL;
+    gw_status rc = gw__y_expect(d, entry, GW_Y_MAP, where, err);
+    if (rc == GW_OK)
+        rc = gw__y_check_keys(d, entry, keys, where, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, entry, "source", where, &src, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, entry, "value", where, &v, err);
+    if (rc == GW_OK)
+        rc = gw__y_num(d, v, where, dim, lo, hi, out, err);
+    return rc;
+}
+
+static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
+                               gw_error *err)
+{
+    static const char *const keys[] = {"flash_attention", "tp_comm_overlap",
+                                       "sequence_parallel", "grad_bytes_per_param", "source",
+                                       NULL};
+    char where[160];
+    gw_status rc;
+    if (map == NULL)
+        return GW_OK;
+    rc = gw__y_expect(d, map, GW_Y_MAP, "run_profiles", err);
+    if (rc != GW_OK)
+        return rc;
+    for (size_t i = 0; i < map->n; i++) {
+        const gw__ynode *e = map->vals[i];
+        gw__snprintf(where, sizeof where, "run_profiles.%s", map->keys[i]->scalar);
+        if (p->n_profiles >= sizeof p->profile / sizeof p->profile[0]) {
+            rc = gw__err(err, GW_ERANGE, "too many run profiles (max %zu)",
+                         sizeof p->profile / sizeof p->profile[0]);
+            gw__y_loc(d, map->keys[i], where, err);
+            return rc;
+        }
+        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_check_keys(d, e, keys, where, err);
+        gw__ynode *src = NULL;
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "source", where, &src, err);
+        if (rc != GW_OK)
+            return rc;
+        bool v[3] = {true, true, true};
+        for (size_t k = 0; k < 3; k++) {
+            gw__ynode *n = gw__ymap_get(e, keys[k]);
+            if (n != NULL) {
+                rc = gw__y_bool(d, n, where, &v[k], err);
+                if (rc != GW_OK)
+                    return rc;
+            }
+        }
+        gw__strlcpy(p->profile[p->n_profiles].prefix, map->keys[i]->scalar,
+                    sizeof p->profile[0].prefix);
+        p->profile[p->n_profiles].flash_attention = v[0];
+        p->profile[p->n_profiles].tp_comm_overlap = v[1];
+        p->profile[p->n_profiles].seq_parallel = v[2];
+        p->profile[p->n_profiles].grad_bytes_per_param = 0.0;
+        gw__ynode *gbn = gw__ymap_get(e, "grad_bytes_per_param");
+        if (gbn != NULL) {
+            rc = gw__y_num(d, gbn, where, GW_DIM_BYTES, 1.0, 8.0,
+                           &p->profile[p->n_profiles].grad_bytes_per_param, err);
+            if (rc != GW_OK)
+                return rc;
+        }
+        p->n_profiles++;
+    }
+    return GW_OK;
+}
+
+static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
+                                     gw_train_params *p, gw_error *err)
+{
+    static const char *const keys[] = {"dualpipe", "fp8_dispatch", "moe_node_limit", "source",
+                                       NULL};
+    char where[160];
+    gw_status rc;
+    if (map == NULL)
+        return GW_OK;
+    rc = gw__y_expect(d, map, GW_Y_MAP, "model_profiles", err);
+    if (rc != GW_OK)
+        return rc;
+    for (size_t i = 0; i < map->n; i++) {
+        const gw__ynode *e = map->vals[i];
+        gw__snprintf(where, sizeof where, "model_profiles.%s", map->keys[i]->scalar);
+        if (p->n_model_profiles >= sizeof p->model_profile / sizeof p->model_profile[0]) {
+            rc = gw__err(err, GW_ERANGE, "too many model profiles (max %zu)",
+                         sizeof p->model_profile / sizeof p->model_profile[0]);
+            gw__y_loc(d, map->keys[i], where, err);
+            return rc;
+        }
+        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_check_keys(d, e, keys, where, err);
+        gw__ynode *src = NULL;
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "source", where, &src, err);
+        if (rc != GW_OK)
+            return rc;
+        bool dual = false, f8 = false;
+        long long lim = 0;
+        gw__ynode *n = gw__ymap_get(e, "dualpipe");
+        if (n != NULL && (rc = gw__y_bool(d, n, where, &dual, err)) != GW_OK)
+            return rc;
+        n = gw__ymap_get(e, "fp8_dispatch");
+        if (n != NULL && (rc = gw__y_bool(d, n, where, &f8, err)) != GW_OK)
+            return rc;
+        n = gw__ymap_get(e, "moe_node_limit");
+        if (n != NULL && (rc = gw__y_int(d, n, where, 0, 1024, &lim, err)) != GW_OK)
+            return rc;
+        gw__strlcpy(p->model_profile[p->n_model_profiles].model_type, map->keys[i]->scalar,
+                    sizeof p->model_profile[0].model_type);
+        p->model_profile[p->n_model_profiles].dualpipe = dual;
+        p->model_profile[p->n_model_profiles].fp8_dispatch = f8;
+        p->model_profile[p->n_model_profiles].moe_node_limit = (int)lim;
+        p->n_model_profiles++;
+    }
+    return GW_OK;
+}
+
+static gw_status load_published(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
+                                gw_error *err)
+{
+    static const char *const keys[] = {"model", "accelerator", "gpu_hours", "tokens", "source",
+                                       NULL};
+    char where[160];
+    gw_status rc;
+    if (map == NULL)
+        return GW_OK;
+    rc = gw__y_expect(d, map, GW_Y_MAP, "published_runs", err);
+    if (rc != GW_OK)
+        return rc;
+    for (size_t i = 0; i < map->n; i++) {
+        const gw__ynode *e = map->vals[i];
+        gw__ynode *n = NULL;
+        const char *str = NULL;
+        gw__snprintf(where, sizeof where, "published_runs.%s", map->keys[i]->scalar);
+        if (p->n_published >= sizeof p->published / sizeof p->published[0]) {
+            rc = gw__err(err, GW_ERANGE, "too many published runs (max %zu)",
+                         sizeof p->published / sizeof p->published[0]);
+            gw__y_loc(d, map->keys[i], where, err);
+            return rc;
+        }
+        size_t k = p->n_published;
+        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_check_keys(d, e, keys, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "source", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "model", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_str(d, n, where, &str, err);
+        if (rc != GW_OK)
+            return rc;
+        gw__strlcpy(p->published[k].model, str, sizeof p->published[k].model);
+        rc = gw__y_require(d, e, "accelerator", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_str(d, n, where, &str, err);
+        if (rc != GW_OK)
+            return rc;
+        gw__strlcpy(p->published[k].accel, str, sizeof p->published[k].accel);
+        rc = gw__y_require(d, e, "gpu_hours", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_num(d, n, where, GW_DIM_TOKENS, 1.0, 1e12, &p->published[k].gpu_hours,
+                           err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "tokens", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_num(d, n, where, GW_DIM_TOKENS, 1.0, 1e18, &p->published[k].tokens, err);
+        if (rc != GW_OK)
+            return rc;
+        p->n_published++;
+    }
+    return GW_OK;
+}
+
+gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
+                               gw_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    char shown[512];
+    gw__ydoc *d = NULL;
+    gw_train_params p;
+    gw__ynode *params = NULL, *nics = NULL, *ver = NULL;
+    char where[160];
+
+    memset(&p, 0, sizeof p);
+    gw_status rc = gw__data_read(ctx, data_dir, "train.yaml", &buf, &len, shown, err);
+    if (rc != GW_OK)
+        return rc;
+    rc = gw__ydoc_parse(ctx, buf, len, shown, &d, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = gw__y_expect(d, d->root, GW_Y_MAP, "train.yaml", err);
+    if (rc != GW_OK)
+        goto done;
+    {
+        static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
+                                          "run_profiles", "model_profiles",
+                                          "published_runs", NULL};
+        rc = gw__y_check_keys(d, d->root, top, "", err);
+        if (rc != GW_OK)
+            goto done;
+    }
+    rc = gw__y_require(d, d->root, "schema_version", "schema_version", &ver, err);
+    if (rc != GW_OK)
+        goto done;
+    {
+        long long v = 0;
+        rc = gw__y_int(d, ver, "schema_version", 1, 1, &v, err);
+        if (rc != GW_OK)
+            goto done;
+    }
+    rc = gw__y_require(d, d->root, "params", "params", &params, err);
+    if (rc == GW_OK)
+        rc = gw__y_expect(d, params, GW_Y_MAP, "params", err);
+    if (rc != GW_OK)
+        goto done;
+    for (size_t i = 0; i < params->n; i++) {
+        const char *key = params->keys[i]->scalar;
+        const pdef *def = NULL;
+        for (size_t j = 0; j < sizeof defs / sizeof defs[0]; j++) {
+            if (strcmp(defs[j].key, key) == 0) {
+                def = &defs[j];
+                break;
+            }
+        }
+        gw__snprintf(where, sizeof where, "params.%s", key);
+        if (def == NULL) {
+            rc = gw__err(err, GW_ESCHEMA, "unknown parameter \"%s\"", key);
+            gw__y_loc(d, params->keys[i], where, err);
+            goto done;
+        }
+        double v = 0.0;
+        rc = read_value(d, params->vals[i], where, def->dim, def->min, def->max, &v, err);
+        if (rc != GW_OK)
+            goto done;
+        memcpy((char *)&p + def->off, &v, sizeof v);
+    }
+    for (size_t j = 0; j < sizeof defs / sizeof defs[0]; j++) {
+        if (gw__ymap_get(params, defs[j].key) == NULL) {
+            rc = gw__err(err, GW_ESCHEMA, "missing parameter \"%s\"", defs[j].key);
+            gw__y_loc(d, params, "params", err);
+            goto done;
+        }
+    }
+    nics = gw__ymap_get(d->root, "nic_per_gpu");
+    if (nics != NULL) {
+        rc = gw__y_expect(d, nics, GW_Y_MAP, "nic_per_gpu", err);
+        if (rc != GW_OK)
+            goto done;
+        for (size_t i = 0; i < nics->n; i++) {
+            if (p.n_nic_overrides >= sizeof p.nic_override / sizeof p.nic_override[0]) {
+                rc = gw__err(err, GW_ERANGE, "too many nic_per_gpu entries (max %zu)",
+                             sizeof p.nic_override / sizeof p.nic_override[0]);
+                gw__y_loc(d, nics->keys[i], "nic_per_gpu", err);
+                goto done;
+            }
+            gw__snprintf(where, sizeof where, "nic_per_gpu.%s", nics->keys[i]->scalar);
+            double v = 0.0;
+            rc = read_value(d, nics->vals[i], where, GW_DIM_BANDWIDTH, 1e6, 1e13, &v, err);
+            if (rc != GW_OK)
+                goto done;
+            gw__strlcpy(p.nic_override[p.n_nic_overrides].accel, nics->keys[i]->scalar,
+                        sizeof p.nic_override[0].accel);
+            p.nic_override[p.n_nic_overrides].Bps = v;
+            p.n_nic_overrides++;
+        }
+    }
+    rc = load_profiles(d, gw__ymap_get(d->root, "run_profiles"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = load_model_profiles(d, gw__ymap_get(d->root, "model_profiles"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = load_published(d, gw__ymap_get(d->root, "published_runs"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    /* Precisions without their own GEMM efficiency use BF16's. */
+    for (int i = 0; i < GW_PREC_COUNT; i++) {
+        if (p.gemm_eff_max[i] <= 0)
+            p.gemm_eff_max[i] = p.gemm_eff_max[GW_PREC_BF16];
+    }
+    *out = p;
+done:
+    gw__ydoc_free(d);
+    gw_free(ctx, buf);
+    return rc;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.c: writes a gw_train_result into a gw_doc (JSON keys snake_case
+ * with unit suffixes, base SI units; notes for every approximation).
+ */
+#include "train_internal.h"
+
+#include "core/core_internal.h"
+
+static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c)
+{
+    gw_doc_int(doc, n, "tp", "TP", c->tp);
+    gw_doc_int(doc, n, "pp", "PP", c->pp);
+    gw_doc_int(doc, n, "vpp", "virtual stages", c->vpp);
+    gw_doc_int(doc, n, "dp", "DP", c->dp);
+    gw_doc_int(doc, n, "cp", "CP", c->cp);
+    gw_doc_int(doc, n, "ep", "EP", c->ep);
+    gw_doc_int(doc, n, "micro_batch", "micro-batch (sequences)", c->micro_batch);
+    gw_doc_str(doc, n, "recompute", "recompute", gw_train_recompute_name(c->recompute));
+    gw_doc_int(doc, n, "zero", "ZeRO stage", c->zero);
+    gw_doc_str(doc, n, "precision", "precision", gw_precision_name(c->precision));
+    gw_doc_bool(doc, n, "sequence_parallel", "sequence parallel", c->seq_parallel);
+}
+
+static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
+{
+    gw_doc_node *n = gw_doc_obj(doc, parent, "breakdown", "step time breakdown");
+    gw_doc_num(doc, n, "compute_s", "compute (incl. element-wise)", t->compute_s, "s");
+    gw_doc_num(doc, n, "memory_bound_s", "  of which memory-bound", t->memory_bound_s, "s");
+    gw_doc_num(doc, n, "tp_comm_s", "exposed TP communication", t->tp_comm_s, "s");
+    gw_doc_num(doc, n, "cp_comm_s", "exposed CP communication", t->cp_comm_s, "s");
+    gw_doc_num(doc, n, "ep_alltoall_s", "exposed EP all-to-all", t->ep_comm_s, "s");
+    gw_doc_num(doc, n, "pp_comm_s", "PP point-to-point", t->pp_comm_s, "s");
+    gw_doc_num(doc, n, "dp_comm_s", "exposed DP communication", t->dp_comm_s, "s");
+    gw_doc_num(doc, n, "bubble_s", "pipeline bubble", t->bubble_s, "s");
+    gw_doc_num(doc, n, "optimizer_s", "optimizer step", t->optimizer_s, "s");
+    gw_doc_num(doc, n, "overhead_s", "fixed overhead", t->overhead_s, "s");
+}
+
+static void mem_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_memory *m)
+{
+    gw_doc_node *n = gw_doc_obj(doc, parent, "memory", "memory per GPU (busiest stage)");
+    gw_doc_num(doc, n, "weights_bytes", "weights", m->weights_bytes, "B");
+    gw_doc_num(doc, n, "grads_bytes", "gradients", m->grads_bytes, "B");
+    gw_doc_num(doc, n, "optimizer_bytes", "optimizer state", m->optimizer_bytes, "B");
+    gw_doc_num(doc, n, "activations_bytes", "activations (in flight)", m->activations_bytes, "B");
+    gw_doc_num(doc, n, "buffers_bytes", "buffers, logits, workspace", m->buffers_bytes, "B");
+    gw_doc_num(doc, n, "fragmentation_bytes", "fragmentation allowance",
+               m->fragmentation_bytes, "B");
+    gw_doc_num(doc, n, "total_bytes", "total", m->total_bytes, "B");
+    gw_doc_num(doc, n, "capacity_bytes", "usable capacity", m->capacity_bytes, "B");
+}
+
+static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full)
+{
+    cfg_doc(doc, n, &e->cfg);
+    gw_doc_int(doc, n, "grad_accum", "micro-batches per step", e->grad_accum);
+    gw_doc_num(doc, n, "global_batch_seqs", "global batch (sequences)", e->cfg.global_batch_seqs,
+               "");
+    gw_doc_num(doc, n, "gpus_used", "GPUs used", e->gpus_used, "");
+    gw_doc_num(doc, n, "step_time_s", "step time", e->time.step_s, "s");
+    gw_doc_num(doc, n, "mfu_frac", "MFU (model FLOPs / peak of precision)", e->mfu, "frac");
+    if (full) {
+        gw_doc_num(doc, n, "mfu_bf16_frac", "MFU vs BF16 peak", e->mfu_bf16, "frac");
+        gw_doc_num(doc, n, "hfu_frac", "HFU (incl. recompute)", e->hfu, "frac");
+        gw_doc_num(doc, n, "tokens_per_s", "throughput", e->tokens_per_s, "tok/s");
+        gw_doc_num(doc, n, "flops_per_gpu", "model FLOP/s per GPU", e->flops_per_gpu, "FLOP/s");
+        time_doc(doc, n, &e->time);
+        mem_doc(doc, n, &e->mem);
+    } else {
+        gw_doc_num(doc, n, "memory_bytes", "memory per GPU", e->mem.total_bytes, "B");
+        gw_doc_str(doc, n, "why", "why it loses", e->why);
+    }
+}
+
+void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
+{
+    if (doc == NULL || r == NULL)
+        return;
+    if (parent == NULL)
+        parent = gw_doc_root(doc);
+    gw_doc_node *o = gw_doc_obj(doc, parent, "train", "Training plan");
+    gw_doc_node *in = gw_doc_obj(doc, o, "inputs", "inputs");
+    gw_doc_str(doc, in, "model", "model", r->model);
+    gw_doc_str(doc, in, "accelerator", "GPU", r->accel);
+    gw_doc_num(doc, in, "gpus", "GPUs", r->n_gpus, "");
+    gw_doc_num(doc, in, "seq_len", "sequence length (tokens)", r->seq_len, "");
+    gw_doc_num(doc, in, "global_batch_seqs", "global batch (sequences)", r->global_batch_seqs, "");
+    gw_doc_num(doc, in, "tokens_per_step", "tokens per step", r->tokens_per_step, "");
+    gw_doc_num(doc, in, "scaleup_Bps", "NVLink per GPU per direction", r->topo.scaleup_Bps, "B/s");
+    gw_doc_int(doc, in, "scaleup_domain", "scale-up domain (GPUs)", r->topo.scaleup_domain);
+    gw_doc_num(doc, in, "scaleout_Bps", "scale-out per GPU per direction", r->topo.scaleout_Bps,
+               "B/s");
+    gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
+    if (r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
+        gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
+        gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",
+                   r->moe_node_limit);
+        gw_doc_bool(doc, in, "fp8_dispatch", "MoE dispatch in FP8", r->fp8_dispatch);
+    }
+
+    gw_doc_node *s = gw_doc_obj(doc, o, "search", "search");
+    gw_doc_int(doc, s, "evaluated", "configurations evaluated", (int64_t)r->n_evaluated);
+    gw_doc_int(doc, s, "feasible", "feasible", (int64_t)r->n_feasible);
+    gw_doc_int(doc, s, "rejected_divisibility", "rejected: divisibility",
+               (int64_t)r->n_rejected[GW_TRAIN_REJECT_DIVISIBILITY]);
+    gw_doc_int(doc, s, "rejected_domain", "rejected: TP beyond scale-up domain",
+               (int64_t)r->n_rejected[GW_TRAIN_REJECT_DOMAIN]);
+    gw_doc_int(doc, s, "rejected_memory", "rejected: out of memory",
+               (int64_t)r->n_rejected[GW_TRAIN_REJECT_MEMORY]);
+    gw_doc_int(doc, s, "rejected_precision", "rejected: precision unsupported",
+               (int64_t)r->n_rejected[GW_TRAIN_REJECT_PRECISION]);
+    gw_doc_num(doc, s, "wall_s", "search wall time", r->search_wall_s, "s");
+
+    if (r->n_feasible == 0)
+        return;
+    if (r->best.gpus_used < r->n_gpus)
+        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: no parallel layout divides the GPU "
+                         "count exactly (max idle fraction %.0f%%)",
+                    r->n_gpus - r->best.gpus_used, r->n_gpus, 5.0);
+    gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
+    eval_doc(doc, b, &r->best, true);
+
+    gw_doc_node *f = gw_doc_obj(doc, o, "flops", "FLOPs per step (whole job)");
+    gw_doc_num(doc, f, "qkv_flop", "QKV projections (fwd)", r->flops.qkv, "FLOP");
+    gw_doc_num(doc, f, "attn_core_flop", "attention core, causal (fwd)", r->flops.attn_core,
+               "FLOP");
+    gw_doc_num(doc, f, "attn_out_flop", "attention output (fwd)", r->flops.attn_out, "FLOP");
+    gw_doc_num(doc, f, "mlp_flop", "MLP / experts (fwd)", r->flops.mlp, "FLOP");
+    gw_doc_num(doc, f, "router_flop", "MoE router (fwd)", r->flops.moe_router, "FLOP");
+    gw_doc_num(doc, f, "lm_head_flop", "LM head (fwd)", r->flops.lm_head, "FLOP");
+    gw_doc_num(doc, f, "model_flop", "model FLOPs (MFU basis, 3x fwd)", r->flops.model, "FLOP");
+    gw_doc_num(doc, f, "hardware_flop", "hardware FLOPs (HFU basis, + recompute)",
+               r->flops.hardware, "FLOP");
+    gw_doc_num(doc, f, "model_flop_per_token", "model FLOPs per token",
+               r->flops.per_token_model, "FLOP");
+
+    gw_doc_node *alts = gw_doc_arr(doc, o, "alternatives", "next-best configurations");
+    for (size_t i = 0; i < r->n_top; i++) {
+        gw_doc_node *n = gw_doc_obj(doc, alts, NULL, NULL);
+        eval_doc(doc, n, &r->top[i], false);
+    }
+    if (r->run_tokens > 0) {
+        gw_doc_node *w = gw_doc_obj(doc, o, "run", "whole run (steady state)");
+        gw_doc_num(doc, w, "tokens", "tokens", r->run_tokens, "");
+        gw_doc_num(doc, w, "wall_s", "wall-clock time", r->run_s, "s");
+        gw_doc_num(doc, w, "days", "days", r->run_s / 86400.0, "");
+        gw_doc_num(doc, w, "gpu_hours", "GPU-hours", r->gpu_hours, "");
+        gw_doc_num(doc, w, "gpu_energy_j", "GPU energy (TDP x time)", r->gpu_energy_j, "J");
+        if (r->published_gpu_hours > 0) {
+            double d = r->gpu_hours / r->published_gpu_hours - 1.0;
+            gw_doc_num(doc, w, "published_gpu_hours", "published GPU-hours (same tokens)",
+                       r->published_gpu_hours, "");
+            gw_doc_num(doc, w, "vs_published_frac", "prediction vs published", d, "frac");
+            gw_doc_note(doc,
+                        "train: %.3g M GPU-hours predicted vs %.3g M published (%+.0f%%); the "
+                        "model is steady-state (no restarts, evaluation or ramp-up, which the "
+                        "published figure includes) and charges %s recomputation where the "
+                        "activations do not fit (the published run recomputed only norms and "
+                        "MLA up-projections and stored activations in FP8)",
+                        r->gpu_hours / 1e6, r->published_gpu_hours / 1e6, 100.0 * d,
+                        gw_train_recompute_name(r->best.cfg.recompute));
+        }
+        gw_doc_note(doc, "train: whole-run time is steady-state step time x steps; no failures, "
+                         "restarts, checkpoints or evaluation (see the rel module); GPU energy at "
+                         "TDP, facility power not included");
+    }
+    gw_doc_note(doc, "train: MFU counts model FLOPs (forward x 3, causal attention, no "
+                     "recomputation) over the dense peak of the chosen precision; HFU adds "
+                     "recomputation");
+    gw_doc_note(doc, "train: step time from an analytical model (GEMM efficiency curve, "
+                     "attention and element-wise rates, %s collectives) fitted to published "
+                     "runs; see docs/models/train.md",
+                r->comm_model);
+}

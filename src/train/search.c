@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * search.c: exhaustive search of parallel configurations (gw_train_plan)
+ * and single-configuration evaluation (gw_train_eval_config).
+ *
+ * The space: precision x TP (divisors of the GPU count up to the scale-up
+ * domain, dividing the heads) x CP x PP (up to the layer count) x DP (the
+ * rest) x EP (MoE: divisors of the expert count within DP x CP x TP) x
+ * micro-batch (divisors of the per-replica batch up to max_micro_batch) x
+ * vpp (dividing the layers of a stage) x recompute x ZeRO. Every point is
+ * evaluated (no sampling); fixed dimensions are not enumerated. The outer
+ * (tp, cp, pp) triples are distributed over OpenMP threads; each thread
+ * keeps its own best and top-k lists, merged at the end, so the result does
+ * not depend on the thread count. No allocation happens in the inner loop.
+ */
+#include "train_internal.h"
+
+#include "core/core_internal.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define MAX_DIV 4096
+
+static int divisors(double n, int limit, int *out, int max_out)
+{
+    int k = 0;
+    if (n < 1)
+        return 0;
+    for (int d = 1; d <= limit && (double)d <= n && k < max_out; d++) {
+        if (fmod(n, (double)d) == 0.0)
+            out[k++] = d;
+    }
+    return k;
+}
+
+/* ---- Top-k lists ------------------------------------------------------- */
+
+typedef struct topk {
+    int n, cap;
+    gw_train_eval e[GW_TRAIN_MAX_TOP + 1];
+    uint64_t n_eval, n_feas;
+    uint64_t n_rej[GW_TRAIN_REJECT_COUNT_];
+} topk;
+
+static bool same_layout(const gw_train_config *a, const gw_train_config *b)
+{
+    return a->tp == b->tp && a->pp == b->pp && a->cp == b->cp && a->dp == b->dp &&
+           a->ep == b->ep && a->micro_batch == b->micro_batch && a->vpp == b->vpp &&
+           a->precision == b->precision;
+}
+
+/* Smaller is better: step time, then memory (ties are broken
+ * deterministically by the configuration so results do not depend on the
+ * thread schedule). */
+static bool better(const gw_train_eval *a, const gw_train_eval *b)
+{
+    /* Throughput (tokens/s of the job) first: configurations may differ in
+     * batch (batch_slack) and GPUs used (max_idle_frac). */
+    if (a->tokens_per_s != b->tokens_per_s)
+        return a->tokens_per_s > b->tokens_per_s;
+    if (a->mem.total_bytes != b->mem.total_bytes)
+        return a->mem.total_bytes < b->mem.total_bytes;
+    const gw_train_config *x = &a->cfg, *y = &b->cfg;
+    int kx[] = {x->tp, x->pp, x->cp, x->ep, x->micro_batch, x->vpp, (int)x->recompute, x->zero,
+                (int)x->precision};
+    int ky[] = {y->tp, y->pp, y->cp, y->ep, y->micro_batch, y->vpp, (int)y->recompute, y->zero,
+                (int)y->precision};
+    for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
+        if (kx[i] != ky[i])
+            return kx[i] < ky[i];
+    }
+    return false;
+}
+
+static void topk_add(topk *t, const gw_train_eval *e)
+{
+    /* One entry per layout: keep the better of configurations that differ
+     * only in ZeRO stage or recomputation. */
+    for (int i = 0; i < t->n; i++) {
+        if (same_layout(&t->e[i].cfg, &e->cfg)) {
+            if (!better(e, &t->e[i]))
+                return;
+            /* Remove i, then insert e below. */
+            memmove(&t->e[i], &t->e[i + 1], (size_t)(t->n - i - 1) * sizeof t->e[0]);
+            t->n--;
+            break;
+        }
+    }
+    if (t->n == t->cap && !better(e, &t->e[t->n - 1]))
+        return;
+    int pos = t->n < t->cap ? t->n : t->cap - 1;
+    while (pos > 0 && better(e, &t->e[pos - 1])) {
+        t->e[pos] = t->e[pos - 1];
+        pos--;
+    }
+    t->e[pos] = *e;
+    if (t->n < t->cap)
+        t->n++;
+}
+
+/* ---- The search ------------------------------------------------------- */
+
+typedef struct triple {
+    int tp, cp, pp;
+} triple;
+
+typedef struct space {
+    const gw__train_pre *P;
+    const gw_train_opts *o;
+    int precs[3];
+    int n_precs;
+} space;
+
+static void search_triple(const space *S, triple tr, topk *t)
+{
+    const gw__train_pre *P = S->P;
+    const gw_train_opts *o = S->o;
+    const gw_model *m = P->m;
+    int mbs[64], eps[256];
+    gw_train_eval e;
+    gw_train_config c;
+
+    double model_par = (double)tr.tp * tr.cp * tr.pp;
+    double rest = P->N / model_par;
+    if (rest < 1)
+        return;
+    double dpd;
+    if (rest == floor(rest)) {
+        dpd = rest;
+    } else {
+        /* The GPU count is not a multiple of tp x cp x pp: leave up to
+         * max_idle_frac of the GPUs idle, taking the DP size with the most
+         * factors of two in the allowed range (it divides batches best). */
+        double hi = floor(rest);
+        double lo = ceil(hi * (1.0 - o->max_idle_frac));
+        dpd = 0;
+        for (double f = exp2(floor(log2(hi))); f >= 1; f /= 2) {
+            double x = floor(hi / f) * f;
+            if (x >= lo && x >= 1) {
+                dpd = x;
+                break;
+            }
+        }
+        if (dpd < 1)
+            return;
+    }
+    if (dpd > 2e9)
+        return;
+    int dp = (int)dpd;
+    if (o->dp > 0 && o->dp != dp)
+        return;
+    /* The batch: exact when given in sequences; a batch given in tokens
+     * may move by batch_slack to a multiple of dp. */
+    double Bc = P->B;
+    if (fmod(Bc, dpd) != 0.0) {
+        double alt = floor(Bc / dpd + 0.5) * dpd;
+        if (o->global_batch_seqs > 0 || alt < 1 || fabs(alt - Bc) > o->batch_slack * Bc) {
+            t->n_eval++;
+            t->n_rej[GW_TRAIN_REJECT_DIVISIBILITY]++;
+            return;
+        }
+        Bc = alt;
+    }
+    double per = Bc / dpd;
+    int n_mb;
+    if (o->micro_batch > 0) {
+        mbs[0] = o->micro_batch;
+        n_mb = 1;
+    } else {
+        n_mb = divisors(per, o->max_micro_batch > 0 ? o->max_micro_batch : 8, mbs, 64);
+    }
+    int n_ep;
+    int etp = o->etp > 0 ? o->etp : 1;
+    if (o->ep > 0) {
+        eps[0] = o->ep;
+        n_ep = 1;
+    } else if (m->n_experts > 0) {
+        n_ep = 0;
+        int lim = dp * tr.cp * tr.tp / etp;
+        for (int d = 1; d <= m->n_experts && d <= lim && n_ep < 256; d++) {
+            if (m->n_experts % d == 0 && lim % d == 0)
+                eps[n_ep++] = d;
+        }
+    } else {
+        eps[0] = 1;
+        n_ep = 1;
+    }
+    int lmax = (P->L + tr.pp - 1) / tr.pp;
+    int vmax = tr.pp > 1 ? (o->max_vpp > 0 ? o->max_vpp : 8) : 1;
+    int vmin = 1;
+    if (o->vpp > 0)
+        vmin = vmax = o->vpp;
+    int rc_lo = o->recompute >= 0 ? o->recompute : 0;
+    int rc_hi = o->recompute >= 0 ? o->recompute : 2;
+    int z_lo = o->zero >= 0 ? o->zero : 0;
+    int z_hi = o->zero >= 0 ? o->zero : 3;
+
+    c.tp = tr.tp;
+    c.cp = tr.cp;
+    c.pp = tr.pp;
+    c.dp = dp;
+    c.etp = etp;
+    c.global_batch_seqs = Bc;
+    c.seq_parallel = tr.tp > 1 && o->seq_parallel;
+    for (int ip = 0; ip < S->n_precs; ip++) {
+        c.precision = (gw_precision)S->precs[ip];
+        for (int ie = 0; ie < n_ep; ie++) {
+            c.ep = eps[ie];
+            for (int im = 0; im < n_mb; im++) {
+                c.micro_batch = mbs[im];
+                for (int v = vmin; v <= vmax; v++) {
+                    if (o->vpp <= 0 && lmax % v != 0)
+                        continue;
+                    c.vpp = v;
+                    for (int r = rc_lo; r <= rc_hi; r++) {
+                        c.recompute = (gw_train_recompute)r;
+                        for (int z = z_lo; z <= z_hi; z++) {
+                            c.zero = z;
+                            gw__train_eval(P, &c, &e);
+                            t->n_eval++;
+                            t->n_rej[e.reject]++;
+                            if (e.reject == GW_TRAIN_OK) {
+                                t->n_feas++;
+                                topk_add(t, &e);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    (void)timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+gw_status gw_train_eval_config(const gw_model *m, const gw_accel *a, const gw_train_topo *topo,
+                               const gw_train_params *p, const gw_train_comm_model *comm,
+                               const gw_train_config *cfg, double seq_len,
+                               double global_batch_seqs, gw_train_eval *out, gw_error *err)
+{
+    gw__train_pre P;
+    if (m == NULL || a == NULL || topo == NULL || p == NULL || cfg == NULL || out == NULL ||
+        !(seq_len > 0) || !(global_batch_seqs > 0) || m->n_layers < 1 || m->hidden < 1 ||
+        m->n_heads < 1)
+        return gw__err(err, GW_EINVAL, "gw_train_eval_config: bad argument");
+    if (cfg->tp < 1 || cfg->pp < 1 || cfg->dp < 1 || cfg->cp < 1 || cfg->ep < 1 ||
+        cfg->vpp < 1 || cfg->micro_batch < 1 || cfg->zero < 0 || cfg->zero > 3)
+        return gw__err(err, GW_EINVAL, "gw_train_eval_config: configuration sizes must be >= 1");
+    double n = (double)cfg->tp * cfg->pp * cfg->dp * cfg->cp;
+    gw__train_pre_init(&P, m, a, topo, p, comm ? comm : gw_train_comm_alphabeta(), seq_len,
+                       global_batch_seqs, n);
+    gw__train_eval(&P, cfg, out);
+    return GW_OK;
+}
+
+/* Global batch in sequences. A batch given in tokens ("16M") is rarely an
+ * exact number of sequences with useful divisors (16e6 / 8192 = 1953.1):
+ * within +-5% of it, take the sequence count with the largest power-of-two
+ * factor (then the closest), e.g. 2048 sequences = 16.8M tokens, which is
+ * what a "16M-token batch" means in practice (Llama 3, section 3.3). */
+static double batch_seqs(const gw_train_opts *o)
+{
+    if (o->global_batch_seqs > 0)
+        return o->global_batch_seqs;
+    double target = o->global_batch_tokens / o->seq_len;
+    double lo = ceil(target * (1.0 - o->batch_slack)), hi = floor(target * (1.0 + o->batch_slack));
+    if (!(target >= 1) || hi < lo || hi - lo > 1e7)
+        return floor(target + 0.5);
+    double best = floor(target + 0.5);
+    double best_f = 0;
+    for (double x = lo; x <= hi; x += 1.0) {
+        double f = 1;
+        while (fmod(x, 2.0 * f) == 0.0)
+            f *= 2.0;
+        if (f > best_f || (f == best_f && fabs(x - target) < fabs(best - target))) {
+            best_f = f;
+            best = x;
+        }
+    }
+    return best < 1 ? 1 : best;
+}
+
+static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train_opts *o,
+                            gw_error *err)
+{
+    if (m == NULL || a == NULL || o == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_plan: model, accelerator and options required");
+    if (m->n_layers < 1 || m->hidden < 1 || m->n_heads < 1 || m->vocab < 1)
+        return gw__err(err, GW_EINVAL, "model %s has a non-positive size", m->name);
+    if (!(o->n_gpus >= 1) || o->n_gpus != floor(o->n_gpus) || o->n_gpus > 1e9)
+        return gw__err(err, GW_EINVAL, "GPU count must be a positive integer, got %g", o->n_gpus);
+    if (!(o->seq_len >= 1) || o->seq_len > 1e8)
+        return gw__err(err, GW_EINVAL, "sequence length must be positive, got %g", o->seq_len);
+    double seqs = batch_seqs(o);
+    if (!(seqs >= 1))
+        return gw__err(err, GW_EINVAL, "global batch must hold at least one sequence");
+    if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
+        return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
+    if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT)
+        return gw__err(err, GW_EINVAL, "zero must be 0..3, recompute 0..2");
+    return GW_OK;
+}
+
+gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
+                        const gw_accel *a, const gw_system *sys, const gw_train_opts *o,
+                        gw_train_result *out, gw_error *err)
+{
+    gw_train_params lp;
+    const gw_train_params *p;
+    gw_train_topo topo;
+    gw__train_pre P;
+    space S;
+    triple *tri = NULL;
+    topk *tks = NULL;
+    gw_status rc;
+    int divs[MAX_DIV];
+
+    if (ctx == NULL || out == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_plan: context and result required");
+    rc = check_opts(m, a, o, err);
+    if (rc != GW_OK)
+        return rc;
+    p = o->params;
+    if (p == NULL) {
+        rc = gw_train_params_load(ctx, o->data_dir, &lp, err);
+        if (rc != GW_OK)
+            return rc;
+        p = &lp;
+    }
+    const gw_train_comm_model *comm = o->comm ? o->comm : gw_train_comm_alphabeta();
+    gw_train_topo_for(cat, a, sys, p, &topo);
+    double seqs = batch_seqs(o);
+    gw__train_pre_init(&P, m, a, &topo, p, comm, o->seq_len, seqs, o->n_gpus);
+    P.flash = o->flash_attention;
+    P.tp_overlap = o->tp_comm_overlap;
+    if (o->grad_bytes_per_param > 0)
+        P.grad_bytes = o->grad_bytes_per_param;
+    P.dualpipe = o->dualpipe;
+    P.node_limit = o->moe_node_limit;
+    P.fp8_dispatch = o->fp8_dispatch;
+    for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
+        if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
+            P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
+            P.fp8_dispatch = P.fp8_dispatch || p->model_profile[i].fp8_dispatch;
+            if (P.node_limit == 0)
+                P.node_limit = p->model_profile[i].moe_node_limit;
+        }
+    }
+    double t0 = now_s();
+
+    memset(out, 0, sizeof *out);
+    out->model = m->name;
+    out->accel = a->name;
+    out->n_gpus = o->n_gpus;
+    out->seq_len = o->seq_len;
+    out->global_batch_seqs = seqs;
+    out->tokens_per_step = seqs * o->seq_len;
+    out->topo = topo;
+    out->comm_model = comm->name;
+    out->dualpipe = P.dualpipe;
+    out->moe_node_limit = P.node_limit;
+    out->fp8_dispatch = P.fp8_dispatch;
+
+    S.P = &P;
+    S.o = o;
+    S.n_precs = 0;
+    if (o->precision >= 0) {
+        S.precs[S.n_precs++] = o->precision;
+    } else {
+        static const int cand[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
+        for (size_t i = 0; i < 3; i++) {
+            if (a->peak_flops[cand[i]] > 0)
+                S.precs[S.n_precs++] = cand[i];
+        }
+    }
+
+    /* Outer triples (tp, cp, pp). */
+    int ntp = 0, ncp = 0, npp = 0;
+    int tps[64], cps[64], pps[MAX_DIV];
+    if (o->tp > 0) {
+        tps[ntp++] = o->tp;
+    } else {
+        int k = divisors(o->max_idle_frac > 0 ? (double)m->n_heads : o->n_gpus,
+                         topo.scaleup_domain, divs, MAX_DIV);
+        for (int i = 0; i < k && ntp < 64; i++) {
+            if (m->n_heads % divs[i] == 0)
+                tps[ntp++] = divs[i];
+        }
+    }
+    if (o->cp > 0) {
+        cps[ncp++] = o->cp;
+    } else {
+        /* Powers of two up to 64 that leave every CP rank at least
+         * cp_min_tokens_per_rank tokens (data/train.yaml: CP is a
+         * long-context technique) in 2 cp chunks (load-balanced causal CP). */
+        for (int c = 1; c <= 64 && ncp < 64; c *= 2) {
+            if (c == 1 ||
+                (fmod(o->seq_len, 2.0 * c) == 0 && o->seq_len / c >= p->cp_min_tokens))
+                cps[ncp++] = c;
+        }
+    }
+    if (o->pp > 0) {
+        pps[npp++] = o->pp;
+    } else if (o->max_idle_frac > 0) {
+        /* Idle GPUs allowed: any stage count up to the layer count. */
+        for (int k = 1; k <= m->n_layers && npp < MAX_DIV; k++)
+            pps[npp++] = k;
+    } else {
+        npp = divisors(o->n_gpus, m->n_layers, pps, MAX_DIV);
+    }
+    size_t ntri = (size_t)ntp * (size_t)ncp * (size_t)npp;
+    if (ntri == 0)
+        ntri = 1;
+    tri = gw_malloc(ctx, ntri * sizeof *tri);
+    if (tri == NULL)
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    size_t nt = 0;
+    for (int i = 0; i < ntp; i++)
+        for (int j = 0; j < ncp; j++)
+            for (int k = 0; k < npp; k++) {
+                tri[nt].tp = tps[i];
+                tri[nt].cp = cps[j];
+                tri[nt].pp = pps[k];
+                nt++;
+            }
+
+    int nthreads = gw_ctx_threads(ctx);
+#ifdef _OPENMP
+    if (nthreads <= 0)
+        nthreads = omp_get_max_threads();
+#endif
+    if (nthreads <= 0)
+        nthreads = 1;
+    if ((size_t)nthreads > nt && nt > 0)
+        nthreads = (int)nt;
+    tks = gw_calloc(ctx, (size_t)nthreads, sizeof *tks);
+    if (tks == NULL) {
+        gw_free(ctx, tri);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    int cap = o->top_k + 1;
+    if (cap > GW_TRAIN_MAX_TOP + 1)
+        cap = GW_TRAIN_MAX_TOP + 1;
+    for (int i = 0; i < nthreads; i++)
+        tks[i].cap = cap;
+
+    long long ntri_ll = (long long)nt;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads)
+#endif
+    for (long long i = 0; i < ntri_ll; i++) {
+        int th = 0;
+#ifdef _OPENMP
+        th = omp_get_thread_num();
+#endif
+        search_triple(&S, tri[i], &tks[th]);
+    }
+
+    /* Merge. */
+    topk all;
+    memset(&all, 0, sizeof all);
+    all.cap = cap;
+    for (int i = 0; i < nthreads; i++) {
+        for (int j = 0; j < tks[i].n; j++)
+            topk_add(&all, &tks[i].e[j]);
+        all.n_eval += tks[i].n_eval;
+        all.n_feas += tks[i].n_feas;
+        for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
+            all.n_rej[r] += tks[i].n_rej[r];
+    }
+    gw_free(ctx, tks);
+    gw_free(ctx, tri);
+
+    out->n_evaluated = all.n_eval;
+    out->n_feasible = all.n_feas;
+    memcpy(out->n_rejected, all.n_rej, sizeof out->n_rejected);
+    out->search_wall_s = now_s() - t0;
+    if (all.n == 0) {
+        int worst = GW_TRAIN_REJECT_DIVISIBILITY;
+        for (int r = 1; r < GW_TRAIN_REJECT_COUNT_; r++) {
+            if (all.n_rej[r] > all.n_rej[worst])
+                worst = r;
+        }
+        if (all.n_eval == 0)
+            return gw__err(err, GW_EINFEASIBLE,
+                           "no parallel configuration divides %g GPUs for %s (check the fixed "
+                           "dimensions and the global batch)",
+                           o->n_gpus, m->name);
+        if (all.n_rej[GW_TRAIN_REJECT_MEMORY] > 0)
+            return gw__err(err, GW_EINFEASIBLE,
+                           "no configuration of %s on %g %s fits in memory (%llu of %llu "
+                           "rejected for memory; most common reason: %s)",
+                           m->name, o->n_gpus, a->name,
+                           (unsigned long long)all.n_rej[GW_TRAIN_REJECT_MEMORY],
+                           (unsigned long long)all.n_eval,
+                           gw__train_reject_name((gw_train_reject)worst));
+        return gw__err(err, GW_EINFEASIBLE,
+                       "no feasible configuration of %s on %g %s (%llu evaluated; most common "
+                       "reason: %s)",
+                       m->name, o->n_gpus, a->name, (unsigned long long)all.n_eval,
+                       gw__train_reject_name((gw_train_reject)worst));
+    }
+    out->best = all.e[0];
+    out->n_top = (size_t)(all.n - 1);
+    for (int i = 1; i < all.n; i++) {
+        out->top[i - 1] = all.e[i];
+        gw__train_why(&out->best, &out->top[i - 1]);
+    }
+    out->global_batch_seqs = out->best.cfg.global_batch_seqs;
+    out->tokens_per_step = out->global_batch_seqs * o->seq_len;
+    gw_train_flops_compute(m, o->seq_len, out->global_batch_seqs, out->best.cfg.recompute,
+                           &out->flops);
+    if (o->tokens > 0) {
+        out->run_tokens = o->tokens;
+        out->run_s = o->tokens / out->best.tokens_per_s;
+        out->gpu_hours = out->run_s * o->n_gpus / 3600.0;
+        out->gpu_energy_j = out->run_s * o->n_gpus * a->tdp_w;
+        for (size_t i = 0; i < p->n_published; i++) {
+            if (gw__streq_nocase(p->published[i].model, m->name) &&
+                gw__streq_nocase(p->published[i].accel, a->name))
+                out->published_gpu_hours =
+                    p->published[i].gpu_hours * o->tokens / p->published[i].tokens;
+        }
+    }
+    return GW_OK;
+}

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * step.c: memory per GPU and step time of one parallel configuration.
+ *
+ * Step time (docs/models/train.md has the equations and sources):
+ *   t_step = (m + (pp-1)/vpp) * t_mb + t_pp + t_dp,exposed + t_opt + t_0
+ * where m = global_batch / (micro_batch * dp) micro-batches per pipeline,
+ * t_mb = forward + backward (+ recomputation) time of one micro-batch on
+ * the busiest pipeline stage, including exposed TP / CP / EP collectives;
+ * (pp-1)/vpp is the bubble of the interleaved 1F1B schedule (Narayanan et
+ * al. SC21, section 2.2). Compute time of a GEMM is F / (peak x eff_max) +
+ * t_kernel (a fixed per-kernel overhead, so that small GEMMs run below the
+ * large-GEMM efficiency); the attention core runs at attn_eff of the BF16
+ * peak; element-wise work is bytes / (HBM bandwidth x mem_eff).
+ *
+ * Memory: weights, gradients, optimizer state under ZeRO 0..3; activations
+ * per Korthikanti et al. 2022 (Table 2) with in-flight micro-batches of the
+ * first stage of a 1F1B schedule; logits; workspace; fragmentation.
+ *
+ * Not modelled: stragglers, network contention between jobs or between TP
+ * and DP traffic, uneven pipeline stage placement beyond the last stage,
+ * host offload, DualPipe.
+ */
+#include "train_internal.h"
+
+#include "core/core_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* Ranks of a group with stride `stride` (in the Megatron rank order
+ * tp-cp-ep-dp-pp) that share one scale-up domain. */
+static int local_ranks(int n, int stride, int domain)
+{
+    if (stride >= domain)
+        return 1;
+    int l = domain / stride;
+    if (l >= n)
+        return n;
+    /* Largest divisor of n not above l. */
+    while (l > 1 && n % l != 0)
+        l--;
+    return l;
+}
+
+const char *gw__train_reject_name(gw_train_reject r)
+{
+    switch (r) {
+    case GW_TRAIN_OK:
+        return "ok";
+    case GW_TRAIN_REJECT_DIVISIBILITY:
+        return "divisibility";
+    case GW_TRAIN_REJECT_DOMAIN:
+        return "scale-up domain";
+    case GW_TRAIN_REJECT_MEMORY:
+        return "memory";
+    case GW_TRAIN_REJECT_PRECISION:
+        return "precision";
+    case GW_TRAIN_REJECT_COUNT_:
+    default:
+        return "?";
+    }
+}
+
+/* ---- Evaluation -------------------------------------------------------- */
+
+void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_eval *e)
+{
+    const gw_train_params *p = P->p;
+    const gw_train_topo *topo = P->topo;
+    const gw_train_comm_model *cm = P->comm;
+    const gw_model *m = P->m;
+    const int tp = c->tp, pp = c->pp, cp = c->cp, dp = c->dp, ep = c->ep;
+    const int vpp = c->vpp;
+    const int etp = c->etp > 0 ? c->etp : 1;
+    const double mb = c->micro_batch;
+
+    memset(e, 0, sizeof *e);
+    e->cfg = *c;
+    e->reject = GW_TRAIN_OK;
+
+    /* ---- Validity ---- */
+    const double B = c->global_batch_seqs > 0 ? c->global_batch_seqs : P->B;
+    const double used = (double)tp * pp * cp * dp;
+    e->cfg.global_batch_seqs = B;
+    e->gpus_used = used;
+    if (used > P->N || tp < 1 || pp < 1 || cp < 1 || dp < 1 || vpp < 1 || ep < 1 || mb < 1) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    double seqs_per_dp = B / dp;
+    if (seqs_per_dp != floor(seqs_per_dp) || fmod(seqs_per_dp, mb) != 0.0) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    if (m->n_heads % tp != 0 || (m->n_kv_heads > 0 && m->n_kv_heads % tp != 0 &&
+                                 tp % m->n_kv_heads != 0 && m->kv_lora_rank == 0)) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    if (pp > P->L || (vpp > 1 && pp == 1) || fmod(P->s, (double)(cp > 1 ? 2 * cp : 1)) != 0.0) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    /* Stages hold ceil(L/pp) or floor(L/pp) layers; the last stage (with
+     * the LM head) takes the remainder, or floor(L/pp) when the remainder
+     * would be negative (then stages of both sizes exist). */
+    const int lmax = (P->L + pp - 1) / pp; /* layers on the busiest stage */
+    const int nlast = P->L - (pp - 1) * lmax >= 0 ? P->L - (pp - 1) * lmax : P->L / pp;
+    if (lmax % vpp != 0) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    if (m->n_experts > 0) {
+        if (m->n_experts % ep != 0 || (dp * cp * tp / etp) % ep != 0 || tp % etp != 0) {
+            e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+            return;
+        }
+    } else if (ep != 1) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    if (tp > topo->scaleup_domain) {
+        e->reject = GW_TRAIN_REJECT_DOMAIN;
+        return;
+    }
+    const double peak = P->a->peak_flops[c->precision];
+    const double emax = p->gemm_eff_max[c->precision];
+    if (!(peak > 0) || !(emax > 0) || !(P->peak_bf16 > 0)) {
+        e->reject = GW_TRAIN_REJECT_PRECISION;
+        return;
+    }
+
+    const double m_mb = seqs_per_dp / mb; /* micro-batches per pipeline */
+    const double T = mb * P->s / cp;      /* tokens per micro-batch per GPU (before TP) */
+    const double sp = (c->seq_parallel && tp > 1) ? tp : 1.0;
+    const double nmoe_frac = (double)P->n_moe / P->L;
+    const double k = m->top_k > 0 ? m->top_k : 0;
+
+    /* ---- Compute per layer per micro-batch (forward) ---- */
+    const double t_kernel = p->gemm_half_flop / (P->peak_bf16 * p->gemm_eff_max[GW_PREC_BF16]);
+    const double gemm_rate = peak * emax;
+    const double mem_rate = P->a->mem_Bps * p->mem_eff;
+    const double attn_rate = P->peak_bf16 * p->attn_eff;
+
+    /* Attention (both layer kinds). */
+    double f_proj = T * (P->f_attn_proj + P->f_out) / tp;
+    double t_proj = f_proj / gemm_rate + (P->n_proj_gemms + 1.0) * t_kernel;
+    double t_core;
+    if (P->flash) {
+        t_core = T * P->f_core / tp / attn_rate;
+    } else {
+        /* Unfused attention (pre-FlashAttention Megatron-LM): batched
+         * GEMMs over the full s x s score matrix (the causal mask is
+         * applied, not skipped: 2x the causal FLOPs) at the BF16 GEMM rate,
+         * plus the scores written and re-read by the fused
+         * scale-mask-softmax and dropout kernels. */
+        t_core = 2.0 * T * P->f_core / tp /
+                     (P->peak_bf16 * p->gemm_eff_max[GW_PREC_BF16]) +
+                 2.0 * t_kernel + T * (P->heads / tp) * P->s * p->legacy_score_bytes / mem_rate;
+    }
+    /* Dense MLP. */
+    double t_mlp = T * P->f_mlp / tp / gemm_rate + 2.0 * t_kernel;
+    /* MoE: routed expert tokens per GPU (balanced x imbalance), local
+     * experts as one grouped GEMM. */
+    double t_moe = 0.0;
+    if (P->n_moe > 0) {
+        double loc_tokens = T * k * p->moe_imbalance / tp;
+        double f_exp = loc_tokens * P->f_expert;
+        double ge = p->grouped_gemm_eff > 0 ? p->grouped_gemm_eff : 1.0;
+        t_moe = f_exp / (gemm_rate * ge) + 2.0 * t_kernel + T * P->f_router / tp / gemm_rate +
+                t_kernel + (P->f_shared > 0 ? T * P->f_shared / tp / gemm_rate + 2.0 * t_kernel : 0.0);
+    }
+    /* Element-wise (bytes). FP8 adds casts of GEMM inputs. */
+    double epb = p->elementwise_bytes_per_elem;
+    double cast = (c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4)
+                      ? p->fp8_cast_bytes_per_elem * T * (2.0 * P->h / sp +
+                                                          (P->heads * P->dv + m->ffn_hidden) / tp)
+                      : 0.0;
+    double ew_dense = T * epb * (P->ew_h_dense / sp + P->ew_f_dense / tp) + cast;
+    double ew_moe = T * epb * (P->ew_h_dense / sp + P->ew_f_moe / tp) + cast;
+    double t_ew_dense = ew_dense / mem_rate;
+    double t_ew_moe = ew_moe / mem_rate;
+
+    /* ---- Collectives per layer ---- */
+    const int dom = topo->scaleup_domain;
+    double t_tp_layer = 0.0; /* forward, one layer, exposed */
+    if (tp > 1) {
+        gw_train_group g = {tp, tp};
+        double bytes = T * P->h * 2.0;
+        double one = c->seq_parallel ? cm->allgather_s(cm->ud, topo, g, bytes) +
+                                           cm->reducescatter_s(cm->ud, topo, g, bytes)
+                                     : cm->allreduce_s(cm->ud, topo, g, bytes);
+        t_tp_layer = 2.0 * one * (1.0 - (P->tp_overlap ? p->tp_overlap : 0.0));
+    }
+    double t_cp_layer_f = 0.0, t_cp_layer_b = 0.0;
+    if (cp > 1) {
+        /* Ring exchange of K and V (Megatron-Core CP, Liu et al. ring
+         * attention): every rank receives the other cp-1 KV chunks. */
+        gw_train_group g = {cp, local_ranks(cp, tp, dom)};
+        double kv_heads_loc = dmax(1.0, P->kv_heads / tp);
+        double bytes = cp * T * kv_heads_loc * (P->dqk + P->dv) * 2.0;
+        double t = cm->allgather_s(cm->ud, topo, g, bytes);
+        t_cp_layer_f = dmax(0.0, t - p->cp_overlap * t_core);
+        t_cp_layer_b = dmax(0.0, 2.0 * t - p->cp_overlap * 2.0 * t_core);
+    }
+    double t_ep_layer = 0.0; /* forward dispatch + combine, exposed */
+    double t_ep_a2a = 0.0;   /* same, before overlap */
+    const bool low_prec = c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4;
+    if (P->n_moe > 0 && ep > 1) {
+        /* Expert ranks: etp innermost, then EP (Megatron-Core expert rank
+         * order etp-ep-dp-pp over the tp x cp x dp ranks). */
+        gw_train_group g = {ep, local_ranks(ep, etp, dom)};
+        /* Token copies leaving each rank: k per token; with node-limited
+         * routing (DeepSeek-V3 section 2.1.2: each token reaches at most M
+         * nodes, then NVLink forwards to the experts), the copies that
+         * cross the scale-out network drop from k (ep - n_local)/ep to
+         * min(M, nodes) (nodes - 1)/nodes; the uniform all-to-all of the
+         * comm model is charged with that effective copy count. */
+        double copies = k;
+        int nodes = g.n / (g.n_local > 0 ? g.n_local : 1);
+        if (P->node_limit > 0 && nodes > 1) {
+            double remote = dmin(P->node_limit, nodes) * (nodes - 1.0) / nodes;
+            copies = dmin(k, remote / ((g.n - g.n_local) / (double)g.n));
+        }
+        double disp_b = P->fp8_dispatch && low_prec ? 1.0 : 2.0;
+        double t = cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * disp_b) +
+                   cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * 2.0);
+        t_ep_a2a = t;
+        t_ep_layer = t * (1.0 - (P->dualpipe ? 0.0 : p->ep_overlap));
+    }
+
+    /* ---- Per-layer forward / backward / recompute ---- */
+    double fwd_dense = t_proj + t_core + t_mlp + t_ew_dense;
+    double fwd_moe = t_proj + t_core + t_moe + t_ew_moe;
+    double fwd_c = (1.0 - nmoe_frac) * fwd_dense + nmoe_frac * fwd_moe; /* compute */
+    double ew_c = (1.0 - nmoe_frac) * t_ew_dense + nmoe_frac * t_ew_moe;
+    double ep_f = t_ep_layer, ep_b = t_ep_layer;
+    if (P->dualpipe && t_ep_a2a > 0) {
+        /* DualPipe (DeepSeek-V3 section 3.2.1): the all-to-all of one
+         * micro-batch runs under the computation of the paired one; only
+         * what exceeds the MoE layer's compute is exposed. */
+        ep_f = dmax(0.0, t_ep_a2a - fwd_moe);
+        ep_b = dmax(0.0, t_ep_a2a - 2.0 * fwd_moe);
+    }
+    double comm_f = t_tp_layer + t_cp_layer_f + nmoe_frac * ep_f;
+    double comm_b = t_tp_layer + t_cp_layer_b + nmoe_frac * ep_b;
+    double bwd_c = 2.0 * fwd_c;
+    double rec_c = 0.0, rec_comm = 0.0;
+    if (c->recompute == GW_TRAIN_RECOMPUTE_FULL) {
+        rec_c = fwd_c;
+        rec_comm = comm_f;
+    } else if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE) {
+        rec_c = t_core;
+    }
+    double layer_c = fwd_c + bwd_c + rec_c;
+    double layer_comm = comm_f + comm_b + rec_comm;
+    double layer_ew = 3.0 * ew_c + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ew_c : 0.0);
+
+    /* LM head + loss on the last stage (embedding lookup: negligible). */
+    double t_head = 3.0 * (T * P->f_head / tp / gemm_rate + t_kernel) +
+                    3.0 * T * (P->V / tp) * 2.0 * epb / mem_rate;
+
+    double stage_c, stage_comm, stage_ew;
+    if (pp == 1) {
+        stage_c = P->L * layer_c + t_head;
+        stage_comm = P->L * layer_comm;
+        stage_ew = P->L * layer_ew;
+    } else {
+        double busy = lmax * (layer_c + layer_comm);
+        double last = nlast * (layer_c + layer_comm) + t_head;
+        if (last > busy) {
+            stage_c = nlast * layer_c + t_head;
+            stage_comm = nlast * layer_comm;
+            stage_ew = nlast * layer_ew;
+        } else {
+            stage_c = lmax * layer_c;
+            stage_comm = lmax * layer_comm;
+            stage_ew = lmax * layer_ew;
+        }
+    }
+    double t_mb = stage_c + stage_comm;
+
+    /* ---- Pipeline ---- */
+    /* 1F1B interleaved: (pp-1)/vpp micro-batch times. DualPipe: (pp/2 - 1)
+     * (F&B + B - 3W) (DeepSeek-V3 Table 2), about (pp/2 - 1)/3 micro-batch
+     * times with F = B = W. */
+    double bubble_mb = P->dualpipe ? dmax(0.0, pp / 2.0 - 1.0) / 3.0 : (pp - 1.0) / vpp;
+    double t_pp = 0.0;
+    if (pp > 1) {
+        bool cross = (double)tp * cp * dp >= dom;
+        double bytes = T * P->h * 2.0 / sp;
+        double t = cm->p2p_s(cm->ud, topo, cross, bytes);
+        /* Forward activations and backward gradients cross vpp stage
+         * boundaries per micro-batch per rank; 1F1B exchanges them with
+         * batched send/recv, on the critical path. */
+        t_pp = 2.0 * vpp * (m_mb + pp - 1.0) * t;
+        if (P->dualpipe)
+            t_pp = 0.0; /* overlapped with the paired micro-batch */
+    }
+
+    /* ---- Parameters per GPU (busiest stage) ---- */
+    double dense_layers = lmax * (1.0 - nmoe_frac);
+    double moe_layers_ = lmax * nmoe_frac;
+    double p_nonexp = (dense_layers * P->p_layer_dense + moe_layers_ * P->p_layer_moe_shared +
+                       (pp == 1 ? P->p_emb + (m->tied_embeddings ? 0.0 : P->p_head)
+                                : dmax(P->p_emb, P->p_head))) /
+                      tp;
+    double p_exp = moe_layers_ * (m->n_experts > 0 ? m->n_experts : 0) * P->p_expert / (ep * etp);
+    double p_gpu = p_nonexp + p_exp;
+
+    /* ---- Data-parallel communication ---- */
+    double t_dp = 0.0;
+    double t_dp_mb = 0.0; /* ZeRO-3: per micro-batch gathers */
+    {
+        int dp_grp = dp * cp; /* gradients are reduced over DP x CP */
+        int edp = dp * cp * tp / (etp * ep);
+        gw_train_group gd = {dp_grp, local_ranks(dp_grp, tp, dom)};
+        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, tp * ep, dom)};
+        double gb = P->grad_bytes;
+        double wb = 2.0;
+        double grad = 0.0, gather = 0.0;
+        if (dp_grp > 1) {
+            if (c->zero == 0)
+                grad += cm->allreduce_s(cm->ud, topo, gd, p_nonexp * gb);
+            else
+                grad += cm->reducescatter_s(cm->ud, topo, gd, p_nonexp * gb);
+            if (c->zero >= 1 && c->zero < 3)
+                gather += cm->allgather_s(cm->ud, topo, gd, p_nonexp * wb);
+            if (c->zero == 3)
+                t_dp_mb += 2.0 * cm->allgather_s(cm->ud, topo, gd, p_nonexp * wb);
+        }
+        if (p_exp > 0 && ge.n > 1) {
+            if (c->zero == 0)
+                grad += cm->allreduce_s(cm->ud, topo, ge, p_exp * gb);
+            else
+                grad += cm->reducescatter_s(cm->ud, topo, ge, p_exp * gb);
+            if (c->zero >= 1 && c->zero < 3)
+                gather += cm->allgather_s(cm->ud, topo, ge, p_exp * wb);
+            if (c->zero == 3)
+                t_dp_mb += 2.0 * cm->allgather_s(cm->ud, topo, ge, p_exp * wb);
+        }
+        /* Gradient reduction overlaps the backward pass of the last
+         * micro-batch, the parameter gather the first forward pass
+         * (Megatron --overlap-grad-reduce / --overlap-param-gather). */
+        double bwd_window = p->dp_overlap * (bwd_c + rec_c) * lmax;
+        double fwd_window = p->dp_overlap * fwd_c * lmax;
+        t_dp = dmax(0.0, grad - bwd_window) + dmax(0.0, gather - fwd_window);
+        if (c->zero == 3) {
+            /* FSDP: gathers before forward and backward, gradient
+             * reduce-scatter after each backward, overlapped with compute. */
+            double per = t_dp_mb + grad;
+            double exposed = dmax(0.0, per - p->dp_overlap * t_mb);
+            t_dp = m_mb * exposed;
+            t_dp_mb = exposed;
+        }
+    }
+
+    /* ---- Optimizer ---- */
+    double p_opt = c->zero >= 1 ? p_gpu / (dp * cp) : p_gpu;
+    double t_opt = p_opt * p->optimizer_bytes_moved_per_param / mem_rate;
+
+    /* ---- Total ---- */
+    gw_train_time *tm = &e->time;
+    tm->compute_s = (m_mb + 0.0) * stage_c;
+    tm->memory_bound_s = m_mb * stage_ew;
+    tm->bubble_s = bubble_mb * t_mb;
+    double comm_total = m_mb * stage_comm;
+    double cf = layer_comm > 0 ? comm_total / layer_comm : 0.0;
+    double tpx = (t_tp_layer * 2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? t_tp_layer : 0));
+    tm->tp_comm_s = cf * tpx;
+    tm->cp_comm_s = cf * (t_cp_layer_f + t_cp_layer_b);
+    tm->ep_comm_s = cf * nmoe_frac * (ep_f + ep_b + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ep_f : 0.0));
+    tm->pp_comm_s = t_pp;
+    tm->dp_comm_s = t_dp;
+    tm->optimizer_s = t_opt;
+    tm->overhead_s = p->step_overhead_s;
+    tm->step_s = m_mb * t_mb + tm->bubble_s + t_pp + t_dp + t_opt + tm->overhead_s;
+    e->grad_accum = (int)m_mb;
+
+    /* ---- Memory ---- */
+    gw_train_memory *mm = &e->mem;
+    const bool low = c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4;
+    double fp8_w = low ? 1.0 : 0.0;
+    /* DualPipe keeps two copies of the parameters (DeepSeek-V3 3.2.1). */
+    double copies_w = P->dualpipe && pp > 1 ? 2.0 : 1.0;
+    double wbytes = copies_w * p_gpu * (p->weight_bytes_per_param + fp8_w);
+    double gbytes = copies_w * p_gpu * (P->grad_bytes < p->grad_acc_bytes_per_param ? P->grad_bytes
+                                                                        : p->grad_acc_bytes_per_param);
+    double obytes = p_gpu * p->optimizer_bytes_per_param;
+    double shard = dp * cp;
+    if (c->zero >= 1)
+        obytes /= shard;
+    if (c->zero >= 2)
+        gbytes /= shard;
+    if (c->zero >= 3)
+        wbytes /= shard;
+    mm->weights_bytes = wbytes;
+    mm->grads_bytes = gbytes;
+    mm->optimizer_bytes = obytes;
+
+    /* Activations of one layer for one micro-batch. */
+    double act_layer;
+    double tokens = T; /* per GPU before TP */
+    if (c->recompute == GW_TRAIN_RECOMPUTE_FULL) {
+        act_layer = tokens * 2.0 * P->h / sp;
+    } else {
+        /* Legacy runs trained with dropout: two h-sized masks. FP8 keeps
+         * the GEMM inputs it casts (QKV and fc1 inputs, fc2 input) in FP8
+         * for the backward pass (Transformer Engine): 1 byte less each. */
+        double masks = P->flash ? 0.0 : 2.0 * P->h;
+        double f8h = low ? 2.0 * P->h : 0.0;
+        double f8t = low ? (double)m->ffn_hidden : 0.0;
+        double f8m = low ? (m->top_k > 0 ? m->top_k : 1) * (double)m->moe_ffn_hidden : 0.0;
+        double dense = tokens * ((P->act_h_dense + masks - f8h) / sp + (P->act_t_dense - f8t) / tp);
+        double moe = tokens * ((P->act_h_moe + masks - f8h) / sp + (P->act_t_moe - f8m) / tp);
+        act_layer = (1.0 - nmoe_frac) * dense + nmoe_frac * moe;
+        if (c->recompute == GW_TRAIN_RECOMPUTE_NONE && !P->flash) {
+            /* Attention scores, softmax and dropout mask: 5 a s^2 b / t
+             * (Korthikanti 2022 eq. 1); CP ranks hold s/cp queries. Fused
+             * (flash) attention keeps only O(s) statistics instead. */
+            act_layer += 5.0 * P->heads / tp * tokens * P->s;
+        }
+    }
+    double inflight = pp > 1 ? dmin(pp + (P->dualpipe ? 1.0 : 0.0), m_mb) : 1.0;
+    double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
+    mm->activations_bytes = act_layer * lmax * inflight * interleave;
+    /* Logits (fp32) on the last stage: kept for the loss backward. */
+    double logits = tokens * P->V / tp * 4.0;
+    mm->buffers_bytes = p->mem_workspace_bytes + logits;
+    double mused = mm->weights_bytes + mm->grads_bytes + mm->optimizer_bytes +
+                  mm->activations_bytes + mm->buffers_bytes;
+    /* Weights, gradients and optimizer state live in contiguous buffers
+     * (Megatron DDP grad buffers, distributed-optimizer shards): the
+     * fragmentation allowance applies to the dynamic allocations. */
+    mm->fragmentation_bytes = (mm->activations_bytes + mm->buffers_bytes) * p->mem_frag_frac;
+    mm->total_bytes = mused + mm->fragmentation_bytes;
+    mm->capacity_bytes = P->a->mem_usable_bytes > 0 ? P->a->mem_usable_bytes : P->a->mem_bytes;
+
+    /* ---- Rates ---- */
+    double tokens_step = B * P->s;
+    double model_flops = tokens_step * 3.0 * P->fwd_flops_per_token;
+    double rec = 0.0;
+    if (c->recompute == GW_TRAIN_RECOMPUTE_FULL)
+        rec = tokens_step * (P->fwd_flops_per_token - P->f_head);
+    else if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE)
+        rec = tokens_step * P->L * P->f_core;
+    e->tokens_per_s = tokens_step / tm->step_s;
+    e->flops_per_gpu = model_flops / tm->step_s / used;
+    e->mfu = e->flops_per_gpu / peak;
+    e->mfu_bf16 = e->flops_per_gpu / P->peak_bf16;
+    e->hfu = (model_flops + rec) / tm->step_s / used / peak;
+    (void)imin;
+
+    if (mm->total_bytes > mm->capacity_bytes)
+        e->reject = GW_TRAIN_REJECT_MEMORY;
+}
+
+/* ---- Why an alternative loses ------------------------------------------ */
+
+void gw__train_why(const gw_train_eval *best, gw_train_eval *alt)
+{
+    gw_train_eval *w = alt;
+    const gw_train_time *b = &best->time, *a = &alt->time;
+    /* Compare per token of the best's batch (batches may differ). */
+    double k = alt->cfg.global_batch_seqs > 0
+                   ? best->cfg.global_batch_seqs / alt->cfg.global_batch_seqs
+                   : 1.0;
+    struct {
+        const char *name;
+        double d;
+    } parts[] = {
+        {"compute", k * a->compute_s - b->compute_s},
+        {"bubble", k * a->bubble_s - b->bubble_s},
+        {"TP comm", k * a->tp_comm_s - b->tp_comm_s},
+        {"CP comm", k * a->cp_comm_s - b->cp_comm_s},
+        {"EP all-to-all", k * a->ep_comm_s - b->ep_comm_s},
+        {"PP p2p", k * a->pp_comm_s - b->pp_comm_s},
+        {"DP comm", k * a->dp_comm_s - b->dp_comm_s},
+        {"optimizer", k * a->optimizer_s - b->optimizer_s},
+    };
+    size_t imax = 0;
+    for (size_t i = 1; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i].d > parts[imax].d)
+            imax = i;
+    }
+    double rel = alt->tokens_per_s > 0 ? (best->tokens_per_s / alt->tokens_per_s - 1.0) * 100.0
+                                       : 0.0;
+    char extra[96] = "";
+    if (alt->cfg.recompute != best->cfg.recompute && parts[imax].d > 0 &&
+        strcmp(parts[imax].name, "compute") == 0) {
+        const char *r = gw_train_recompute_name(alt->cfg.recompute);
+        size_t n = 0;
+        const char *pre = " (recompute ";
+        for (; pre[n] && n < sizeof extra - 1; n++)
+            extra[n] = pre[n];
+        for (size_t j = 0; r[j] && n < sizeof extra - 2; j++)
+            extra[n++] = r[j];
+        extra[n++] = ')';
+        extra[n] = '\0';
+    }
+    if (parts[imax].d <= 0) {
+        gw__snprintf(w->why, sizeof w->why, "%+.1f%% time per token (ties within rounding)", rel);
+    } else {
+        gw__snprintf(w->why, sizeof w->why, "%+.1f%% time per token: %s %+.3g s per step%s", rel,
+                       parts[imax].name, parts[imax].d, extra);
+    }
+}

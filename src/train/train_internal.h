@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * train_internal.h: declarations shared by the files of the train module
+ * (params.c comm.c flops.c step.c search.c report.c validate.c).
+ *
+ * The step model is split in two: gw__train_pre_init() computes, once per
+ * (model, GPU, sequence, batch), every constant that does not depend on
+ * the parallel configuration; gw__train_eval() then evaluates one
+ * configuration with a few hundred floating-point operations and no
+ * allocation, which is what makes the exhaustive search fast.
+ */
+#ifndef GW_TRAIN_INTERNAL_H
+#define GW_TRAIN_INTERNAL_H
+
+#include <gigawatt/train.h>
+
+typedef struct gw__train_pre {
+    const gw_model *m;
+    const gw_accel *a;
+    const gw_train_params *p;
+    const gw_train_topo *topo;
+    const gw_train_comm_model *comm;
+    double s;          /* sequence length, tokens */
+    double B;          /* global batch, sequences */
+    double N;          /* GPUs */
+    int L;             /* layers */
+    int n_moe;         /* MoE layers */
+    double h, heads, kv_heads, dqk, dv, V;
+    /* Forward GEMM FLOPs per token (unsharded, whole layer). */
+    double f_attn_proj;    /* q, k, v (MLA: all projections) */
+    double f_out;          /* attention output projection */
+    double f_mlp;          /* dense MLP */
+    double f_router;       /* MoE router */
+    double f_expert;       /* one routed expert (per routed token) */
+    double f_shared;       /* all shared experts */
+    double f_head;         /* LM head */
+    double n_proj_gemms;   /* GEMM kernels of the attention projections (fwd) */
+    /* Attention core forward FLOPs per token per layer (causal), averaged
+     * over layers (sliding-window layers attend to the window only). */
+    double f_core;
+    /* Element-wise traffic per token per layer, forward, in elements:
+     * split in the part sharded by TP only with SP (hidden-sized) and the
+     * part always sharded (head- and FFN-sized). */
+    double ew_h_dense, ew_f_dense, ew_f_moe;
+    /* Activation bytes per token per layer stored for backward (Korthikanti
+     * 2022 generalised): hidden-sized part (sharded with SP) and the part
+     * sharded by TP always, plus the attention score term per token per
+     * query (x s x heads). */
+    double act_h_dense, act_t_dense, act_t_moe, act_h_moe;
+    /* Parameters. */
+    double p_layer_dense;      /* attention + norms + dense MLP */
+    double p_layer_moe_shared; /* attention + norms + router + shared experts */
+    double p_expert;           /* one routed expert */
+    double p_emb, p_head;
+    double moe_fwd_flops_per_token; /* layer-average forward FLOPs per token */
+    double fwd_flops_per_token;     /* whole model */
+    double peak_bf16;
+    bool flash;        /* fused attention */
+    bool tp_overlap;   /* TP comm overlap available */
+    double grad_bytes; /* main-grad buffer and DP gradient reduction, bytes per param */
+    bool dualpipe;     /* DualPipe schedule (DeepSeek-V3) */
+    int node_limit;    /* MoE node-limited routing, 0 = none */
+    bool fp8_dispatch; /* MoE dispatch in FP8 */
+} gw__train_pre;
+
+void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
+                        const gw_train_topo *topo, const gw_train_params *p,
+                        const gw_train_comm_model *comm, double seq_len, double global_batch_seqs,
+                        double n_gpus);
+
+/* Evaluates one configuration (allocation-free). e->reject is set. */
+void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_eval *e);
+
+/* Fills the "why" text of alt relative to best. */
+void gw__train_why(const gw_train_eval *best, gw_train_eval *alt);
+
+/* Canonical name of a reject reason ("memory" ...). */
+const char *gw__train_reject_name(gw_train_reject r);
+
+#endif /* GW_TRAIN_INTERNAL_H */

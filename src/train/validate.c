@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * validate.c: predictions against published training runs. Reads a CSV in
+ * the schema of reference/runs/README.md with libcsv, loads each row's
+ * Hugging Face config (relative to the CSV's folder, cached per path),
+ * predicts the step time of the row's parallel configuration with
+ * gw_train_plan (dimensions left empty in the CSV are searched for the
+ * fastest feasible value: published runs are tuned), and summarises the
+ * signed and absolute errors, overall and for the dense / extended (MoE,
+ * FP8/FP4, CP) subsets. gw_train_fit adjusts chosen parameters to minimise
+ * the errors over the whole file (coordinate descent within plausible
+ * bounds).
+ *
+ * Does not: download anything, or evaluate rows whose GPU or model type is
+ * unknown (they are reported with the reason and counted separately).
+ */
+#include "train_internal.h"
+
+#include "core/core_internal.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COLS     64
+#define ROW_BYTES    65536
+#define MAX_ROWS     100000
+#define MAX_MODELS   512
+
+enum col {
+    C_ID,
+    C_MODEL,
+    C_GPU,
+    C_NGPU,
+    C_TP,
+    C_PP,
+    C_VPP,
+    C_CP,
+    C_EP,
+    C_ETP,
+    C_DP,
+    C_ZERO,
+    C_RECOMP,
+    C_SEQ,
+    C_MB,
+    C_GB,
+    C_PREC,
+    C_MEAS,
+    C_N_
+};
+
+static const char *const col_names[C_N_] = {
+    "id", "model_config", "gpu", "num_gpus", "tp", "pp", "vpp", "cp", "ep", "etp", "dp", "zero",
+    "recompute", "seq_len", "micro_batch", "global_batch", "precision", "measured_step_time_s"};
+
+/* One parsed row. */
+typedef struct vspec {
+    int line;
+    char id[128];
+    char family[64];
+    char reason[256];   /* non-empty: cannot be evaluated */
+    int model;          /* index into models, -1 if none */
+    const gw_accel *accel;
+    gw_train_opts o;
+    double measured_s;
+    bool extended;
+} vspec;
+
+typedef struct vset {
+    gw_ctx *ctx;
+    const gw_catalog *cat;
+    char path[256];
+    char dir[512];
+    vspec *rows;
+    size_t n_rows, cap_rows;
+    gw_model *models[MAX_MODELS];
+    char *model_paths[MAX_MODELS];
+    gw_status model_rc[MAX_MODELS];
+    char model_err[MAX_MODELS][200];
+    size_t n_models;
+    /* parser state */
+    char buf[ROW_BYTES];
+    size_t used, off[MAX_COLS], nf;
+    bool overflow;
+    int line, row_start;
+    int col[C_N_];
+    bool have_header;
+    size_t n_header;
+    gw_status rc;
+    gw_error *err;
+} vset;
+
+/* ---- CSV callbacks ----------------------------------------------------- */
+
+static void on_field(void *s, size_t len, void *data)
+{
+    vset *v = data;
+    const char *f = s ? s : "";
+    for (size_t i = 0; i < len; i++) {
+        if (f[i] == '\n')
+            v->line++;
+    }
+    if (v->nf >= MAX_COLS || v->used + len + 1 > sizeof v->buf) {
+        v->overflow = true;
+        return;
+    }
+    v->off[v->nf++] = v->used;
+    memcpy(v->buf + v->used, f, len);
+    v->buf[v->used + len] = '\0';
+    v->used += len + 1;
+}
+
+static const char *fld(const vset *v, enum col c)
+{
+    int i = v->col[c];
+    if (i < 0 || (size_t)i >= v->nf)
+        return "";
+    return v->buf + v->off[i];
+}
+
+static bool is_blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == '\0';
+}
+
+static gw_status row_error(vset *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static gw_status row_error(vset *v, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gw__err(v->err, GW_ESCHEMA, "%s", msg);
+    gw__err_loc(v->err, v->path, v->row_start, 0, NULL);
+    v->rc = GW_ESCHEMA;
+    return v->rc;
+}
+
+/* Integer column: blank -> GW_TRAIN_ANY when allowed. */
+static bool get_int(vset *v, enum col c, bool blank_ok, int *out)
+{
+    const char *s = fld(v, c);
+    if (is_blank(s)) {
+        if (blank_ok) {
+            *out = GW_TRAIN_ANY;
+            return true;
+        }
+        row_error(v, "%s: required value missing", col_names[c]);
+        return false;
+    }
+    long long x = 0;
+    if (gw__parse_ll(s, &x) != GW_OK || x < 0 || x > 100000000) {
+        row_error(v, "%s: expected a non-negative integer, got \"%s\"", col_names[c], s);
+        return false;
+    }
+    *out = (int)x;
+    return true;
+}
+
+static bool get_num(vset *v, enum col c, double *out)
+{
+    const char *s = fld(v, c);
+    if (gw__parse_double(s, out) != GW_OK || !(*out > 0)) {
+        row_error(v, "%s: expected a positive number, got \"%s\"", col_names[c], s);
+        return false;
+    }
+    return true;
+}
+
+static int model_index(vset *v, const char *rel, char *reason, size_t reason_len)
+{
+    char full[1024];
+    if (rel[0] == '/')
+        gw__strlcpy(full, rel, sizeof full);
+    else
+        gw__snprintf(full, sizeof full, "%s%s", v->dir, rel);
+    for (size_t i = 0; i < v->n_models; i++) {
+        if (strcmp(v->model_paths[i], full) == 0) {
+            if (v->model_rc[i] != GW_OK) {
+                gw__strlcpy(reason, v->model_err[i], reason_len);
+                return -1;
+            }
+            return (int)i;
+        }
+    }
+    if (v->n_models >= MAX_MODELS) {
+        gw__strlcpy(reason, "too many distinct model configs", reason_len);
+        return -1;
+    }
+    size_t i = v->n_models++;
+    size_t n = strlen(full) + 1;
+    v->model_paths[i] = gw_malloc(v->ctx, n);
+    if (v->model_paths[i] == NULL) {
+        v->n_models--;
+        v->rc = GW_ENOMEM;
+        return -1;
+    }
+    memcpy(v->model_paths[i], full, n);
+    gw_error e;
+    gw__err_clear(&e);
+    v->model_rc[i] = gw_catalog_model_from_hf(v->ctx, full, NULL, &v->models[i], &e);
+    if (v->model_rc[i] != GW_OK) {
+        char msg[600];
+        gw_error_format(&e, msg, sizeof msg);
+        gw__snprintf(v->model_err[i], sizeof v->model_err[i], "model config: %s", msg);
+        v->models[i] = NULL;
+        gw__strlcpy(reason, v->model_err[i], reason_len);
+        return -1;
+    }
+    return (int)i;
+}
+
+static void on_row(int c, void *data)
+{
+    vset *v = data;
+    (void)c;
+    int start = v->row_start;
+    v->line++;
+    if (v->rc != GW_OK)
+        goto reset;
+    if (v->overflow) {
+        gw__err(v->err, GW_ERANGE, "row longer than %d bytes or %d columns", ROW_BYTES, MAX_COLS);
+        gw__err_loc(v->err, v->path, start, 0, NULL);
+        v->rc = GW_ERANGE;
+        goto reset;
+    }
+    if (!v->have_header) {
+        for (int k = 0; k < C_N_; k++) {
+            v->col[k] = -1;
+            for (size_t i = 0; i < v->nf; i++) {
+                if (strcmp(v->buf + v->off[i], col_names[k]) == 0)
+                    v->col[k] = (int)i;
+            }
+            if (v->col[k] < 0) {
+                gw__err(v->err, GW_ESCHEMA, "missing column \"%s\" in the header", col_names[k]);
+                gw__err_loc(v->err, v->path, start, 0, NULL);
+                v->rc = GW_ESCHEMA;
+                goto reset;
+            }
+        }
+        v->n_header = v->nf;
+        v->have_header = true;
+        goto reset;
+    }
+    if (v->nf != v->n_header) {
+        char a[32], b[32];
+        gw__snprintf(a, sizeof a, "%zu", v->nf);
+        gw__snprintf(b, sizeof b, "%zu", v->n_header);
+        gw__err(v->err, GW_EPARSE, "row has %s fields, the header has %s", a, b);
+        gw__err_loc(v->err, v->path, start, 0, NULL);
+        v->rc = GW_EPARSE;
+        goto reset;
+    }
+    if (v->n_rows >= MAX_ROWS) {
+        gw__err(v->err, GW_ERANGE, "more than %d rows", MAX_ROWS);
+        gw__err_loc(v->err, v->path, start, 0, NULL);
+        v->rc = GW_ERANGE;
+        goto reset;
+    }
+    if (v->n_rows == v->cap_rows) {
+        size_t nc = v->cap_rows ? 2 * v->cap_rows : 64;
+        vspec *nr = gw_realloc(v->ctx, v->rows, nc * sizeof *nr);
+        if (nr == NULL) {
+            v->rc = GW_ENOMEM;
+            goto reset;
+        }
+        v->rows = nr;
+        v->cap_rows = nc;
+    }
+    {
+        vspec *r = &v->rows[v->n_rows];
+        memset(r, 0, sizeof *r);
+        r->line = start;
+        r->model = -1;
+        v->row_start = start;
+        gw__strlcpy(r->id, fld(v, C_ID), sizeof r->id);
+        {
+            size_t k = 0;
+            const char *id = r->id;
+            while (id[k] && id[k] != '-' && k < sizeof r->family - 1) {
+                r->family[k] = id[k];
+                k++;
+            }
+            r->family[k] = '\0';
+        }
+        gw_train_opts_init(&r->o);
+        r->o.top_k = 0;
+        int ngpu = 0, tp = 0, pp = 0, vpp = 0, cp = 0, ep = 0, etp = 0, dp = 0, zero = 0, mb = 0;
+        double seq = 0, gb = 0;
+        if (!get_int(v, C_NGPU, false, &ngpu) || !get_int(v, C_TP, false, &tp) ||
+            !get_int(v, C_PP, false, &pp) || !get_int(v, C_VPP, true, &vpp) ||
+            !get_int(v, C_CP, false, &cp) || !get_int(v, C_EP, false, &ep) ||
+            !get_int(v, C_ETP, true, &etp) || !get_int(v, C_DP, false, &dp) ||
+            !get_int(v, C_ZERO, true, &zero) || !get_int(v, C_MB, true, &mb) ||
+            !get_num(v, C_SEQ, &seq) || !get_num(v, C_GB, &gb) ||
+            !get_num(v, C_MEAS, &r->measured_s))
+            goto reset;
+        if (ngpu < 1 || tp < 1 || pp < 1 || cp < 1 || ep < 1 || dp < 1 ||
+            (vpp != GW_TRAIN_ANY && vpp < 1) || (mb != GW_TRAIN_ANY && mb < 1) ||
+            (zero != GW_TRAIN_ANY && zero > 3)) {
+            row_error(v, "%s: a parallel size is out of range in row \"%s\"", "tp/pp/cp/ep/dp",
+                      r->id);
+            goto reset;
+        }
+        r->o.n_gpus = ngpu;
+        r->o.tp = tp;
+        r->o.pp = pp;
+        r->o.vpp = pp == 1 ? 1 : vpp;
+        r->o.cp = cp;
+        r->o.ep = ep;
+        r->o.etp = etp;
+        r->o.dp = dp;
+        r->o.zero = zero;
+        r->o.micro_batch = mb;
+        r->o.seq_len = seq;
+        r->o.global_batch_seqs = gb;
+        const char *rcs = fld(v, C_RECOMP);
+        if (is_blank(rcs)) {
+            r->o.recompute = GW_TRAIN_ANY;
+        } else {
+            gw_train_recompute rr;
+            if (gw_train_recompute_parse(rcs, &rr) != GW_OK) {
+                row_error(v, "%s: expected none, selective or full, got \"%s\"",
+                          col_names[C_RECOMP], rcs);
+                goto reset;
+            }
+            r->o.recompute = (int)rr;
+        }
+        gw_precision prec;
+        if (gw_precision_parse(fld(v, C_PREC), &prec) != GW_OK) {
+            row_error(v, "%s: unknown precision \"%s\"", col_names[C_PREC], fld(v, C_PREC));
+            goto reset;
+        }
+        r->o.precision = (int)prec;
+        r->extended = ep > 1 || cp > 1 || prec == GW_PREC_FP8 || prec == GW_PREC_FP4;
+        if ((double)tp * pp * cp * dp != (double)ngpu) {
+            gw__snprintf(r->reason, sizeof r->reason, "tp*pp*cp*dp = %d != num_gpus %d",
+                         tp * pp * cp * dp, ngpu);
+        }
+        if (v->cat == NULL) {
+            gw__strlcpy(r->reason, "no catalog", sizeof r->reason);
+        } else if (r->reason[0] == '\0' &&
+                   gw_catalog_accel_find(v->cat, fld(v, C_GPU), &r->accel, NULL) != GW_OK) {
+            gw__snprintf(r->reason, sizeof r->reason, "unknown gpu \"%s\"", fld(v, C_GPU));
+        }
+        if (r->reason[0] == '\0') {
+            r->model = model_index(v, fld(v, C_MODEL), r->reason, sizeof r->reason);
+            if (r->model >= 0 && v->models[r->model]->n_experts > 0)
+                r->extended = true;
+        }
+        if (v->rc != GW_OK)
+            goto reset;
+        v->n_rows++;
+    }
+reset:
+    v->nf = 0;
+    v->used = 0;
+    v->overflow = false;
+    v->row_start = v->line;
+}
+
+static void vset_free(vset *v)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < v->n_models; i++) {
+        gw_model_free(v->ctx, v->models[i]);
+        gw_free(v->ctx, v->model_paths[i]);
+    }
+    gw_free(v->ctx, v->rows);
+    gw_free(v->ctx, v);
+}
+
+static gw_status vset_load(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path, vset **out,
+                           gw_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct csv_parser cp;
+    gw_status rc = gw__file_read(ctx, csv_path, 64u * 1024u * 1024u, &buf, &len, err);
+    if (rc != GW_OK) {
+        gw__err_loc(err, csv_path, 0, 0, NULL);
+        return rc;
+    }
+    vset *v = gw_calloc(ctx, 1, sizeof *v);
+    if (v == NULL) {
+        gw_free(ctx, buf);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    v->ctx = ctx;
+    v->cat = cat;
+    v->err = err;
+    v->line = 1;
+    v->row_start = 1;
+    gw__strlcpy(v->path, csv_path, sizeof v->path);
+    {
+        const char *slash = strrchr(csv_path, '/');
+        size_t n = slash ? (size_t)(slash - csv_path) + 1 : 0;
+        if (n >= sizeof v->dir)
+            n = sizeof v->dir - 1;
+        memcpy(v->dir, csv_path, n);
+        v->dir[n] = '\0';
+    }
+    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        gw_free(ctx, buf);
+        vset_free(v);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    size_t done = csv_parse(&cp, buf, len, on_field, on_row, v);
+    if (v->rc == GW_OK && done != len) {
+        /* Count the line of the failing byte. */
+        int line = 1;
+        for (size_t i = 0; i < done && i < len; i++)
+            line += buf[i] == '\n';
+        gw__err(err, GW_EPARSE, "malformed CSV: %s", csv_strerror(csv_error(&cp)));
+        gw__err_loc(err, csv_path, line, 0, NULL);
+        v->rc = GW_EPARSE;
+    }
+    if (v->rc == GW_OK && csv_fini(&cp, on_field, on_row, v) != 0) {
+        gw__err(err, GW_EPARSE, "malformed CSV: %s (unterminated quoted field?)",
+                csv_strerror(csv_error(&cp)));
+        gw__err_loc(err, csv_path, v->row_start, 0, NULL);
+        v->rc = GW_EPARSE;
+    }
+    csv_free(&cp);
+    gw_free(ctx, buf);
+    if (v->rc == GW_OK && !v->have_header) {
+        gw__err(err, GW_ESCHEMA, "empty CSV: no header row");
+        gw__err_loc(err, csv_path, 1, 0, NULL);
+        v->rc = GW_ESCHEMA;
+    }
+    if (v->rc != GW_OK) {
+        rc = v->rc;
+        if (rc == GW_ENOMEM)
+            gw__err(err, GW_ENOMEM, "out of memory");
+        vset_free(v);
+        return rc;
+    }
+    v->err = NULL;
+    *out = v;
+    return GW_OK;
+}
+
+/* ---- Evaluation -------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void stats(gw_train_validation *val, gw_train_vstats *st, int which, double *scratch)
+{
+    size_t n = 0;
+    double sum = 0, mx = -1;
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < val->n_rows; i++) {
+        const gw_train_vrow *r = &val->rows[i];
+        if (!r->ok || (which == 1 && r->extended) || (which == 2 && !r->extended))
+            continue;
+        double e = fabs(r->error);
+        scratch[n++] = e;
+        sum += e;
+        if (e > mx) {
+            mx = e;
+            st->i_max = i;
+        }
+    }
+    st->n = n;
+    if (n == 0)
+        return;
+    qsort(scratch, n, sizeof *scratch, cmp_double);
+    st->median_abs = n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
+    st->mean_abs = sum / (double)n;
+    st->max_abs = mx;
+}
+
+static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_validation *val)
+{
+    for (size_t i = 0; i < v->n_rows; i++) {
+        const vspec *s = &v->rows[i];
+        gw_train_vrow *r = &val->rows[i];
+        memset(r, 0, sizeof *r);
+        gw__strlcpy(r->id, s->id, sizeof r->id);
+        gw__strlcpy(r->family, s->family, sizeof r->family);
+        r->line = s->line;
+        r->extended = s->extended;
+        r->measured_s = s->measured_s;
+        if (s->reason[0] != '\0') {
+            gw__strlcpy(r->reason, s->reason, sizeof r->reason);
+            continue;
+        }
+        gw_train_opts o = s->o;
+        o.params = p;
+        /* Software facts of the source (data/train.yaml run_profiles):
+         * longest matching id prefix. */
+        size_t best_len = 0;
+        for (size_t k = 0; k < p->n_profiles; k++) {
+            size_t n = strlen(p->profile[k].prefix);
+            if (n > best_len && strncmp(s->id, p->profile[k].prefix, n) == 0) {
+                best_len = n;
+                o.flash_attention = p->profile[k].flash_attention;
+                o.tp_comm_overlap = p->profile[k].tp_comm_overlap;
+                o.seq_parallel = p->profile[k].seq_parallel;
+                o.grad_bytes_per_param = p->profile[k].grad_bytes_per_param;
+            }
+        }
+        gw_train_result res;
+        gw_error e;
+        gw__err_clear(&e);
+        gw_status rc = gw_train_plan(v->ctx, v->cat, v->models[s->model], s->accel, NULL, &o,
+                                     &res, &e);
+        if (rc == GW_ENOMEM)
+            return rc;
+        if (rc != GW_OK) {
+            gw__strlcpy(r->reason, e.msg, sizeof r->reason);
+            continue;
+        }
+        r->ok = true;
+        r->eval = res.best;
+        r->predicted_s = res.best.time.step_s;
+        r->error = (r->predicted_s - r->measured_s) / r->measured_s;
+    }
+    val->n_rows = v->n_rows;
+    val->n_ok = 0;
+    for (size_t i = 0; i < v->n_rows; i++)
+        val->n_ok += val->rows[i].ok;
+    val->n_skipped = val->n_rows - val->n_ok;
+    double *scratch = gw_malloc(v->ctx, (v->n_rows + 1) * sizeof *scratch);
+    if (scratch == NULL)
+        return GW_ENOMEM;
+    stats(val, &val->all, 0, scratch);
+    stats(val, &val->dense, 1, scratch);
+    stats(val, &val->extended, 2, scratch);
+    gw_free(v->ctx, scratch);
+    return GW_OK;
+}
+
+static gw_train_validation *val_new(gw_ctx *ctx, const vset *v)
+{
+    gw_train_validation *val = gw_calloc(ctx, 1, sizeof *val);
+    if (val == NULL)
+        return NULL;
+    val->rows = gw_calloc(ctx, v->n_rows + 1, sizeof *val->rows);
+    if (val->rows == NULL) {
+        gw_free(ctx, val);
+        return NULL;
+    }
+    gw__strlcpy(val->path, v->path, sizeof val->path);
+    return val;
+}
+
+void gw_train_validation_free(gw_ctx *ctx, gw_train_validation *v)
+{
+    if (v == NULL)
+        return;
+    gw_free(ctx, v->rows);
+    gw_free(ctx, v);
+}
+
+gw_status gw_train_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                                 const gw_train_params *p, gw_train_validation **out,
+                                 gw_error *err)
+{
+    gw_train_params lp;
+    vset *v = NULL;
+    gw_status rc;
+    if (ctx == NULL || csv_path == NULL || out == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_validate_file: bad argument");
+    if (p == NULL) {
+        rc = gw_train_params_load(ctx, NULL, &lp, err);
+        if (rc != GW_OK)
+            return rc;
+        p = &lp;
+    }
+    rc = vset_load(ctx, cat, csv_path, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    gw_train_validation *val = val_new(ctx, v);
+    if (val == NULL) {
+        vset_free(v);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    rc = vset_eval(v, p, val);
+    vset_free(v);
+    if (rc != GW_OK) {
+        gw_train_validation_free(ctx, val);
+        return gw__err(err, rc, "out of memory");
+    }
+    *out = val;
+    return GW_OK;
+}
+
+/* ---- Fitting ----------------------------------------------------------- */
+
+typedef struct fitpar {
+    const char *name;
+    size_t off;
+    double lo, hi; /* plausible range */
+} fitpar;
+
+#define F_(n, field, lo, hi) {n, offsetof(gw_train_params, field), lo, hi}
+
+static const fitpar fit_space[] = {
+    F_("gemm_eff_max_bf16", gemm_eff_max[GW_PREC_BF16], 0.55, 0.90),
+    F_("gemm_eff_max_fp8", gemm_eff_max[GW_PREC_FP8], 0.35, 0.80),
+    F_("gemm_half_flop", gemm_half_flop, 0.0, 60e9),
+    F_("attn_eff", attn_eff, 0.25, 0.75),
+    F_("mem_eff", mem_eff, 0.5, 0.95),
+    F_("elementwise_bytes_per_elem", elementwise_bytes_per_elem, 1.0, 8.0),
+    F_("tp_overlap", tp_overlap, 0.0, 0.9),
+    F_("dp_overlap", dp_overlap, 0.0, 1.0),
+    F_("scaleup_bw_eff", scaleup_bw_eff, 0.5, 0.95),
+    F_("step_overhead", step_overhead_s, 0.0, 0.5),
+    F_("grouped_gemm_eff", grouped_gemm_eff, 0.3, 1.0),
+    F_("moe_imbalance", moe_imbalance, 1.0, 1.5),
+    F_("ep_overlap", ep_overlap, 0.0, 0.9),
+    F_("cp_overlap", cp_overlap, 0.0, 1.0),
+    F_("fp8_cast_bytes_per_elem", fp8_cast_bytes_per_elem, 0.0, 6.0),
+    F_("legacy_score_bytes", legacy_score_bytes, 4.0, 24.0),
+    F_("gemm_eff_max_fp4", gemm_eff_max[GW_PREC_FP4], 0.3, 0.8),
+    F_("scaleout_bw_eff", scaleout_bw_eff, 0.5, 0.95),
+};
+
+/* Objective: mean |log(pred/meas)| + the max over rows (weighted), on the
+ * selected subset (0 all, 1 dense, 2 extended). */
+static double objective(const gw_train_validation *val, int which)
+{
+    double sum = 0, mx = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < val->n_rows; i++) {
+        const gw_train_vrow *r = &val->rows[i];
+        if ((which == 1 && r->extended) || (which == 2 && !r->extended))
+            continue;
+        if (!r->ok)
+            return 1e9;
+        double e = fabs(log(r->predicted_s / r->measured_s));
+        sum += e;
+        if (e > mx)
+            mx = e;
+        n++;
+    }
+    if (n == 0)
+        return 1e9;
+    return sum / (double)n + 0.25 * mx;
+}
+
+gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                       const char *const *names, size_t n_names, int subset, int rounds,
+                       gw_train_params *p, gw_train_validation **out, gw_error *err)
+{
+    vset *v = NULL;
+    if (ctx == NULL || csv_path == NULL || p == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_fit: bad argument");
+    gw_status rc = vset_load(ctx, cat, csv_path, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    gw_train_validation *val = val_new(ctx, v);
+    if (val == NULL) {
+        vset_free(v);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    const fitpar *sel[32];
+    size_t ns = 0;
+    for (size_t i = 0; i < n_names && ns < 32; i++) {
+        for (size_t j = 0; j < sizeof fit_space / sizeof fit_space[0]; j++) {
+            if (strcmp(names[i], fit_space[j].name) == 0)
+                sel[ns++] = &fit_space[j];
+        }
+    }
+    rc = vset_eval(v, p, val);
+    double best = objective(val, subset);
+    for (int round = 0; rc == GW_OK && round < rounds; round++) {
+        for (size_t k = 0; k < ns && rc == GW_OK; k++) {
+            double *x = (double *)((char *)p + sel[k]->off);
+            double lo = sel[k]->lo, hi = sel[k]->hi;
+            /* Golden-section-free grid refinement: 11 points over the
+             * range, then 11 points around the best, twice. */
+            double a = lo, b = hi, xbest = *x;
+            for (int pass = 0; pass < 3 && rc == GW_OK; pass++) {
+                for (int g = 0; g <= 10; g++) {
+                    double t = a + (b - a) * g / 10.0;
+                    double old = *x;
+                    *x = t;
+                    rc = vset_eval(v, p, val);
+                    if (rc != GW_OK)
+                        break;
+                    double f = objective(val, subset);
+                    if (f < best - 1e-12) {
+                        best = f;
+                        xbest = t;
+                    }
+                    *x = old;
+                }
+                *x = xbest;
+                double w = (b - a) / 10.0;
+                a = xbest - w > lo ? xbest - w : lo;
+                b = xbest + w < hi ? xbest + w : hi;
+            }
+        }
+    }
+    if (rc == GW_OK)
+        rc = vset_eval(v, p, val);
+    vset_free(v);
+    if (rc != GW_OK) {
+        gw_train_validation_free(ctx, val);
+        return gw__err(err, rc, "out of memory");
+    }
+    if (out != NULL)
+        *out = val;
+    else
+        gw_train_validation_free(ctx, val);
+    return GW_OK;
+}
+
+/* ---- Report ------------------------------------------------------------ */
+
+static void stats_doc(gw_doc *doc, gw_doc_node *o, const char *key, const char *label,
+                      const gw_train_validation *v, const gw_train_vstats *s)
+{
+    gw_doc_node *n = gw_doc_obj(doc, o, key, label);
+    gw_doc_int(doc, n, "runs", "runs evaluated", (int64_t)s->n);
+    gw_doc_num(doc, n, "median_abs_error_frac", "median |error|", s->median_abs, "frac");
+    gw_doc_num(doc, n, "mean_abs_error_frac", "mean |error|", s->mean_abs, "frac");
+    gw_doc_num(doc, n, "max_abs_error_frac", "max |error|", s->max_abs, "frac");
+    if (s->n > 0)
+        gw_doc_str(doc, n, "max_id", "worst run", v->rows[s->i_max].id);
+}
+
+void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train_validation *v)
+{
+    if (doc == NULL || v == NULL)
+        return;
+    if (parent == NULL)
+        parent = gw_doc_root(doc);
+    gw_doc_node *o = gw_doc_obj(doc, parent, "validate", "Validation against published runs");
+    gw_doc_str(doc, o, "file", "file", v->path);
+    gw_doc_node *rows = gw_doc_arr(doc, o, "runs", "runs");
+    for (size_t i = 0; i < v->n_rows; i++) {
+        const gw_train_vrow *r = &v->rows[i];
+        gw_doc_node *n = gw_doc_obj(doc, rows, NULL, NULL);
+        gw_doc_str(doc, n, "id", "id", r->id);
+        gw_doc_str(doc, n, "family", "family", r->family);
+        gw_doc_num(doc, n, "measured_s", "measured", r->measured_s, "s");
+        if (r->ok) {
+            gw_doc_num(doc, n, "predicted_s", "predicted", r->predicted_s, "s");
+            gw_doc_num(doc, n, "error_frac", "error", r->error, "frac");
+            gw_doc_str(doc, n, "set", "set", r->extended ? "moe/fp8/cp" : "dense");
+        } else {
+            gw_doc_str(doc, n, "reason", "not evaluated", r->reason);
+        }
+    }
+    gw_doc_int(doc, o, "runs_total", "runs in file", (int64_t)v->n_rows);
+    gw_doc_int(doc, o, "runs_evaluated", "runs evaluated", (int64_t)v->n_ok);
+    gw_doc_int(doc, o, "runs_skipped", "runs not evaluated", (int64_t)v->n_skipped);
+    stats_doc(doc, o, "summary", "all runs", v, &v->all);
+    stats_doc(doc, o, "dense", "dense BF16 runs", v, &v->dense);
+    stats_doc(doc, o, "extended", "MoE / FP8 / CP runs", v, &v->extended);
+}
