@@ -105,6 +105,8 @@ typedef struct gw_train_params {
         char prefix[48];
         bool flash_attention, tp_comm_overlap, seq_parallel;
         double grad_bytes_per_param; /* 0: params default */
+        int zero;                    /* ZeRO stage for empty cells, -1: search */
+        int max_vpp;                 /* interleaving bound for empty cells, 0: none */
     } profile[16];
     /* Training-system facts of model families, by HF model_type. */
     /* Published whole-run figures to compare with (model, GPU). */
@@ -181,8 +183,8 @@ typedef struct gw_train_config {
 } gw_train_config;
 
 /* What to evaluate. Integer dimensions are fixed when > 0 (recompute,
- * zero, precision when >= 0) and searched when GW_TRAIN_ANY. Start from
- * gw_train_opts_init. */
+ * zero, precision when >= 0) and searched when GW_TRAIN_ANY; etp is not
+ * searched (GW_TRAIN_ANY means 1). Start from gw_train_opts_init. */
 typedef struct gw_train_opts {
     double n_gpus;                /* GPUs in the job (integer valued) */
     double seq_len;               /* tokens per sequence */
@@ -200,7 +202,6 @@ typedef struct gw_train_opts {
                                      (default 0.05) so that DP divides it */
     double max_idle_frac;         /* GPUs that may stay idle when nothing divides the
                                      count exactly (default 0.05; 0: use all) */
-    bool exhaustive_zero_recompute; /* unused, reserved */
     bool flash_attention;         /* fused attention (no s^2 scores in HBM); default true */
     bool tp_comm_overlap;         /* TP collectives overlapped with GEMMs; default true */
     bool seq_parallel;            /* Megatron sequence parallelism when tp > 1; default true */
@@ -218,8 +219,10 @@ typedef struct gw_train_opts {
 } gw_train_opts;
 
 /* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
- * seq_len 8192, global batch 16M tokens, tokens 0, flash attention, TP
- * comm overlap and sequence parallelism on. */
+ * seq_len 8192, global batch 16M tokens, tokens 0, max_micro_batch 8,
+ * max_vpp 8, batch_slack and max_idle_frac 0.05, flash attention, TP comm
+ * overlap and sequence parallelism on, no DualPipe/node limit/FP8 dispatch
+ * unless the model profile says so. */
 GW_API void gw_train_opts_init(gw_train_opts *o);
 
 /* FLOPs of one iteration, whole job (all GPUs), by operation. Model FLOPs

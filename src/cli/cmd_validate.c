@@ -178,12 +178,15 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                p.ep_overlap, p.cp_overlap, p.fp8_cast_bytes_per_elem, p.legacy_score_bytes,
                p.gemm_eff_max[GW_PREC_FP4], p.scaleout_bw_eff);
     }
-    printf("%-52s %12s %12s %8s\n", "id", "measured_s", "predicted_s", "error");
+    printf("%-52s %12s %12s %8s  %s\n", "id", "measured_s", "predicted_s", "error",
+           "evaluated as (empty CSV cells searched)");
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
+        const gw_train_config *c = &r->eval.cfg;
         if (r->ok)
-            printf("%-52s %12.4g %12.4g %+7.1f%%\n", r->id, r->measured_s, r->predicted_s,
-                   100.0 * r->error);
+            printf("%-52s %12.4g %12.4g %+7.1f%%  vpp%d mb%d %s zero%d\n", r->id, r->measured_s,
+                   r->predicted_s, 100.0 * r->error, c->vpp, c->micro_batch,
+                   gw_train_recompute_name(c->recompute), c->zero);
     }
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];

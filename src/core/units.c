@@ -243,7 +243,7 @@ bool gw__streq_nocase(const char *a, const char *b)
 }
 
 /* Splits "  989.4 TFLOP/s " into the number and the unit with spaces removed. */
-static gw_status split(const char *text, double *num, char *unit, size_t unit_len)
+static gw_status split(const char *text, long double *num, char *unit, size_t unit_len)
 {
     while (isspace((unsigned char)*text))
         text++;
@@ -258,8 +258,9 @@ static gw_status split(const char *text, double *num, char *unit, size_t unit_le
         return GW_EPARSE;
     char *end = NULL;
     errno = 0;
-    double v = strtod(p, &end);
-    if (errno == ERANGE || !end || end == p || !isfinite(v))
+    /* long double, so "2.039 TB/s" scales to exactly 2039000000000 B/s. */
+    long double v = strtold(p, &end);
+    if (errno == ERANGE || !end || end == p || !isfinite((double)v))
         return GW_EPARSE;
     size_t u = 0;
     if (p != text) /* leading '$' */
@@ -276,11 +277,11 @@ static gw_status split(const char *text, double *num, char *unit, size_t unit_le
     return GW_OK;
 }
 
-gw_status gw_unit_parse(const char *text, gw_dim dim, double *out, gw_error *err)
+static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error *err)
 {
     if (!text || !out || (unsigned)dim >= GW_DIM_COUNT_)
         return gw__err(err, GW_EINVAL, "gw_unit_parse: bad argument");
-    double v;
+    long double v;
     char unit[32];
     if (split(text, &v, unit, sizeof unit) != GW_OK)
         return gw__err(err, GW_EPARSE, "expected %s, got \"%s\"", examples[dim], text);
@@ -288,16 +289,16 @@ gw_status gw_unit_parse(const char *text, gw_dim dim, double *out, gw_error *err
         if (unit[0])
             return gw__err(err, GW_EUNIT, "expected %s without a unit, got \"%s\"",
                            examples[dim], text);
-        *out = v;
+        *out = (double)v;
         return GW_OK;
     }
     if (dim == GW_DIM_FRACTION) {
         if (!unit[0]) {
-            *out = v;
+            *out = (double)v;
             return GW_OK;
         }
         if (strcmp(unit, "%") == 0) {
-            *out = v / 100.0;
+            *out = (double)(v / 100.0L);
             return GW_OK;
         }
         return gw__err(err, GW_EUNIT, "expected %s, got \"%s\"", examples[dim], text);
@@ -310,7 +311,7 @@ gw_status gw_unit_parse(const char *text, gw_dim dim, double *out, gw_error *err
                    {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
         for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
             if (strcmp(unit, sfx[i].s) == 0) {
-                *out = v * sfx[i].f;
+                *out = (double)(v * (long double)sfx[i].f);
                 return GW_OK;
             }
         }
@@ -324,11 +325,25 @@ gw_status gw_unit_parse(const char *text, gw_dim dim, double *out, gw_error *err
             if (units[i].dim != dim)
                 return gw__err(err, GW_EUNIT, "wrong unit \"%s\": expected %s", unit,
                                examples[dim]);
-            *out = v * units[i].factor;
+            *out = (double)(v * (long double)units[i].factor);
             return GW_OK;
         }
     }
     return gw__err(err, GW_EUNIT, "unknown unit \"%s\": expected %s", unit, examples[dim]);
+}
+
+gw_status gw_unit_parse(const char *text, gw_dim dim, double *out, gw_error *err)
+{
+    if (!out)
+        return gw__err(err, GW_EINVAL, "gw_unit_parse: bad argument");
+    double v = 0.0;
+    gw_status rc = unit_parse(text, dim, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    if (!isfinite(v)) /* "1e308 GW": finite as written, not in watts */
+        return gw__err(err, GW_EPARSE, "number too large: \"%s\"", text);
+    *out = v;
+    return GW_OK;
 }
 
 /* ---- Formatting ---------------------------------------------------------- */

@@ -205,8 +205,8 @@ gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *p
                 rc = fail_at(d, err, GW_EPARSE, line, col,
                              "more than one YAML document in the file");
             break;
-        case FYET_ALIAS:
-            rc = fail_at(d, err, GW_EPARSE, line, col,
+        case FYET_ALIAS: /* marked after the '*'; point at it */
+            rc = fail_at(d, err, GW_EPARSE, line, col > 1 ? col - 1 : col,
                          "aliases (*name) are not supported: write the value out");
             break;
         case FYET_SCALAR:
@@ -228,7 +228,13 @@ gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *p
                 const char *t = fy_token_get_text(fye->scalar.value, &tlen);
                 node->kind = GW_Y_SCALAR;
                 node->scalar = gw__arena_strndup(arena, t ? t : "", t ? tlen : 0);
-                node->quoted = fy_token_scalar_style(fye->scalar.value) != FYSS_PLAIN;
+                enum fy_scalar_style style = fy_token_scalar_style(fye->scalar.value);
+                node->quoted = style != FYSS_PLAIN;
+                /* libfyaml marks a quoted scalar at its first character
+                 * inside the quotes; point at the opening quote instead. */
+                if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) &&
+                    node->column > 1)
+                    node->column--;
                 if (!node->scalar) {
                     rc = gw__err(err, GW_ENOMEM, "out of memory reading YAML");
                     break;

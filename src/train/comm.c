@@ -13,6 +13,8 @@
  *   tree all-reduce: 2 log2(n) alpha + 2 B / beta (pipelined double binary
  *       tree: latency logarithmic, bandwidth term about twice B/beta at
  *       the leaves); the faster of ring and tree is used;
+ *   across domains, all-gather / reduce-scatter may also run as recursive
+ *       halving/doubling: ceil(log2 n) alpha + (n-1)/n B / beta;
  *   hierarchical groups (n_local ranks per scale-up domain, n/n_local
  *       domains, one NIC rail per GPU): reduce-scatter inside the domain,
  *       the collective on B/n_local across domains over the NICs (one ring
@@ -61,6 +63,18 @@ static double level_allreduce(int n, double bytes, double bw, double alpha)
     return ring < tree ? ring : tree;
 }
 
+/* Across domains: the faster of the ring and recursive halving/doubling
+ * (log2(n) latency steps, same bandwidth term; NCCL's PAT algorithm for
+ * large rank counts), which matters for DP groups of thousands of ranks. */
+static double scaleout_half(int n, double bytes, double bw, double alpha)
+{
+    double ring = ring_half(n, bytes, bw, alpha);
+    if (n <= 1 || bytes <= 0)
+        return ring;
+    double rd = ceil(log2((double)n)) * alpha + (n - 1) * (bytes / n / bw);
+    return rd < ring ? rd : ring;
+}
+
 static double ab_half(const gw_train_topo *t, gw_train_group g, double bytes)
 {
     int nl = g.n_local > 0 ? g.n_local : 1;
@@ -70,7 +84,7 @@ static double ab_half(const gw_train_topo *t, gw_train_group g, double bytes)
         return ring_half(g.n, bytes, up_bw(t), t->scaleup_latency_s);
     int nd = g.n / nl;
     return ring_half(nl, bytes, up_bw(t), t->scaleup_latency_s) +
-           ring_half(nd, bytes / nl, out_bw(t), t->scaleout_latency_s);
+           scaleout_half(nd, bytes / nl, out_bw(t), t->scaleout_latency_s);
 }
 
 static double ab_allgather(void *ud, const gw_train_topo *t, gw_train_group g, double bytes)

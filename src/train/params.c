@@ -129,8 +129,8 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
                                gw_error *err)
 {
     static const char *const keys[] = {"flash_attention", "tp_comm_overlap",
-                                       "sequence_parallel", "grad_bytes_per_param", "source",
-                                       NULL};
+                                       "sequence_parallel", "grad_bytes_per_param", "zero",
+                                       "max_vpp", "source", NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -170,6 +170,19 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
         p->profile[p->n_profiles].tp_comm_overlap = v[1];
         p->profile[p->n_profiles].seq_parallel = v[2];
         p->profile[p->n_profiles].grad_bytes_per_param = 0.0;
+        p->profile[p->n_profiles].zero = -1;
+        p->profile[p->n_profiles].max_vpp = 0;
+        {
+            long long z = -1, vm = 0;
+            gw__ynode *zn = gw__ymap_get(e, "zero");
+            if (zn != NULL && (rc = gw__y_int(d, zn, where, 0, 3, &z, err)) != GW_OK)
+                return rc;
+            gw__ynode *vn = gw__ymap_get(e, "max_vpp");
+            if (vn != NULL && (rc = gw__y_int(d, vn, where, 1, 1024, &vm, err)) != GW_OK)
+                return rc;
+            p->profile[p->n_profiles].zero = (int)z;
+            p->profile[p->n_profiles].max_vpp = (int)vm;
+        }
         gw__ynode *gbn = gw__ymap_get(e, "grad_bytes_per_param");
         if (gbn != NULL) {
             rc = gw__y_num(d, gbn, where, GW_DIM_BYTES, 1.0, 8.0,

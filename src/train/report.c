@@ -7,19 +7,20 @@
 
 #include "core/core_internal.h"
 
-static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c)
+static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool full)
 {
     gw_doc_int(doc, n, "tp", "TP", c->tp);
     gw_doc_int(doc, n, "pp", "PP", c->pp);
-    gw_doc_int(doc, n, "vpp", "virtual stages", c->vpp);
+    gw_doc_int(doc, n, "vpp", full ? "virtual stages" : "VPP", c->vpp);
     gw_doc_int(doc, n, "dp", "DP", c->dp);
     gw_doc_int(doc, n, "cp", "CP", c->cp);
     gw_doc_int(doc, n, "ep", "EP", c->ep);
-    gw_doc_int(doc, n, "micro_batch", "micro-batch (sequences)", c->micro_batch);
+    gw_doc_int(doc, n, "micro_batch", full ? "micro-batch (sequences)" : "mb", c->micro_batch);
     gw_doc_str(doc, n, "recompute", "recompute", gw_train_recompute_name(c->recompute));
-    gw_doc_int(doc, n, "zero", "ZeRO stage", c->zero);
+    gw_doc_int(doc, n, "zero", full ? "ZeRO stage" : "ZeRO", c->zero);
     gw_doc_str(doc, n, "precision", "precision", gw_precision_name(c->precision));
-    gw_doc_bool(doc, n, "sequence_parallel", "sequence parallel", c->seq_parallel);
+    if (full)
+        gw_doc_bool(doc, n, "sequence_parallel", "sequence parallel", c->seq_parallel);
 }
 
 static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
@@ -53,13 +54,15 @@ static void mem_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_memory *m)
 
 static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full)
 {
-    cfg_doc(doc, n, &e->cfg);
-    gw_doc_int(doc, n, "grad_accum", "micro-batches per step", e->grad_accum);
-    gw_doc_num(doc, n, "global_batch_seqs", "global batch (sequences)", e->cfg.global_batch_seqs,
-               "");
+    cfg_doc(doc, n, &e->cfg, full);
+    if (full)
+        gw_doc_int(doc, n, "grad_accum", "micro-batches per step", e->grad_accum);
+    gw_doc_num(doc, n, "global_batch_seqs", full ? "global batch (sequences)" : "batch",
+               e->cfg.global_batch_seqs, "");
     gw_doc_num(doc, n, "gpus_used", "GPUs used", e->gpus_used, "");
     gw_doc_num(doc, n, "step_time_s", "step time", e->time.step_s, "s");
-    gw_doc_num(doc, n, "mfu_frac", "MFU (model FLOPs / peak of precision)", e->mfu, "frac");
+    gw_doc_num(doc, n, "mfu_frac", full ? "MFU (model FLOPs / peak of precision)" : "MFU", e->mfu,
+               "frac");
     if (full) {
         gw_doc_num(doc, n, "mfu_bf16_frac", "MFU vs BF16 peak", e->mfu_bf16, "frac");
         gw_doc_num(doc, n, "hfu_frac", "HFU (incl. recompute)", e->hfu, "frac");
@@ -115,9 +118,9 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     if (r->n_feasible == 0)
         return;
     if (r->best.gpus_used < r->n_gpus)
-        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: no parallel layout divides the GPU "
-                         "count exactly (max idle fraction %.0f%%)",
-                    r->n_gpus - r->best.gpus_used, r->n_gpus, 5.0);
+        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: no faster parallel layout "
+                         "divides the GPU count exactly (gw_train_opts.max_idle_frac)",
+                    r->n_gpus - r->best.gpus_used, r->n_gpus);
     gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
     eval_doc(doc, b, &r->best, true);
 

@@ -207,6 +207,11 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                                            cm->reducescatter_s(cm->ud, topo, g, bytes)
                                      : cm->allreduce_s(cm->ud, topo, g, bytes);
         t_tp_layer = 2.0 * one * (1.0 - (P->tp_overlap ? p->tp_overlap : 0.0));
+        /* MoE layers with expert TP < TP dispatch the SP-sharded tokens of
+         * each rank directly (all-to-all): only the attention block keeps
+         * its TP all-gather / reduce-scatter pair. */
+        if (P->n_moe > 0 && etp < tp)
+            t_tp_layer *= 1.0 - 0.5 * nmoe_frac;
     }
     double t_cp_layer_f = 0.0, t_cp_layer_b = 0.0;
     if (cp > 1) {
@@ -513,6 +518,14 @@ void gw__train_why(const gw_train_eval *best, gw_train_eval *alt)
             extra[n++] = r[j];
         extra[n++] = ')';
         extra[n] = '\0';
+    }
+    if (alt->gpus_used < best->gpus_used) {
+        /* Fewer GPUs busy: the throughput loss is mostly the idle ones. */
+        gw__snprintf(w->why, sizeof w->why,
+                     "%+.1f%% time per token: %.0f fewer GPUs used (layout does not divide the "
+                     "GPU count)",
+                     rel, best->gpus_used - alt->gpus_used);
+        return;
     }
     if (parts[imax].d <= 0) {
         gw__snprintf(w->why, sizeof w->why, "%+.1f%% time per token (ties within rounding)", rel);

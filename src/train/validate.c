@@ -414,7 +414,13 @@ static gw_status vset_load(gw_ctx *ctx, const gw_catalog *cat, const char *csv_p
         vset_free(v);
         return gw__err(err, GW_ENOMEM, "out of memory");
     }
-    size_t done = csv_parse(&cp, buf, len, on_field, on_row, v);
+    /* A UTF-8 byte-order mark (spreadsheet exports) is not part of the
+     * first column name. */
+    size_t skip = len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+                          (unsigned char)buf[2] == 0xBF
+                      ? 3
+                      : 0;
+    size_t done = skip + csv_parse(&cp, buf + skip, len - skip, on_field, on_row, v);
     if (v->rc == GW_OK && done != len) {
         /* Count the line of the failing byte. */
         int line = 1;
@@ -511,6 +517,10 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
                 o.tp_comm_overlap = p->profile[k].tp_comm_overlap;
                 o.seq_parallel = p->profile[k].seq_parallel;
                 o.grad_bytes_per_param = p->profile[k].grad_bytes_per_param;
+                if (s->o.zero == GW_TRAIN_ANY && p->profile[k].zero >= 0)
+                    o.zero = p->profile[k].zero;
+                if (s->o.vpp == GW_TRAIN_ANY && p->profile[k].max_vpp > 0)
+                    o.max_vpp = p->profile[k].max_vpp;
             }
         }
         gw_train_result res;
@@ -751,9 +761,18 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
         gw_doc_str(doc, n, "family", "family", r->family);
         gw_doc_num(doc, n, "measured_s", "measured", r->measured_s, "s");
         if (r->ok) {
+            const gw_train_config *c = &r->eval.cfg;
+            char cfg[160];
+            gw__snprintf(cfg, sizeof cfg, "tp%d pp%d vpp%d cp%d ep%d dp%d mb%d %s zero%d %s",
+                         c->tp, c->pp, c->vpp, c->cp, c->ep, c->dp, c->micro_batch,
+                         gw_train_recompute_name(c->recompute), c->zero,
+                         gw_precision_name(c->precision));
             gw_doc_num(doc, n, "predicted_s", "predicted", r->predicted_s, "s");
             gw_doc_num(doc, n, "error_frac", "error", r->error, "frac");
             gw_doc_str(doc, n, "set", "set", r->extended ? "moe/fp8/cp" : "dense");
+            gw_doc_str(doc, n, "config", "configuration evaluated (empty CSV cells searched)",
+                       cfg);
+            gw_doc_num(doc, n, "mfu_frac", "MFU", r->eval.mfu, "frac");
         } else {
             gw_doc_str(doc, n, "reason", "not evaluated", r->reason);
         }

@@ -8,6 +8,8 @@
 #   expected.stdout  exact stdout (optional)
 #   expected.stderr  exact stderr (optional)
 #   expected.json    exact stdout for a --json case (optional, same as .stdout)
+#   expected.outfile exact content of out.txt, the file a `-o out.txt` case
+#                    writes (optional; out.txt is removed afterwards)
 # Any file written by the command with -o must not be left behind on failure:
 # the runner checks that no *.tmp file remains in the case folder.
 set -u
@@ -24,6 +26,7 @@ GIGAWATT_DATA= "$bin" "$@" >"$out" 2>"$err"
 rc=$?
 if [ "$update" = "--update" ]; then
   echo "$rc" > expected.rc
+  if [ -f out.txt ]; then mv out.txt expected.outfile; fi
   if [ -f expected.json ]; then cp "$out" expected.json; else cp "$out" expected.stdout; fi
   cp "$err" expected.stderr
   exit 0
@@ -39,6 +42,14 @@ for f in stdout json; do
     echo "stdout differs from expected.$f"; fail=1
   fi
 done
+if [ -f expected.outfile ]; then
+  if [ ! -f out.txt ]; then
+    echo "the command did not write out.txt"; fail=1
+  elif ! diff -u expected.outfile out.txt; then
+    echo "out.txt differs from expected.outfile"; fail=1
+  fi
+  rm -f out.txt
+fi
 if [ -f expected.stderr ] && ! diff -u expected.stderr "$err"; then
   echo "stderr differs"; fail=1
 fi
