@@ -38,6 +38,7 @@ fi
 # "source:" on the same line must be followed by one before the next record.
 for f in $(git ls-files 'data/*.yaml' 'data/**/*.yaml' 2>/dev/null); do
   awk -v f="$f" '
+    /^[[:space:]]*#/ { next }
     /value:/ { if (pending) { print f ":" pline ": value without a source"; bad=1 }
                if ($0 ~ /source:/) pending=0; else { pending=1; pline=NR } ; next }
     /source:/ { pending=0 }
