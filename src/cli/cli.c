@@ -238,3 +238,61 @@ int gw_cli_progress(void *ud, uint64_t done, uint64_t total)
     fflush(stderr);
     return 0;
 }
+
+int gw_cli_num_opt(gw_cli *cli, int argc, char **argv, int *i, const char *name, gw_dim dim,
+                   double min, double max, double *out)
+{
+    if (!gw_cli_is_opt(argv[*i], name))
+        return 0;
+    const char *v = gw_cli_optval(cli, argc, argv, i);
+    if (!v || !gw_cli_parse_num(cli, name, v, dim, min, max, out))
+        return -1;
+    return 1;
+}
+
+int gw_cli_sizing_opt(gw_cli *cli, int argc, char **argv, int *i, gw_cli_sizing *s)
+{
+    int c = gw_cli_num_opt(cli, argc, argv, i, "--power", GW_DIM_POWER, 1.0, 1e13, &s->power_w);
+    if (c != 0)
+        return c;
+    return gw_cli_num_opt(cli, argc, argv, i, "--gpus", GW_DIM_TOKENS, 1.0, 1e9, &s->gpus);
+}
+
+bool gw_cli_sizing_check(gw_cli *cli, const gw_cli_sizing *s)
+{
+    if (s->power_w > 0.0 && s->gpus > 0.0) {
+        gw_cli_usage_error(cli, "--power and --gpus exclude each other");
+        return false;
+    }
+    return true;
+}
+
+void gw_cli_apply_sizing(gw_scenario *sc, const gw_cli_sizing *s)
+{
+    if (s->power_w > 0.0) {
+        sc->site.power_w = s->power_w;
+        sc->cluster.gpus = 0.0;
+        sc->site.n_phases = 0;
+    } else if (s->gpus > 0.0) {
+        sc->cluster.gpus = floor(s->gpus);
+        sc->site.power_w = 0.0;
+        sc->site.n_phases = 0;
+    }
+}
+
+gw_scenario *gw_cli_scenario(gw_cli *cli, const char *path, int *exit_code)
+{
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_scenario *sc = NULL;
+    if (gw_scenario_load(cli->ctx, path, cli->sets, cli->n_sets, &sc, &err) != GW_OK) {
+        *exit_code = gw_cli_fail(cli, &err);
+        return NULL;
+    }
+    return sc;
+}
+
+bool gw_cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}

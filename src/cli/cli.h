@@ -54,6 +54,30 @@ bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long
 bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim dim, double min,
                       double max, double *out);
 
+/* A number-valued option: when argv[*i] is `name` ("--power 1GW" or
+ * "--power=1GW"), reads and parses its value into *out. Returns 1 if
+ * consumed, 0 if argv[*i] is another option, -1 after printing the error. */
+int gw_cli_num_opt(gw_cli *cli, int argc, char **argv, int *i, const char *name, gw_dim dim,
+                   double min, double max, double *out);
+
+/* --power P / --gpus N, the two ways to size a site: parsed by
+ * gw_cli_sizing_opt, applied to a loaded scenario by gw_cli_apply_sizing
+ * (the chosen one replaces the scenario's GPU count or budget and its
+ * phases). gw_cli_sizing_check prints the usage error when both are given. */
+typedef struct gw_cli_sizing {
+    double power_w, gpus;
+} gw_cli_sizing;
+int gw_cli_sizing_opt(gw_cli *cli, int argc, char **argv, int *i, gw_cli_sizing *s);
+bool gw_cli_sizing_check(gw_cli *cli, const gw_cli_sizing *s);
+void gw_cli_apply_sizing(gw_scenario *sc, const gw_cli_sizing *s);
+
+/* Loads the scenario at path (NULL: the built-in default) with the --set
+ * overrides. Returns NULL after printing the error, with *exit_code set. */
+gw_scenario *gw_cli_scenario(gw_cli *cli, const char *path, int *exit_code);
+
+/* True for "-h" and "--help". */
+bool gw_cli_is_help(const char *arg);
+
 /* The catalog (loaded on first use from --data / GIGAWATT_DATA / embedded).
  * Returns NULL after printing the error (exit 2 or 1 per gw_cli_fail). */
 gw_catalog *gw_cli_catalog(gw_cli *cli, int *exit_code);

@@ -25,7 +25,7 @@ int gw_cmd_catalog(gw_cli *cli, int argc, char **argv)
     const char *pos[3] = {NULL, NULL, NULL};
     int n_pos = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (gw_cli_is_help(argv[i])) {
             help();
             return 0;
         }

@@ -26,7 +26,7 @@ int gw_cmd_run(gw_cli *cli, int argc, char **argv)
 {
     const char *path = NULL;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (gw_cli_is_help(argv[i])) {
             help();
             return 0;
         }
@@ -45,12 +45,12 @@ int gw_cmd_run(gw_cli *cli, int argc, char **argv)
     gw_catalog *cat = gw_cli_catalog(cli, &code);
     if (!cat)
         return code;
+    gw_scenario *sc = gw_cli_scenario(cli, path, &code);
+    if (!sc)
+        return code;
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_scenario *sc = NULL;
-    gw_status rc = gw_scenario_load(cli->ctx, path, cli->sets, cli->n_sets, &sc, &err);
-    if (rc != GW_OK)
-        return gw_cli_fail(cli, &err);
+    gw_status rc;
     gw_doc *doc = gw_doc_new(cli->ctx);
     if (!doc) {
         gw_scenario_free(sc);

@@ -27,56 +27,38 @@ static void help(void)
 int gw_cmd_site(gw_cli *cli, int argc, char **argv)
 {
     const char *path = NULL;
-    double power_w = 0.0, gpus = 0.0;
+    gw_cli_sizing size = {0.0, 0.0};
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (gw_cli_is_help(argv[i])) {
             help();
             return 0;
         }
         int c = gw_cli_common_opt(cli, argc, argv, &i);
+        if (c == 0)
+            c = gw_cli_sizing_opt(cli, argc, argv, &i, &size);
         if (c < 0)
             return 2;
         if (c > 0)
             continue;
-        if (gw_cli_is_opt(argv[i], "--power")) {
-            const char *v = gw_cli_optval(cli, argc, argv, &i);
-            if (!v || !gw_cli_parse_num(cli, "--power", v, GW_DIM_POWER, 1.0, 1e13, &power_w))
-                return 2;
-            continue;
-        }
-        if (gw_cli_is_opt(argv[i], "--gpus")) {
-            const char *v = gw_cli_optval(cli, argc, argv, &i);
-            if (!v || !gw_cli_parse_num(cli, "--gpus", v, GW_DIM_TOKENS, 1.0, 1e9, &gpus))
-                return 2;
-            continue;
-        }
         if (argv[i][0] == '-')
             return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
         if (path)
             return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
         path = argv[i];
     }
-    if (power_w > 0.0 && gpus > 0.0)
-        return gw_cli_usage_error(cli, "--power and --gpus exclude each other");
+    if (!gw_cli_sizing_check(cli, &size))
+        return 2;
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
     if (!cat)
         return code;
+    gw_scenario *sc = gw_cli_scenario(cli, path, &code);
+    if (!sc)
+        return code;
+    gw_cli_apply_sizing(sc, &size);
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_scenario *sc = NULL;
-    gw_status rc = gw_scenario_load(cli->ctx, path, cli->sets, cli->n_sets, &sc, &err);
-    if (rc != GW_OK)
-        return gw_cli_fail(cli, &err);
-    if (power_w > 0.0) {
-        sc->site.power_w = power_w;
-        sc->cluster.gpus = 0.0;
-        sc->site.n_phases = 0;
-    } else if (gpus > 0.0) {
-        sc->cluster.gpus = floor(gpus);
-        sc->site.power_w = 0.0;
-        sc->site.n_phases = 0;
-    }
+    gw_status rc;
     gw_site_result r;
     rc = gw_site_plan(cli->ctx, cat, sc, &r, &err);
     if (rc != GW_OK) {
