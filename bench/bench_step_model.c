@@ -52,7 +52,8 @@ static gw_model dense_1p8t(void)
 }
 
 static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const char *gpu,
-                   double gpus, double gbt, const gw_train_params *p, const char *label)
+                   double gpus, double seq, double gbt, int prec, const gw_train_params *p,
+                   const char *label)
 {
     const gw_accel *a = NULL;
     gw_error err;
@@ -64,8 +65,9 @@ static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const 
     gw_train_opts o;
     gw_train_opts_init(&o);
     o.n_gpus = gpus;
-    o.seq_len = 8192;
+    o.seq_len = seq;
     o.global_batch_tokens = gbt;
+    o.precision = prec;
     o.params = p;
     static gw_train_result r;
     double best = 1e9;
@@ -82,10 +84,10 @@ static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const 
         return;
     }
     printf("%s: %.4f s wall (best of 5), %llu configurations (%llu feasible), %.2f M/s; best "
-           "TP%d PP%d VPP%d CP%d DP%d mb%d %s ZeRO-%d: step %.3f s, MFU %.1f%%\n",
+           "TP%d PP%d VPP%d CP%d DP%d EP%d ETP%d mb%d %s ZeRO-%d: step %.3f s, MFU %.1f%%\n",
            label, best, (unsigned long long)r.n_evaluated, (unsigned long long)r.n_feasible,
            (double)r.n_evaluated / best / 1e6, r.best.cfg.tp, r.best.cfg.pp, r.best.cfg.vpp,
-           r.best.cfg.cp, r.best.cfg.dp, r.best.cfg.micro_batch,
+           r.best.cfg.cp, r.best.cfg.dp, r.best.cfg.ep, r.best.cfg.etp, r.best.cfg.micro_batch,
            gw_train_recompute_name(r.best.cfg.recompute), r.best.cfg.zero, r.best.time.step_s,
            100 * r.best.mfu);
 }
@@ -188,11 +190,22 @@ int main(void)
     }
 
     /* 2. and 3. Full searches. */
-    search(ctx, cat, m405, "h100-sxm", 16384, 16e6, &p,
+    search(ctx, cat, m405, "h100-sxm", 16384, 8192, 16e6, GW_PREC_BF16, &p,
            "search llama3.1-405b on 16,384 h100-sxm (seq 8192, 16M tokens)");
     gw_model big = dense_1p8t();
-    search(ctx, cat, &big, "gb200", 1e6, 64e6, &p,
+    search(ctx, cat, &big, "gb200", 1e6, 8192, 64e6, GW_PREC_BF16, &p,
            "search dense 1.8T on 1,000,000 gb200 (seq 8192, 64M tokens)");
+
+    /* 4. MoE: the larger space (EP, ETP, CP, precision) for DeepSeek-V3 on
+     * 2,048 H800, all threads and one thread (evaluations per core). */
+    const gw_model *dsv3 = NULL;
+    if (gw_catalog_model_find(cat, "deepseek-v3", &dsv3, &err) == GW_OK) {
+        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, &p,
+               "search deepseek-v3 on 2,048 h800-sxm (seq 4096, 62.9M tokens, any precision)");
+        gw_ctx_set_threads(ctx, 1);
+        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, &p,
+               "  same on one thread (evaluations per second per core)");
+    }
 
     gw_catalog_free(cat);
     gw_ctx_free(ctx);

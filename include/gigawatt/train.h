@@ -66,6 +66,7 @@ typedef struct gw_train_params {
     double mem_eff;                     /* element-wise kernels, fraction of HBM bandwidth */
     double elementwise_bytes_per_elem;  /* bytes moved per activation element per pass */
     double fp8_cast_bytes_per_elem;     /* extra bytes per GEMM input element for FP8 casts */
+    double fp4_bytes_per_elem;          /* stored bytes per element of an NVFP4 tensor */
     /* Communication (alpha-beta). */
     double scaleup_bw_eff;              /* achieved / nominal per-direction NVLink bandwidth */
     double scaleout_bw_eff;             /* achieved / nominal NIC bandwidth */
@@ -80,6 +81,8 @@ typedef struct gw_train_params {
     /* MoE. */
     double moe_imbalance;               /* busiest expert load / mean, >= 1 */
     double grouped_gemm_eff;            /* grouped expert GEMM efficiency relative to dense */
+    double grouped_gemm_eff_fp8;        /* same for FP8/FP4 expert GEMMs, relative to the
+                                           dense FP8/FP4 rate (per-expert quantisation) */
     /* Memory. */
     double optimizer_bytes_per_param;   /* Adam state + fp32 master, bytes */
     double weight_bytes_per_param;      /* working weights, bytes (bf16) */
@@ -106,6 +109,7 @@ typedef struct gw_train_params {
         bool flash_attention, tp_comm_overlap, seq_parallel;
         double grad_bytes_per_param; /* 0: params default */
         int zero;                    /* ZeRO stage for empty cells, -1: search */
+        double moe_imbalance;        /* MoE load of the runs, 0: params default */
         int max_vpp;                 /* interleaving bound for empty cells, 0: none */
     } profile[16];
     /* Training-system facts of model families, by HF model_type. */
@@ -119,6 +123,8 @@ typedef struct gw_train_params {
     struct {
         char model_type[32];
         bool dualpipe, fp8_dispatch;
+        bool fp8_grouped_native; /* FP8 grouped expert GEMMs at the dense FP8 rate
+                                    (DeepGEMM), not grouped_gemm_eff_fp8 */
         int moe_node_limit;
     } model_profile[8];
 } gw_train_params;
@@ -212,6 +218,19 @@ typedef struct gw_train_opts {
                                      paired micro-batch; smaller bubble, 2x parameters */
     int moe_node_limit;           /* node-limited routing: each token reaches <= N nodes */
     bool fp8_dispatch;            /* MoE dispatch in FP8 (combine stays BF16) */
+    double moe_imbalance;         /* busiest expert's tokens / mean, >= 1; 0: data/train.yaml
+                                     (dropless routing with an auxiliary loss); 1: force-
+                                     balanced routing (benchmark runs) */
+    double moe_capacity_factor;   /* expert capacity / mean tokens; tokens above it are
+                                     dropped, so the load is min(imbalance, factor);
+                                     0: dropless (default) */
+    bool fp8_grouped_native;      /* FP8 grouped expert GEMMs as fast as dense FP8 ones
+                                     (DeepSeek's DeepGEMM); false: grouped_gemm_eff_fp8
+                                     (Transformer Engine on Hopper) unless the model
+                                     profile says so */
+    bool moe_dedup_dispatch;      /* inter-node MoE dispatch sends a token once per remote
+                                     node and forwards it over NVLink (DeepEP, HybridEP,
+                                     DeepSeek-V3); default true. false: plain all-to-all */
     bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
     const gw_train_params *params;  /* NULL: loaded from data_dir */
     const char *data_dir;           /* for data/train.yaml; NULL = default */
@@ -221,8 +240,10 @@ typedef struct gw_train_opts {
 /* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
  * seq_len 8192, global batch 16M tokens, tokens 0, max_micro_batch 8,
  * max_vpp 8, batch_slack and max_idle_frac 0.05, flash attention, TP comm
- * overlap and sequence parallelism on, no DualPipe/node limit/FP8 dispatch
- * unless the model profile says so. */
+ * overlap and sequence parallelism on, per-node deduplicated MoE dispatch
+ * on, MoE imbalance from data/train.yaml, dropless (no capacity factor), no
+ * DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the
+ * model profile says so. */
 GW_API void gw_train_opts_init(gw_train_opts *o);
 
 /* FLOPs of one iteration, whole job (all GPUs), by operation. Model FLOPs
@@ -244,6 +265,10 @@ typedef struct gw_train_memory {
     double fragmentation_bytes;
     double total_bytes;
     double capacity_bytes;        /* usable memory of the GPU */
+    /* MoE: the routed experts' share of weights + gradients + optimizer
+     * state (included in the items above), and of the activations. */
+    double expert_state_bytes;
+    double expert_activations_bytes;
 } gw_train_memory;
 
 typedef struct gw_train_time {
@@ -251,6 +276,9 @@ typedef struct gw_train_time {
     double compute_s;       /* GEMMs + attention + element-wise, critical path */
     double memory_bound_s;  /* the element-wise part of compute_s */
     double tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s; /* exposed */
+    double ep_alltoall_total_s; /* EP dispatch + combine per step before any overlap */
+    double ep_remote_copies;    /* token copies per token per MoE layer that cross the
+                                   scale-out network (dispatch; 0: EP inside the domain) */
     double bubble_s;
     double optimizer_s;
     double overhead_s;
@@ -296,9 +324,15 @@ typedef struct gw_train_result {
     gw_train_topo topo;      /* network figures used */
     const char *comm_model;  /* name of the collective model */
     bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
+    bool fp8_grouped_native, moe_dedup_dispatch;
     int moe_node_limit;
     double published_gpu_hours;  /* data/train.yaml published run for this model and
                                     GPU scaled to run_tokens (0: none) */
+    double gpu_hours_selective;  /* with a published run and a best configuration that
+                                    needs full recomputation: GPU-hours of the same
+                                    layout with selective recomputation, memory check
+                                    ignored (0: not computed) */
+    double selective_mem_bytes;  /* memory per GPU of that variant */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -80,6 +80,8 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     P->dualpipe = false;
     P->node_limit = 0;
     P->fp8_dispatch = false;
+    P->ep_dedup = true;
+    P->fp8_grouped_native = false;
 
     if (m->kv_lora_rank > 0) {
         /* MLA (DeepSeek-V2 section 2.1): q = W_uq W_dq x (or W_q x), the

@@ -61,6 +61,7 @@ void gw_train_opts_init(gw_train_opts *o)
     o->flash_attention = true;
     o->tp_comm_overlap = true;
     o->seq_parallel = true;
+    o->moe_dedup_dispatch = true;
 }
 
 /* ---- data/train.yaml --------------------------------------------------- */
@@ -83,6 +84,7 @@ static const pdef defs[] = {
     P_("mem_eff", GW_DIM_FRACTION, 0.05, 1.0, mem_eff),
     P_("elementwise_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, elementwise_bytes_per_elem),
     P_("fp8_cast_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, fp8_cast_bytes_per_elem),
+    P_("fp4_bytes_per_elem", GW_DIM_BYTES, 0.25, 2.0, fp4_bytes_per_elem),
     P_("scaleup_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleup_bw_eff),
     P_("scaleout_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleout_bw_eff),
     P_("scaleup_latency", GW_DIM_TIME, 0.0, 1e-3, scaleup_latency_s),
@@ -95,6 +97,7 @@ static const pdef defs[] = {
     P_("grad_reduce_bytes_per_param", GW_DIM_BYTES, 1.0, 8.0, grad_bytes_per_param),
     P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
     P_("grouped_gemm_eff", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff),
+    P_("grouped_gemm_eff_fp8", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff_fp8),
     P_("optimizer_bytes_per_param", GW_DIM_BYTES, 0.0, 64.0, optimizer_bytes_per_param),
     P_("weight_bytes_per_param", GW_DIM_BYTES, 0.5, 8.0, weight_bytes_per_param),
     P_("grad_acc_bytes_per_param", GW_DIM_BYTES, 0.0, 8.0, grad_acc_bytes_per_param),
@@ -130,7 +133,7 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
 {
     static const char *const keys[] = {"flash_attention", "tp_comm_overlap",
                                        "sequence_parallel", "grad_bytes_per_param", "zero",
-                                       "max_vpp", "source", NULL};
+                                       "max_vpp", "moe_imbalance", "source", NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -183,6 +186,14 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
             p->profile[p->n_profiles].zero = (int)z;
             p->profile[p->n_profiles].max_vpp = (int)vm;
         }
+        p->profile[p->n_profiles].moe_imbalance = 0.0;
+        gw__ynode *imn = gw__ymap_get(e, "moe_imbalance");
+        if (imn != NULL) {
+            rc = gw__y_num(d, imn, where, GW_DIM_NONE, 1.0, 8.0,
+                           &p->profile[p->n_profiles].moe_imbalance, err);
+            if (rc != GW_OK)
+                return rc;
+        }
         gw__ynode *gbn = gw__ymap_get(e, "grad_bytes_per_param");
         if (gbn != NULL) {
             rc = gw__y_num(d, gbn, where, GW_DIM_BYTES, 1.0, 8.0,
@@ -198,8 +209,8 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
 static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
                                      gw_train_params *p, gw_error *err)
 {
-    static const char *const keys[] = {"dualpipe", "fp8_dispatch", "moe_node_limit", "source",
-                                       NULL};
+    static const char *const keys[] = {"dualpipe", "fp8_dispatch", "moe_node_limit",
+                                       "fp8_grouped_native", "source", NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -224,13 +235,16 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
             rc = gw__y_require(d, e, "source", where, &src, err);
         if (rc != GW_OK)
             return rc;
-        bool dual = false, f8 = false;
+        bool dual = false, f8 = false, nat = false;
         long long lim = 0;
         gw__ynode *n = gw__ymap_get(e, "dualpipe");
         if (n != NULL && (rc = gw__y_bool(d, n, where, &dual, err)) != GW_OK)
             return rc;
         n = gw__ymap_get(e, "fp8_dispatch");
         if (n != NULL && (rc = gw__y_bool(d, n, where, &f8, err)) != GW_OK)
+            return rc;
+        n = gw__ymap_get(e, "fp8_grouped_native");
+        if (n != NULL && (rc = gw__y_bool(d, n, where, &nat, err)) != GW_OK)
             return rc;
         n = gw__ymap_get(e, "moe_node_limit");
         if (n != NULL && (rc = gw__y_int(d, n, where, 0, 1024, &lim, err)) != GW_OK)
@@ -239,6 +253,7 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
                     sizeof p->model_profile[0].model_type);
         p->model_profile[p->n_model_profiles].dualpipe = dual;
         p->model_profile[p->n_model_profiles].fp8_dispatch = f8;
+        p->model_profile[p->n_model_profiles].fp8_grouped_native = nat;
         p->model_profile[p->n_model_profiles].moe_node_limit = (int)lim;
         p->n_model_profiles++;
     }

@@ -7,6 +7,8 @@
 
 #include "core/core_internal.h"
 
+#include <math.h>
+
 static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool full)
 {
     gw_doc_int(doc, n, "tp", "TP", c->tp);
@@ -15,6 +17,8 @@ static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool 
     gw_doc_int(doc, n, "dp", "DP", c->dp);
     gw_doc_int(doc, n, "cp", "CP", c->cp);
     gw_doc_int(doc, n, "ep", "EP", c->ep);
+    if (full || c->ep > 1 || c->etp > 1)
+        gw_doc_int(doc, n, "etp", full ? "expert TP" : "ETP", c->etp > 0 ? c->etp : 1);
     gw_doc_int(doc, n, "micro_batch", full ? "micro-batch (sequences)" : "mb", c->micro_batch);
     gw_doc_str(doc, n, "recompute", "recompute", gw_train_recompute_name(c->recompute));
     gw_doc_int(doc, n, "zero", full ? "ZeRO stage" : "ZeRO", c->zero);
@@ -31,6 +35,12 @@ static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
     gw_doc_num(doc, n, "tp_comm_s", "exposed TP communication", t->tp_comm_s, "s");
     gw_doc_num(doc, n, "cp_comm_s", "exposed CP communication", t->cp_comm_s, "s");
     gw_doc_num(doc, n, "ep_alltoall_s", "exposed EP all-to-all", t->ep_comm_s, "s");
+    if (t->ep_alltoall_total_s > 0) {
+        gw_doc_num(doc, n, "ep_alltoall_total_s", "  EP all-to-all before overlap",
+                   t->ep_alltoall_total_s, "s");
+        gw_doc_num(doc, n, "ep_remote_copies", "  token copies across scale-out per MoE layer",
+                   t->ep_remote_copies, "");
+    }
     gw_doc_num(doc, n, "pp_comm_s", "PP point-to-point", t->pp_comm_s, "s");
     gw_doc_num(doc, n, "dp_comm_s", "exposed DP communication", t->dp_comm_s, "s");
     gw_doc_num(doc, n, "bubble_s", "pipeline bubble", t->bubble_s, "s");
@@ -44,7 +54,14 @@ static void mem_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_memory *m)
     gw_doc_num(doc, n, "weights_bytes", "weights", m->weights_bytes, "B");
     gw_doc_num(doc, n, "grads_bytes", "gradients", m->grads_bytes, "B");
     gw_doc_num(doc, n, "optimizer_bytes", "optimizer state", m->optimizer_bytes, "B");
+    if (m->expert_state_bytes > 0)
+        gw_doc_num(doc, n, "expert_state_bytes",
+                   "  routed experts' share of the three above", m->expert_state_bytes,
+                   "B");
     gw_doc_num(doc, n, "activations_bytes", "activations (in flight)", m->activations_bytes, "B");
+    if (m->expert_state_bytes > 0)
+        gw_doc_num(doc, n, "expert_activations_bytes", "  of which routed experts",
+                   m->expert_activations_bytes, "B");
     gw_doc_num(doc, n, "buffers_bytes", "buffers, logits, workspace", m->buffers_bytes, "B");
     gw_doc_num(doc, n, "fragmentation_bytes", "fragmentation allowance",
                m->fragmentation_bytes, "B");
@@ -95,11 +112,17 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, in, "scaleout_Bps", "scale-out per GPU per direction", r->topo.scaleout_Bps,
                "B/s");
     gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
-    if (r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
+    if (r->best.cfg.ep > 1 || r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
         gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
         gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",
                    r->moe_node_limit);
         gw_doc_bool(doc, in, "fp8_dispatch", "MoE dispatch in FP8", r->fp8_dispatch);
+        gw_doc_bool(doc, in, "moe_dedup_dispatch",
+                    "MoE dispatch: one copy per remote node (DeepEP-style)",
+                    r->moe_dedup_dispatch);
+        gw_doc_bool(doc, in, "fp8_grouped_native",
+                    "FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)",
+                    r->fp8_grouped_native);
     }
 
     gw_doc_node *s = gw_doc_obj(doc, o, "search", "search");
@@ -156,13 +179,27 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                        r->published_gpu_hours, "");
             gw_doc_num(doc, w, "vs_published_frac", "prediction vs published", d, "frac");
             gw_doc_note(doc,
-                        "train: %.3g M GPU-hours predicted vs %.3g M published (%+.0f%%); the "
-                        "model is steady-state (no restarts, evaluation or ramp-up, which the "
-                        "published figure includes) and charges %s recomputation where the "
-                        "activations do not fit (the published run recomputed only norms and "
-                        "MLA up-projections and stored activations in FP8)",
+                        "train: %.3g M GPU-hours predicted vs %.3g M published (%+.0f%%, "
+                        "within %.0f%%); the model is steady-state (no restarts, evaluation or "
+                        "ramp-up, which the published figure includes) and runs with %s "
+                        "recomputation, the lightest its memory model fits",
                         r->gpu_hours / 1e6, r->published_gpu_hours / 1e6, 100.0 * d,
-                        gw_train_recompute_name(r->best.cfg.recompute));
+                        ceil(fabs(100.0 * d)), gw_train_recompute_name(r->best.cfg.recompute));
+            if (r->gpu_hours_selective > 0) {
+                double d2 = r->gpu_hours_selective / r->published_gpu_hours - 1.0;
+                gw_doc_num(doc, w, "gpu_hours_selective",
+                           "GPU-hours with selective recompute (memory not checked)",
+                           r->gpu_hours_selective, "");
+                gw_doc_note(doc,
+                            "train: with selective recomputation (norms, activation functions, "
+                            "MLA up-projections: what DeepSeek-V3 recomputed) the same layout "
+                            "needs %.3g M GPU-hours (%+.0f%% vs published) but %.0f GB per GPU "
+                            "in this memory model, above the %.0f GB usable; the published "
+                            "run fitted it with FP8 activation caching and storage tricks the "
+                            "model does not credit, so the truth lies between the two figures",
+                            r->gpu_hours_selective / 1e6, 100.0 * d2,
+                            r->selective_mem_bytes / 1e9, r->best.mem.capacity_bytes / 1e9);
+            }
         }
         gw_doc_note(doc, "train: whole-run time is steady-state step time x steps; no failures, "
                          "restarts, checkpoints or evaluation (see the rel module); GPU energy at "

@@ -50,8 +50,8 @@ typedef struct topk {
 static bool same_layout(const gw_train_config *a, const gw_train_config *b)
 {
     return a->tp == b->tp && a->pp == b->pp && a->cp == b->cp && a->dp == b->dp &&
-           a->ep == b->ep && a->micro_batch == b->micro_batch && a->vpp == b->vpp &&
-           a->precision == b->precision;
+           a->ep == b->ep && a->etp == b->etp && a->micro_batch == b->micro_batch &&
+           a->vpp == b->vpp && a->precision == b->precision;
 }
 
 /* Smaller is better: step time, then memory (ties are broken
@@ -66,10 +66,10 @@ static bool better(const gw_train_eval *a, const gw_train_eval *b)
     if (a->mem.total_bytes != b->mem.total_bytes)
         return a->mem.total_bytes < b->mem.total_bytes;
     const gw_train_config *x = &a->cfg, *y = &b->cfg;
-    int kx[] = {x->tp, x->pp, x->cp, x->ep, x->micro_batch, x->vpp, (int)x->recompute, x->zero,
-                (int)x->precision};
-    int ky[] = {y->tp, y->pp, y->cp, y->ep, y->micro_batch, y->vpp, (int)y->recompute, y->zero,
-                (int)y->precision};
+    int kx[] = {x->tp, x->pp, x->cp, x->ep, x->etp, x->micro_batch, x->vpp, (int)x->recompute,
+                x->zero, (int)x->precision};
+    int ky[] = {y->tp, y->pp, y->cp, y->ep, y->etp, y->micro_batch, y->vpp, (int)y->recompute,
+                y->zero, (int)y->precision};
     for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
         if (kx[i] != ky[i])
             return kx[i] < ky[i];
@@ -174,21 +174,19 @@ static void search_triple(const space *S, triple tr, topk *t)
     } else {
         n_mb = divisors(per, o->max_micro_batch > 0 ? o->max_micro_batch : 8, mbs, 64);
     }
-    int n_ep;
-    int etp = o->etp > 0 ? o->etp : 1;
-    if (o->ep > 0) {
-        eps[0] = o->ep;
-        n_ep = 1;
+    /* Expert tensor parallelism: fixed, or (MoE models) every divisor of
+     * tp; expert parallelism: fixed, or every divisor of the experts that
+     * divides the expert group dp x cp x tp / etp. */
+    int etps[64], n_etp = 0;
+    if (o->etp > 0) {
+        etps[n_etp++] = o->etp;
     } else if (m->n_experts > 0) {
-        n_ep = 0;
-        int lim = dp * tr.cp * tr.tp / etp;
-        for (int d = 1; d <= m->n_experts && d <= lim && n_ep < 256; d++) {
-            if (m->n_experts % d == 0 && lim % d == 0)
-                eps[n_ep++] = d;
+        for (int d = 1; d <= tr.tp && n_etp < 64; d++) {
+            if (tr.tp % d == 0)
+                etps[n_etp++] = d;
         }
     } else {
-        eps[0] = 1;
-        n_ep = 1;
+        etps[n_etp++] = 1;
     }
     int lmax = (P->L + tr.pp - 1) / tr.pp;
     int vmax = tr.pp > 1 ? (o->max_vpp > 0 ? o->max_vpp : 8) : 1;
@@ -204,29 +202,47 @@ static void search_triple(const space *S, triple tr, topk *t)
     c.cp = tr.cp;
     c.pp = tr.pp;
     c.dp = dp;
-    c.etp = etp;
     c.global_batch_seqs = Bc;
     c.seq_parallel = tr.tp > 1 && o->seq_parallel;
-    for (int ip = 0; ip < S->n_precs; ip++) {
-        c.precision = (gw_precision)S->precs[ip];
-        for (int ie = 0; ie < n_ep; ie++) {
-            c.ep = eps[ie];
-            for (int im = 0; im < n_mb; im++) {
-                c.micro_batch = mbs[im];
-                for (int v = vmin; v <= vmax; v++) {
-                    if (o->vpp <= 0 && lmax % v != 0)
-                        continue;
-                    c.vpp = v;
-                    for (int r = rc_lo; r <= rc_hi; r++) {
-                        c.recompute = (gw_train_recompute)r;
-                        for (int z = z_lo; z <= z_hi; z++) {
-                            c.zero = z;
-                            gw__train_eval(P, &c, &e);
-                            t->n_eval++;
-                            t->n_rej[e.reject]++;
-                            if (e.reject == GW_TRAIN_OK) {
-                                t->n_feas++;
-                                topk_add(t, &e);
+    for (int it = 0; it < n_etp; it++) {
+        int etp = etps[it];
+        int n_ep;
+        c.etp = etp;
+        if (o->ep > 0) {
+            eps[0] = o->ep;
+            n_ep = 1;
+        } else if (m->n_experts > 0) {
+            n_ep = 0;
+            int lim = dp * tr.cp * tr.tp / etp;
+            for (int d = 1; d <= m->n_experts && d <= lim && n_ep < 256; d++) {
+                if (m->n_experts % d == 0 && lim % d == 0)
+                    eps[n_ep++] = d;
+            }
+        } else {
+            eps[0] = 1;
+            n_ep = 1;
+        }
+        for (int ip = 0; ip < S->n_precs; ip++) {
+            c.precision = (gw_precision)S->precs[ip];
+            for (int ie = 0; ie < n_ep; ie++) {
+                c.ep = eps[ie];
+                for (int im = 0; im < n_mb; im++) {
+                    c.micro_batch = mbs[im];
+                    for (int v = vmin; v <= vmax; v++) {
+                        if (o->vpp <= 0 && lmax % v != 0)
+                            continue;
+                        c.vpp = v;
+                        for (int r = rc_lo; r <= rc_hi; r++) {
+                            c.recompute = (gw_train_recompute)r;
+                            for (int z = z_lo; z <= z_hi; z++) {
+                                c.zero = z;
+                                gw__train_eval(P, &c, &e);
+                                t->n_eval++;
+                                t->n_rej[e.reject]++;
+                                if (e.reject == GW_TRAIN_OK) {
+                                    t->n_feas++;
+                                    topk_add(t, &e);
+                                }
                             }
                         }
                     }
@@ -315,7 +331,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                         const gw_accel *a, const gw_system *sys, const gw_train_opts *o,
                         gw_train_result *out, gw_error *err)
 {
-    gw_train_params lp;
+    gw_train_params lp, lpm;
     const gw_train_params *p;
     gw_train_topo topo;
     gw__train_pre P;
@@ -340,6 +356,15 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     const gw_train_comm_model *comm = o->comm ? o->comm : gw_train_comm_alphabeta();
     gw_train_topo_for(cat, a, sys, p, &topo);
     double seqs = batch_seqs(o);
+    /* MoE load: the busiest expert's tokens over the mean. Options override
+     * the data/train.yaml default; a capacity factor drops the tokens above
+     * capacity (no padding), so the load is at most the factor. */
+    lpm = *p;
+    if (o->moe_imbalance >= 1.0)
+        lpm.moe_imbalance = o->moe_imbalance;
+    if (o->moe_capacity_factor > 0 && lpm.moe_imbalance > o->moe_capacity_factor)
+        lpm.moe_imbalance = o->moe_capacity_factor < 1.0 ? 1.0 : o->moe_capacity_factor;
+    p = &lpm;
     gw__train_pre_init(&P, m, a, &topo, p, comm, o->seq_len, seqs, o->n_gpus);
     P.flash = o->flash_attention;
     P.tp_overlap = o->tp_comm_overlap;
@@ -348,10 +373,13 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     P.dualpipe = o->dualpipe;
     P.node_limit = o->moe_node_limit;
     P.fp8_dispatch = o->fp8_dispatch;
+    P.ep_dedup = o->moe_dedup_dispatch;
+    P.fp8_grouped_native = o->fp8_grouped_native;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
             P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
             P.fp8_dispatch = P.fp8_dispatch || p->model_profile[i].fp8_dispatch;
+            P.fp8_grouped_native = P.fp8_grouped_native || p->model_profile[i].fp8_grouped_native;
             if (P.node_limit == 0)
                 P.node_limit = p->model_profile[i].moe_node_limit;
         }
@@ -370,6 +398,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->dualpipe = P.dualpipe;
     out->moe_node_limit = P.node_limit;
     out->fp8_dispatch = P.fp8_dispatch;
+    out->fp8_grouped_native = P.fp8_grouped_native;
+    out->moe_dedup_dispatch = P.ep_dedup;
 
     S.P = &P;
     S.o = o;
@@ -530,6 +560,21 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                 gw__streq_nocase(p->published[i].accel, a->name))
                 out->published_gpu_hours =
                     p->published[i].gpu_hours * o->tokens / p->published[i].tokens;
+        }
+        if (out->published_gpu_hours > 0 &&
+            out->best.cfg.recompute == GW_TRAIN_RECOMPUTE_FULL) {
+            /* The published run may have used a lighter recomputation than
+             * the memory model allows: the same layout with selective
+             * (module) recomputation, memory check ignored, bounds it. */
+            gw_train_config c2 = out->best.cfg;
+            gw_train_eval e2;
+            c2.recompute = GW_TRAIN_RECOMPUTE_SELECTIVE;
+            gw__train_eval(&P, &c2, &e2);
+            if ((e2.reject == GW_TRAIN_OK || e2.reject == GW_TRAIN_REJECT_MEMORY) &&
+                e2.tokens_per_s > 0) {
+                out->gpu_hours_selective = o->tokens / e2.tokens_per_s * o->n_gpus / 3600.0;
+                out->selective_mem_bytes = e2.mem.total_bytes;
+            }
         }
     }
     return GW_OK;

@@ -147,6 +147,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
 
     const double m_mb = seqs_per_dp / mb; /* micro-batches per pipeline */
+    /* DualPipe feeds micro-batches from both ends of the pipeline: it needs
+     * an even number of stages (>= 2) and no interleaving; otherwise the
+     * run falls back to 1F1B with the framework's EP overlap. */
+    const bool dual = P->dualpipe && pp >= 2 && pp % 2 == 0 && vpp == 1;
     const double T = mb * P->s / cp;      /* tokens per micro-batch per GPU (before TP) */
     const double sp = (c->seq_parallel && tp > 1) ? tp : 1.0;
     const double nmoe_frac = (double)P->n_moe / P->L;
@@ -183,6 +187,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         double loc_tokens = T * k * p->moe_imbalance / tp;
         double f_exp = loc_tokens * P->f_expert;
         double ge = p->grouped_gemm_eff > 0 ? p->grouped_gemm_eff : 1.0;
+        if ((c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4) &&
+            p->grouped_gemm_eff_fp8 > 0 && !P->fp8_grouped_native)
+            ge = p->grouped_gemm_eff_fp8;
         t_moe = f_exp / (gemm_rate * ge) + 2.0 * t_kernel + T * P->f_router / tp / gemm_rate +
                 t_kernel + (P->f_shared > 0 ? T * P->f_shared / tp / gemm_rate + 2.0 * t_kernel : 0.0);
     }
@@ -192,8 +199,20 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                       ? p->fp8_cast_bytes_per_elem * T * (2.0 * P->h / sp +
                                                           (P->heads * P->dv + m->ffn_hidden) / tp)
                       : 0.0;
+    /* MoE layers cast the routed copies instead of the dense MLP input:
+     * k x imbalance token copies of h (fc1 input) and of f_e (fc2 input)
+     * per token, plus the shared experts' inputs (Transformer Engine
+     * grouped linear quantises every expert's input; DeepSeek-V3 3.3.2). */
+    double cast_moe = 0.0;
+    if (cast > 0 && P->n_moe > 0) {
+        double kk = k * p->moe_imbalance;
+        cast_moe = p->fp8_cast_bytes_per_elem * T *
+                   (2.0 * P->h / sp + (P->heads * P->dv + kk * (P->h + m->moe_ffn_hidden) +
+                                       (double)m->n_shared_experts * m->shared_ffn_hidden) /
+                                          tp);
+    }
     double ew_dense = T * epb * (P->ew_h_dense / sp + P->ew_f_dense / tp) + cast;
-    double ew_moe = T * epb * (P->ew_h_dense / sp + P->ew_f_moe / tp) + cast;
+    double ew_moe = T * epb * (P->ew_h_dense / sp + P->ew_f_moe / tp) + cast_moe;
     double t_ew_dense = ew_dense / mem_rate;
     double t_ew_moe = ew_moe / mem_rate;
 
@@ -239,15 +258,35 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * comm model is charged with that effective copy count. */
         double copies = k;
         int nodes = g.n / (g.n_local > 0 ? g.n_local : 1);
-        if (P->node_limit > 0 && nodes > 1) {
-            double remote = dmin(P->node_limit, nodes) * (nodes - 1.0) / nodes;
+        if (nodes > 1 && (P->node_limit > 0 || P->ep_dedup)) {
+            /* Remote copies per token that cross the scale-out network.
+             * Plain all-to-all: k (nodes - 1)/nodes. Per-node deduplicated
+             * dispatch (DeepEP / HybridEP, DeepSeek-V3 section 3.2.2): one
+             * copy per remote node holding >= 1 of the token's experts,
+             * forwarded over NVLink inside the node: (nodes - 1)(1 - q),
+             * q = C(E - E/nodes, k) / C(E, k) the chance that a node holds
+             * none of the k experts (uniform routing). Node-limited
+             * routing caps the nodes reached at M. */
+            double remote = k * (nodes - 1.0) / nodes;
+            if (P->ep_dedup) {
+                double E = m->n_experts, En = E / nodes, q = 1.0;
+                for (int i = 0; i < (int)k; i++)
+                    q *= (E - En - i) > 0 ? (E - En - i) / (E - i) : 0.0;
+                remote = dmin(remote, (nodes - 1.0) * (1.0 - q));
+            }
+            if (P->node_limit > 0)
+                remote = dmin(remote, dmin(P->node_limit, nodes) * (nodes - 1.0) / nodes);
             copies = dmin(k, remote / ((g.n - g.n_local) / (double)g.n));
         }
+        e->time.ep_remote_copies = copies * (g.n - g.n_local) / (double)g.n;
         double disp_b = P->fp8_dispatch && low_prec ? 1.0 : 2.0;
+        /* The rank of the busiest experts receives (and returns)
+         * moe_imbalance x the mean share of the copies. */
+        copies *= p->moe_imbalance;
         double t = cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * disp_b) +
                    cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * 2.0);
         t_ep_a2a = t;
-        t_ep_layer = t * (1.0 - (P->dualpipe ? 0.0 : p->ep_overlap));
+        t_ep_layer = t * (1.0 - (dual ? 0.0 : p->ep_overlap));
     }
 
     /* ---- Per-layer forward / backward / recompute ---- */
@@ -256,7 +295,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double fwd_c = (1.0 - nmoe_frac) * fwd_dense + nmoe_frac * fwd_moe; /* compute */
     double ew_c = (1.0 - nmoe_frac) * t_ew_dense + nmoe_frac * t_ew_moe;
     double ep_f = t_ep_layer, ep_b = t_ep_layer;
-    if (P->dualpipe && t_ep_a2a > 0) {
+    if (dual && t_ep_a2a > 0) {
         /* DualPipe (DeepSeek-V3 section 3.2.1): the all-to-all of one
          * micro-batch runs under the computation of the paired one; only
          * what exceeds the MoE layer's compute is exposed. */
@@ -266,16 +305,32 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double comm_f = t_tp_layer + t_cp_layer_f + nmoe_frac * ep_f;
     double comm_b = t_tp_layer + t_cp_layer_b + nmoe_frac * ep_b;
     double bwd_c = 2.0 * fwd_c;
-    double rec_c = 0.0, rec_comm = 0.0;
+    double rec_c = 0.0, rec_comm = 0.0, rec_ew = 0.0;
     if (c->recompute == GW_TRAIN_RECOMPUTE_FULL) {
         rec_c = fwd_c;
         rec_comm = comm_f;
     } else if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE) {
-        rec_c = t_core;
+        if (P->flash) {
+            /* Fused attention keeps no score matrix: selective
+             * recomputation is Megatron-Core's module recompute of the
+             * norms and the activation functions (--recompute-modules
+             * layernorm mlp/moe_act), i.e. their element-wise work again
+             * in the backward pass: two norms (read h, write h) and the
+             * activation (read 2 or 3, write 1 per FFN element). */
+            double act_n = m->mlp == GW_MLP_SWIGLU ? 3.0 : 2.0;
+            double fa_dense = act_n * m->ffn_hidden;
+            double fa_moe = act_n * (k * p->moe_imbalance * m->moe_ffn_hidden +
+                                     (double)m->n_shared_experts * m->shared_ffn_hidden);
+            double fa = (1.0 - nmoe_frac) * fa_dense + nmoe_frac * fa_moe;
+            rec_c = T * epb * (4.0 * P->h / sp + fa / tp) / mem_rate;
+            rec_ew = rec_c;
+        } else {
+            rec_c = t_core;
+        }
     }
     double layer_c = fwd_c + bwd_c + rec_c;
     double layer_comm = comm_f + comm_b + rec_comm;
-    double layer_ew = 3.0 * ew_c + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ew_c : 0.0);
+    double layer_ew = 3.0 * ew_c + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ew_c : rec_ew);
 
     /* LM head + loss on the last stage (embedding lookup: negligible). */
     double t_head = 3.0 * (T * P->f_head / tp / gemm_rate + t_kernel) +
@@ -305,7 +360,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* 1F1B interleaved: (pp-1)/vpp micro-batch times. DualPipe: (pp/2 - 1)
      * (F&B + B - 3W) (DeepSeek-V3 Table 2), about (pp/2 - 1)/3 micro-batch
      * times with F = B = W. */
-    double bubble_mb = P->dualpipe ? dmax(0.0, pp / 2.0 - 1.0) / 3.0 : (pp - 1.0) / vpp;
+    double bubble_mb = dual ? dmax(0.0, pp / 2.0 - 1.0) / 3.0 : (pp - 1.0) / vpp;
     double t_pp = 0.0;
     if (pp > 1) {
         bool cross = (double)tp * cp * dp >= dom;
@@ -315,7 +370,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * boundaries per micro-batch per rank; 1F1B exchanges them with
          * batched send/recv, on the critical path. */
         t_pp = 2.0 * vpp * (m_mb + pp - 1.0) * t;
-        if (P->dualpipe)
+        if (dual)
             t_pp = 0.0; /* overlapped with the paired micro-batch */
     }
 
@@ -391,6 +446,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     tm->tp_comm_s = cf * tpx;
     tm->cp_comm_s = cf * (t_cp_layer_f + t_cp_layer_b);
     tm->ep_comm_s = cf * nmoe_frac * (ep_f + ep_b + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ep_f : 0.0));
+    tm->ep_alltoall_total_s =
+        m_mb * (pp == 1 ? P->L : lmax) * nmoe_frac *
+        t_ep_a2a * (2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0));
     tm->pp_comm_s = t_pp;
     tm->dp_comm_s = t_dp;
     tm->optimizer_s = t_opt;
@@ -401,9 +459,13 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* ---- Memory ---- */
     gw_train_memory *mm = &e->mem;
     const bool low = c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4;
-    double fp8_w = low ? 1.0 : 0.0;
+    /* Bytes per element of the low-precision copies: FP8 1 B, NVFP4 4 bits
+     * plus one FP8 scale per 16 elements (fp4_bytes_per_elem). */
+    const double lpb = c->precision == GW_PREC_FP4 ? p->fp4_bytes_per_elem : 1.0;
+    const double save = low ? 2.0 - lpb : 0.0; /* saved per stored GEMM input element */
+    double fp8_w = low ? lpb : 0.0;
     /* DualPipe keeps two copies of the parameters (DeepSeek-V3 3.2.1). */
-    double copies_w = P->dualpipe && pp > 1 ? 2.0 : 1.0;
+    double copies_w = dual ? 2.0 : 1.0;
     double wbytes = copies_w * p_gpu * (p->weight_bytes_per_param + fp8_w);
     double gbytes = copies_w * p_gpu * (P->grad_bytes < p->grad_acc_bytes_per_param ? P->grad_bytes
                                                                         : p->grad_acc_bytes_per_param);
@@ -418,9 +480,11 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     mm->weights_bytes = wbytes;
     mm->grads_bytes = gbytes;
     mm->optimizer_bytes = obytes;
+    mm->expert_state_bytes = p_gpu > 0 ? (wbytes + gbytes + obytes) * p_exp / p_gpu : 0.0;
 
     /* Activations of one layer for one micro-batch. */
     double act_layer;
+    double act_expert_tok = 0.0; /* routed-expert part of act_layer */
     double tokens = T; /* per GPU before TP */
     if (c->recompute == GW_TRAIN_RECOMPUTE_FULL) {
         act_layer = tokens * 2.0 * P->h / sp;
@@ -429,12 +493,48 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * the GEMM inputs it casts (QKV and fc1 inputs, fc2 input) in FP8
          * for the backward pass (Transformer Engine): 1 byte less each. */
         double masks = P->flash ? 0.0 : 2.0 * P->h;
-        double f8h = low ? 2.0 * P->h : 0.0;
-        double f8t = low ? (double)m->ffn_hidden : 0.0;
-        double f8m = low ? (m->top_k > 0 ? m->top_k : 1) * (double)m->moe_ffn_hidden : 0.0;
-        double dense = tokens * ((P->act_h_dense + masks - f8h) / sp + (P->act_t_dense - f8t) / tp);
-        double moe = tokens * ((P->act_h_moe + masks - f8h) / sp + (P->act_t_moe - f8m) / tp);
+        double f8h = save * 2.0 * P->h;
+        double f8t = save * (double)m->ffn_hidden;
+        double kr = (m->top_k > 0 ? m->top_k : 1) * p->moe_imbalance;
+        /* FP8: the dispatched expert inputs (k copies of h, fc1 input)
+         * and the fc2 inputs are kept as their FP8 casts: 1 byte less. */
+        double f8m = save * (kr * (double)m->moe_ffn_hidden + k * P->h);
+        double mla_sel = 0.0;
+        if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE && P->flash) {
+            if (m->kv_lora_rank > 0) {
+                /* MLA up-projection recompute (Megatron-Core mla_up_proj,
+                 * DeepSeek-V3 3.3.2): per-head q, k, v are rebuilt from
+                 * the latents, which are stored instead (2 bytes each). */
+                double qh = (double)m->qk_nope_head_dim + m->qk_rope_head_dim;
+                mla_sel = 2.0 * (P->heads * qh * 2.0 + P->heads * m->v_head_dim) -
+                          2.0 * ((double)(m->q_lora_rank > 0 ? m->q_lora_rank : 0) +
+                                 m->kv_lora_rank + m->qk_rope_head_dim) * tp;
+                if (mla_sel < 0)
+                    mla_sel = 0;
+            }
+            /* Module recompute of norms and activation functions: the
+             * norm outputs (QKV and MLP inputs, 2h + 2h bytes, or FP8
+             * copies 1 + 1 byte per element) and the activation outputs
+             * (fc2 inputs, 2f bytes, 1f in FP8) are not stored. */
+            f8h = 4.0 * P->h;
+            f8t = 2.0 * m->ffn_hidden;
+            f8m = 2.0 * (kr * (double)m->moe_ffn_hidden +
+                         (double)m->n_shared_experts * m->shared_ffn_hidden) +
+                  save * k * P->h;
+        }
+        double dense = tokens * ((P->act_h_dense + masks - f8h) / sp +
+                                 (P->act_t_dense - f8t - mla_sel) / tp);
+        double moe = tokens * ((P->act_h_moe + masks - f8h) / sp +
+                               (P->act_t_moe - f8m - mla_sel) / tp);
         act_layer = (1.0 - nmoe_frac) * dense + nmoe_frac * moe;
+        /* Expert share: dispatched copies and expert internals. */
+        double kr2 = (m->top_k > 0 ? m->top_k : 0) * p->moe_imbalance;
+        double ex = 2.0 * k * P->h +
+                    kr2 * ((m->mlp == GW_MLP_SWIGLU) ? 6.0 : 4.0) * m->moe_ffn_hidden;
+        ex -= save * (k * P->h + kr2 * m->moe_ffn_hidden);
+        if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE && P->flash)
+            ex -= (2.0 - save) * kr2 * m->moe_ffn_hidden;
+        act_expert_tok = nmoe_frac * tokens * dmax(0.0, ex) / tp;
         if (c->recompute == GW_TRAIN_RECOMPUTE_NONE && !P->flash) {
             /* Attention scores, softmax and dropout mask: 5 a s^2 b / t
              * (Korthikanti 2022 eq. 1); CP ranks hold s/cp queries. Fused
@@ -442,9 +542,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             act_layer += 5.0 * P->heads / tp * tokens * P->s;
         }
     }
-    double inflight = pp > 1 ? dmin(pp + (P->dualpipe ? 1.0 : 0.0), m_mb) : 1.0;
+    double inflight = pp > 1 ? dmin(pp + (dual ? 1.0 : 0.0), m_mb) : 1.0;
     double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
     mm->activations_bytes = act_layer * lmax * inflight * interleave;
+    mm->expert_activations_bytes = act_expert_tok * lmax * inflight * interleave;
     /* Logits (fp32) on the last stage: kept for the loss backward. */
     double logits = tokens * P->V / tp * 4.0;
     mm->buffers_bytes = p->mem_workspace_bytes + logits;

@@ -61,6 +61,8 @@ typedef struct gw__train_pre {
     bool dualpipe;     /* DualPipe schedule (DeepSeek-V3) */
     int node_limit;    /* MoE node-limited routing, 0 = none */
     bool fp8_dispatch; /* MoE dispatch in FP8 */
+    bool ep_dedup;     /* MoE dispatch sends one copy per remote node (DeepEP) */
+    bool fp8_grouped_native; /* FP8 grouped GEMMs at the dense FP8 rate (DeepGEMM) */
 } gw__train_pre;
 
 void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,

@@ -289,9 +289,9 @@ static void test_format(void **state)
     assert_string_equal(fmt(42.0, ""), "42");
     assert_string_equal(fmt(0.5, ""), "0.5");
     /* Non-finite values. */
-    assert_string_equal(fmt(NAN, "W"), "n/a");
-    assert_string_equal(fmt(INFINITY, "s"), "unbounded");
-    assert_string_equal(fmt(-INFINITY, "s"), "-unbounded");
+    assert_string_equal(fmt((double)NAN, "W"), "n/a");
+    assert_string_equal(fmt((double)INFINITY, "s"), "unbounded");
+    assert_string_equal(fmt(-(double)INFINITY, "s"), "-unbounded");
     assert_string_equal(fmt(5.0, NULL), "5");
 }
 

@@ -133,6 +133,8 @@ static void test_default_loads(void **state)
      *   a 72-GPU scale-up domain (NVL72), and a model with experts. */
     assert_true(sc->site.power_w >= 0.5e9 && sc->site.power_w <= 2e9);
     assert_true(sc->workload.tokens >= 1e13 && sc->workload.tokens < 1e14);
+    /* 1 GW at ~1.2 kW per GB200 plus cooling and hosts is several hundred
+     * thousand GPUs; 100k is a loose floor. */
     assert_true(sc->cluster.gpus >= 1e5);
     /* Phases are in date order and each names a size. */
     assert_true(sc->site.n_phases <= GW_SCENARIO_MAX_PHASES);
@@ -458,6 +460,30 @@ static void test_error_is_one_line(void **state)
         assert_true((unsigned char)*c >= 0x20);
 }
 
+/* A gw_error reused for a second call describes the second failure only:
+ * no location left over from the first (callers such as the CLI reuse one
+ * record). KNOWN BUG (reported to the lead): public entry points do not
+ * clear err, and gw__err_loc keeps a "more precise" stale line, giving
+ * "s.yaml:2:9: cluster.gpus: cannot open: ..." for a missing file. Skips
+ * until fixed (fix: gw__err_clear(err) at the top of each public function). */
+static void test_error_record_reused(void **state)
+{
+    (void)state;
+    gw_scenario *sc = NULL;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    const char *y = "cluster:\n  gpus: -3\n";
+    assert_int_equal(gw_scenario_load_buffer(ctx, y, strlen(y), "s.yaml", NULL, 0, &sc, &err),
+                     GW_ERANGE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(gw_scenario_load(ctx, "/nonexistent/x.yaml", NULL, 0, &sc, &err), GW_EIO);
+    char buf[1024];
+    gw_error_format(&err, buf, sizeof buf);
+    if (err.line != 0)
+        skip();
+    assert_string_equal(buf, "/nonexistent/x.yaml: cannot open: No such file or directory");
+}
+
 /* ---- Overrides ------------------------------------------------------------------------ */
 
 static void test_overrides_apply(void **state)
@@ -748,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_errors_sections),
         cmocka_unit_test(test_errors_phases),
         cmocka_unit_test(test_error_is_one_line),
+        cmocka_unit_test(test_error_record_reused),
         cmocka_unit_test(test_overrides_apply),
         cmocka_unit_test(test_overrides_order_and_text),
         cmocka_unit_test(test_overrides_on_default),

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_train_moe.c: the MoE / low-precision / recompute terms of the train
+ * module (issue 4) against hand-computed small cases:
+ *   - per-node deduplicated expert dispatch (DeepEP, DeepSeek-V3) and
+ *     node-limited routing: the copies per token that cross the scale-out
+ *     network;
+ *   - FP8 activation storage of MoE layers (dispatched tokens and fc2
+ *     inputs kept as FP8 casts);
+ *   - the routed experts' share of memory (state and activations);
+ *   - selective (module) recomputation with fused attention: memory saved
+ *     and element-wise time added; MLA up-projection recompute;
+ *   - context parallelism: K/V exchange volume (GQA) and activations / cp;
+ *   - DualPipe: bubble, two parameter copies, pp + 1 micro-batches;
+ *   - MoE load imbalance and capacity factor;
+ *   - the issue-4 accuracy bounds on reference/runs/calibration.csv.
+ */
+#include <gigawatt/gigawatt.h>
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "train/train_internal.h"
+
+static gw_model moe_model(void)
+{
+    gw_model m;
+    memset(&m, 0, sizeof m);
+    m.name = "moe-test";
+    m.n_layers = 2;
+    m.hidden = 64;
+    m.n_heads = 4;
+    m.n_kv_heads = 4;
+    m.head_dim = 16;
+    m.ffn_hidden = 128;
+    m.vocab = 100;
+    m.max_seq = 128;
+    m.mlp = GW_MLP_GELU;
+    m.n_experts = 16;
+    m.top_k = 2;
+    m.moe_ffn_hidden = 32;
+    m.moe_layer_freq = 1;
+    return m;
+}
+
+static gw_accel gpu(int domain)
+{
+    gw_accel a;
+    memset(&a, 0, sizeof a);
+    a.name = "test-gpu";
+    a.peak_flops[GW_PREC_BF16] = 1e15;
+    a.peak_flops[GW_PREC_FP8] = 2e15;
+    a.peak_flops[GW_PREC_FP4] = 4e15;
+    a.mem_bytes = a.mem_usable_bytes = 1e12;
+    a.mem_Bps = 2e12;
+    a.scaleup_Bps = 800e9;
+    a.scaleup_domain = domain;
+    a.tdp_w = 700;
+    return a;
+}
+
+static gw_train_params params(void)
+{
+    gw_train_params p;
+    memset(&p, 0, sizeof p);
+    for (int i = 0; i < GW_PREC_COUNT; i++)
+        p.gemm_eff_max[i] = 0.5;
+    p.attn_eff = 0.5;
+    p.mem_eff = 1.0;
+    p.elementwise_bytes_per_elem = 2;
+    p.scaleup_bw_eff = 1.0;
+    p.scaleout_bw_eff = 1.0;
+    p.default_nic_Bps = 50e9;
+    p.grad_bytes_per_param = 4;
+    p.moe_imbalance = 1.0;
+    p.grouped_gemm_eff = 1.0;
+    p.fp4_bytes_per_elem = 0.5625;
+    p.optimizer_bytes_per_param = 12;
+    p.weight_bytes_per_param = 2;
+    p.grad_acc_bytes_per_param = 4;
+    p.cp_min_tokens = 1;
+    return p;
+}
+
+static gw_train_config cfg(int dp, int ep)
+{
+    gw_train_config c;
+    memset(&c, 0, sizeof c);
+    c.tp = c.pp = c.cp = c.etp = c.vpp = 1;
+    c.dp = dp;
+    c.ep = ep;
+    c.micro_batch = 1;
+    c.precision = GW_PREC_BF16;
+    c.recompute = GW_TRAIN_RECOMPUTE_NONE;
+    return c;
+}
+
+/* A collective model that charges one second per byte of all-to-all and
+ * nothing for anything else: ep_comm_s then measures dispatched bytes. */
+static double zero_coll(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    (void)ud;
+    (void)t;
+    (void)g;
+    (void)b;
+    return 0.0;
+}
+
+static double bytes_a2a(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    (void)ud;
+    (void)t;
+    return g.n > 1 ? b : 0.0;
+}
+
+static double zero_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
+{
+    (void)ud;
+    (void)t;
+    (void)cross;
+    (void)b;
+    return 0.0;
+}
+
+static const gw_train_comm_model bytes_model = {"bytes", NULL,      zero_coll, zero_coll,
+                                                zero_coll, bytes_a2a, zero_p2p};
+
+static double bytes_ag(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    (void)ud;
+    (void)t;
+    return g.n > 1 ? b : 0.0;
+}
+
+static const gw_train_comm_model ag_model = {"ag-bytes", NULL,      zero_coll, bytes_ag,
+                                             zero_coll,  zero_coll, zero_p2p};
+
+static void cp_kv_exchange(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    m.n_experts = 0;
+    m.top_k = 0;
+    m.moe_ffn_hidden = 0;
+    m.n_kv_heads = 2; /* GQA: 4 query heads, 2 KV heads */
+    gw_accel a = gpu(8);
+    gw_train_params p = params(); /* cp_overlap 0: nothing hidden */
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    gw__train_pre_init(&P, &m, &a, &t, &p, &ag_model, 128, 1, 2);
+    gw_train_config c = cfg(1, 1);
+    c.cp = 2;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    /* CP 2 over a 128-token sequence: T = 64 tokens per rank. Each layer
+     * all-gathers K and V of the whole sequence: cp T g (d_k + d_v) 2 B =
+     * 2 * 64 * 2 * (16 + 16) * 2 = 16384 B forward, twice that backward
+     * (K/V and their gradients); 2 layers: 2 * 3 * 16384 = 98304. */
+    assert_true(fabs(e.time.cp_comm_s - 98304.0) < 1e-6);
+    /* Activations of CP ranks hold s/cp tokens: half of the CP 1 value
+     * (same micro-batch, same layers). */
+    double act_cp = e.mem.activations_bytes;
+    c.cp = 1;
+    gw__train_pre_init(&P, &m, &a, &t, &p, &ag_model, 128, 1, 1);
+    gw__train_eval(&P, &c, &e);
+    assert_true(fabs(act_cp / e.mem.activations_bytes - 0.5) < 1e-12);
+}
+
+static double ep_seconds(bool dedup, int node_limit)
+{
+    gw_model m = moe_model();
+    gw_accel a = gpu(4);
+    gw_train_params p = params();
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    gw__train_pre_init(&P, &m, &a, &t, &p, &bytes_model, 128, 16, 16);
+    P.ep_dedup = dedup;
+    P.node_limit = node_limit;
+    gw_train_config c = cfg(16, 16);
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    return e.time.ep_comm_s;
+}
+
+static void dedup_dispatch(void **state)
+{
+    (void)state;
+    /* EP 16 over scale-up domains of 4 GPUs: 4 nodes, 16 experts, 4 per
+     * node, top-2. Plain all-to-all: k (nodes-1)/nodes = 2 * 3/4 = 1.5
+     * remote copies per token. Deduplicated per node: a remote node
+     * receives one copy when it holds >= 1 of the 2 experts; it holds
+     * none with q = C(12,2)/C(16,2) = 66/120 = 0.55, so 3 * 0.45 = 1.35
+     * remote copies, i.e. 1.35/1.5 = 0.9 of the plain volume (dispatch and
+     * combine alike, so the all-to-all bytes scale by 0.9). */
+    double plain = ep_seconds(false, 0);
+    double dedup = ep_seconds(true, 0);
+    assert_true(plain > 0);
+    assert_true(fabs(dedup / plain - 0.9) < 1e-9);
+    /* Node-limited routing to M = 1 node: remote copies
+     * min(1.35, 1 * 3/4) = 0.75, half of the plain 1.5. */
+    double lim = ep_seconds(true, 1);
+    assert_true(fabs(lim / plain - 0.5) < 1e-9);
+    /* Plain volume by hand: per layer and pass, dispatch + combine of
+     * T k h 2 bytes = 128 * 2 * 64 * 2 = 32768 B each (BF16), forward and
+     * backward, 2 MoE layers, 1 micro-batch (16 sequences over DP 16):
+     * 2 layers * 2 passes * 2 * 32768 = 262144 "seconds" of bytes. */
+    assert_true(fabs(plain - 262144.0) < 1e-6);
+}
+
+static double activations(const gw_model *m, gw_precision prec, gw_train_recompute rc, int dp,
+                          int ep, double *step_s)
+{
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    gw__train_pre_init(&P, m, &a, &t, &p, &bytes_model, 128, dp, dp);
+    gw_train_config c = cfg(dp, ep);
+    c.precision = prec;
+    c.recompute = rc;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    if (step_s != NULL)
+        *step_s = e.time.compute_s;
+    return e.mem.activations_bytes;
+}
+
+static void fp8_moe_storage(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    /* All layers are MoE (first_k_dense 0, freq 1). FP8 keeps the FP8
+     * casts of the QKV and expert-input GEMM operands instead of BF16:
+     * per token and layer 1 byte less for the norm outputs (2h), the
+     * dispatched copies (k h) and the fc2 inputs (k f_e):
+     * 2*64 + 2*64 + 2*32 = 320 B; T = 128 tokens, 2 layers, 1 micro-batch
+     * in flight: 128 * 2 * 320 = 81920 B. */
+    double bf = activations(&m, GW_PREC_BF16, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
+    double f8 = activations(&m, GW_PREC_FP8, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
+    assert_true(fabs((bf - f8) - 81920.0) < 1e-6);
+    /* NVFP4 keeps them at 0.5625 B (4 bits + an FP8 scale per 16
+     * elements): 2 - 0.5625 = 1.4375 B less per element, 320 elements per
+     * token and layer: 81920 * 1.4375 = 117760 B. */
+    double f4 = activations(&m, GW_PREC_FP4, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
+    assert_true(fabs((bf - f4) - 117760.0) < 1e-6);
+}
+
+static void expert_share(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    gw__train_pre_init(&P, &m, &a, &t, &p, &bytes_model, 128, 1, 1);
+    gw_train_config c = cfg(1, 1);
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    /* Routed-expert activations per token and MoE layer (BF16, GELU): the
+     * dispatched copies 2 k h = 2*2*64 = 256 B and the expert internals
+     * (fc1 output and activation output, 2 + 2 bytes per f_e element per
+     * copy) 4 k f_e = 4*2*32 = 256 B: 512 B * 128 tokens * 2 layers. */
+    assert_true(fabs(e.mem.expert_activations_bytes - 131072.0) < 1e-6);
+    /* Expert state: 16 experts x 2 matrices x 64 x 32 = 65536 parameters
+     * per layer, 2 layers = 131072 of this GPU's parameters; their share
+     * of weights + gradients + optimizer state is 2 + 4 + 12 = 18 B each
+     * (ZeRO 0, no FP8 copy). */
+    assert_true(fabs(e.mem.expert_state_bytes - 131072.0 * 18.0) < 1e-3);
+}
+
+static void selective_modules(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    m.n_experts = 0;
+    m.top_k = 0;
+    m.moe_ffn_hidden = 0;
+    /* Dense GELU model, fused attention, BF16. Module recompute of the two
+     * norms and the activation drops the norm outputs (2h + 2h bytes) and
+     * the activation output (2f bytes) per token and layer:
+     * 4*64 + 2*128 = 512 B; 128 tokens * 2 layers = 131072 B. */
+    double t_none = 0, t_sel = 0;
+    double none = activations(&m, GW_PREC_BF16, GW_TRAIN_RECOMPUTE_NONE, 1, 1, &t_none);
+    double sel = activations(&m, GW_PREC_BF16, GW_TRAIN_RECOMPUTE_SELECTIVE, 1, 1, &t_sel);
+    assert_true(fabs((none - sel) - 131072.0) < 1e-6);
+    /* It costs the norms (read h, write h, twice: 4h elements) and the
+     * GELU (read f, write f: 2f) again in the backward pass, at 2 B per
+     * element and 2 TB/s: 128 * 2 * (256 + 256) / 2e12 per layer, 2 layers,
+     * one micro-batch = 1.31072e-7 s. */
+    assert_true(fabs((t_sel - t_none) - 1.31072e-7) < 1e-15);
+
+    /* MLA (DeepSeek-V2/V3) with up-projection recompute: 2 heads, q LoRA 8,
+     * KV LoRA 4, rope 2, nope 4, v 4 (d_qk = 6). Stored per token without
+     * recompute: q, k (2 heads x 6), v and the attention output
+     * (2 heads x 4), 2 B each = 2(12 + 12 + 8 + 8) = 80 B. With it the
+     * per-head q, k, v (2(12 + 12 + 8) = 64 B) are replaced by the latents
+     * q 8, kv 4 and the rope key 2 (2 * 14 = 28 B): 36 B less, on top of
+     * the 512 B of norms and activation: (512 + 36) * 128 * 2 = 140288 B. */
+    gw_model mla = m;
+    mla.n_heads = 2;
+    mla.n_kv_heads = 2;
+    mla.q_lora_rank = 8;
+    mla.kv_lora_rank = 4;
+    mla.qk_rope_head_dim = 2;
+    mla.qk_nope_head_dim = 4;
+    mla.v_head_dim = 4;
+    none = activations(&mla, GW_PREC_BF16, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
+    sel = activations(&mla, GW_PREC_BF16, GW_TRAIN_RECOMPUTE_SELECTIVE, 1, 1, NULL);
+    assert_true(fabs((none - sel) - 140288.0) < 1e-6);
+}
+
+static void dualpipe_cost(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    m.n_layers = 4;
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval one, dual;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    /* PP 4, one layer per stage, 8 micro-batches of one sequence, EP 1 (no
+     * all-to-all, so a micro-batch takes the same time in both
+     * schedules). */
+    gw__train_pre_init(&P, &m, &a, &t, &p, gw_train_comm_alphabeta(), 128, 8, 4);
+    gw_train_config c = cfg(1, 1);
+    c.pp = 4;
+    gw__train_eval(&P, &c, &one);
+    P.dualpipe = true;
+    gw__train_eval(&P, &c, &dual);
+    assert_int_equal(one.reject, GW_TRAIN_OK);
+    assert_int_equal(dual.reject, GW_TRAIN_OK);
+    /* Bubble: 1F1B (pp - 1)/vpp = 3 micro-batch times; DualPipe
+     * (pp/2 - 1)(F&B + B - 3W) with F = B = W = 1/3 of a micro-batch:
+     * (4/2 - 1)/3 = 1/3. Ratio 1/9. */
+    assert_true(fabs(dual.time.bubble_s / one.time.bubble_s - 1.0 / 9.0) < 1e-9);
+    /* Memory: two copies of the parameters (and their gradients), and
+     * pp + 1 = 5 micro-batches in flight instead of pp = 4. */
+    assert_true(fabs(dual.mem.weights_bytes / one.mem.weights_bytes - 2.0) < 1e-9);
+    assert_true(fabs(dual.mem.grads_bytes / one.mem.grads_bytes - 2.0) < 1e-9);
+    assert_true(fabs(dual.mem.activations_bytes / one.mem.activations_bytes - 1.25) < 1e-9);
+    /* An odd pipeline (or interleaving) cannot run DualPipe: same as 1F1B. */
+    c.pp = 1;
+    gw__train_eval(&P, &c, &dual);
+    P.dualpipe = false;
+    gw__train_eval(&P, &c, &one);
+    assert_true(fabs(dual.time.step_s - one.time.step_s) < 1e-12);
+}
+
+static double plan_step(double imbalance, double capacity)
+{
+    gw_model m = moe_model();
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    gw_train_opts o;
+    gw_train_result r;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
+    assert_non_null(ctx);
+    gw_ctx_set_threads(ctx, 1);
+    gw_train_opts_init(&o);
+    o.params = &p;
+    o.n_gpus = 8;
+    o.seq_len = 128;
+    o.global_batch_seqs = 8;
+    o.tp = o.pp = o.cp = o.vpp = o.etp = o.micro_batch = 1;
+    o.dp = o.ep = 8;
+    o.zero = 0;
+    o.recompute = GW_TRAIN_RECOMPUTE_NONE;
+    o.top_k = 0;
+    o.moe_imbalance = imbalance;
+    o.moe_capacity_factor = capacity;
+    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, &r, &err), GW_OK);
+    gw_ctx_free(ctx);
+    return r.best.time.step_s;
+}
+
+static void imbalance_and_capacity(void **state)
+{
+    (void)state;
+    /* The busiest expert's load drives the expert GEMMs, activations and
+     * the all-to-all: a larger imbalance is slower; a capacity factor caps
+     * the load (tokens above capacity are dropped), so imbalance 1.5 with
+     * capacity 1.2 equals imbalance 1.2, and a factor above the imbalance
+     * changes nothing. */
+    double t10 = plan_step(1.0, 0), t12 = plan_step(1.2, 0), t15 = plan_step(1.5, 0);
+    assert_true(t10 < t12 && t12 < t15);
+    assert_true(fabs(plan_step(1.5, 1.2) - t12) < 1e-12 * t12);
+    assert_true(fabs(plan_step(1.2, 2.0) - t12) < 1e-12 * t12);
+}
+
+/* Issue 4 bounds on the calibration set: MoE / FP8 / CP rows median
+ * |error| <= 6 %, and every such row within 20 % except the one row the
+ * model cannot reproduce (qwen3-30b-a3b, documented in
+ * docs/models/train.md: it runs 2x slower than any per-token, per-copy or
+ * per-layer cost consistent with the other MoE rows allows). The dense
+ * bounds of issue 3 are asserted by test_train_validation.c. */
+static void issue4_bounds(void **state)
+{
+    (void)state;
+    gw_catalog *cat = NULL;
+    gw_error err;
+    gw_train_params p;
+    gw_train_validation *v = NULL;
+    memset(&err, 0, sizeof err);
+    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
+    assert_non_null(ctx);
+    gw_ctx_set_threads(ctx, 1);
+    assert_int_equal(gw_catalog_load(ctx, GW_SOURCE_DIR "/data", &cat, &err), GW_OK);
+    assert_int_equal(gw_train_params_load(ctx, GW_SOURCE_DIR "/data", &p, &err), GW_OK);
+    assert_int_equal(gw_train_validate_file(ctx, cat,
+                                            GW_SHARED_DIR "/reference/runs/calibration.csv", &p,
+                                            &v, &err),
+                     GW_OK);
+    assert_true(v->extended.n >= 25);
+    assert_true(v->extended.median_abs <= 0.06);
+    assert_true(v->dense.median_abs <= 0.05);
+    assert_true(v->dense.max_abs <= 0.15);
+    size_t n_over = 0;
+    for (size_t i = 0; i < v->n_rows; i++) {
+        const gw_train_vrow *r = &v->rows[i];
+        if (!r->ok || !r->extended || fabs(r->error) <= 0.20)
+            continue;
+        n_over++;
+        assert_non_null(strstr(r->id, "qwen3_30b_a3b"));
+    }
+    assert_true(n_over <= 1);
+    gw_train_validation_free(ctx, v);
+    gw_catalog_free(cat);
+    gw_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dedup_dispatch),
+        cmocka_unit_test(cp_kv_exchange),
+        cmocka_unit_test(fp8_moe_storage),
+        cmocka_unit_test(expert_share),
+        cmocka_unit_test(selective_modules),
+        cmocka_unit_test(dualpipe_cost),
+        cmocka_unit_test(imbalance_and_capacity),
+        cmocka_unit_test(issue4_bounds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
