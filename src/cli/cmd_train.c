@@ -20,7 +20,7 @@ static void help(void)
         "                      [--tp N] [--pp N] [--vpp N] [--dp N] [--cp N] [--ep N] [--etp N]\n"
         "                      [--micro-batch N] [--recompute none|selective|full|any]\n"
         "                      [--zero 0..3|any] [--precision bf16|fp8|fp4|any] [--top K]\n"
-        "                      [--max-micro-batch N] [--max-vpp N] [--json]\n\n"
+        "                      [--max-micro-batch N] [--max-vpp N] [MoE options] [--json]\n\n"
         "Predicts the step time, MFU, memory per GPU and whole-run time of training a model,\n"
         "searching every parallel configuration the flags leave open (exhaustively, on all\n"
         "cores) and explaining why the next-best ones lose. Defaults come from the scenario\n"
@@ -34,7 +34,16 @@ static void help(void)
         "  --tokens       training tokens for whole-run figures (15T)\n"
         "  --tp --pp --vpp --dp --cp --ep --etp --micro-batch  fix one dimension\n"
         "  --recompute --zero --precision  fix (or 'any' to search) one dimension\n"
-        "  --top          alternatives to show (default 5, max 32)\n\n"
+        "  --top          alternatives to show (default 5, max 32)\n"
+        "MoE options (default: the model profile in data/train.yaml decides):\n"
+        "  --moe-imbalance X    busiest expert's tokens / mean (>= 1; 1 = force-balanced)\n"
+        "  --capacity-factor X  expert capacity / mean tokens; tokens above it are dropped\n"
+        "  --node-limit N       node-limited routing: each token reaches at most N nodes\n"
+        "  --dualpipe           DualPipe schedule (all-to-all overlapped with a paired\n"
+        "                       micro-batch; smaller bubble, 2x parameters per stage)\n"
+        "  --fp8-dispatch       MoE dispatch in FP8 (combine stays BF16)\n"
+        "  --fp8-grouped-native FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)\n"
+        "  --no-dedup-dispatch  plain all-to-all (a token is sent once per remote expert)\n\n"
         "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
 }
 
@@ -68,11 +77,12 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         {"--top", &o.top_k, 0, GW_TRAIN_MAX_TOP},
         {"--max-micro-batch", &o.max_micro_batch, 1, 1024},
         {"--max-vpp", &o.max_vpp, 1, 1024},
+        {"--node-limit", &o.moe_node_limit, 1, 1 << 20},
     };
 
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (gw_cli_is_help(a)) {
             help();
             return 0;
         }
@@ -120,6 +130,22 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         } else if (gw_cli_is_opt(a, "--tokens")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_num(cli, "--tokens", v, GW_DIM_TOKENS, 0, 1e18, &tokens))
+                return 2;
+        } else if (strcmp(a, "--dualpipe") == 0) {
+            o.dualpipe = true;
+        } else if (strcmp(a, "--fp8-dispatch") == 0) {
+            o.fp8_dispatch = true;
+        } else if (strcmp(a, "--fp8-grouped-native") == 0) {
+            o.fp8_grouped_native = true;
+        } else if (strcmp(a, "--no-dedup-dispatch") == 0) {
+            o.moe_dedup_dispatch = false;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--moe-imbalance", GW_DIM_NONE, 1.0,
+                                       64.0, &o.moe_imbalance)) != 0) {
+            if (c < 0)
+                return 2;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--capacity-factor", GW_DIM_NONE,
+                                       1.0, 64.0, &o.moe_capacity_factor)) != 0) {
+            if (c < 0)
                 return 2;
         } else if (gw_cli_is_opt(a, "--recompute")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
