@@ -18,5 +18,12 @@ for c in "" $cmds; do
     echo "docs/CLI.md has no section '## gigawatt $c'"; fail=1
   fi
 done
+# docs/MODELS.md is generated from docs/models/: it must not be stale.
+tmp=$(mktemp)
+tools/gen_models_md.sh "$tmp"
+if ! cmp -s "$tmp" docs/MODELS.md; then
+  echo "docs/MODELS.md is stale: run tools/gen_models_md.sh"; fail=1
+fi
+rm -f "$tmp"
 [ $fail = 0 ] && echo "docs-check: ok"
 exit $fail
