@@ -40,7 +40,8 @@
 
 /* Largest width/vocabulary size accepted: far above any published model,
  * and small enough that products stay exact in double. */
-#define HF_MAX_SIZE (1LL << 30)
+#define HF_MAX_SIZE (1LL << 28) /* so 4 * hidden (GPT-2/BLOOM MLP) and qk_nope + qk_rope
+                                   * (MLA head_dim) fit in an int */
 /* Largest layer count accepted (published models have at most a few
  * hundred): bounds the per-layer loops on hostile input. */
 #define HF_MAX_LAYERS (1LL << 16)
@@ -629,6 +630,7 @@ gw_status gw_catalog_model_from_hf_buffer(gw_ctx *ctx, const char *buf, size_t l
                                           const char *path, const char *name, gw_model **out,
                                           gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!ctx || !out || (!buf && len))
         return gw__err(err, GW_EINVAL, "gw_catalog_model_from_hf_buffer: bad argument");
     *out = NULL;
@@ -695,6 +697,7 @@ done:
 gw_status gw_catalog_model_from_hf(gw_ctx *ctx, const char *path, const char *name, gw_model **out,
                                    gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!ctx || !path || !out)
         return gw__err(err, GW_EINVAL, "gw_catalog_model_from_hf: bad argument");
     *out = NULL;

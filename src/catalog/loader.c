@@ -191,6 +191,12 @@ static gw_status parse_values(loader *L, gw__ynode *entry, const char *where, co
         const char *src;
         if ((rc = gw__y_str(L->doc, sn, wv, &src, err)) != GW_OK)
             return rc;
+        if (!src[0]) {
+            gw__err(err, GW_ESCHEMA, "empty source: every value needs a citation "
+                                     "(data/SCHEMA.md)");
+            gw__y_loc(L->doc, sn, wv, err);
+            return GW_ESCHEMA;
+        }
         gw__ynode *ref = gw__ymap_get(L->sources, src);
         if (ref) {
             gw__snprintf(wv, sizeof wv, "sources.%s", src);
@@ -737,6 +743,7 @@ static gw_status load_models(loader *L, gw_error *err)
 
 gw_status gw_catalog_load(gw_ctx *ctx, const char *data_dir, gw_catalog **out, gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!ctx || !out)
         return gw__err(err, GW_EINVAL, "gw_catalog_load: bad argument");
     *out = NULL;

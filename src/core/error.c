@@ -143,6 +143,10 @@ gw_status gw__err(gw_error *err, gw_status code, const char *fmt, ...)
     va_end(ap);
     if (r < 0)
         err->msg[0] = '\0';
+    /* One line, whatever input text was echoed into it ("got \"1\n2\""). */
+    for (char *c = err->msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
     return code;
 }
 

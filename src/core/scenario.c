@@ -408,6 +408,8 @@ static gw_status apply_override(scenario_priv *p, const char *text, gw_error *er
             return gw__err(err, GW_ENOMEM, "out of memory applying --set");
         d->root->kind = GW_Y_MAP;
     }
+    if (d->root->kind != GW_Y_MAP)
+        return GW_OK; /* the file's root is wrong: bind_all reports it, located */
     gw__ynode *map = d->root;
     char *part = key;
     for (;;) {
@@ -495,6 +497,7 @@ gw_status gw_scenario_load_buffer(gw_ctx *ctx, const char *buf, size_t len, cons
                                   const char *const *overrides, size_t n_overrides,
                                   gw_scenario **out, gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!ctx || !out || (!buf && len) || (n_overrides && !overrides))
         return gw__err(err, GW_EINVAL, "gw_scenario_load_buffer: bad argument");
     *out = NULL;
@@ -523,6 +526,7 @@ fail:
 gw_status gw_scenario_load(gw_ctx *ctx, const char *path, const char *const *overrides,
                            size_t n_overrides, gw_scenario **out, gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!path) {
         const char *y = gw_scenario_default_yaml();
         gw_status rc = gw_scenario_load_buffer(ctx, y, strlen(y), "(built-in default)",
@@ -587,6 +591,7 @@ gw_status gw_scenario_resolve(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *ca
                               const gw_accel **accel, const gw_system **system,
                               const gw_model **model, gw_error *err)
 {
+    gw__err_clear(err); /* a reused record must not keep an old location */
     if (!sc || !cat)
         return gw__err(err, GW_EINVAL, "gw_scenario_resolve: bad argument");
     scenario_priv *p = (scenario_priv *)sc;

@@ -130,6 +130,44 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or len. */
+static size_t utf8_bad_offset(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return i;
+        }
+        if (len - i <= n)
+            return i;
+        for (size_t k = 1; k <= n; k++) {
+            unsigned char b = s[i + k];
+            if (b < (k == 1 ? lo : 0x80u) || b > (k == 1 ? hi : 0xBFu))
+                return i;
+        }
+        i += n + 1;
+    }
+    return len;
+}
+
 gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path,
                          gw__ydoc **out, gw_error *err)
 {
@@ -142,6 +180,24 @@ gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *p
         gw__err(err, GW_ERANGE, "input too large (%zu bytes, limit %u)", len, GW_YAML_MAX_BYTES);
         gw__err_loc(err, path, 0, 0, NULL);
         return GW_ERANGE;
+    }
+    /* YAML and JSON are UTF-8 text. Checked before parsing because libfyaml
+     * 0.7 loops forever on a '%' directive followed by an invalid byte. */
+    size_t bad = utf8_bad_offset((const unsigned char *)buf, len);
+    if (bad < len) {
+        int line = 1, col = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (buf[i] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        gw__err(err, GW_EPARSE, "invalid UTF-8 (byte 0x%02X): input must be UTF-8 text",
+                (unsigned)(unsigned char)buf[bad]);
+        gw__err_loc(err, path, line, col, NULL);
+        return GW_EPARSE;
     }
     gw__arena *arena = gw__arena_new(ctx);
     gw__ydoc *d = arena ? gw__arena_alloc(arena, sizeof *d) : NULL;
@@ -195,9 +251,17 @@ gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *p
     size_t n_nodes = 0;
     gw_status rc = GW_OK;
     struct fy_event *fye;
+    int last_line = 1, last_col = 1; /* end of the previous event */
     while ((fye = fy_parser_parse(fyp)) != NULL) {
         const struct fy_mark *m = fy_event_start_mark(fye);
-        int line = m ? m->line + 1 : 0, col = m ? m->column + 1 : 0;
+        /* An empty scalar ("gpus:" with nothing after it) has no mark: use
+         * the end of the previous event (its key), so errors stay located. */
+        int line = m ? m->line + 1 : last_line, col = m ? m->column + 1 : last_col;
+        const struct fy_mark *em = fy_event_end_mark(fye);
+        if (em) {
+            last_line = em->line + 1;
+            last_col = em->column + 1;
+        }
         gw__ynode *node = NULL;
         switch (fye->type) {
         case FYET_DOCUMENT_START:
@@ -240,7 +304,8 @@ gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *p
                     break;
                 }
                 if (t && memchr(t, '\0', tlen)) {
-                    rc = fail_at(d, err, GW_EPARSE, line, col, "NUL character in a scalar");
+                    rc = fail_at(d, err, GW_EPARSE, node->line, node->column,
+                                 "NUL character in a scalar");
                     break;
                 }
             } else {
