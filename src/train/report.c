@@ -179,12 +179,12 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                        r->published_gpu_hours, "");
             gw_doc_num(doc, w, "vs_published_frac", "prediction vs published", d, "frac");
             gw_doc_note(doc,
-                        "train: %.3g M GPU-hours predicted vs %.3g M published (%+.0f%%, "
-                        "within %.0f%%); the model is steady-state (no restarts, evaluation or "
+                        "train: %.3g M GPU-hours predicted vs %.3g M published (%+.1f%%); "
+                        "the model is steady-state (no restarts, evaluation or "
                         "ramp-up, which the published figure includes) and runs with %s "
                         "recomputation, the lightest its memory model fits",
                         r->gpu_hours / 1e6, r->published_gpu_hours / 1e6, 100.0 * d,
-                        ceil(fabs(100.0 * d)), gw_train_recompute_name(r->best.cfg.recompute));
+                        gw_train_recompute_name(r->best.cfg.recompute));
             if (r->gpu_hours_selective > 0) {
                 double d2 = r->gpu_hours_selective / r->published_gpu_hours - 1.0;
                 gw_doc_num(doc, w, "gpu_hours_selective",

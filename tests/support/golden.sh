@@ -8,6 +8,9 @@
 #   expected.stdout  exact stdout (optional)
 #   expected.stderr  exact stderr (optional)
 #   expected.json    exact stdout for a --json case (optional, same as .stdout)
+#   filter           optional extended regex: stdout lines matching it are
+#                    dropped before comparing (timings such as the search
+#                    wall time, which differ from run to run)
 #   expected.outfile exact content of out.txt, the file a `-o out.txt` case
 #                    writes (optional; out.txt is removed afterwards)
 # Any file written by the command with -o must not be left behind on failure:
@@ -24,6 +27,10 @@ trap 'rm -f "$out" "$err"' EXIT
 eval "set -- $line"
 GIGAWATT_DATA= "$bin" "$@" >"$out" 2>"$err"
 rc=$?
+if [ -f filter ]; then
+  grep -vE "$(cat filter)" "$out" > "$out.f" || true
+  mv "$out.f" "$out"
+fi
 if [ "$update" = "--update" ]; then
   echo "$rc" > expected.rc
   if [ -f out.txt ]; then mv out.txt expected.outfile; fi
