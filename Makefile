@@ -1,14 +1,14 @@
 # gigawatt front door. The README's two commands:
 #   make run    install missing Debian packages (as root), build, run the default scenario
 #   make check  the same set-up, then build and run the whole test suite
-# Other targets: asan bench fuzz format format-check lint docs-check clean
+# Other targets: asan clang-check bench fuzz format format-check lint docs-check clean
 
 PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run check test asan bench fuzz format format-check lint docs-check clean update-golden
+.PHONY: all deps build run check test asan clang-check bench fuzz format format-check lint docs-check clean update-golden
 
 all: build
 
@@ -48,6 +48,12 @@ asan: deps
 	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+# The suite again built by clang (warnings are errors on both compilers).
+clang-check: deps
+	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-clang -j$(JOBS)
+	ctest --test-dir build-clang --output-on-failure -j$(JOBS)
 
 bench: build
 	cmake --build $(BUILD) --target benches -j$(JOBS)
