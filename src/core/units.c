@@ -243,7 +243,8 @@ bool gw__streq_nocase(const char *a, const char *b)
 }
 
 /* Splits "  989.4 TFLOP/s " into the number and the unit with spaces removed. */
-static gw_status split(const char *text, long double *num, char *unit, size_t unit_len)
+static gw_status split(const char *text, long double *num, double *exact, char *unit,
+                       size_t unit_len)
 {
     while (isspace((unsigned char)*text))
         text++;
@@ -274,6 +275,9 @@ static gw_status split(const char *text, long double *num, char *unit, size_t un
     }
     unit[u] = '\0';
     *num = v;
+    /* For a factor of 1 the number as written, rounded once (strtold then a
+     * cast would round twice and can differ by one ulp). */
+    *exact = strtod(p, NULL);
     return GW_OK;
 }
 
@@ -282,19 +286,20 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
     if (!text || !out || (unsigned)dim >= GW_DIM_COUNT_)
         return gw__err(err, GW_EINVAL, "gw_unit_parse: bad argument");
     long double v;
+    double exact;
     char unit[32];
-    if (split(text, &v, unit, sizeof unit) != GW_OK)
+    if (split(text, &v, &exact, unit, sizeof unit) != GW_OK)
         return gw__err(err, GW_EPARSE, "expected %s, got \"%s\"", examples[dim], text);
     if (dim == GW_DIM_NONE) {
         if (unit[0])
             return gw__err(err, GW_EUNIT, "expected %s without a unit, got \"%s\"",
                            examples[dim], text);
-        *out = (double)v;
+        *out = exact;
         return GW_OK;
     }
     if (dim == GW_DIM_FRACTION) {
         if (!unit[0]) {
-            *out = (double)v;
+            *out = exact;
             return GW_OK;
         }
         if (strcmp(unit, "%") == 0) {
@@ -311,7 +316,7 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
                    {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
         for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
             if (strcmp(unit, sfx[i].s) == 0) {
-                *out = (double)(v * (long double)sfx[i].f);
+                *out = sfx[i].f == 1.0 ? exact : (double)(v * (long double)sfx[i].f);
                 return GW_OK;
             }
         }
@@ -325,7 +330,8 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
             if (units[i].dim != dim)
                 return gw__err(err, GW_EUNIT, "wrong unit \"%s\": expected %s", unit,
                                examples[dim]);
-            *out = (double)(v * (long double)units[i].factor);
+            *out = units[i].factor == 1.0 ? exact
+                                                 : (double)(v * (long double)units[i].factor);
             return GW_OK;
         }
     }
