@@ -730,6 +730,7 @@ static void test_err_file(void **state)
     (void)state;
     gw_model *m = NULL;
     gw_error e;
+    memset(&e, 0, sizeof e);
     assert_int_equal(gw_catalog_model_from_hf(ctx, "/nonexistent/x.json", NULL, &m, &e), GW_EIO);
     assert_null(m);
     assert_string_equal(e.path, "/nonexistent/x.json");

@@ -182,9 +182,8 @@ static void test_rejects(void **state)
     parse_fails(cplx, strlen(cplx), "s.yaml", GW_EPARSE,
                 "s.yaml:1:3: mapping keys must be plain scalars");
     /* "\0" in a double-quoted scalar would cut strings short in C. The
-     * scalar opens at column 7; the column is not pinned here because the
-     * NUL check still uses libfyaml's raw mark (8, inside the quote) while
-     * nodes use the quote's column (reported to the lead). */
+     * scalar opens at column 7 (libfyaml's raw mark is 8, inside the quote;
+     * either is accepted as long as the line is right). */
     const char *nul = "name: \"a\\0b\"\n";
     {
         gw__ydoc *d = NULL;
@@ -304,9 +303,8 @@ static void test_bind_kinds(void **state)
 /* An empty value ("n:" with nothing after it) is "nothing", and the error
  * must still carry a line and column (STYLE.md 3: every input error is
  * located). libfyaml gives no start mark for the empty scalar, so the
- * position is that of the key's line: line 3.
- * KNOWN BUG (reported to the lead): the node gets line 0 and the message
- * has no position ("b.yaml: n: expected ..."). Skips until fixed. */
+ * position is that of the key's line: line 3 (regression: the message once
+ * had no position, "b.yaml: n: expected ..."). */
 static void test_bind_empty_value_located(void **state)
 {
     (void)state;
@@ -318,10 +316,6 @@ static void test_bind_empty_value_located(void **state)
     assert_int_equal(rc, GW_ESCHEMA);
     assert_string_equal(err.msg, "expected a scalar value, got nothing");
     assert_string_equal(err.where, "n");
-    if (err.line == 0) {
-        gw__ydoc_free(d);
-        skip();
-    }
     assert_int_equal(err.line, 3);
     assert_true(err.column >= 1);
     const char *s = NULL;

@@ -439,9 +439,8 @@ static void test_errors_phases(void **state)
 }
 
 /* Values echoed in a message must not break the one-line rule: a quoted
- * value with a newline would make the CLI print two lines.
- * KNOWN BUG (reported to the lead): the newline is copied into err.msg.
- * Skips until fixed. */
+ * value with a newline would make the CLI print two lines (regression: the
+ * newline was once copied into err.msg). */
 static void test_error_is_one_line(void **state)
 {
     (void)state;
@@ -454,18 +453,14 @@ static void test_error_is_one_line(void **state)
                      GW_EUNIT);
     char buf[1024];
     gw_error_format(&err, buf, sizeof buf);
-    if (strchr(buf, '\n'))
-        skip();
     for (const char *c = buf; *c; c++)
         assert_true((unsigned char)*c >= 0x20);
 }
 
 /* A gw_error reused for a second call describes the second failure only:
  * no location left over from the first (callers such as the CLI reuse one
- * record). KNOWN BUG (reported to the lead): public entry points do not
- * clear err, and gw__err_loc keeps a "more precise" stale line, giving
- * "s.yaml:2:9: cluster.gpus: cannot open: ..." for a missing file. Skips
- * until fixed (fix: gw__err_clear(err) at the top of each public function). */
+ * record). Regression: public entry points once kept the stale line
+ * ("s.yaml:2:9: cluster.gpus: cannot open: ..." for a missing file). */
 static void test_error_record_reused(void **state)
 {
     (void)state;
@@ -479,8 +474,6 @@ static void test_error_record_reused(void **state)
     assert_int_equal(gw_scenario_load(ctx, "/nonexistent/x.yaml", NULL, 0, &sc, &err), GW_EIO);
     char buf[1024];
     gw_error_format(&err, buf, sizeof buf);
-    if (err.line != 0)
-        skip();
     assert_string_equal(buf, "/nonexistent/x.yaml: cannot open: No such file or directory");
 }
 
@@ -600,24 +593,22 @@ static void test_override_errors(void **state)
     load_fails(minimal, s13, 2, GW_EUSAGE, "--set: expected key.path=value, got \"\"");
 }
 
-/* An override on a document whose root is a list must be an error.
- * KNOWN BUG (reported to the lead, fuzz_set finding): apply_override
- * appends to the root as if it were a mapping; a list root has keys ==
- * NULL, so this crashes (SEGV in scenario.c apply_override). Not run until
- * fixed: set GW_TEST_KNOWN_BUGS=1 to run it. */
+/* An override on a document whose root is a list is an error about the
+ * file (regression, fuzz_set finding: apply_override once appended a key to
+ * the list and crashed; corpus/set/regress-segv-seq-root-override). */
 static void test_override_on_list_root(void **state)
 {
     (void)state;
-    const char *ev = getenv("GW_TEST_KNOWN_BUGS");
-    if (!ev || strcmp(ev, "1") != 0)
-        skip();
     const char *s[] = {"site.power=1 GW"};
     gw_scenario *sc = NULL;
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_status rc = gw_scenario_load_buffer(ctx, "- a\n", 4, "s.yaml", s, 1, &sc, &err);
-    assert_int_not_equal(rc, GW_OK);
+    assert_int_equal(rc, GW_ESCHEMA);
     assert_null(sc);
+    char buf[512];
+    assert_string_equal(gw_error_format(&err, buf, sizeof buf),
+                        "s.yaml:1:1: expected a mapping (key: value pairs), got a list");
 }
 
 /* ---- Files, arguments, resolve ------------------------------------------------------- */
