@@ -128,6 +128,30 @@ static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const cha
     return rc;
 }
 
+/* Checks entry i of a profile table (run_profiles, model_profiles): within
+ * the table's capacity cap (n_have entries so far), a mapping of the known
+ * keys with a source. Fills where with the entry's key path. */
+static gw_status profile_entry(const gw__ydoc *d, const gw__ynode *map, size_t i,
+                               const char *section, const char *what,
+                               const char *const *keys, size_t n_have, size_t cap, char *where,
+                               size_t where_len, gw_error *err)
+{
+    gw_status rc;
+    gw__snprintf(where, where_len, "%s.%s", section, map->keys[i]->scalar);
+    if (n_have >= cap) {
+        rc = gw__err(err, GW_ERANGE, "too many %s (max %zu)", what, cap);
+        gw__y_loc(d, map->keys[i], where, err);
+        return rc;
+    }
+    rc = gw__y_expect(d, map->vals[i], GW_Y_MAP, where, err);
+    if (rc == GW_OK)
+        rc = gw__y_check_keys(d, map->vals[i], keys, where, err);
+    gw__ynode *src = NULL;
+    if (rc == GW_OK)
+        rc = gw__y_require(d, map->vals[i], "source", where, &src, err);
+    return rc;
+}
+
 static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
 {
@@ -143,19 +167,8 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
         return rc;
     for (size_t i = 0; i < map->n; i++) {
         const gw__ynode *e = map->vals[i];
-        gw__snprintf(where, sizeof where, "run_profiles.%s", map->keys[i]->scalar);
-        if (p->n_profiles >= sizeof p->profile / sizeof p->profile[0]) {
-            rc = gw__err(err, GW_ERANGE, "too many run profiles (max %zu)",
-                         sizeof p->profile / sizeof p->profile[0]);
-            gw__y_loc(d, map->keys[i], where, err);
-            return rc;
-        }
-        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
-        if (rc == GW_OK)
-            rc = gw__y_check_keys(d, e, keys, where, err);
-        gw__ynode *src = NULL;
-        if (rc == GW_OK)
-            rc = gw__y_require(d, e, "source", where, &src, err);
+        rc = profile_entry(d, map, i, "run_profiles", "run profiles", keys, p->n_profiles,
+                           sizeof p->profile / sizeof p->profile[0], where, sizeof where, err);
         if (rc != GW_OK)
             return rc;
         bool v[3] = {true, true, true};
@@ -220,19 +233,10 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
         return rc;
     for (size_t i = 0; i < map->n; i++) {
         const gw__ynode *e = map->vals[i];
-        gw__snprintf(where, sizeof where, "model_profiles.%s", map->keys[i]->scalar);
-        if (p->n_model_profiles >= sizeof p->model_profile / sizeof p->model_profile[0]) {
-            rc = gw__err(err, GW_ERANGE, "too many model profiles (max %zu)",
-                         sizeof p->model_profile / sizeof p->model_profile[0]);
-            gw__y_loc(d, map->keys[i], where, err);
-            return rc;
-        }
-        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
-        if (rc == GW_OK)
-            rc = gw__y_check_keys(d, e, keys, where, err);
-        gw__ynode *src = NULL;
-        if (rc == GW_OK)
-            rc = gw__y_require(d, e, "source", where, &src, err);
+        rc = profile_entry(d, map, i, "model_profiles", "model profiles", keys,
+                           p->n_model_profiles,
+                           sizeof p->model_profile / sizeof p->model_profile[0], where,
+                           sizeof where, err);
         if (rc != GW_OK)
             return rc;
         bool dual = false, f8 = false, nat = false;
