@@ -169,15 +169,13 @@ static size_t job_sizes(double n, double *out, size_t max)
         double p = 1;
         while (odd[i] * p * 2 <= n)
             p *= 2;
-        for (; odd[i] * p >= n / 2 && k < max; p /= 2) {
+        for (; p >= 1 && odd[i] * p >= n / 2 && k < max; p /= 2) {
             double v = odd[i] * p;
             bool dup = false;
             for (size_t j = 0; j < k; j++)
                 dup = dup || out[j] == v;
             if (!dup && v < n)
                 out[k++] = v;
-            if (p < 1)
-                break;
         }
     }
     /* insertion sort, descending (k is small) */
@@ -257,13 +255,19 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
      * and small) down to half the cluster, as a planner would, and say so. */
     double sizes[1 + 6 * 64];
     size_t n_sizes = job_sizes(gpus, sizes, sizeof sizes / sizeof sizes[0]);
+    gw_error first;
+    gw__err_clear(&first);
     for (size_t i = 0; i < n_sizes; i++) {
         to.n_gpus = sizes[i];
         gw__err_clear(&sub);
         rc = gw_train_plan(ctx, cat, m, a, sys, &to, &st->train, &sub);
         if (rc != GW_EINFEASIBLE)
             break;
+        if (i == 0)
+            first = sub; /* when nothing fits, report why the whole cluster does not */
     }
+    if (rc == GW_EINFEASIBLE)
+        sub = first;
     if (rc == GW_OK) {
         have_train = true;
         if (to.n_gpus < gpus)
