@@ -296,3 +296,13 @@ bool gw_cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
+
+int gw_cli_positional(gw_cli *cli, const char *arg, const char **slot)
+{
+    if (arg[0] == '-')
+        return gw_cli_usage_error(cli, "unknown option \"%s\"", arg);
+    if (*slot)
+        return gw_cli_usage_error(cli, "unexpected argument \"%s\"", arg);
+    *slot = arg;
+    return 0;
+}

@@ -75,6 +75,12 @@ void gw_cli_apply_sizing(gw_scenario *sc, const gw_cli_sizing *s);
  * overrides. Returns NULL after printing the error, with *exit_code set. */
 gw_scenario *gw_cli_scenario(gw_cli *cli, const char *path, int *exit_code);
 
+/* A command's one positional argument (a scenario path, a chip name):
+ * stores arg in *slot, or prints "unknown option" for an unconsumed option
+ * and "unexpected argument" when *slot is taken. Returns 0, or 2 after
+ * printing. */
+int gw_cli_positional(gw_cli *cli, const char *arg, const char **slot);
+
 /* True for "-h" and "--help". */
 bool gw_cli_is_help(const char *arg);
 

@@ -56,11 +56,8 @@ int gw_cmd_cost(gw_cli *cli, int argc, char **argv)
             return 2;
         if (c > 0)
             continue;
-        if (argv[i][0] == '-')
-            return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
-        if (path)
-            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
-        path = argv[i];
+        if (gw_cli_positional(cli, argv[i], &path) != 0)
+            return 2;
     }
     if (!gw_cli_sizing_check(cli, &size))
         return 2;

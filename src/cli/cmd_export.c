@@ -94,11 +94,8 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
                 return 2;
             continue;
         }
-        if (argv[i][0] == '-')
-            return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
-        if (name)
-            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
-        name = argv[i];
+        if (gw_cli_positional(cli, argv[i], &name) != 0)
+            return 2;
     }
     int modes = (name != NULL) + compare + (power_w > 0.0);
     if (modes == 0)

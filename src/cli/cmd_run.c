@@ -35,11 +35,8 @@ int gw_cmd_run(gw_cli *cli, int argc, char **argv)
             return 2;
         if (c > 0)
             continue;
-        if (argv[i][0] == '-')
-            return gw_cli_usage_error(cli, "unknown option \"%s\"", argv[i]);
-        if (path)
-            return gw_cli_usage_error(cli, "unexpected argument \"%s\"", argv[i]);
-        path = argv[i];
+        if (gw_cli_positional(cli, argv[i], &path) != 0)
+            return 2;
     }
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
