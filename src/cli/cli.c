@@ -306,3 +306,30 @@ int gw_cli_positional(gw_cli *cli, const char *arg, const char **slot)
     *slot = arg;
     return 0;
 }
+
+int gw_cli_setup(gw_cli *cli, const char *path, const gw_cli_sizing *s, gw_catalog **cat,
+                 gw_scenario **sc)
+{
+    int code = 0;
+    *sc = NULL;
+    *cat = gw_cli_catalog(cli, &code);
+    if (!*cat)
+        return code;
+    *sc = gw_cli_scenario(cli, path, &code);
+    if (!*sc)
+        return code;
+    if (s)
+        gw_cli_apply_sizing(*sc, s);
+    return 0;
+}
+
+gw_doc *gw_cli_doc(gw_cli *cli)
+{
+    gw_doc *doc = gw_doc_new(cli->ctx);
+    if (!doc) {
+        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        return NULL;
+    }
+    gw_doc_str(doc, gw_doc_root(doc), "command", "command", cli->cmd ? cli->cmd : "");
+    return doc;
+}

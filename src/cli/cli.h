@@ -81,6 +81,16 @@ gw_scenario *gw_cli_scenario(gw_cli *cli, const char *path, int *exit_code);
  * printing. */
 int gw_cli_positional(gw_cli *cli, const char *arg, const char **slot);
 
+/* Loads the catalog and the scenario at path (NULL: the built-in default)
+ * with the --set overrides, then applies sizing s (may be NULL). Returns 0,
+ * or the exit code after printing the error (nothing to free then). */
+int gw_cli_setup(gw_cli *cli, const char *path, const gw_cli_sizing *s, gw_catalog **cat,
+                 gw_scenario **sc);
+
+/* A new result document whose "command" is cli->cmd. Returns NULL after
+ * printing "out of memory" (exit status 1). Caller frees with gw_doc_free. */
+gw_doc *gw_cli_doc(gw_cli *cli);
+
 /* True for "-h" and "--help". */
 bool gw_cli_is_help(const char *arg);
 

@@ -57,15 +57,12 @@ int gw_cmd_catalog(gw_cli *cli, int argc, char **argv)
     gw_catalog *cat = gw_cli_catalog(cli, &code);
     if (!cat)
         return code;
-    gw_doc *doc = gw_doc_new(cli->ctx);
-    if (!doc) {
-        fprintf(stderr, "gigawatt: out of memory\n");
+    gw_doc *doc = gw_cli_doc(cli);
+    if (!doc)
         return 1;
-    }
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_status rc;
-    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "catalog");
     if (strcmp(kind, "show") == 0)
         rc = gw_catalog_report_show(cat, pos[1], doc, gw_doc_root(doc), &err);
     else

@@ -63,14 +63,11 @@ int gw_cmd_cost(gw_cli *cli, int argc, char **argv)
         return 2;
     if (energy_j > 0.0 && !(gpu_hours > 0.0))
         return gw_cli_usage_error(cli, "--energy needs --gpu-hours");
-    int code = 0;
-    gw_catalog *cat = gw_cli_catalog(cli, &code);
-    if (!cat)
+    gw_catalog *cat = NULL;
+    gw_scenario *sc = NULL;
+    int code = gw_cli_setup(cli, path, &size, &cat, &sc);
+    if (code != 0)
         return code;
-    gw_scenario *sc = gw_cli_scenario(cli, path, &code);
-    if (!sc)
-        return code;
-    gw_cli_apply_sizing(sc, &size);
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_status rc;
@@ -86,14 +83,12 @@ int gw_cmd_cost(gw_cli *cli, int argc, char **argv)
         gw_scenario_free(sc);
         return gw_cli_fail(cli, &err);
     }
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     if (!doc) {
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
     gw_doc_node *root = gw_doc_root(doc);
-    gw_doc_str(doc, root, "command", "command", "cost");
     gw_doc_str(doc, root, "scenario", "Scenario", sc->name ? sc->name : "");
     gw_doc_str(doc, root, "accelerator", "Accelerator", site.accel->name);
     gw_doc_num(doc, root, "facility_power_w", "Facility power", site.facility_power_w, "W");

@@ -134,16 +134,14 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
         gw_scenario_free(sc);
         return gw_cli_fail(cli, &err);
     }
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     gw_policy_chip *chips = NULL;
     gw_policy_compliant *cmp = NULL;
     if (!doc) {
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
     gw_doc_node *root = gw_doc_root(doc);
-    gw_doc_str(doc, root, "command", "command", "export");
     if (name) {
         const gw_accel *a = NULL;
         gw_policy_chip chip;

@@ -63,12 +63,9 @@ static int list_profiles(gw_cli *cli)
     gw_status rc = gw_rel_profiles(cli->ctx, cli->data_dir, names, 32, &n, &def, &err);
     if (rc != GW_OK)
         return gw_cli_fail(cli, &err);
-    gw_doc *doc = gw_doc_new(cli->ctx);
-    if (!doc) {
-        fprintf(stderr, "gigawatt: out of memory\n");
+    gw_doc *doc = gw_cli_doc(cli);
+    if (!doc)
         return 1;
-    }
-    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "rel");
     gw_doc_node *arr = gw_doc_arr(doc, gw_doc_root(doc), "profiles", "Failure profiles");
     for (size_t i = 0; i < n && i < 32; i++) {
         gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
@@ -283,16 +280,14 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
         gw_free(cli->ctx, res);
         goto fail;
     }
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     if (!doc) {
         gw_free(cli->ctx, res);
         gw_scenario_free(sc);
         gw_model_free(cli->ctx, model_owned);
-        fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
     gw_doc_node *root = gw_doc_root(doc);
-    gw_doc_str(doc, root, "command", "command", "rel");
     if (sc)
         gw_doc_str(doc, root, "scenario", "scenario", sc->name);
     gw_doc_str(doc, root, "accelerator", "accelerator", job.accelerator ? job.accelerator : "");

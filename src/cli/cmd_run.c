@@ -38,23 +38,19 @@ int gw_cmd_run(gw_cli *cli, int argc, char **argv)
         if (gw_cli_positional(cli, argv[i], &path) != 0)
             return 2;
     }
-    int code = 0;
-    gw_catalog *cat = gw_cli_catalog(cli, &code);
-    if (!cat)
-        return code;
-    gw_scenario *sc = gw_cli_scenario(cli, path, &code);
-    if (!sc)
+    gw_catalog *cat = NULL;
+    gw_scenario *sc = NULL;
+    int code = gw_cli_setup(cli, path, NULL, &cat, &sc);
+    if (code != 0)
         return code;
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_status rc;
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     if (!doc) {
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
-    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "run");
     rc = gw_plan_run(cli->ctx, cat, sc, doc, gw_doc_root(doc), &err);
     if (rc != GW_OK) {
         gw_doc_free(doc);

@@ -45,14 +45,11 @@ int gw_cmd_site(gw_cli *cli, int argc, char **argv)
     }
     if (!gw_cli_sizing_check(cli, &size))
         return 2;
-    int code = 0;
-    gw_catalog *cat = gw_cli_catalog(cli, &code);
-    if (!cat)
+    gw_catalog *cat = NULL;
+    gw_scenario *sc = NULL;
+    int code = gw_cli_setup(cli, path, &size, &cat, &sc);
+    if (code != 0)
         return code;
-    gw_scenario *sc = gw_cli_scenario(cli, path, &code);
-    if (!sc)
-        return code;
-    gw_cli_apply_sizing(sc, &size);
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_status rc;
@@ -62,13 +59,11 @@ int gw_cmd_site(gw_cli *cli, int argc, char **argv)
         gw_scenario_free(sc);
         return gw_cli_fail(cli, &err);
     }
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     if (!doc) {
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
-    gw_doc_str(doc, gw_doc_root(doc), "command", "command", "site");
     gw_doc_str(doc, gw_doc_root(doc), "scenario", "Scenario", sc->name ? sc->name : "");
     gw_site_report(doc, gw_doc_root(doc), &r);
     code = gw_cli_emit(cli, doc);

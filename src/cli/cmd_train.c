@@ -265,18 +265,18 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.data_dir = cli->data_dir;
 
     gw_train_result *res = calloc(1, sizeof *res);
-    gw_doc *doc = gw_doc_new(cli->ctx);
+    gw_doc *doc = gw_cli_doc(cli);
     if (!res || !doc) {
         free(res);
         gw_doc_free(doc);
         gw_model_free(cli->ctx, owned);
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: out of memory\n");
+        if (doc) /* gw_cli_doc has already said so otherwise */
+            fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
     rc = gw_train_plan(cli->ctx, cat, model, accel, sys, &o, res, &err);
     if (rc == GW_OK) {
-        gw_doc_str(doc, gw_doc_root(doc), "command", "command", "train");
         gw_train_report(doc, gw_doc_root(doc), res);
         code = gw_cli_emit(cli, doc);
     } else {

@@ -149,13 +149,11 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         return gw_cli_fail(cli, &err);
 
     if (cli->json || cli->output) {
-        gw_doc *doc = gw_doc_new(cli->ctx);
+        gw_doc *doc = gw_cli_doc(cli);
         if (!doc) {
             gw_train_validation_free(cli->ctx, v);
-            fprintf(stderr, "gigawatt: out of memory\n");
             return 1;
         }
-        gw_doc_str(doc, gw_doc_root(doc), "command", "command", "validate");
         gw_train_validation_report(doc, gw_doc_root(doc), v);
         code = gw_cli_emit(cli, doc);
         gw_doc_free(doc);

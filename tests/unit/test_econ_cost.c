@@ -17,6 +17,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "test_env.h"
+
 typedef struct fixture {
     gw_ctx *ctx;
     gw_catalog *cat;
@@ -27,8 +29,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     static fixture f;
-    f.ctx = gw_ctx_new(NULL, NULL);
-    if (!f.ctx || gw_catalog_load(f.ctx, GW_SOURCE_DIR "/data", &f.cat, NULL) != GW_OK)
+    if (gw_test_open(&f.ctx, &f.cat) != 0)
         return -1;
     if (gw_econ_defaults_load(f.ctx, f.cat, &f.def, NULL) != GW_OK)
         return -1;
@@ -39,17 +40,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    gw_catalog_free(f->cat);
-    gw_ctx_free(f->ctx);
+    gw_test_close(f->ctx, f->cat);
     return 0;
 }
 
 static int load_default(void **state)
 {
     fixture *f = *state;
-    gw_scenario_free(f->sc);
-    f->sc = NULL;
-    return gw_scenario_load(f->ctx, NULL, NULL, 0, &f->sc, NULL) == GW_OK ? 0 : -1;
+    return gw_test_default_scenario(f->ctx, &f->sc);
 }
 
 static int free_scenario(void **state)

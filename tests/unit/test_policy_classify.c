@@ -18,6 +18,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "test_env.h"
+
 typedef struct fixture {
     gw_ctx *ctx;
     gw_catalog *cat;
@@ -29,8 +31,7 @@ static int setup(void **state)
     static fixture f;
     gw_error err;
     memset(&err, 0, sizeof err);
-    f.ctx = gw_ctx_new(NULL, NULL);
-    if (!f.ctx || gw_catalog_load(f.ctx, GW_SOURCE_DIR "/data", &f.cat, &err) != GW_OK)
+    if (gw_test_open(&f.ctx, &f.cat) != 0)
         return -1;
     if (gw_policy_rules_load(f.ctx, f.cat, &f.rules, &err) != GW_OK)
         return -1;
@@ -41,8 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    gw_catalog_free(f->cat);
-    gw_ctx_free(f->ctx);
+    gw_test_close(f->ctx, f->cat);
     return 0;
 }
 

@@ -20,6 +20,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "test_env.h"
+
 typedef struct fixture {
     gw_ctx *ctx;
     gw_catalog *cat;
@@ -31,8 +33,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     static fixture f;
-    f.ctx = gw_ctx_new(NULL, NULL);
-    if (!f.ctx || gw_catalog_load(f.ctx, GW_SOURCE_DIR "/data", &f.cat, NULL) != GW_OK)
+    if (gw_test_open(&f.ctx, &f.cat) != 0)
         return -1;
     if (gw_policy_rules_load(f.ctx, f.cat, &f.rules, NULL) != GW_OK)
         return -1;
@@ -48,8 +49,7 @@ static int teardown(void **state)
     fixture *f = *state;
     free(f->out);
     gw_scenario_free(f->sc);
-    gw_catalog_free(f->cat);
-    gw_ctx_free(f->ctx);
+    gw_test_close(f->ctx, f->cat);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "test_env.h"
+
 typedef struct fixture {
     gw_ctx *ctx;
     gw_catalog *cat;
@@ -63,8 +65,7 @@ static int setup(void **state)
     static fixture f;
     gw_error err;
     memset(&err, 0, sizeof err);
-    f.ctx = gw_ctx_new(NULL, NULL);
-    if (f.ctx == NULL || gw_catalog_load(f.ctx, GW_SOURCE_DIR "/data", &f.cat, &err) != GW_OK ||
+    if (gw_test_open(&f.ctx, &f.cat) != 0 ||
         gw_train_params_load(f.ctx, GW_SOURCE_DIR "/data", &f.p, &err) != GW_OK ||
         gw_catalog_accel_find(f.cat, "h100-sxm", &f.h100, &err) != GW_OK) {
         print_error("setup: %s\n", err.msg);
@@ -77,8 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    gw_catalog_free(f->cat);
-    gw_ctx_free(f->ctx);
+    gw_test_close(f->ctx, f->cat);
     return 0;
 }
 

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "test_env.h"
+
 #define CSV GW_SHARED_DIR "/reference/runs/calibration.csv"
 
 typedef struct fixture {
@@ -30,17 +32,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
     static fixture f;
-    gw_error err;
-    memset(&err, 0, sizeof err);
-    f.ctx = gw_ctx_new(NULL, NULL);
-    if (f.ctx == NULL)
+    if (gw_test_open(&f.ctx, &f.cat) != 0)
         return -1;
     gw_ctx_set_threads(f.ctx, 1);
-    if (gw_catalog_load(f.ctx, GW_SOURCE_DIR "/data", &f.cat, &err) != GW_OK) {
-        char buf[1024];
-        print_error("catalog: %s\n", gw_error_format(&err, buf, sizeof buf));
-        return -1;
-    }
     *state = &f;
     return 0;
 }
@@ -48,8 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    gw_catalog_free(f->cat);
-    gw_ctx_free(f->ctx);
+    gw_test_close(f->ctx, f->cat);
     return 0;
 }
 
