@@ -52,6 +52,19 @@ typedef enum gw_train_recompute {
 GW_API const char *gw_train_recompute_name(gw_train_recompute r);
 GW_API gw_status gw_train_recompute_parse(const char *text, gw_train_recompute *out);
 
+/* FP8 scaling recipe. It changes how many host ops each MoE expert costs:
+ * per-tensor scaling quantises every expert's tensors on their own (an amax
+ * pass, then a cast); block scaling (MXFP8 32-element blocks, DeepSeek's
+ * 1x128 tiles) quantises all experts in one fused grouped kernel. */
+typedef enum gw_train_fp8_recipe {
+    GW_TRAIN_FP8_TENSOR = 0, /* per-tensor (delayed or current) scaling; Hopper default */
+    GW_TRAIN_FP8_BLOCK       /* block scaling (MXFP8, 1x128 tiles) */
+} gw_train_fp8_recipe;
+
+/* "tensor", "block"; parse returns GW_EPARSE on other text. */
+GW_API const char *gw_train_fp8_recipe_name(gw_train_fp8_recipe r);
+GW_API gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out);
+
 /* ---- Parameters (data/train.yaml) ------------------------------------- */
 
 /* Efficiencies and overheads of the step-time model. Every field is read
@@ -83,6 +96,13 @@ typedef struct gw_train_params {
     double grouped_gemm_eff;            /* grouped expert GEMM efficiency relative to dense */
     double grouped_gemm_eff_fp8;        /* same for FP8/FP4 expert GEMMs, relative to the
                                            dense FP8/FP4 rate (per-expert quantisation) */
+    double host_op_time;                /* host (CPU) time to issue one framework op, s */
+    double expert_host_ops[GW_PREC_COUNT]; /* host ops per local expert per MoE layer per
+                                           micro-batch (forward + backward) without CUDA
+                                           graphs; index gw_precision (FP4 as FP8);
+                                           FP8 entry: per-tensor scaling */
+    double expert_host_ops_block;       /* same, block-scaled FP8/FP4 (fused grouped
+                                           quantisation) */
     /* Memory. */
     double optimizer_bytes_per_param;   /* Adam state + fp32 master, bytes */
     double weight_bytes_per_param;      /* working weights, bytes (bf16) */
@@ -111,6 +131,8 @@ typedef struct gw_train_params {
         int zero;                    /* ZeRO stage for empty cells, -1: search */
         double moe_imbalance;        /* MoE load of the runs, 0: params default */
         int max_vpp;                 /* interleaving bound for empty cells, 0: none */
+        bool cuda_graphs;            /* the runs captured MoE blocks in CUDA graphs */
+        int fp8_recipe;              /* gw_train_fp8_recipe of the runs */
     } profile[16];
     /* Training-system facts of model families, by HF model_type. */
     /* Published whole-run figures to compare with (model, GPU). */
@@ -126,6 +148,7 @@ typedef struct gw_train_params {
         bool fp8_grouped_native; /* FP8 grouped expert GEMMs at the dense FP8 rate
                                     (DeepGEMM), not grouped_gemm_eff_fp8 */
         int moe_node_limit;
+        int fp8_recipe;          /* gw_train_fp8_recipe of the model's own runs */
     } model_profile[8];
 } gw_train_params;
 
@@ -231,6 +254,12 @@ typedef struct gw_train_opts {
     bool moe_dedup_dispatch;      /* inter-node MoE dispatch sends a token once per remote
                                      node and forwards it over NVLink (DeepEP, HybridEP,
                                      DeepSeek-V3); default true. false: plain all-to-all */
+    bool cuda_graphs;             /* the framework captures the MoE expert blocks in CUDA
+                                     graphs (or launches one grouped kernel per GEMM):
+                                     no per-expert host overhead; default false (eager
+                                     PyTorch / Transformer Engine, as the published H100
+                                     MoE recipes ran) */
+    int fp8_recipe;               /* gw_train_fp8_recipe (default per-tensor) */
     bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
     const gw_train_params *params;  /* NULL: loaded from data_dir */
     const char *data_dir;           /* for data/train.yaml; NULL = default */
@@ -282,6 +311,9 @@ typedef struct gw_train_time {
     double bubble_s;
     double optimizer_s;
     double overhead_s;
+    double host_s;          /* exposed host (CPU) op-issue time of the MoE expert blocks:
+                               what the per-layer host sync of dropless routing leaves
+                               uncovered by GPU work (0 with CUDA graphs) */
 } gw_train_time;
 
 /* Why a configuration cannot run. */
@@ -324,7 +356,8 @@ typedef struct gw_train_result {
     gw_train_topo topo;      /* network figures used */
     const char *comm_model;  /* name of the collective model */
     bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
-    bool fp8_grouped_native, moe_dedup_dispatch;
+    bool fp8_grouped_native, moe_dedup_dispatch, cuda_graphs;
+    int fp8_recipe;
     int moe_node_limit;
     double published_gpu_hours;  /* data/train.yaml published run for this model and
                                     GPU scaled to run_tokens (0: none) */

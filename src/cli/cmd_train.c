@@ -43,7 +43,11 @@ static void help(void)
         "                       micro-batch; smaller bubble, 2x parameters per stage)\n"
         "  --fp8-dispatch       MoE dispatch in FP8 (combine stays BF16)\n"
         "  --fp8-grouped-native FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)\n"
-        "  --no-dedup-dispatch  plain all-to-all (a token is sent once per remote expert)\n\n"
+        "  --no-dedup-dispatch  plain all-to-all (a token is sent once per remote expert)\n"
+        "  --fp8-recipe R       tensor (per-tensor scaling, default) or block (MXFP8,\n"
+        "                       1x128 tiles: one fused quantisation for all experts)\n"
+        "  --cuda-graphs        expert blocks captured in CUDA graphs: no per-expert\n"
+        "                       host overhead (default: eager, as the H100 recipes)\n\n"
         "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
 }
 
@@ -137,6 +141,16 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             o.fp8_dispatch = true;
         } else if (strcmp(a, "--fp8-grouped-native") == 0) {
             o.fp8_grouped_native = true;
+        } else if (gw_cli_is_opt(a, "--fp8-recipe")) {
+            gw_train_fp8_recipe fr;
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            if (gw_train_fp8_recipe_parse(v, &fr) != GW_OK)
+                return gw_cli_usage_error(cli, "--fp8-recipe: expected tensor or block, got \"%s\"",
+                                          v);
+            o.fp8_recipe = (int)fr;
+        } else if (strcmp(a, "--cuda-graphs") == 0) {
+            o.cuda_graphs = true;
         } else if (strcmp(a, "--no-dedup-dispatch") == 0) {
             o.moe_dedup_dispatch = false;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--moe-imbalance", GW_DIM_NONE, 1.0,

@@ -44,6 +44,33 @@ gw_status gw_train_recompute_parse(const char *text, gw_train_recompute *out)
     return GW_EPARSE;
 }
 
+const char *gw_train_fp8_recipe_name(gw_train_fp8_recipe r)
+{
+    switch (r) {
+    case GW_TRAIN_FP8_TENSOR:
+        return "tensor";
+    case GW_TRAIN_FP8_BLOCK:
+        return "block";
+    default:
+        return "?";
+    }
+}
+
+gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out)
+{
+    if (text == NULL)
+        return GW_EPARSE;
+    if (gw__streq_nocase(text, "tensor")) {
+        *out = GW_TRAIN_FP8_TENSOR;
+        return GW_OK;
+    }
+    if (gw__streq_nocase(text, "block")) {
+        *out = GW_TRAIN_FP8_BLOCK;
+        return GW_OK;
+    }
+    return GW_EPARSE;
+}
+
 void gw_train_opts_init(gw_train_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -98,6 +125,10 @@ static const pdef defs[] = {
     P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
     P_("grouped_gemm_eff", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff),
     P_("grouped_gemm_eff_fp8", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff_fp8),
+    P_("host_op_time", GW_DIM_TIME, 0.0, 1e-3, host_op_time),
+    P_("expert_host_ops_bf16", GW_DIM_NONE, 0.0, 1000.0, expert_host_ops[GW_PREC_BF16]),
+    P_("expert_host_ops_fp8", GW_DIM_NONE, 0.0, 1000.0, expert_host_ops[GW_PREC_FP8]),
+    P_("expert_host_ops_fp8_block", GW_DIM_NONE, 0.0, 1000.0, expert_host_ops_block),
     P_("optimizer_bytes_per_param", GW_DIM_BYTES, 0.0, 64.0, optimizer_bytes_per_param),
     P_("weight_bytes_per_param", GW_DIM_BYTES, 0.5, 8.0, weight_bytes_per_param),
     P_("grad_acc_bytes_per_param", GW_DIM_BYTES, 0.0, 8.0, grad_acc_bytes_per_param),
@@ -157,7 +188,8 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
 {
     static const char *const keys[] = {"flash_attention", "tp_comm_overlap",
                                        "sequence_parallel", "grad_bytes_per_param", "zero",
-                                       "max_vpp", "moe_imbalance", "source", NULL};
+                                       "max_vpp", "moe_imbalance", "cuda_graphs", "fp8_recipe",
+                                       "source", NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -200,6 +232,24 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
             p->profile[p->n_profiles].max_vpp = (int)vm;
         }
         p->profile[p->n_profiles].moe_imbalance = 0.0;
+        p->profile[p->n_profiles].cuda_graphs = false;
+        p->profile[p->n_profiles].fp8_recipe = GW_TRAIN_FP8_TENSOR;
+        gw__ynode *frn = gw__ymap_get(e, "fp8_recipe");
+        if (frn != NULL) {
+            gw_train_fp8_recipe fr;
+            if (frn->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(frn->scalar, &fr) != GW_OK) {
+                rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
+                gw__y_loc(d, frn, where, err);
+                return rc;
+            }
+            p->profile[p->n_profiles].fp8_recipe = (int)fr;
+        }
+        gw__ynode *cgn = gw__ymap_get(e, "cuda_graphs");
+        if (cgn != NULL) {
+            rc = gw__y_bool(d, cgn, where, &p->profile[p->n_profiles].cuda_graphs, err);
+            if (rc != GW_OK)
+                return rc;
+        }
         gw__ynode *imn = gw__ymap_get(e, "moe_imbalance");
         if (imn != NULL) {
             rc = gw__y_num(d, imn, where, GW_DIM_NONE, 1.0, 8.0,
@@ -223,7 +273,7 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
                                      gw_train_params *p, gw_error *err)
 {
     static const char *const keys[] = {"dualpipe", "fp8_dispatch", "moe_node_limit",
-                                       "fp8_grouped_native", "source", NULL};
+                                       "fp8_grouped_native", "fp8_recipe", "source", NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -259,6 +309,17 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
         p->model_profile[p->n_model_profiles].fp8_dispatch = f8;
         p->model_profile[p->n_model_profiles].fp8_grouped_native = nat;
         p->model_profile[p->n_model_profiles].moe_node_limit = (int)lim;
+        p->model_profile[p->n_model_profiles].fp8_recipe = GW_TRAIN_FP8_TENSOR;
+        n = gw__ymap_get(e, "fp8_recipe");
+        if (n != NULL) {
+            gw_train_fp8_recipe fr;
+            if (n->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(n->scalar, &fr) != GW_OK) {
+                rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
+                gw__y_loc(d, n, where, err);
+                return rc;
+            }
+            p->model_profile[p->n_model_profiles].fp8_recipe = (int)fr;
+        }
         p->n_model_profiles++;
     }
     return GW_OK;
@@ -392,6 +453,10 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
             goto done;
         }
     }
+    /* No published FP4 MoE run counts its host ops: NVFP4 quantises each
+     * expert's GEMM inputs as FP8 does (amax, cast, scales). */
+    p.expert_host_ops[GW_PREC_FP4] = p.expert_host_ops[GW_PREC_FP8];
+    /* Each expert's ops without FP8 quantisation (BF16, FP32) stay as loaded. */
     nics = gw__ymap_get(d->root, "nic_per_gpu");
     if (nics != NULL) {
         rc = gw__y_expect(d, nics, GW_Y_MAP, "nic_per_gpu", err);

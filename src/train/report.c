@@ -41,6 +41,8 @@ static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
         gw_doc_num(doc, n, "ep_remote_copies", "  token copies across scale-out per MoE layer",
                    t->ep_remote_copies, "");
     }
+    if (t->host_s > 0)
+        gw_doc_num(doc, n, "host_s", "exposed host op issue (MoE experts)", t->host_s, "s");
     gw_doc_num(doc, n, "pp_comm_s", "PP point-to-point", t->pp_comm_s, "s");
     gw_doc_num(doc, n, "dp_comm_s", "exposed DP communication", t->dp_comm_s, "s");
     gw_doc_num(doc, n, "bubble_s", "pipeline bubble", t->bubble_s, "s");
@@ -123,6 +125,9 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
         gw_doc_bool(doc, in, "fp8_grouped_native",
                     "FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)",
                     r->fp8_grouped_native);
+        gw_doc_bool(doc, in, "cuda_graphs", "MoE expert blocks in CUDA graphs", r->cuda_graphs);
+        gw_doc_str(doc, in, "fp8_recipe", "FP8 scaling recipe",
+                   gw_train_fp8_recipe_name((gw_train_fp8_recipe)r->fp8_recipe));
     }
 
     gw_doc_node *s = gw_doc_obj(doc, o, "search", "search");

@@ -375,6 +375,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     P.fp8_dispatch = o->fp8_dispatch;
     P.ep_dedup = o->moe_dedup_dispatch;
     P.fp8_grouped_native = o->fp8_grouped_native;
+    P.cuda_graphs = o->cuda_graphs;
+    P.fp8_recipe = o->fp8_recipe;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
             P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
@@ -382,6 +384,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
             P.fp8_grouped_native = P.fp8_grouped_native || p->model_profile[i].fp8_grouped_native;
             if (P.node_limit == 0)
                 P.node_limit = p->model_profile[i].moe_node_limit;
+            if (p->model_profile[i].fp8_recipe != GW_TRAIN_FP8_TENSOR)
+                P.fp8_recipe = p->model_profile[i].fp8_recipe;
         }
     }
     double t0 = now_s();
@@ -400,6 +404,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->fp8_dispatch = P.fp8_dispatch;
     out->fp8_grouped_native = P.fp8_grouped_native;
     out->moe_dedup_dispatch = P.ep_dedup;
+    out->cuda_graphs = P.cuda_graphs;
+    out->fp8_recipe = P.fp8_recipe;
 
     S.P = &P;
     S.o = o;

@@ -289,6 +289,28 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         t_ep_layer = t * (1.0 - (dual ? 0.0 : p->ep_overlap));
     }
 
+    /* ---- Host-bound expert blocks ---- */
+    /* Dropless routing makes the host wait for the GPU once per MoE layer
+     * (Megatron-Core's all-to-all dispatcher copies the token counts per
+     * expert to the host before the all-to-all; the grouped GEMM takes them
+     * as a host list), which drains the queue of launched kernels. After
+     * that sync the host issues every local expert's GEMMs, quantisations
+     * and allocations one by one while the GPU runs them: the expert block
+     * takes max(GPU time, host issue time). Grouped kernels (DeepGEMM) or
+     * CUDA graphs issue the block at once. */
+    double t_host_layer = 0.0; /* exposed, per MoE layer, fwd + bwd (+ recompute) */
+    if (P->n_moe > 0 && !P->cuda_graphs && !(low_prec && P->fp8_grouped_native)) {
+        double e_local = (double)m->n_experts / ep;
+        double rec = c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0;
+        /* Forward issues about a third of the ops (2 of the 6 GEMMs). */
+        double ops = low_prec && P->fp8_recipe == GW_TRAIN_FP8_BLOCK
+                         ? p->expert_host_ops_block
+                         : p->expert_host_ops[c->precision];
+        double host = e_local * ops * p->host_op_time * (1.0 + rec / 3.0);
+        double gpu = t_moe * (3.0 + rec);
+        t_host_layer = dmax(0.0, host - gpu);
+    }
+
     /* ---- Per-layer forward / backward / recompute ---- */
     double fwd_dense = t_proj + t_core + t_mlp + t_ew_dense;
     double fwd_moe = t_proj + t_core + t_moe + t_ew_moe;
@@ -329,7 +351,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         }
     }
     double layer_c = fwd_c + bwd_c + rec_c;
-    double layer_comm = comm_f + comm_b + rec_comm;
+    double layer_comm = comm_f + comm_b + rec_comm + nmoe_frac * t_host_layer;
     double layer_ew = 3.0 * ew_c + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ew_c : rec_ew);
 
     /* LM head + loss on the last stage (embedding lookup: negligible). */
@@ -449,6 +471,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     tm->ep_alltoall_total_s =
         m_mb * (pp == 1 ? P->L : lmax) * nmoe_frac *
         t_ep_a2a * (2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0));
+    tm->host_s = cf * nmoe_frac * t_host_layer;
     tm->pp_comm_s = t_pp;
     tm->dp_comm_s = t_dp;
     tm->optimizer_s = t_opt;

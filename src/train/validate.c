@@ -518,6 +518,8 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
                 o.seq_parallel = p->profile[k].seq_parallel;
                 o.grad_bytes_per_param = p->profile[k].grad_bytes_per_param;
                 o.moe_imbalance = p->profile[k].moe_imbalance;
+                o.cuda_graphs = p->profile[k].cuda_graphs;
+                o.fp8_recipe = p->profile[k].fp8_recipe;
                 if (s->o.zero == GW_TRAIN_ANY && p->profile[k].zero >= 0)
                     o.zero = p->profile[k].zero;
                 if (s->o.vpp == GW_TRAIN_ANY && p->profile[k].max_vpp > 0)
@@ -633,6 +635,7 @@ static const fitpar fit_space[] = {
     F_("step_overhead", step_overhead_s, 0.0, 0.5),
     F_("grouped_gemm_eff", grouped_gemm_eff, 0.3, 1.0),
     F_("grouped_gemm_eff_fp8", grouped_gemm_eff_fp8, 0.3, 1.0),
+    F_("host_op_time", host_op_time, 5e-6, 50e-6),
     F_("moe_imbalance", moe_imbalance, 1.0, 1.5),
     F_("ep_overlap", ep_overlap, 0.0, 0.9),
     F_("cp_overlap", cp_overlap, 0.0, 1.0),

@@ -13,7 +13,10 @@
  *   - context parallelism: K/V exchange volume (GQA) and activations / cp;
  *   - DualPipe: bubble, two parameter copies, pp + 1 micro-batches;
  *   - MoE load imbalance and capacity factor;
- *   - the issue-4 accuracy bounds on reference/runs/calibration.csv.
+ *   - host-bound expert blocks: per-expert host ops x op time against the
+ *     GPU time of the block, by FP8 recipe, and none with CUDA graphs;
+ *   - the issue-4 accuracy bounds on reference/runs/calibration.csv and
+ *     the held-out MoE rows of data/validation/holdout-moe.csv.
  */
 #include <gigawatt/gigawatt.h>
 
@@ -405,12 +408,79 @@ static void imbalance_and_capacity(void **state)
     assert_true(fabs(plan_step(1.2, 2.0) - t12) < 1e-12 * t12);
 }
 
+/* One MoE configuration (2 layers, 16 experts, EP 8: 2 local experts per
+ * GPU, pp 1, 8 micro-batches of one sequence per GPU) with the given host
+ * op time, FP8 recipe and CUDA-graph setting. */
+static gw_train_eval host_eval(double op_time, int prec, int recipe, bool graphs)
+{
+    gw_model m = moe_model();
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    p.host_op_time = op_time;
+    p.expert_host_ops[GW_PREC_BF16] = 12;
+    p.expert_host_ops[GW_PREC_FP8] = 28;
+    p.expert_host_ops_block = 12;
+    gw_train_opts o;
+    gw_train_result r;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
+    assert_non_null(ctx);
+    gw_ctx_set_threads(ctx, 1);
+    gw_train_opts_init(&o);
+    o.params = &p;
+    o.n_gpus = 8;
+    o.seq_len = 128;
+    o.global_batch_seqs = 64;
+    o.tp = o.pp = o.cp = o.vpp = o.etp = o.micro_batch = 1;
+    o.dp = o.ep = 8;
+    o.zero = 0;
+    o.precision = prec;
+    o.fp8_recipe = recipe;
+    o.cuda_graphs = graphs;
+    o.recompute = GW_TRAIN_RECOMPUTE_NONE;
+    o.top_k = 0;
+    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, &r, &err), GW_OK);
+    gw_ctx_free(ctx);
+    return r.best;
+}
+
+static void host_bound_experts(void **state)
+{
+    (void)state;
+    /* Host-bound (1 ms and 2 ms per op dwarf this tiny model's GPU time):
+     * each MoE layer of each micro-batch waits for the host to issue
+     * local experts x ops x op time, so doubling the op time adds exactly
+     * 8 micro-batches x 2 layers x 2 local experts x ops x 1 ms. */
+    const double mbs = 8, layers = 2, local = 16.0 / 8;
+    gw_train_eval a = host_eval(1e-3, GW_PREC_FP8, GW_TRAIN_FP8_TENSOR, false);
+    gw_train_eval b = host_eval(2e-3, GW_PREC_FP8, GW_TRAIN_FP8_TENSOR, false);
+    double want = mbs * layers * local * 28 * 1e-3;
+    assert_true(fabs((b.time.step_s - a.time.step_s) - want) < 1e-9 * want);
+    assert_true(fabs((b.time.host_s - a.time.host_s) - want) < 1e-9 * want);
+    /* Block scaling quantises all experts at once: 12 ops per expert. */
+    gw_train_eval c = host_eval(1e-3, GW_PREC_FP8, GW_TRAIN_FP8_BLOCK, false);
+    gw_train_eval d = host_eval(2e-3, GW_PREC_FP8, GW_TRAIN_FP8_BLOCK, false);
+    double want_blk = mbs * layers * local * 12 * 1e-3;
+    assert_true(fabs((d.time.step_s - c.time.step_s) - want_blk) < 1e-9 * want_blk);
+    /* BF16 has no quantisation: 12 ops, the recipe does not matter. */
+    gw_train_eval e = host_eval(1e-3, GW_PREC_BF16, GW_TRAIN_FP8_TENSOR, false);
+    gw_train_eval f = host_eval(1e-3, GW_PREC_BF16, GW_TRAIN_FP8_BLOCK, false);
+    assert_true(fabs(e.time.step_s - f.time.step_s) < 1e-12 * e.time.step_s);
+    /* Exposed time is host minus GPU time of the expert block: below the
+     * host time itself, and zero when the host is fast (1e-15 s per op). */
+    assert_true(a.time.host_s > 0 && a.time.host_s < mbs * layers * local * 28 * 1e-3);
+    gw_train_eval g = host_eval(1e-15, GW_PREC_FP8, GW_TRAIN_FP8_TENSOR, false);
+    assert_true(g.time.host_s == 0.0);
+    /* CUDA graphs: no host term at all, whatever the op time. */
+    gw_train_eval h = host_eval(2e-3, GW_PREC_FP8, GW_TRAIN_FP8_TENSOR, true);
+    assert_true(h.time.host_s == 0.0);
+    assert_true(fabs(h.time.step_s - g.time.step_s) < 1e-12 * g.time.step_s);
+}
+
 /* Issue 4 bounds on the calibration set: MoE / FP8 / CP rows median
- * |error| <= 6 %, and every such row within 20 % except the one row the
- * model cannot reproduce (qwen3-30b-a3b, documented in
- * docs/models/train.md: it runs 2x slower than any per-token, per-copy or
- * per-layer cost consistent with the other MoE rows allows). The dense
- * bounds of issue 3 are asserted by test_train_validation.c. */
+ * |error| <= 6 %, max <= 20 %. The dense bounds of issue 3 are asserted by
+ * test_train_validation.c too. */
 static void issue4_bounds(void **state)
 {
     (void)state;
@@ -432,15 +502,46 @@ static void issue4_bounds(void **state)
     assert_true(v->extended.median_abs <= 0.06);
     assert_true(v->dense.median_abs <= 0.05);
     assert_true(v->dense.max_abs <= 0.15);
-    size_t n_over = 0;
+    assert_true(v->extended.max_abs <= 0.20);
+    gw_train_validation_free(ctx, v);
+    gw_catalog_free(cat);
+    gw_ctx_free(ctx);
+}
+
+/* Held-out MoE rows (data/validation/holdout-moe.csv: the B200, GB200 and
+ * GB300 MoE rows of the same Megatron-Bridge table, never fitted to): the
+ * Qwen3 rows within 20 %, the median within 15 %. The GPT-OSS rows on
+ * Blackwell are under-predicted by 24-47 % (docs/models/train.md says
+ * why); the bound on the median keeps them from getting worse unseen. */
+static void holdout_bounds(void **state)
+{
+    (void)state;
+    gw_catalog *cat = NULL;
+    gw_error err;
+    gw_train_params p;
+    gw_train_validation *v = NULL;
+    memset(&err, 0, sizeof err);
+    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
+    assert_non_null(ctx);
+    gw_ctx_set_threads(ctx, 1);
+    assert_int_equal(gw_catalog_load(ctx, GW_SOURCE_DIR "/data", &cat, &err), GW_OK);
+    assert_int_equal(gw_train_params_load(ctx, GW_SOURCE_DIR "/data", &p, &err), GW_OK);
+    assert_int_equal(gw_train_validate_file(ctx, cat,
+                                            GW_SOURCE_DIR "/data/validation/holdout-moe.csv",
+                                            &p, &v, &err),
+                     GW_OK);
+    assert_int_equal(v->extended.n, 9);
+    assert_true(v->extended.median_abs <= 0.15);
+    size_t n_qwen = 0;
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
-        if (!r->ok || !r->extended || fabs(r->error) <= 0.20)
+        assert_true(r->ok);
+        if (strstr(r->id, "qwen3") == NULL)
             continue;
-        n_over++;
-        assert_non_null(strstr(r->id, "qwen3_30b_a3b"));
+        n_qwen++;
+        assert_true(fabs(r->error) <= 0.20);
     }
-    assert_true(n_over <= 1);
+    assert_int_equal(n_qwen, 6);
     gw_train_validation_free(ctx, v);
     gw_catalog_free(cat);
     gw_ctx_free(ctx);
@@ -456,7 +557,9 @@ int main(void)
         cmocka_unit_test(selective_modules),
         cmocka_unit_test(dualpipe_cost),
         cmocka_unit_test(imbalance_and_capacity),
+        cmocka_unit_test(host_bound_experts),
         cmocka_unit_test(issue4_bounds),
+        cmocka_unit_test(holdout_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
