@@ -17,7 +17,7 @@
 static void help(void)
 {
     printf("usage: gigawatt validate FILE.csv [--json] [--fit P1,P2,...] [--fit-subset "
-           "all|dense|extended]\n\n"
+           "all|dense|extended] [--cuda-graphs]\n\n"
            "Predicts the step time of every run in FILE.csv (the schema of\n"
            "reference/runs/README.md: model configs relative to the CSV's folder, one fixed\n"
            "parallel configuration per row; empty vpp/micro_batch/zero/recompute cells are\n"
@@ -27,7 +27,9 @@ static void help(void)
            "evaluated runs.\n\n"
            "  --fit P1,P2   fit these data/train.yaml parameters to the file first (coordinate\n"
            "                descent within plausible bounds) and print the fitted values\n"
-           "  --fit-subset  rows the fit minimises the error on (default all)\n\n"
+           "  --fit-subset  rows the fit minimises the error on (default all)\n"
+           "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
+           "                overhead (host_op_time 0), whatever its run profile says\n\n"
            "options: --json, -o FILE, --data DIR, --threads N\n");
 }
 
@@ -77,6 +79,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
 {
     const char *file = NULL, *fit = NULL;
     int subset = 0;
+    bool graphs = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -105,6 +108,8 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                 return gw_cli_usage_error(cli, "--fit-subset: expected all, dense or extended, "
                                                "got \"%s\"",
                                           v);
+        } else if (strcmp(a, "--cuda-graphs") == 0) {
+            graphs = true;
         } else if (a[0] == '-') {
             return gw_cli_usage_error(cli, "unknown option \"%s\"", a);
         } else if (file) {
@@ -126,6 +131,8 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
     gw_status rc = gw_train_params_load(cli->ctx, cli->data_dir, &p, &err);
     if (rc != GW_OK)
         return gw_cli_fail(cli, &err);
+    if (graphs)
+        p.host_op_time = 0.0;
 
     gw_train_validation *v = NULL;
     if (fit) {

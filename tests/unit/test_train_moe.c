@@ -543,6 +543,20 @@ static void holdout_bounds(void **state)
     }
     assert_int_equal(n_qwen, 6);
     gw_train_validation_free(ctx, v);
+    /* The previous release (25.09) ran the same Qwen3 layouts up to 2x
+     * faster (30B) or 1.3x slower (235B H100): read without host-bound
+     * expert blocks, median within 15 %, every row within 35 %. */
+    p.host_op_time = 0.0;
+    v = NULL;
+    assert_int_equal(gw_train_validate_file(ctx, cat,
+                                            GW_SOURCE_DIR
+                                            "/data/validation/release-25.09-moe.csv",
+                                            &p, &v, &err),
+                     GW_OK);
+    assert_int_equal(v->extended.n, 6);
+    assert_true(v->extended.median_abs <= 0.15);
+    assert_true(v->extended.max_abs <= 0.35);
+    gw_train_validation_free(ctx, v);
     gw_catalog_free(cat);
     gw_ctx_free(ctx);
 }
