@@ -65,6 +65,22 @@ typedef enum gw_train_fp8_recipe {
 GW_API const char *gw_train_fp8_recipe_name(gw_train_fp8_recipe r);
 GW_API gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out);
 
+/* How context-parallel ranks exchange attention inputs. */
+typedef enum gw_train_cp_comm {
+    GW_TRAIN_CP_RING = 0,  /* K/V chunks passed around a ring, overlapped with the
+                              attention of the previous chunk (ring attention;
+                              Megatron-Core's default p2p) */
+    GW_TRAIN_CP_ALLGATHER, /* K/V all-gathered before attention, dK/dV reduce-scattered
+                              after, not overlapped (Llama 3, section 3.3.2) */
+    GW_TRAIN_CP_A2A        /* all-to-all of Q, K, V to head-sharded full sequences and of
+                              the output back (DeepSpeed-Ulysses); needs the local heads
+                              divisible by cp */
+} gw_train_cp_comm;
+
+/* "ring", "allgather", "a2a"; parse returns GW_EPARSE on other text. */
+GW_API const char *gw_train_cp_comm_name(gw_train_cp_comm c);
+GW_API gw_status gw_train_cp_comm_parse(const char *text, gw_train_cp_comm *out);
+
 /* ---- Parameters (data/train.yaml) ------------------------------------- */
 
 /* Efficiencies and overheads of the step-time model. Every field is read
@@ -260,6 +276,7 @@ typedef struct gw_train_opts {
                                      PyTorch / Transformer Engine, as the published H100
                                      MoE recipes ran) */
     int fp8_recipe;               /* gw_train_fp8_recipe (default per-tensor) */
+    int cp_comm;                  /* gw_train_cp_comm (default ring) */
     bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
     const gw_train_params *params;  /* NULL: loaded from data_dir */
     const char *data_dir;           /* for data/train.yaml; NULL = default */
@@ -358,6 +375,7 @@ typedef struct gw_train_result {
     bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
     bool fp8_grouped_native, moe_dedup_dispatch, cuda_graphs;
     int fp8_recipe;
+    int cp_comm;                 /* gw_train_cp_comm in effect */
     int moe_node_limit;
     double published_gpu_hours;  /* data/train.yaml published run for this model and
                                     GPU scaled to run_tokens (0: none) */

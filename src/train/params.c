@@ -71,6 +71,35 @@ gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out)
     return GW_EPARSE;
 }
 
+const char *gw_train_cp_comm_name(gw_train_cp_comm c)
+{
+    switch (c) {
+    case GW_TRAIN_CP_RING:
+        return "ring";
+    case GW_TRAIN_CP_ALLGATHER:
+        return "allgather";
+    case GW_TRAIN_CP_A2A:
+        return "a2a";
+    default:
+        return "?";
+    }
+}
+
+gw_status gw_train_cp_comm_parse(const char *text, gw_train_cp_comm *out)
+{
+    static const gw_train_cp_comm all[] = {GW_TRAIN_CP_RING, GW_TRAIN_CP_ALLGATHER,
+                                           GW_TRAIN_CP_A2A};
+    if (text == NULL)
+        return GW_EPARSE;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (gw__streq_nocase(text, gw_train_cp_comm_name(all[i]))) {
+            *out = all[i];
+            return GW_OK;
+        }
+    }
+    return GW_EPARSE;
+}
+
 void gw_train_opts_init(gw_train_opts *o)
 {
     memset(o, 0, sizeof *o);

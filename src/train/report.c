@@ -114,6 +114,9 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, in, "scaleout_Bps", "scale-out per GPU per direction", r->topo.scaleout_Bps,
                "B/s");
     gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
+    if (r->best.cfg.cp > 1)
+        gw_doc_str(doc, in, "cp_comm", "CP exchange of attention inputs",
+                   gw_train_cp_comm_name((gw_train_cp_comm)r->cp_comm));
     if (r->best.cfg.ep > 1 || r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
         gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
         gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",

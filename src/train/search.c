@@ -377,6 +377,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     P.fp8_grouped_native = o->fp8_grouped_native;
     P.cuda_graphs = o->cuda_graphs;
     P.fp8_recipe = o->fp8_recipe;
+    P.cp_comm = o->cp_comm;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
             P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
@@ -406,6 +407,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->moe_dedup_dispatch = P.ep_dedup;
     out->cuda_graphs = P.cuda_graphs;
     out->fp8_recipe = P.fp8_recipe;
+    out->cp_comm = P.cp_comm;
 
     S.P = &P;
     S.o = o;

@@ -234,14 +234,40 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
     double t_cp_layer_f = 0.0, t_cp_layer_b = 0.0;
     if (cp > 1) {
-        /* Ring exchange of K and V (Megatron-Core CP, Liu et al. ring
-         * attention): every rank receives the other cp-1 KV chunks. */
         gw_train_group g = {cp, local_ranks(cp, tp, dom)};
         double kv_heads_loc = dmax(1.0, P->kv_heads / tp);
         double bytes = cp * T * kv_heads_loc * (P->dqk + P->dv) * 2.0;
-        double t = cm->allgather_s(cm->ud, topo, g, bytes);
-        t_cp_layer_f = dmax(0.0, t - p->cp_overlap * t_core);
-        t_cp_layer_b = dmax(0.0, 2.0 * t - p->cp_overlap * 2.0 * t_core);
+        if (P->cp_comm == GW_TRAIN_CP_A2A) {
+            /* Ulysses: every rank trades its s/cp tokens of all local heads
+             * for all s tokens of heads/cp heads (Q, K, V in, output back;
+             * the backward pass moves their gradients). K/V heads fewer
+             * than cp are replicated so that each rank gets one. */
+            double heads_loc = P->heads / tp;
+            if (fmod(heads_loc, cp) != 0.0) {
+                e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+                return;
+            }
+            double kv_send = dmax(kv_heads_loc, cp);
+            double t = cm->alltoall_s(cm->ud, topo, g,
+                                      T * (heads_loc * P->dqk + kv_send * (P->dqk + P->dv)) *
+                                          2.0) +
+                       cm->alltoall_s(cm->ud, topo, g, T * heads_loc * P->dv * 2.0);
+            t_cp_layer_f = t;
+            t_cp_layer_b = t;
+        } else if (P->cp_comm == GW_TRAIN_CP_ALLGATHER) {
+            /* Llama 3: gather K and V of the whole sequence before
+             * attention (any mask works), gather again and reduce-scatter
+             * dK, dV in the backward pass; nothing overlapped. */
+            t_cp_layer_f = cm->allgather_s(cm->ud, topo, g, bytes);
+            t_cp_layer_b = t_cp_layer_f + cm->reducescatter_s(cm->ud, topo, g, bytes);
+        } else {
+            /* Ring exchange of K and V (Megatron-Core CP, Liu et al. ring
+             * attention): every rank receives the other cp-1 KV chunks,
+             * each while it computes attention on the previous one. */
+            double t = cm->allgather_s(cm->ud, topo, g, bytes);
+            t_cp_layer_f = dmax(0.0, t - p->cp_overlap * t_core);
+            t_cp_layer_b = dmax(0.0, 2.0 * t - p->cp_overlap * 2.0 * t_core);
+        }
     }
     double t_ep_layer = 0.0; /* forward dispatch + combine, exposed */
     double t_ep_a2a = 0.0;   /* same, before overlap */

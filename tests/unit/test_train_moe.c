@@ -11,6 +11,7 @@
  *   - selective (module) recomputation with fused attention: memory saved
  *     and element-wise time added; MLA up-projection recompute;
  *   - context parallelism: K/V exchange volume (GQA) and activations / cp;
+ *     the ring, all-gather (Llama 3) and all-to-all (Ulysses) exchanges;
  *   - DualPipe: bubble, two parameter copies, pp + 1 micro-batches;
  *   - MoE load imbalance and capacity factor;
  *   - host-bound expert blocks: per-expert host ops x op time against the
@@ -174,6 +175,67 @@ static void cp_kv_exchange(void **state)
     gw__train_pre_init(&P, &m, &a, &t, &p, &ag_model, 128, 1, 1);
     gw__train_eval(&P, &c, &e);
     assert_true(fabs(act_cp / e.mem.activations_bytes - 0.5) < 1e-12);
+}
+
+/* One second per byte of all-gather, reduce-scatter and all-to-all. */
+static const gw_train_comm_model coll_bytes_model = {"coll-bytes", NULL,      zero_coll, bytes_ag,
+                                                     bytes_ag,     bytes_a2a, zero_p2p};
+
+static void cp_comm_modes(void **state)
+{
+    (void)state;
+    gw_model m = moe_model();
+    m.n_experts = 0;
+    m.top_k = 0;
+    m.moe_ffn_hidden = 0;
+    m.n_kv_heads = 2; /* GQA: 4 query heads, 2 KV heads, head dim 16 */
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    p.cp_overlap = 1.0; /* ring: the whole exchange hidden if attention is long enough */
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 2);
+    gw_train_config c = cfg(1, 1);
+    c.cp = 2;
+    /* All-gather (Llama 3): K, V gathered (16384 B per layer, see
+     * cp_kv_exchange) forward; gathered again and dK, dV reduce-scattered
+     * backward (2 x 16384); nothing hidden: 2 layers x 3 x 16384 B. */
+    P.cp_comm = GW_TRAIN_CP_ALLGATHER;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    assert_true(fabs(e.time.cp_comm_s - 2 * 3 * 16384.0) < 1e-6);
+    /* Ulysses: each rank sends its T = 64 tokens of Q (4 heads x 16),
+     * K and V (2 heads, cp = 2: no replication, x (16 + 16)), 2 B each:
+     * 64 (64 + 64) 2 = 16384 B, and the output back, 64 x 64 x 2 = 8192 B;
+     * the same volumes backward: 2 layers x 2 x 24576 B. */
+    P.cp_comm = GW_TRAIN_CP_A2A;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    assert_true(fabs(e.time.cp_comm_s - 2 * 2 * 24576.0) < 1e-6);
+    /* With cp 4 the 2 KV heads are replicated to 4 (one per rank). */
+    gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 4);
+    P.cp_comm = GW_TRAIN_CP_A2A;
+    c.cp = 4;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_OK);
+    /* T = 32: Q 32 x 64 x 2 = 4096, K/V 32 x 4 x 32 x 2 = 8192, output
+     * 4096: 16384 B per direction and layer. */
+    assert_true(fabs(e.time.cp_comm_s - 2 * 2 * 16384.0) < 1e-6);
+    /* Heads must split over cp: 4 local heads cannot be split 8 ways. */
+    gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 8);
+    P.cp_comm = GW_TRAIN_CP_A2A;
+    c.cp = 8;
+    gw__train_eval(&P, &c, &e);
+    assert_int_equal(e.reject, GW_TRAIN_REJECT_DIVISIBILITY);
+    /* Ring with full overlap hides what the attention core covers: less
+     * exposed than the all-gather mode on the same layout. */
+    gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 2);
+    c.cp = 2;
+    P.cp_comm = GW_TRAIN_CP_RING;
+    gw__train_eval(&P, &c, &e);
+    assert_true(e.time.cp_comm_s < 2 * 3 * 16384.0);
 }
 
 static double ep_seconds(bool dedup, int node_limit)
@@ -566,6 +628,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dedup_dispatch),
         cmocka_unit_test(cp_kv_exchange),
+        cmocka_unit_test(cp_comm_modes),
         cmocka_unit_test(fp8_moe_storage),
         cmocka_unit_test(expert_share),
         cmocka_unit_test(selective_modules),
