@@ -224,6 +224,7 @@ typedef struct gw_train_config {
     int zero;                     /* 0..3 */
     gw_precision precision;       /* GEMM precision: BF16, FP8 or FP4 */
     bool seq_parallel;            /* Megatron sequence parallelism (tp > 1) */
+    int cp_comm;                  /* gw_train_cp_comm (meaningful when cp > 1) */
     double global_batch_seqs;     /* sequences per step; 0: the plan's batch */
 } gw_train_config;
 
@@ -276,7 +277,8 @@ typedef struct gw_train_opts {
                                      PyTorch / Transformer Engine, as the published H100
                                      MoE recipes ran) */
     int fp8_recipe;               /* gw_train_fp8_recipe (default per-tensor) */
-    int cp_comm;                  /* gw_train_cp_comm (default ring) */
+    int cp_comm;                  /* gw_train_cp_comm, or GW_TRAIN_ANY to search the three
+                                     (default ring, Megatron-Core's) */
     bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
     const gw_train_params *params;  /* NULL: loaded from data_dir */
     const char *data_dir;           /* for data/train.yaml; NULL = default */
@@ -375,7 +377,6 @@ typedef struct gw_train_result {
     bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
     bool fp8_grouped_native, moe_dedup_dispatch, cuda_graphs;
     int fp8_recipe;
-    int cp_comm;                 /* gw_train_cp_comm in effect */
     int moe_node_limit;
     double published_gpu_hours;  /* data/train.yaml published run for this model and
                                     GPU scaled to run_tokens (0: none) */

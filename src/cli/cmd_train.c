@@ -36,8 +36,8 @@ static void help(void)
         "  --recompute --zero --precision  fix (or 'any' to search) one dimension\n"
         "  --top          alternatives to show (default 5, max 32)\n"
         "  --cp-comm M    context-parallel exchange: ring (K/V around a ring, overlapped;\n"
-        "                 default), allgather (Llama 3: K/V gathered, exposed) or a2a\n"
-        "                 (Ulysses: heads sharded; local heads divisible by cp)\n"
+        "                 default), allgather (Llama 3: K/V gathered, exposed), a2a\n"
+        "                 (Ulysses: heads sharded; local heads divisible by cp) or any\n"
         "MoE options (default: the model profile in data/train.yaml decides):\n"
         "  --moe-imbalance X    busiest expert's tokens / mean (>= 1; 1 = force-balanced)\n"
         "  --capacity-factor X  expert capacity / mean tokens; tokens above it are dropped\n"
@@ -156,10 +156,13 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             gw_train_cp_comm cc;
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
-            if (gw_train_cp_comm_parse(v, &cc) != GW_OK)
-                return gw_cli_usage_error(cli, "--cp-comm: expected ring, allgather or a2a, got \"%s\"",
-                                          v);
-            o.cp_comm = (int)cc;
+            if (strcmp(v, "any") == 0)
+                o.cp_comm = GW_TRAIN_ANY;
+            else if (gw_train_cp_comm_parse(v, &cc) == GW_OK)
+                o.cp_comm = (int)cc;
+            else
+                return gw_cli_usage_error(
+                    cli, "--cp-comm: expected ring, allgather, a2a or any, got \"%s\"", v);
         } else if (strcmp(a, "--cuda-graphs") == 0) {
             o.cuda_graphs = true;
         } else if (strcmp(a, "--no-dedup-dispatch") == 0) {

@@ -16,6 +16,9 @@ static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool 
     gw_doc_int(doc, n, "vpp", full ? "virtual stages" : "VPP", c->vpp);
     gw_doc_int(doc, n, "dp", "DP", c->dp);
     gw_doc_int(doc, n, "cp", "CP", c->cp);
+    if (full && c->cp > 1)
+        gw_doc_str(doc, n, "cp_comm", "CP exchange of attention inputs",
+                   gw_train_cp_comm_name((gw_train_cp_comm)c->cp_comm));
     gw_doc_int(doc, n, "ep", "EP", c->ep);
     if (full || c->ep > 1 || c->etp > 1)
         gw_doc_int(doc, n, "etp", full ? "expert TP" : "ETP", c->etp > 0 ? c->etp : 1);
@@ -114,9 +117,6 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, in, "scaleout_Bps", "scale-out per GPU per direction", r->topo.scaleout_Bps,
                "B/s");
     gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
-    if (r->best.cfg.cp > 1)
-        gw_doc_str(doc, in, "cp_comm", "CP exchange of attention inputs",
-                   gw_train_cp_comm_name((gw_train_cp_comm)r->cp_comm));
     if (r->best.cfg.ep > 1 || r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
         gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
         gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",

@@ -67,9 +67,9 @@ static bool better(const gw_train_eval *a, const gw_train_eval *b)
         return a->mem.total_bytes < b->mem.total_bytes;
     const gw_train_config *x = &a->cfg, *y = &b->cfg;
     int kx[] = {x->tp, x->pp, x->cp, x->ep, x->etp, x->micro_batch, x->vpp, (int)x->recompute,
-                x->zero, (int)x->precision};
+                x->zero, (int)x->precision, x->cp_comm};
     int ky[] = {y->tp, y->pp, y->cp, y->ep, y->etp, y->micro_batch, y->vpp, (int)y->recompute,
-                y->zero, (int)y->precision};
+                y->zero, (int)y->precision, y->cp_comm};
     for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
         if (kx[i] != ky[i])
             return kx[i] < ky[i];
@@ -197,6 +197,9 @@ static void search_triple(const space *S, triple tr, topk *t)
     int rc_hi = o->recompute >= 0 ? o->recompute : 2;
     int z_lo = o->zero >= 0 ? o->zero : 0;
     int z_hi = o->zero >= 0 ? o->zero : 3;
+    /* The CP exchange only matters with cp > 1. */
+    int x_lo = tr.cp > 1 && o->cp_comm >= 0 ? o->cp_comm : GW_TRAIN_CP_RING;
+    int x_hi = tr.cp > 1 ? (o->cp_comm >= 0 ? o->cp_comm : GW_TRAIN_CP_A2A) : GW_TRAIN_CP_RING;
 
     c.tp = tr.tp;
     c.cp = tr.cp;
@@ -236,12 +239,15 @@ static void search_triple(const space *S, triple tr, topk *t)
                             c.recompute = (gw_train_recompute)r;
                             for (int z = z_lo; z <= z_hi; z++) {
                                 c.zero = z;
-                                gw__train_eval(P, &c, &e);
-                                t->n_eval++;
-                                t->n_rej[e.reject]++;
-                                if (e.reject == GW_TRAIN_OK) {
-                                    t->n_feas++;
-                                    topk_add(t, &e);
+                                for (int x = x_lo; x <= x_hi; x++) {
+                                    c.cp_comm = x;
+                                    gw__train_eval(P, &c, &e);
+                                    t->n_eval++;
+                                    t->n_rej[e.reject]++;
+                                    if (e.reject == GW_TRAIN_OK) {
+                                        t->n_feas++;
+                                        topk_add(t, &e);
+                                    }
                                 }
                             }
                         }
@@ -322,8 +328,9 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         return gw__err(err, GW_EINVAL, "global batch must hold at least one sequence");
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
-    if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT)
-        return gw__err(err, GW_EINVAL, "zero must be 0..3, recompute 0..2");
+    if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
+        o->cp_comm < GW_TRAIN_ANY)
+        return gw__err(err, GW_EINVAL, "zero must be 0..3, recompute 0..2, cp_comm 0..2");
     return GW_OK;
 }
 
@@ -377,7 +384,6 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     P.fp8_grouped_native = o->fp8_grouped_native;
     P.cuda_graphs = o->cuda_graphs;
     P.fp8_recipe = o->fp8_recipe;
-    P.cp_comm = o->cp_comm;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
             P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
@@ -407,7 +413,6 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->moe_dedup_dispatch = P.ep_dedup;
     out->cuda_graphs = P.cuda_graphs;
     out->fp8_recipe = P.fp8_recipe;
-    out->cp_comm = P.cp_comm;
 
     S.P = &P;
     S.o = o;

@@ -237,7 +237,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         gw_train_group g = {cp, local_ranks(cp, tp, dom)};
         double kv_heads_loc = dmax(1.0, P->kv_heads / tp);
         double bytes = cp * T * kv_heads_loc * (P->dqk + P->dv) * 2.0;
-        if (P->cp_comm == GW_TRAIN_CP_A2A) {
+        if (c->cp_comm == GW_TRAIN_CP_A2A) {
             /* Ulysses: every rank trades its s/cp tokens of all local heads
              * for all s tokens of heads/cp heads (Q, K, V in, output back;
              * the backward pass moves their gradients). K/V heads fewer
@@ -254,7 +254,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                        cm->alltoall_s(cm->ud, topo, g, T * heads_loc * P->dv * 2.0);
             t_cp_layer_f = t;
             t_cp_layer_b = t;
-        } else if (P->cp_comm == GW_TRAIN_CP_ALLGATHER) {
+        } else if (c->cp_comm == GW_TRAIN_CP_ALLGATHER) {
             /* Llama 3: gather K and V of the whole sequence before
              * attention (any mask works), gather again and reduce-scatter
              * dK, dV in the backward pass; nothing overlapped. */

@@ -65,7 +65,6 @@ typedef struct gw__train_pre {
     bool fp8_grouped_native; /* FP8 grouped GEMMs at the dense FP8 rate (DeepGEMM) */
     bool cuda_graphs;        /* no per-expert host overhead (graphs or one grouped kernel) */
     int fp8_recipe;          /* gw_train_fp8_recipe */
-    int cp_comm;             /* gw_train_cp_comm */
 } gw__train_pre;
 
 void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,

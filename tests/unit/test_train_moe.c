@@ -202,7 +202,7 @@ static void cp_comm_modes(void **state)
     /* All-gather (Llama 3): K, V gathered (16384 B per layer, see
      * cp_kv_exchange) forward; gathered again and dK, dV reduce-scattered
      * backward (2 x 16384); nothing hidden: 2 layers x 3 x 16384 B. */
-    P.cp_comm = GW_TRAIN_CP_ALLGATHER;
+    c.cp_comm = GW_TRAIN_CP_ALLGATHER;
     gw__train_eval(&P, &c, &e);
     assert_int_equal(e.reject, GW_TRAIN_OK);
     assert_true(fabs(e.time.cp_comm_s - 2 * 3 * 16384.0) < 1e-6);
@@ -210,13 +210,13 @@ static void cp_comm_modes(void **state)
      * K and V (2 heads, cp = 2: no replication, x (16 + 16)), 2 B each:
      * 64 (64 + 64) 2 = 16384 B, and the output back, 64 x 64 x 2 = 8192 B;
      * the same volumes backward: 2 layers x 2 x 24576 B. */
-    P.cp_comm = GW_TRAIN_CP_A2A;
+    c.cp_comm = GW_TRAIN_CP_A2A;
     gw__train_eval(&P, &c, &e);
     assert_int_equal(e.reject, GW_TRAIN_OK);
     assert_true(fabs(e.time.cp_comm_s - 2 * 2 * 24576.0) < 1e-6);
     /* With cp 4 the 2 KV heads are replicated to 4 (one per rank). */
     gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 4);
-    P.cp_comm = GW_TRAIN_CP_A2A;
+    c.cp_comm = GW_TRAIN_CP_A2A;
     c.cp = 4;
     gw__train_eval(&P, &c, &e);
     assert_int_equal(e.reject, GW_TRAIN_OK);
@@ -225,7 +225,7 @@ static void cp_comm_modes(void **state)
     assert_true(fabs(e.time.cp_comm_s - 2 * 2 * 16384.0) < 1e-6);
     /* Heads must split over cp: 4 local heads cannot be split 8 ways. */
     gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 8);
-    P.cp_comm = GW_TRAIN_CP_A2A;
+    c.cp_comm = GW_TRAIN_CP_A2A;
     c.cp = 8;
     gw__train_eval(&P, &c, &e);
     assert_int_equal(e.reject, GW_TRAIN_REJECT_DIVISIBILITY);
@@ -233,7 +233,7 @@ static void cp_comm_modes(void **state)
      * exposed than the all-gather mode on the same layout. */
     gw__train_pre_init(&P, &m, &a, &t, &p, &coll_bytes_model, 128, 1, 2);
     c.cp = 2;
-    P.cp_comm = GW_TRAIN_CP_RING;
+    c.cp_comm = GW_TRAIN_CP_RING;
     gw__train_eval(&P, &c, &e);
     assert_true(e.time.cp_comm_s < 2 * 3 * 16384.0);
 }
