@@ -220,4 +220,13 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                      "attention and element-wise rates, %s collectives) fitted to published "
                      "runs; see docs/models/train.md",
                 r->comm_model);
+    if (r->best.time.host_s > 0)
+        gw_doc_note(doc,
+                    "train: %.3g s of the step is the host issuing MoE expert ops one by one "
+                    "(eager Transformer Engine, %s-scaled FP8 where FP8, no CUDA graphs; "
+                    "calibrated on Megatron-Bridge 25.11, whose previous release ran the same "
+                    "small-expert layouts up to 2x faster); --cuda-graphs gives the tuned-stack "
+                    "figure",
+                    r->best.time.host_s,
+                    gw_train_fp8_recipe_name((gw_train_fp8_recipe)r->fp8_recipe));
 }
