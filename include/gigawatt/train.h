@@ -96,6 +96,8 @@ typedef struct gw_train_params {
     double elementwise_bytes_per_elem;  /* bytes moved per activation element per pass */
     double fp8_cast_bytes_per_elem;     /* extra bytes per GEMM input element for FP8 casts */
     double fp4_bytes_per_elem;          /* stored bytes per element of an NVFP4 tensor */
+    double fp8_block_bytes_per_elem;    /* same, block-scaled FP8 (value + its share of
+                                           the block's scale) */
     /* Communication (alpha-beta). */
     double scaleup_bw_eff;              /* achieved / nominal per-direction NVLink bandwidth */
     double scaleout_bw_eff;             /* achieved / nominal NIC bandwidth */

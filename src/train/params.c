@@ -141,6 +141,7 @@ static const pdef defs[] = {
     P_("elementwise_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, elementwise_bytes_per_elem),
     P_("fp8_cast_bytes_per_elem", GW_DIM_BYTES, 0.0, 64.0, fp8_cast_bytes_per_elem),
     P_("fp4_bytes_per_elem", GW_DIM_BYTES, 0.25, 2.0, fp4_bytes_per_elem),
+    P_("fp8_block_bytes_per_elem", GW_DIM_BYTES, 1.0, 2.0, fp8_block_bytes_per_elem),
     P_("scaleup_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleup_bw_eff),
     P_("scaleout_bw_eff", GW_DIM_FRACTION, 0.05, 1.0, scaleout_bw_eff),
     P_("scaleup_latency", GW_DIM_TIME, 0.0, 1e-3, scaleup_latency_s),

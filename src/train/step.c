@@ -305,7 +305,12 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             copies = dmin(k, remote / ((g.n - g.n_local) / (double)g.n));
         }
         e->time.ep_remote_copies = copies * (g.n - g.n_local) / (double)g.n;
-        double disp_b = P->fp8_dispatch && low_prec ? 1.0 : 2.0;
+        /* FP8 dispatch carries its scales: one per 128-element tile
+         * (DeepSeek-V3) or 32-element block (MXFP8) with block scaling. */
+        double disp_b = P->fp8_dispatch && low_prec
+                            ? (P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem
+                                                                   : 1.0)
+                            : 2.0;
         /* The rank of the busiest experts receives (and returns)
          * moe_imbalance x the mean share of the copies. */
         copies *= p->moe_imbalance;
@@ -510,7 +515,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     const bool low = c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4;
     /* Bytes per element of the low-precision copies: FP8 1 B, NVFP4 4 bits
      * plus one FP8 scale per 16 elements (fp4_bytes_per_elem). */
-    const double lpb = c->precision == GW_PREC_FP4 ? p->fp4_bytes_per_elem : 1.0;
+    const double lpb = c->precision == GW_PREC_FP4 ? p->fp4_bytes_per_elem
+                       : P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem
+                                                             : 1.0;
     const double save = low ? 2.0 - lpb : 0.0; /* saved per stored GEMM input element */
     double fp8_w = low ? lpb : 0.0;
     /* DualPipe keeps two copies of the parameters (DeepSeek-V3 3.2.1). */
