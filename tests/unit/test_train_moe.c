@@ -281,16 +281,20 @@ static void dedup_dispatch(void **state)
     assert_true(fabs(plain - 262144.0) < 1e-6);
 }
 
+static int g_recipe = GW_TRAIN_FP8_TENSOR; /* FP8 recipe of activations() */
+
 static double activations(const gw_model *m, gw_precision prec, gw_train_recompute rc, int dp,
                           int ep, double *step_s)
 {
     gw_accel a = gpu(8);
     gw_train_params p = params();
+    p.fp8_block_bytes_per_elem = 1.03125;
     gw_train_topo t;
     gw__train_pre P;
     gw_train_eval e;
     gw_train_topo_for(NULL, &a, NULL, &p, &t);
     gw__train_pre_init(&P, m, &a, &t, &p, &bytes_model, 128, dp, dp);
+    P.fp8_recipe = g_recipe;
     gw_train_config c = cfg(dp, ep);
     c.precision = prec;
     c.recompute = rc;
@@ -319,6 +323,12 @@ static void fp8_moe_storage(void **state)
      * token and layer: 81920 * 1.4375 = 117760 B. */
     double f4 = activations(&m, GW_PREC_FP4, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
     assert_true(fabs((bf - f4) - 117760.0) < 1e-6);
+    /* Block-scaled FP8 stores 1.03125 B (a scale per 32 values): 0.96875 B
+     * less than BF16 per element: 81920 * 0.96875 = 79360 B. */
+    g_recipe = GW_TRAIN_FP8_BLOCK;
+    double fb = activations(&m, GW_PREC_FP8, GW_TRAIN_RECOMPUTE_NONE, 1, 1, NULL);
+    g_recipe = GW_TRAIN_FP8_TENSOR;
+    assert_true(fabs((bf - fb) - 79360.0) < 1e-6);
 }
 
 static void expert_share(void **state)
