@@ -52,8 +52,8 @@ static gw_model dense_1p8t(void)
 }
 
 static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const char *gpu,
-                   double gpus, double seq, double gbt, int prec, const gw_train_params *p,
-                   const char *label)
+                   double gpus, double seq, double gbt, int prec, int cp_comm,
+                   const gw_train_params *p, const char *label)
 {
     const gw_accel *a = NULL;
     gw_error err;
@@ -68,6 +68,7 @@ static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const 
     o.seq_len = seq;
     o.global_batch_tokens = gbt;
     o.precision = prec;
+    o.cp_comm = cp_comm;
     o.params = p;
     static gw_train_result r;
     double best = 1e9;
@@ -190,22 +191,32 @@ int main(void)
     }
 
     /* 2. and 3. Full searches. */
-    search(ctx, cat, m405, "h100-sxm", 16384, 8192, 16e6, GW_PREC_BF16, &p,
+    search(ctx, cat, m405, "h100-sxm", 16384, 8192, 16e6, GW_PREC_BF16, GW_TRAIN_CP_RING, &p,
            "search llama3.1-405b on 16,384 h100-sxm (seq 8192, 16M tokens)");
+    search(ctx, cat, m405, "h100-sxm", 16384, 131072, 16e6, GW_PREC_BF16, GW_TRAIN_ANY, &p,
+           "search llama3.1-405b on 16,384 h100-sxm (seq 131072, 16M tokens, CP exchange "
+           "searched)");
     gw_model big = dense_1p8t();
-    search(ctx, cat, &big, "gb200", 1e6, 8192, 64e6, GW_PREC_BF16, &p,
+    search(ctx, cat, &big, "gb200", 1e6, 8192, 64e6, GW_PREC_BF16, GW_TRAIN_CP_RING, &p,
            "search dense 1.8T on 1,000,000 gb200 (seq 8192, 64M tokens)");
 
     /* 4. MoE: the larger space (EP, ETP, CP, precision) for DeepSeek-V3 on
      * 2,048 H800, all threads and one thread (evaluations per core). */
     const gw_model *dsv3 = NULL;
     if (gw_catalog_model_find(cat, "deepseek-v3", &dsv3, &err) == GW_OK) {
-        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, &p,
+        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, GW_TRAIN_CP_RING, &p,
                "search deepseek-v3 on 2,048 h800-sxm (seq 4096, 62.9M tokens, any precision)");
         gw_ctx_set_threads(ctx, 1);
-        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, &p,
+        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, GW_TRAIN_CP_RING, &p,
                "  same on one thread (evaluations per second per core)");
     }
+
+    /* 5. A small-expert MoE whose eager expert blocks are host-bound. */
+    const gw_model *q30 = NULL;
+    if (gw_catalog_model_find(cat, "qwen3-30b-a3b", &q30, &err) == GW_OK)
+        search(ctx, cat, q30, "h100-sxm", 16, 4096, 2.1e6, GW_TRAIN_ANY, GW_TRAIN_ANY, &p,
+               "search qwen3-30b-a3b on 16 h100-sxm (one thread, any precision and CP "
+               "exchange, host-bound experts)");
 
     gw_catalog_free(cat);
     gw_ctx_free(ctx);
