@@ -166,6 +166,10 @@ typedef struct gw_model {
     /* Sliding-window attention: layers that use it and the window (tokens). */
     int sliding_window;      /* 0 = none */
     int n_sliding_layers;
+    /* Multi-token prediction modules trained with the model (DeepSeek-V3
+     * num_nextn_predict_layers): not in the parameter counts (the published
+     * totals exclude them), but computed by the train module. */
+    int n_mtp_layers;
     /* Derived counts, computed at load (gw_catalog_model_params). */
     double params_total;     /* all parameters incl. embeddings */
     double params_active;    /* parameters touched per token (MoE: top_k + shared) */

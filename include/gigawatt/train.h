@@ -301,6 +301,7 @@ GW_API void gw_train_opts_init(gw_train_opts *o);
  * attention (half the s^2 term); hardware FLOPs add recomputation. */
 typedef struct gw_train_flops {
     double qkv, attn_core, attn_out, mlp, moe_router, embedding, lm_head; /* forward, FLOP */
+    double mtp;           /* multi-token-prediction modules (DeepSeek-V3), forward */
     double forward;       /* sum of the above */
     double model;         /* 3 x forward: MFU basis */
     double recompute;     /* extra forward work of recomputation */

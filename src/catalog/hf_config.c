@@ -21,7 +21,8 @@
  *   - DeepSeek-V3's multi-token-prediction module (num_nextn_predict_layers)
  *     is not counted: the published 671B total / 37B active exclude it (the
  *     685B of the Hugging Face checkpoint include its 14B). It is a training-
- *     time extra whose compute the train module may add on its own.
+ *     time extra: gw_model.n_mtp_layers keeps the count and the train module
+ *     adds its compute and memory.
  *   - Qwen3-MoE's mlp_only_layers and decoder_sparse_step decide how many
  *     layers are dense; gw_model stores that number as first_k_dense (with
  *     moe_layer_freq 1), which gives the right counts but not the positions.
@@ -427,7 +428,9 @@ static gw_status read_deepseek_v3(const hf_reader *h, gw_model *m)
         (rc = hf_int(h, KEYS("qk_rope_head_dim"), HF_REQUIRED, 1, 0, &m->qk_rope_head_dim)) !=
             GW_OK ||
         (rc = hf_int(h, KEYS("v_head_dim"), HF_REQUIRED, 1, 0, &m->v_head_dim)) != GW_OK ||
-        (rc = hf_int(h, KEYS("n_routed_experts"), HF_NULLABLE, 0, 0, &m->n_experts)) != GW_OK)
+        (rc = hf_int(h, KEYS("n_routed_experts"), HF_NULLABLE, 0, 0, &m->n_experts)) != GW_OK ||
+        (rc = hf_int(h, KEYS("num_nextn_predict_layers"), HF_OPTIONAL, 0, 0,
+                     &m->n_mtp_layers)) != GW_OK)
         return rc;
     m->head_dim = m->qk_nope_head_dim + m->qk_rope_head_dim;
     if (m->n_experts > 0) {

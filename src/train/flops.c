@@ -179,7 +179,17 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
                      P->f_shared;
         double L = m->n_layers;
         P->moe_fwd_flops_per_token = moe;
-        P->fwd_flops_per_token = (L - P->n_moe) * dense + P->n_moe * moe + P->f_head;
+        /* DeepSeek-V3 section 2.2: each MTP module is a projection of the
+         * concatenated [norm(h); norm(emb)] (2h -> h), one transformer
+         * block of the model's kind (an MoE block there) and the shared
+         * output head. */
+        P->n_mtp = m->n_mtp_layers > 0 ? m->n_mtp_layers : 0;
+        P->f_mtp = (P->n_moe > 0 ? moe : dense) + 2.0 * (2.0 * h) * h + P->f_head;
+        P->p_mtp = (P->n_moe > 0 ? P->p_layer_moe_shared + m->n_experts * P->p_expert
+                                 : P->p_layer_dense) +
+                   2.0 * h * h + 2.0 * h;
+        P->fwd_flops_per_token =
+            (L - P->n_moe) * dense + P->n_moe * moe + P->f_head + P->n_mtp * P->f_mtp;
     }
 }
 
@@ -208,12 +218,13 @@ void gw_train_flops_compute(const gw_model *m, double seq_len, double global_bat
     out->moe_router = tokens * nm * P.f_router;
     out->embedding = 0.0;
     out->lm_head = tokens * P.f_head;
+    out->mtp = tokens * P.n_mtp * P.f_mtp;
     out->forward = out->qkv + out->attn_core + out->attn_out + out->mlp + out->moe_router +
-                   out->embedding + out->lm_head;
+                   out->embedding + out->lm_head + out->mtp;
     out->model = 3.0 * out->forward;
     switch (rc) {
     case GW_TRAIN_RECOMPUTE_FULL:
-        out->recompute = out->forward - out->lm_head;
+        out->recompute = out->forward - out->lm_head - tokens * P.n_mtp * P.f_head;
         break;
     case GW_TRAIN_RECOMPUTE_SELECTIVE:
         out->recompute = out->attn_core;

@@ -163,6 +163,9 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, f, "mlp_flop", "MLP / experts (fwd)", r->flops.mlp, "FLOP");
     gw_doc_num(doc, f, "router_flop", "MoE router (fwd)", r->flops.moe_router, "FLOP");
     gw_doc_num(doc, f, "lm_head_flop", "LM head (fwd)", r->flops.lm_head, "FLOP");
+    if (r->flops.mtp > 0)
+        gw_doc_num(doc, f, "mtp_flop", "multi-token prediction modules (fwd)", r->flops.mtp,
+                   "FLOP");
     gw_doc_num(doc, f, "model_flop", "model FLOPs (MFU basis, 3x fwd)", r->flops.model, "FLOP");
     gw_doc_num(doc, f, "hardware_flop", "hardware FLOPs (HFU basis, + recompute)",
                r->flops.hardware, "FLOP");

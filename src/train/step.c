@@ -389,17 +389,33 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double t_head = 3.0 * (T * P->f_head / tp / gemm_rate + t_kernel) +
                     3.0 * T * (P->V / tp) * 2.0 * epb / mem_rate;
 
+    /* Multi-token prediction modules (DeepSeek-V3 section 2.2) on the last
+     * stage: one layer of the model's kind, the 2h -> h projection and the
+     * shared LM head again, per module. */
+    double mtp_c = 0.0, mtp_comm = 0.0;
+    if (P->n_mtp > 0) {
+        const bool moe_x = P->n_moe > 0;
+        const bool full = c->recompute == GW_TRAIN_RECOMPUTE_FULL;
+        double fwd_x = moe_x ? fwd_moe : fwd_dense;
+        double proj = T * 4.0 * P->h * P->h / tp / gemm_rate + t_kernel;
+        double rec_x = full ? fwd_x + proj : (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE ? rec_c : 0.0);
+        double cf_x = t_tp_layer + t_cp_layer_f + (moe_x ? ep_f : 0.0);
+        double cb_x = t_tp_layer + t_cp_layer_b + (moe_x ? ep_b : 0.0);
+        mtp_c = P->n_mtp * (3.0 * (fwd_x + proj) + rec_x + t_head);
+        mtp_comm = P->n_mtp * (cf_x + cb_x + (full ? cf_x : 0.0) + (moe_x ? t_host_layer : 0.0));
+    }
+
     double stage_c, stage_comm, stage_ew;
     if (pp == 1) {
-        stage_c = P->L * layer_c + t_head;
-        stage_comm = P->L * layer_comm;
+        stage_c = P->L * layer_c + t_head + mtp_c;
+        stage_comm = P->L * layer_comm + mtp_comm;
         stage_ew = P->L * layer_ew;
     } else {
         double busy = lmax * (layer_c + layer_comm);
-        double last = nlast * (layer_c + layer_comm) + t_head;
+        double last = nlast * (layer_c + layer_comm) + t_head + mtp_c + mtp_comm;
         if (last > busy) {
-            stage_c = nlast * layer_c + t_head;
-            stage_comm = nlast * layer_comm;
+            stage_c = nlast * layer_c + t_head + mtp_c;
+            stage_comm = nlast * layer_comm + mtp_comm;
             stage_ew = nlast * layer_ew;
         } else {
             stage_c = lmax * layer_c;
@@ -435,6 +451,16 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                                 : dmax(P->p_emb, P->p_head))) /
                       tp;
     double p_exp = moe_layers_ * (m->n_experts > 0 ? m->n_experts : 0) * P->p_expert / (ep * etp);
+    /* MTP modules sit on the last stage: they add to the busiest stage's
+     * parameters when that stage is the last one (pp 1), or when the last
+     * stage's layers plus the modules outnumber the others'. */
+    double mtp_mem_layers = P->n_mtp > 0 ? (pp == 1 ? P->n_mtp : dmax(0.0, nlast + P->n_mtp - lmax))
+                                         : 0.0;
+    if (mtp_mem_layers > 0) {
+        double ex = P->n_moe > 0 ? m->n_experts * P->p_expert : 0.0;
+        p_nonexp += mtp_mem_layers * (P->p_mtp - ex) / tp;
+        p_exp += mtp_mem_layers * ex / (ep * etp);
+    }
     double p_gpu = p_nonexp + p_exp;
 
     /* ---- Data-parallel communication ---- */
@@ -600,8 +626,13 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
     double inflight = pp > 1 ? dmin(pp + (dual ? 1.0 : 0.0), m_mb) : 1.0;
     double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
-    mm->activations_bytes = act_layer * lmax * inflight * interleave;
-    mm->expert_activations_bytes = act_expert_tok * lmax * inflight * interleave;
+    /* The last stage holds one micro-batch of its layers and the MTP
+     * modules in flight (1F1B), the first stage pp of its layers. */
+    double act_layers = dmax(lmax * inflight * interleave, pp > 1 ? nlast + P->n_mtp : 0.0);
+    if (pp == 1)
+        act_layers = P->L + P->n_mtp;
+    mm->activations_bytes = act_layer * act_layers;
+    mm->expert_activations_bytes = act_expert_tok * act_layers;
     /* Logits (fp32) on the last stage: kept for the loss backward. */
     double logits = tokens * P->V / tp * 4.0;
     mm->buffers_bytes = p->mem_workspace_bytes + logits;

@@ -53,7 +53,12 @@ typedef struct gw__train_pre {
     double p_expert;           /* one routed expert */
     double p_emb, p_head;
     double moe_fwd_flops_per_token; /* layer-average forward FLOPs per token */
-    double fwd_flops_per_token;     /* whole model */
+    double fwd_flops_per_token;     /* whole model, MTP modules included */
+    double n_mtp;                   /* multi-token-prediction modules (last stage) */
+    double f_mtp;                   /* forward FLOPs per token of one MTP module: its
+                                       layer, the 2h -> h projection and the LM head */
+    double p_mtp;                   /* parameters of one MTP module (layer + projection
+                                       + norms; embedding and head shared) */
     double peak_bf16;
     bool flash;        /* fused attention */
     bool tp_overlap;   /* TP comm overlap available */

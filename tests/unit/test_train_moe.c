@@ -14,6 +14,7 @@
  *     the ring, all-gather (Llama 3) and all-to-all (Ulysses) exchanges;
  *   - DualPipe: bubble, two parameter copies, pp + 1 micro-batches;
  *   - MoE load imbalance and capacity factor;
+ *   - multi-token-prediction modules: FLOPs, recompute, parameters;
  *   - host-bound expert blocks: per-expert host ops x op time against the
  *     GPU time of the block, by FP8 recipe, and none with CUDA graphs;
  *   - the issue-4 accuracy bounds on reference/runs/calibration.csv and
@@ -480,6 +481,57 @@ static void imbalance_and_capacity(void **state)
     assert_true(fabs(plan_step(1.2, 2.0) - t12) < 1e-12 * t12);
 }
 
+static void mtp_module(void **state)
+{
+    (void)state;
+    /* One multi-token-prediction module (DeepSeek-V3 section 2.2) on the
+     * 2-layer test MoE (h 64, 4 heads of 16, GELU experts of 32, top-2,
+     * vocab 100), seq 128, one sequence. Per token forward: its MoE layer
+     * = QKV 2*64*(64+2*64) = 24576, attention core causal 128*4*32 =
+     * 16384, output 2*64*64 = 8192, router 2*64*16 = 2048, 2 experts
+     * 2 * 2*2*64*32 = 16384: 67584; projection 2*128*64 = 16384; LM head
+     * 2*64*100 = 12800. Total 96768 per token, 128 tokens. */
+    gw_model m = moe_model();
+    m.n_mtp_layers = 1;
+    gw_train_flops f;
+    gw_train_flops_compute(&m, 128, 1, GW_TRAIN_RECOMPUTE_NONE, &f);
+    assert_true(fabs(f.mtp - 128.0 * 96768.0) < 1e-6);
+    gw_train_flops f0;
+    m.n_mtp_layers = 0;
+    gw_train_flops_compute(&m, 128, 1, GW_TRAIN_RECOMPUTE_NONE, &f0);
+    assert_true(f0.mtp == 0.0);
+    assert_true(fabs(f.model - f0.model - 3.0 * f.mtp) < 1e-6);
+    /* Full recomputation recomputes the module's layer and projection,
+     * not its LM head. */
+    m.n_mtp_layers = 1;
+    gw_train_flops_compute(&m, 128, 1, GW_TRAIN_RECOMPUTE_FULL, &f);
+    m.n_mtp_layers = 0;
+    gw_train_flops_compute(&m, 128, 1, GW_TRAIN_RECOMPUTE_FULL, &f0);
+    assert_true(fabs((f.recompute - f0.recompute) - 128.0 * (96768.0 - 12800.0)) < 1e-6);
+    /* On one stage the module adds its parameters (layer: attention
+     * 24576/2 + 8192/2 + 2 norms of 64 = 16512, router 1024, 16 experts x
+     * 4096 = 65536; projection 2*64*64 + norms 128 = 8320: 91392) and its
+     * time. */
+    gw_accel a = gpu(8);
+    gw_train_params p = params();
+    gw_train_topo t;
+    gw__train_pre P;
+    gw_train_eval e1, e0;
+    gw_train_topo_for(NULL, &a, NULL, &p, &t);
+    m.n_mtp_layers = 1;
+    gw__train_pre_init(&P, &m, &a, &t, &p, &bytes_model, 128, 1, 1);
+    gw_train_config c = cfg(1, 1);
+    c.zero = 0;
+    gw__train_eval(&P, &c, &e1);
+    m.n_mtp_layers = 0;
+    gw__train_pre_init(&P, &m, &a, &t, &p, &bytes_model, 128, 1, 1);
+    gw__train_eval(&P, &c, &e0);
+    assert_int_equal(e1.reject, GW_TRAIN_OK);
+    /* Weights: 2 B per parameter (BF16, no FP8 copy). */
+    assert_true(fabs((e1.mem.weights_bytes - e0.mem.weights_bytes) - 2.0 * 91392.0) < 1e-6);
+    assert_true(e1.time.step_s > e0.time.step_s);
+}
+
 /* One MoE configuration (2 layers, 16 experts, EP 8: 2 local experts per
  * GPU, pp 1, 8 micro-batches of one sequence per GPU) with the given host
  * op time, FP8 recipe and CUDA-graph setting. */
@@ -645,6 +697,7 @@ int main(void)
         cmocka_unit_test(dualpipe_cost),
         cmocka_unit_test(imbalance_and_capacity),
         cmocka_unit_test(host_bound_experts),
+        cmocka_unit_test(mtp_module),
         cmocka_unit_test(issue4_bounds),
         cmocka_unit_test(holdout_bounds),
     };
