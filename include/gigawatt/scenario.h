@@ -70,6 +70,10 @@ typedef struct gw_scenario {
         double global_batch_tokens; /* tokens per optimizer step */
         gw_precision precision;
         double mfu_assumed;      /* first-order utilisation for ideal times */
+        /* Training software (gw_train_opts): */
+        const char *fp8_recipe;  /* "tensor", "block", "" = model profile / tensor */
+        const char *cp_comm;     /* "ring", "allgather", "a2a", "any" */
+        int cuda_graphs;         /* 1: MoE expert blocks in CUDA graphs */
     } workload;
 
     struct {

@@ -62,6 +62,10 @@ static const field fields[] = {
      OFF(workload.global_batch_tokens), NULL},
     {"workload.precision", F_PREC, GW_DIM_NONE, 0, 0, OFF(workload.precision), NULL},
     {"workload.mfu", F_NUM, GW_DIM_FRACTION, 1e-6, 1.0, OFF(workload.mfu_assumed), NULL},
+    {"workload.fp8_recipe", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.fp8_recipe), "|tensor|block|"},
+    {"workload.cp_comm", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.cp_comm),
+     "|ring|allgather|a2a|any|"},
+    {"workload.cuda_graphs", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.cuda_graphs), NULL},
     {"economics.electricity_price", F_NUM, GW_DIM_PRICE_ENERGY, 0, 1e-3,
      OFF(economics.electricity_usd_per_j), NULL},
     {"economics.depreciation", F_NUM, GW_DIM_TIME, 86400.0, 3.2e9, OFF(economics.depreciation_s),
@@ -121,6 +125,8 @@ static void set_defaults(gw_scenario *sc)
     sc->workload.seq_len = 8192;
     sc->workload.precision = GW_PREC_BF16;
     sc->workload.mfu_assumed = 0.4;
+    sc->workload.fp8_recipe = "";
+    sc->workload.cp_comm = "ring";
     sc->policy.destination = "US";
     sc->policy.rule = "oct2023";
 }

@@ -248,6 +248,17 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
         to.global_batch_tokens = sc->workload.global_batch_tokens;
     to.tokens = sc->workload.tokens;
     to.precision = (int)sc->workload.precision;
+    to.cuda_graphs = sc->workload.cuda_graphs != 0;
+    {
+        gw_train_fp8_recipe fr;
+        gw_train_cp_comm cc;
+        if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
+            to.fp8_recipe = (int)fr;
+        if (strcmp(sc->workload.cp_comm, "any") == 0)
+            to.cp_comm = GW_TRAIN_ANY;
+        else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)
+            to.cp_comm = (int)cc;
+    }
     to.top_k = 3;
     /* A synchronous job rarely uses every GPU of a site: TP, PP, EP and the
      * batch divide by powers of two, and a million does not. When the whole
