@@ -333,10 +333,11 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     if (P->n_moe > 0 && !P->cuda_graphs && !(low_prec && P->fp8_grouped_native)) {
         double e_local = (double)m->n_experts / ep;
         double rec = c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0;
-        /* Forward issues about a third of the ops (2 of the 6 GEMMs). */
-        double ops = low_prec && P->fp8_recipe == GW_TRAIN_FP8_BLOCK
-                         ? p->expert_host_ops_block
-                         : p->expert_host_ops[c->precision];
+        /* Forward issues about a third of the ops (2 of the 6 GEMMs).
+         * Unquantised precisions cost what BF16 does. */
+        double ops = !low_prec ? p->expert_host_ops[GW_PREC_BF16]
+                     : P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->expert_host_ops_block
+                                                           : p->expert_host_ops[c->precision];
         double host = e_local * ops * p->host_op_time * (1.0 + rec / 3.0);
         double gpu = t_moe * (3.0 + rec);
         t_host_layer = dmax(0.0, host - gpu);
