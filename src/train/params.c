@@ -213,6 +213,21 @@ static gw_status profile_entry(const gw__ydoc *d, const gw__ynode *map, size_t i
     return rc;
 }
 
+/* The optional fp8_recipe key of a profile entry; absent: per-tensor. */
+static gw_status read_fp8_recipe(const gw__ydoc *d, const gw__ynode *entry, const char *where,
+                                 int *out, gw_error *err)
+{
+    gw_train_fp8_recipe fr = GW_TRAIN_FP8_TENSOR;
+    const gw__ynode *n = gw__ymap_get(entry, "fp8_recipe");
+    if (n != NULL && (n->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(n->scalar, &fr) != GW_OK)) {
+        gw_status rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
+        gw__y_loc(d, n, where, err);
+        return rc;
+    }
+    *out = (int)fr;
+    return GW_OK;
+}
+
 static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
 {
@@ -263,17 +278,9 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
         }
         p->profile[p->n_profiles].moe_imbalance = 0.0;
         p->profile[p->n_profiles].cuda_graphs = false;
-        p->profile[p->n_profiles].fp8_recipe = GW_TRAIN_FP8_TENSOR;
-        gw__ynode *frn = gw__ymap_get(e, "fp8_recipe");
-        if (frn != NULL) {
-            gw_train_fp8_recipe fr;
-            if (frn->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(frn->scalar, &fr) != GW_OK) {
-                rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
-                gw__y_loc(d, frn, where, err);
-                return rc;
-            }
-            p->profile[p->n_profiles].fp8_recipe = (int)fr;
-        }
+        rc = read_fp8_recipe(d, e, where, &p->profile[p->n_profiles].fp8_recipe, err);
+        if (rc != GW_OK)
+            return rc;
         gw__ynode *cgn = gw__ymap_get(e, "cuda_graphs");
         if (cgn != NULL) {
             rc = gw__y_bool(d, cgn, where, &p->profile[p->n_profiles].cuda_graphs, err);
@@ -339,17 +346,10 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
         p->model_profile[p->n_model_profiles].fp8_dispatch = f8;
         p->model_profile[p->n_model_profiles].fp8_grouped_native = nat;
         p->model_profile[p->n_model_profiles].moe_node_limit = (int)lim;
-        p->model_profile[p->n_model_profiles].fp8_recipe = GW_TRAIN_FP8_TENSOR;
-        n = gw__ymap_get(e, "fp8_recipe");
-        if (n != NULL) {
-            gw_train_fp8_recipe fr;
-            if (n->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(n->scalar, &fr) != GW_OK) {
-                rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
-                gw__y_loc(d, n, where, err);
-                return rc;
-            }
-            p->model_profile[p->n_model_profiles].fp8_recipe = (int)fr;
-        }
+        rc = read_fp8_recipe(d, e, where, &p->model_profile[p->n_model_profiles].fp8_recipe,
+                             err);
+        if (rc != GW_OK)
+            return rc;
         p->n_model_profiles++;
     }
     return GW_OK;

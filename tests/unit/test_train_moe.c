@@ -30,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "test_env.h"
 #include "train/train_internal.h"
 
 static gw_model moe_model(void)
@@ -438,33 +439,46 @@ static void dualpipe_cost(void **state)
     assert_true(fabs(dual.time.step_s - one.time.step_s) < 1e-12);
 }
 
-static double plan_step(double imbalance, double capacity)
+/* Options of the test MoE on 8 GPUs (DP 8 = EP 8, everything else 1,
+ * no recompute, ZeRO 0) with params p and `seqs` sequences per step. */
+static void ep8_opts(gw_train_opts *o, const gw_train_params *p, double seqs)
+{
+    gw_train_opts_init(o);
+    o->params = p;
+    o->n_gpus = 8;
+    o->seq_len = 128;
+    o->global_batch_seqs = seqs;
+    o->tp = o->pp = o->cp = o->vpp = o->etp = o->micro_batch = 1;
+    o->dp = o->ep = 8;
+    o->zero = 0;
+    o->recompute = GW_TRAIN_RECOMPUTE_NONE;
+    o->top_k = 0;
+}
+
+/* The best (only) configuration of the test MoE under o. */
+static gw_train_eval plan_moe(const gw_train_opts *o)
 {
     gw_model m = moe_model();
     gw_accel a = gpu(8);
-    gw_train_params p = params();
-    gw_train_opts o;
     gw_train_result r;
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_ctx *ctx = gw_ctx_new(NULL, NULL);
     assert_non_null(ctx);
     gw_ctx_set_threads(ctx, 1);
-    gw_train_opts_init(&o);
-    o.params = &p;
-    o.n_gpus = 8;
-    o.seq_len = 128;
-    o.global_batch_seqs = 8;
-    o.tp = o.pp = o.cp = o.vpp = o.etp = o.micro_batch = 1;
-    o.dp = o.ep = 8;
-    o.zero = 0;
-    o.recompute = GW_TRAIN_RECOMPUTE_NONE;
-    o.top_k = 0;
+    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, o, &r, &err), GW_OK);
+    gw_ctx_free(ctx);
+    return r.best;
+}
+
+static double plan_step(double imbalance, double capacity)
+{
+    gw_train_params p = params();
+    gw_train_opts o;
+    ep8_opts(&o, &p, 8);
     o.moe_imbalance = imbalance;
     o.moe_capacity_factor = capacity;
-    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, &r, &err), GW_OK);
-    gw_ctx_free(ctx);
-    return r.best.time.step_s;
+    return plan_moe(&o).time.step_s;
 }
 
 static void imbalance_and_capacity(void **state)
@@ -537,36 +551,17 @@ static void mtp_module(void **state)
  * op time, FP8 recipe and CUDA-graph setting. */
 static gw_train_eval host_eval(double op_time, int prec, int recipe, bool graphs)
 {
-    gw_model m = moe_model();
-    gw_accel a = gpu(8);
     gw_train_params p = params();
     p.host_op_time = op_time;
     p.expert_host_ops[GW_PREC_BF16] = 12;
     p.expert_host_ops[GW_PREC_FP8] = 28;
     p.expert_host_ops_block = 12;
     gw_train_opts o;
-    gw_train_result r;
-    gw_error err;
-    memset(&err, 0, sizeof err);
-    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
-    assert_non_null(ctx);
-    gw_ctx_set_threads(ctx, 1);
-    gw_train_opts_init(&o);
-    o.params = &p;
-    o.n_gpus = 8;
-    o.seq_len = 128;
-    o.global_batch_seqs = 64;
-    o.tp = o.pp = o.cp = o.vpp = o.etp = o.micro_batch = 1;
-    o.dp = o.ep = 8;
-    o.zero = 0;
+    ep8_opts(&o, &p, 64);
     o.precision = prec;
     o.fp8_recipe = recipe;
     o.cuda_graphs = graphs;
-    o.recompute = GW_TRAIN_RECOMPUTE_NONE;
-    o.top_k = 0;
-    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, &r, &err), GW_OK);
-    gw_ctx_free(ctx);
-    return r.best;
+    return plan_moe(&o);
 }
 
 static void host_bound_experts(void **state)
@@ -605,31 +600,39 @@ static void host_bound_experts(void **state)
 /* Issue 4 bounds on the calibration set: MoE / FP8 / CP rows median
  * |error| <= 6 %, max <= 20 %. The dense bounds of issue 3 are asserted by
  * test_train_validation.c too. */
-static void issue4_bounds(void **state)
+/* Validates `csv` against the catalog and data/train.yaml of the source
+ * tree, the host op time replaced when host_op_time >= 0. The result is
+ * the caller's (gw_train_validation_free with the same ctx). */
+static gw_train_validation *validate_csv(gw_ctx *ctx, const gw_catalog *cat, const char *csv,
+                                         double host_op_time)
 {
-    (void)state;
-    gw_catalog *cat = NULL;
     gw_error err;
     gw_train_params p;
     gw_train_validation *v = NULL;
     memset(&err, 0, sizeof err);
-    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
-    assert_non_null(ctx);
     gw_ctx_set_threads(ctx, 1);
-    assert_int_equal(gw_catalog_load(ctx, GW_SOURCE_DIR "/data", &cat, &err), GW_OK);
     assert_int_equal(gw_train_params_load(ctx, GW_SOURCE_DIR "/data", &p, &err), GW_OK);
-    assert_int_equal(gw_train_validate_file(ctx, cat,
-                                            GW_SHARED_DIR "/reference/runs/calibration.csv", &p,
-                                            &v, &err),
-                     GW_OK);
+    if (host_op_time >= 0)
+        p.host_op_time = host_op_time;
+    assert_int_equal(gw_train_validate_file(ctx, cat, csv, &p, &v, &err), GW_OK);
+    return v;
+}
+
+static void issue4_bounds(void **state)
+{
+    (void)state;
+    gw_ctx *ctx = NULL;
+    gw_catalog *cat = NULL;
+    assert_int_equal(gw_test_open(&ctx, &cat), 0);
+    gw_train_validation *v =
+        validate_csv(ctx, cat, GW_SHARED_DIR "/reference/runs/calibration.csv", -1.0);
     assert_true(v->extended.n >= 25);
     assert_true(v->extended.median_abs <= 0.06);
     assert_true(v->dense.median_abs <= 0.05);
     assert_true(v->dense.max_abs <= 0.15);
     assert_true(v->extended.max_abs <= 0.20);
     gw_train_validation_free(ctx, v);
-    gw_catalog_free(cat);
-    gw_ctx_free(ctx);
+    gw_test_close(ctx, cat);
 }
 
 /* Held-out MoE rows (data/validation/holdout-moe.csv: the B200, GB200 and
@@ -640,20 +643,11 @@ static void issue4_bounds(void **state)
 static void holdout_bounds(void **state)
 {
     (void)state;
+    gw_ctx *ctx = NULL;
     gw_catalog *cat = NULL;
-    gw_error err;
-    gw_train_params p;
-    gw_train_validation *v = NULL;
-    memset(&err, 0, sizeof err);
-    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
-    assert_non_null(ctx);
-    gw_ctx_set_threads(ctx, 1);
-    assert_int_equal(gw_catalog_load(ctx, GW_SOURCE_DIR "/data", &cat, &err), GW_OK);
-    assert_int_equal(gw_train_params_load(ctx, GW_SOURCE_DIR "/data", &p, &err), GW_OK);
-    assert_int_equal(gw_train_validate_file(ctx, cat,
-                                            GW_SOURCE_DIR "/data/validation/holdout-moe.csv",
-                                            &p, &v, &err),
-                     GW_OK);
+    assert_int_equal(gw_test_open(&ctx, &cat), 0);
+    gw_train_validation *v =
+        validate_csv(ctx, cat, GW_SOURCE_DIR "/data/validation/holdout-moe.csv", -1.0);
     assert_int_equal(v->extended.n, 9);
     assert_true(v->extended.median_abs <= 0.15);
     size_t n_qwen = 0;
@@ -670,19 +664,12 @@ static void holdout_bounds(void **state)
     /* The previous release (25.09) ran the same Qwen3 layouts up to 2x
      * faster (30B) or 1.3x slower (235B H100): read without host-bound
      * expert blocks, median within 15 %, every row within 35 %. */
-    p.host_op_time = 0.0;
-    v = NULL;
-    assert_int_equal(gw_train_validate_file(ctx, cat,
-                                            GW_SOURCE_DIR
-                                            "/data/validation/release-25.09-moe.csv",
-                                            &p, &v, &err),
-                     GW_OK);
+    v = validate_csv(ctx, cat, GW_SOURCE_DIR "/data/validation/release-25.09-moe.csv", 0.0);
     assert_int_equal(v->extended.n, 6);
     assert_true(v->extended.median_abs <= 0.15);
     assert_true(v->extended.max_abs <= 0.35);
     gw_train_validation_free(ctx, v);
-    gw_catalog_free(cat);
-    gw_ctx_free(ctx);
+    gw_test_close(ctx, cat);
 }
 
 int main(void)
