@@ -329,8 +329,9 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
-        o->cp_comm < GW_TRAIN_ANY)
-        return gw__err(err, GW_EINVAL, "zero must be 0..3, recompute 0..2, cp_comm 0..2");
+        o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1)
+        return gw__err(err, GW_EINVAL,
+                       "zero must be 0..3, recompute 0..2, cp_comm 0..2, fp8_recipe 0..1");
     return GW_OK;
 }
 
