@@ -399,7 +399,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         const bool full = c->recompute == GW_TRAIN_RECOMPUTE_FULL;
         double fwd_x = moe_x ? fwd_moe : fwd_dense;
         double proj = T * 4.0 * P->h * P->h / tp / gemm_rate + t_kernel;
-        double rec_x = full ? fwd_x + proj : (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE ? rec_c : 0.0);
+        double rec_x = full ? fwd_x + proj
+                            : (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE ? rec_c : 0.0);
         double cf_x = t_tp_layer + t_cp_layer_f + (moe_x ? ep_f : 0.0);
         double cb_x = t_tp_layer + t_cp_layer_b + (moe_x ? ep_b : 0.0);
         mtp_c = P->n_mtp * (3.0 * (fwd_x + proj) + rec_x + t_head);
@@ -540,8 +541,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* ---- Memory ---- */
     gw_train_memory *mm = &e->mem;
     const bool low = c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4;
-    /* Bytes per element of the low-precision copies: FP8 1 B, NVFP4 4 bits
-     * plus one FP8 scale per 16 elements (fp4_bytes_per_elem). */
+    /* Bytes per element of the low-precision copies: FP8 1 B (block-scaled:
+     * plus its share of the block scale), NVFP4 4 bits plus one FP8 scale
+     * per 16 elements (fp4_bytes_per_elem). */
     const double lpb = c->precision == GW_PREC_FP4 ? p->fp4_bytes_per_elem
                        : P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem
                                                              : 1.0;
@@ -629,9 +631,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
     /* The last stage holds one micro-batch of its layers and the MTP
      * modules in flight (1F1B), the first stage pp of its layers. */
-    double act_layers = dmax(lmax * inflight * interleave, pp > 1 ? nlast + P->n_mtp : 0.0);
-    if (pp == 1)
-        act_layers = P->L + P->n_mtp;
+    double act_layers = pp == 1 ? P->L + P->n_mtp
+                                : dmax(lmax * inflight * interleave, nlast + P->n_mtp);
     mm->activations_bytes = act_layer * act_layers;
     mm->expert_activations_bytes = act_expert_tok * act_layers;
     /* Logits (fp32) on the last stage: kept for the loss backward. */
