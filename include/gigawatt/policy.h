@@ -9,7 +9,7 @@
  * controlled), the October 2022 rule (TPP and interconnect, for history), the
  * January 2026 case-by-case band (TPP and DRAM bandwidth) and the Section 232
  * Annex I bands. Thresholds and sources live in data/export_rules.yaml; the
- * reference is ../shared/reference/export_control.md. Not legal advice.
+ * reference is data/reference/export_control.md. Not legal advice.
  *
  * A compliant-cluster planner picks the accelerators that a destination may
  * receive and compares what the same power budget or the same training run

@@ -67,7 +67,7 @@ void gw_policy_chip_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rul
     if (c->is_informed)
         gw_doc_note(doc, "export: %s", R->informed_note);
     gw_doc_note(doc, "export: classification from secondary summaries of the Federal Register "
-                     "(../shared/reference/export_control.md); not legal advice.");
+                     "(data/reference/export_control.md); not legal advice.");
 }
 
 void gw_policy_compare_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rules *R,

@@ -10,7 +10,7 @@
  *         guidance: the bit length that gives the highest TPP; dense rates)
  *   PD  = TPP / applicable die area in mm^2 (FR 2023-23055 p-945)
  *
- * Sources: ../shared/reference/export_control.md, which relies on secondary
+ * Sources: data/reference/export_control.md, which relies on secondary
  * summaries (Thompson Hine; Spencer Kelly's Export Control Toolkit). Not
  * modelled: end-use/end-user rules, the Entity List, 3A090.c (HBM stacks),
  * licence exceptions other than NAC/ACA, the rescinded AI Diffusion rule.

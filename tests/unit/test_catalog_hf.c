@@ -7,14 +7,13 @@
  *      count is derived tensor by tensor in the comment above the test;
  *   2. every model of the catalog (data/models/index.yaml) against the
  *      published total and active counts recorded there;
- *   3. every architecture of ../shared/reference/runs/models/ against the size
+ *   3. every architecture the calibration runs use against the size
  *      printed in its name, and the Megatron-Core shapes against the formula
  *      their README says the table used (12*L*h^2 + 2*V*h);
  *   4. error paths, checking code, location and the exact message.
  */
 #include <gigawatt/gigawatt.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -517,18 +516,33 @@ static const struct {
 static void test_reference_runs(void **state)
 {
     (void)state;
-    const char *dir = GW_SHARED_DIR "/reference/runs/models";
-    DIR *d = opendir(dir);
-    if (!d)
-        skip(); /* the shared reference folder is not part of a clean clone */
-    struct dirent *de;
+    /* The reference architectures are the configs that the calibration
+     * rows name (column 2 of data/validation/calibration.csv, relative to
+     * that folder); ids and config paths never contain commas or quotes. */
+    const char *dir = GW_SOURCE_DIR "/data/validation";
+    FILE *f = fopen(GW_SOURCE_DIR "/data/validation/calibration.csv", "r");
+    assert_non_null(f);
+    static char line[16384];
+    static char seen[64][128];
+    int n_seen = 0;
     int n = 0, n_failed = 0;
-    while ((de = readdir(d)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+    assert_non_null(fgets(line, sizeof line, f)); /* header */
+    while (fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ',');
+        char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c2)
             continue;
+        *c2 = '\0';
+        const char *cfg = c1 + 1;
+        bool dup = false;
+        for (int k = 0; k < n_seen; k++)
+            dup = dup || strcmp(seen[k], cfg) == 0;
+        if (dup)
+            continue;
+        assert_true(n_seen < 64 && strlen(cfg) < sizeof seen[0]);
+        strcpy(seen[n_seen++], cfg);
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        snprintf(path, sizeof path, "%s/%s", dir, cfg);
         gw_model *m = NULL;
         gw_error err;
         gw_status rc = gw_catalog_model_from_hf(ctx, path, NULL, &m, &err);
@@ -567,9 +581,9 @@ static void test_reference_runs(void **state)
         }
         gw_model_free(ctx, m);
     }
-    closedir(d);
+    fclose(f);
     assert_int_equal(n_failed, 0);
-    assert_int_equal(n, 37); /* README: 37 files */
+    assert_int_equal(n, 37); /* data/validation/README.md: 37 architectures */
 }
 
 /* ---- 4. Errors ------------------------------------------------------------ */

@@ -2,7 +2,7 @@
 /*
  * test_policy_classify.c: TPP, PD and the ECCN 3A090 classification of every
  * accelerator in the catalog against the table of
- * ../shared/reference/export_control.md section 2, computed from
+ * data/reference/export_control.md section 2, computed from
  * data/accelerators.yaml and data/export_rules.yaml (nothing hard-coded in
  * the library); plus the rule boundaries on synthetic chips.
  */

@@ -625,7 +625,7 @@ static void issue4_bounds(void **state)
     gw_catalog *cat = NULL;
     assert_int_equal(gw_test_open(&ctx, &cat), 0);
     gw_train_validation *v =
-        validate_csv(ctx, cat, GW_SHARED_DIR "/reference/runs/calibration.csv", -1.0);
+        validate_csv(ctx, cat, GW_SOURCE_DIR "/data/validation/calibration.csv", -1.0);
     assert_true(v->extended.n >= 25);
     assert_true(v->extended.median_abs <= 0.06);
     assert_true(v->dense.median_abs <= 0.05);

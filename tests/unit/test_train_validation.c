@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_train_validation.c: runs the step-time validation over the
- * published runs of ../shared/reference/runs/calibration.csv (see
+ * published runs of data/validation/calibration.csv (see
  * tests/validation/README.md) and asserts the accuracy bounds of issue 3
  * (dense rows: median |error| <= 5 %, max <= 15 %) and the median bound of
  * issue 4 on the MoE/FP8/CP rows (<= 6 %). A constant-MFU model reaches a
@@ -22,7 +22,7 @@
 
 #include "test_env.h"
 
-#define CSV GW_SHARED_DIR "/reference/runs/calibration.csv"
+#define CSV GW_SOURCE_DIR "/data/validation/calibration.csv"
 
 typedef struct fixture {
     gw_ctx *ctx;
