@@ -168,6 +168,14 @@ typedef struct gw_train_params {
         int moe_node_limit;
         int fp8_recipe;          /* gw_train_fp8_recipe of the model's own runs */
     } model_profile[8];
+    /* How the fitted values were obtained (data/train.yaml fit_plan): the
+     * gw_train_fit stages, in order, that gw_train_crossval reruns with one
+     * source family left out at a time. */
+    size_t n_fit_stages;
+    struct {
+        char params[256];        /* comma-separated gw_train_fit parameter names */
+        int subset;              /* rows minimised on: 0 all, 1 dense, 2 MoE/FP8/CP */
+    } fit_stage[8];
 } gw_train_params;
 
 /* Loads data/train.yaml from data_dir (NULL: $GIGAWATT_DATA, else the copy
@@ -442,6 +450,15 @@ typedef struct gw_train_vrow {
     char reason[256];        /* why not evaluated */
     double measured_s, predicted_s;
     double error;            /* signed (predicted - measured) / measured */
+    /* Cross-validation (gw_train_crossval): predicted_s and error above are
+     * held out (parameters refitted without the row's family); in_sample_s
+     * is the prediction with the parameters as given. 0 otherwise. */
+    double in_sample_s;
+    /* Constant-MFU baseline (gw_train_baseline): the step time at one MFU
+     * per precision fitted on the other rows (held out) or on all rows.
+     * Valid when the validation's has_baseline is set and ok. */
+    double baseline_s, baseline_error;
+    double measured_mfu;     /* model FLOPs / (measured step x GPUs x dense peak) */
     gw_train_eval eval;
 } gw_train_vrow;
 
@@ -451,11 +468,36 @@ typedef struct gw_train_vstats {
     size_t i_max;            /* row index of max */
 } gw_train_vstats;
 
+/* Errors of one source family (id prefix): the model's and, with a
+ * baseline, the constant-MFU baseline's. mean_error is signed. */
+typedef struct gw_train_vfamily {
+    char name[64];
+    gw_train_vstats model, baseline;
+    double mean_error, baseline_mean_error;
+} gw_train_vfamily;
+
+#define GW_TRAIN_MAX_FAMILIES 32
+
 typedef struct gw_train_validation {
     size_t n_rows, n_ok, n_skipped;
     gw_train_vrow *rows;     /* owned */
     gw_train_vstats all, dense, extended;
     char path[256];
+    /* Families in order of first appearance (at most GW_TRAIN_MAX_FAMILIES;
+     * rows of further families count only in the totals). */
+    size_t n_families;
+    gw_train_vfamily families[GW_TRAIN_MAX_FAMILIES];
+    /* gw_train_crossval: rows are held-out predictions; in_sample holds the
+     * errors of the parameters as given, over the same rows. */
+    bool held_out;
+    gw_train_vstats in_sample;
+    int cv_rounds;
+    /* gw_train_baseline: held_out as above; baseline_mfu is the constant
+     * MFU per precision (gw_precision index) fitted on all evaluated rows
+     * (0: no row of that precision). */
+    bool has_baseline, baseline_held_out;
+    gw_train_vstats baseline_all;
+    double baseline_mfu[GW_PREC_COUNT];
 } gw_train_validation;
 
 /* Reads a calibration CSV (schema of reference/runs/README.md), loads each
@@ -487,6 +529,36 @@ GW_API void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent,
 GW_API gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
                               const char *const *names, size_t n_names, int subset, int rounds,
                               gw_train_params *p, gw_train_validation **out, gw_error *err);
+
+/* True when name is a parameter gw_train_fit can fit (see data/train.yaml
+ * fit_plan and docs/models/train.md). */
+GW_API bool gw_train_fit_param_known(const char *name);
+
+/* Leave-one-family-out cross-validation. For each source family of the CSV
+ * (the id prefix before the first '-'), every parameter named in p's fit
+ * plan is reset to the middle of its plausible range (so nothing fitted to
+ * the held-out rows leaks in) and the plan's stages are rerun by
+ * gw_train_fit's method on the rows of the other families; the family's
+ * rows are then predicted with those parameters. *out (caller frees) has
+ * the held-out predictions in predicted_s/error (and in all/dense/extended
+ * and families), the predictions with p itself in in_sample_s and the
+ * in_sample stats. Rows that no fold can evaluate keep their reason.
+ * p NULL: data/train.yaml. rounds: passes per stage (as gw_train_fit).
+ * Errors: those of gw_train_validate_file; GW_EINVAL for an empty fit plan.
+ * Cost: (families) x (cost of the plan's fits). */
+GW_API gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                                   const gw_train_params *p, int rounds,
+                                   gw_train_validation **out, gw_error *err);
+
+/* The trivial baseline: every evaluated row predicted at one constant MFU
+ * per precision, the geometric median of the measured MFUs of the training
+ * rows of that precision (of all precisions when none): with held_out, the
+ * rows of the other families; otherwise all rows. Fills baseline_s and
+ * baseline_error of each row, the families' baseline stats, baseline_all
+ * and baseline_mfu (fitted on all rows). The rows' model FLOPs come from
+ * their evaluation (eval.mfu x predicted_s), so the baseline uses the same
+ * FLOP count as the model. Returns GW_OK, GW_EINVAL or GW_ENOMEM. */
+GW_API gw_status gw_train_baseline(gw_ctx *ctx, gw_train_validation *v, bool held_out);
 
 #ifdef __cplusplus
 }

@@ -16,15 +16,21 @@
 
 static void help(void)
 {
-    printf("usage: gigawatt validate FILE.csv [--json] [--fit P1,P2,...] [--fit-subset "
-           "all|dense|extended] [--cuda-graphs]\n\n"
+    printf("usage: gigawatt validate FILE.csv [--json] [--cv family] [--baseline]\n"
+           "                         [--fit P1,P2,...] [--fit-subset all|dense|extended] "
+           "[--cuda-graphs]\n\n"
            "Predicts the step time of every run in FILE.csv (the schema of\n"
-           "reference/runs/README.md: model configs relative to the CSV's folder, one fixed\n"
+           "data/validation/README.md: model configs relative to the CSV's folder, one fixed\n"
            "parallel configuration per row; empty vpp/micro_batch/zero/recompute cells are\n"
            "searched for the fastest feasible value) and prints per run: id, measured,\n"
            "predicted and signed error. Runs that cannot be evaluated are listed with the\n"
            "reason and counted separately. The last line summarises |error| over all\n"
            "evaluated runs.\n\n"
+           "  --cv family   held-out errors: refit data/train.yaml's fit_plan with one source\n"
+           "                family (id prefix) left out at a time and predict that family;\n"
+           "                the last line reads 'validate (held out): ...'\n"
+           "  --baseline    also predict every run at one constant MFU per precision, fitted\n"
+           "                on the same rows (the other families' with --cv), per family\n"
            "  --fit P1,P2   fit these data/train.yaml parameters to the file first (coordinate\n"
            "                descent within plausible bounds) and print the fitted values\n"
            "  --fit-subset  rows the fit minimises the error on (default all)\n"
@@ -45,33 +51,19 @@ static void print_stats(const char *label, const gw_train_validation *v,
 
 static void print_families(const gw_train_validation *v)
 {
-    char seen[64][64];
-    size_t n_seen = 0;
-    for (size_t i = 0; i < v->n_rows && n_seen < 64; i++) {
-        const char *f = v->rows[i].family;
-        bool dup = false;
-        for (size_t j = 0; j < n_seen; j++)
-            dup = dup || strcmp(seen[j], f) == 0;
-        if (dup)
+    for (size_t k = 0; k < v->n_families; k++) {
+        const gw_train_vfamily *f = &v->families[k];
+        if (f->model.n == 0)
             continue;
-        snprintf(seen[n_seen++], sizeof seen[0], "%s", f);
-        size_t n = 0;
-        double sum = 0, mx = 0, sgn = 0;
-        for (size_t k = 0; k < v->n_rows; k++) {
-            const gw_train_vrow *r = &v->rows[k];
-            if (!r->ok || strcmp(r->family, f) != 0)
-                continue;
-            double e = r->error < 0 ? -r->error : r->error;
-            sum += e;
-            sgn += r->error;
-            if (e > mx)
-                mx = e;
-            n++;
-        }
-        if (n > 0)
-            printf("  family %-14s %2zu runs  mean |error| %5.1f%%  mean error %+6.1f%%  max "
-                   "|error| %5.1f%%\n",
-                   f, n, 100.0 * sum / (double)n, 100.0 * sgn / (double)n, 100.0 * mx);
+        printf("  family %-14s %2zu runs  mean |error| %5.1f%%  mean error %+6.1f%%  max "
+               "|error| %5.1f%%",
+               f->name, f->model.n, 100.0 * f->model.mean_abs, 100.0 * f->mean_error,
+               100.0 * f->model.max_abs);
+        if (v->has_baseline)
+            printf("  | baseline mean |error| %5.1f%%  max |error| %5.1f%%%s",
+                   100.0 * f->baseline.mean_abs, 100.0 * f->baseline.max_abs,
+                   f->model.mean_abs < f->baseline.mean_abs ? "" : "  (baseline better)");
+        printf("\n");
     }
 }
 
@@ -79,7 +71,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
 {
     const char *file = NULL, *fit = NULL;
     int subset = 0;
-    bool graphs = false;
+    bool graphs = false, cv = false, baseline = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -108,6 +100,17 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                 return gw_cli_usage_error(cli, "--fit-subset: expected all, dense or extended, "
                                                "got \"%s\"",
                                           v);
+        } else if (gw_cli_is_opt(a, "--cv")) {
+            const char *v = gw_cli_optval(cli, argc, argv, &i);
+            if (!v)
+                return 2;
+            if (strcmp(v, "family") != 0)
+                return gw_cli_usage_error(cli, "--cv: expected family (leave one source family "
+                                               "out), got \"%s\"",
+                                          v);
+            cv = true;
+        } else if (strcmp(a, "--baseline") == 0) {
+            baseline = true;
         } else if (strcmp(a, "--cuda-graphs") == 0) {
             graphs = true;
         } else if (a[0] == '-') {
@@ -120,6 +123,9 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
     }
     if (!file)
         return gw_cli_usage_error(cli, "expected a CSV file (see --help)");
+    if (cv && fit)
+        return gw_cli_usage_error(cli, "--cv refits data/train.yaml's fit_plan; it cannot be "
+                                       "combined with --fit");
 
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
@@ -149,11 +155,18 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
             save = comma ? comma + 1 : NULL;
         }
         rc = gw_train_fit(cli->ctx, cat, file, names, n, subset, 3, &p, &v, &err);
+    } else if (cv) {
+        rc = gw_train_crossval(cli->ctx, cat, file, &p, 3, &v, &err);
     } else {
         rc = gw_train_validate_file(cli->ctx, cat, file, &p, &v, &err);
     }
     if (rc != GW_OK)
         return gw_cli_fail(cli, &err);
+    if (baseline && gw_train_baseline(cli->ctx, v, cv) != GW_OK) {
+        gw_train_validation_free(cli->ctx, v);
+        fprintf(stderr, "gigawatt: out of memory\n");
+        return 1;
+    }
 
     if (cli->json || cli->output) {
         gw_doc *doc = gw_cli_doc(cli);
@@ -207,8 +220,21 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         printf("not evaluated: %zu runs\n", v->n_skipped);
     print_stats("dense", v, &v->dense);
     print_stats("moe/fp8/cp", v, &v->extended);
+    if (v->held_out)
+        print_stats("validate (in sample)", v, &v->in_sample);
+    if (v->has_baseline) {
+        printf("baseline MFU by precision:");
+        for (int k = 0; k < GW_PREC_COUNT; k++) {
+            if (v->baseline_mfu[k] > 0)
+                printf(" %s %.1f%%", gw_precision_name((gw_precision)k),
+                       100.0 * v->baseline_mfu[k]);
+        }
+        printf(" (fitted on all rows)\n");
+        print_stats(v->baseline_held_out ? "baseline (held out)" : "baseline", v,
+                    &v->baseline_all);
+    }
     if (v->all.n > 0) {
-        print_stats("validate", v, &v->all);
+        print_stats(v->held_out ? "validate (held out)" : "validate", v, &v->all);
     } else {
         printf("validate: 0 runs, median |error| 0.0%%, mean |error| 0.0%%, max |error| 0.0%% "
                "(none)\n");

@@ -412,6 +412,93 @@ static gw_status load_published(const gw__ydoc *d, const gw__ynode *map, gw_trai
     return GW_OK;
 }
 
+/* fit_plan: a list of {params: "a,b,c", subset: all|dense|extended,
+ * source}. Each name must be one gw_train_fit can fit. */
+static gw_status load_fit_plan(const gw__ydoc *d, const gw__ynode *seq, gw_train_params *p,
+                               gw_error *err)
+{
+    static const char *const keys[] = {"params", "subset", "source", NULL};
+    static const char *const subsets[] = {"all", "dense", "extended"};
+    char where[64];
+    gw_status rc;
+    if (seq == NULL)
+        return GW_OK;
+    rc = gw__y_expect(d, seq, GW_Y_SEQ, "fit_plan", err);
+    if (rc != GW_OK)
+        return rc;
+    for (size_t i = 0; i < seq->n; i++) {
+        const gw__ynode *e = seq->vals[i];
+        gw__ynode *n = NULL, *src = NULL;
+        const char *names = NULL, *sub = NULL;
+        gw__snprintf(where, sizeof where, "fit_plan[%zu]", i);
+        if (p->n_fit_stages >= sizeof p->fit_stage / sizeof p->fit_stage[0]) {
+            rc = gw__err(err, GW_ERANGE, "too many fit stages (max %zu)",
+                         sizeof p->fit_stage / sizeof p->fit_stage[0]);
+            gw__y_loc(d, e, where, err);
+            return rc;
+        }
+        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_check_keys(d, e, keys, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "source", where, &src, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "subset", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_str(d, n, where, &sub, err);
+        if (rc != GW_OK)
+            return rc;
+        int subset = -1;
+        for (int k = 0; k < 3; k++) {
+            if (strcmp(sub, subsets[k]) == 0)
+                subset = k;
+        }
+        if (subset < 0) {
+            rc = gw__err(err, GW_ESCHEMA, "expected all, dense or extended, got \"%s\"", sub);
+            gw__y_loc(d, n, where, err);
+            return rc;
+        }
+        rc = gw__y_require(d, e, "params", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_str(d, n, where, &names, err);
+        if (rc != GW_OK)
+            return rc;
+        if (strlen(names) >= sizeof p->fit_stage[0].params) {
+            rc = gw__err(err, GW_ERANGE, "parameter list longer than %zu characters",
+                         sizeof p->fit_stage[0].params - 1);
+            gw__y_loc(d, n, where, err);
+            return rc;
+        }
+        /* Every name must be fittable: a typo would silently fit nothing. */
+        const char *q = names;
+        while (*q != '\0') {
+            size_t len = strcspn(q, ",");
+            char one[64];
+            if (len == 0 || len >= sizeof one) {
+                rc = gw__err(err, GW_ESCHEMA, "expected comma-separated parameter names, got "
+                             "\"%s\"", names);
+                gw__y_loc(d, n, where, err);
+                return rc;
+            }
+            memcpy(one, q, len);
+            one[len] = '\0';
+            if (!gw_train_fit_param_known(one)) {
+                rc = gw__err(err, GW_ESCHEMA, "\"%s\" is not a parameter gw_train_fit can fit",
+                             one);
+                gw__y_loc(d, n, where, err);
+                return rc;
+            }
+            q += len;
+            if (*q == ',')
+                q++;
+        }
+        gw__strlcpy(p->fit_stage[p->n_fit_stages].params, names, sizeof p->fit_stage[0].params);
+        p->fit_stage[p->n_fit_stages].subset = subset;
+        p->n_fit_stages++;
+    }
+    return GW_OK;
+}
+
 gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
                                gw_error *err)
 {
@@ -436,7 +523,7 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     {
         static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
                                           "run_profiles", "model_profiles",
-                                          "published_runs", NULL};
+                                          "published_runs", "fit_plan", NULL};
         rc = gw__y_check_keys(d, d->root, top, "", err);
         if (rc != GW_OK)
             goto done;
@@ -517,6 +604,9 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     if (rc != GW_OK)
         goto done;
     rc = load_published(d, gw__ymap_get(d->root, "published_runs"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = load_fit_plan(d, gw__ymap_get(d->root, "fit_plan"), &p, err);
     if (rc != GW_OK)
         goto done;
     /* Precisions without their own GEMM efficiency use BF16's. */

@@ -463,30 +463,93 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void stats(gw_train_validation *val, gw_train_vstats *st, int which, double *scratch)
+/* Which error a statistic is over. */
+enum efield { E_MODEL, E_BASELINE, E_IN_SAMPLE };
+
+static bool row_error_of(const gw_train_vrow *r, enum efield f, double *e)
+{
+    if (!r->ok)
+        return false;
+    switch (f) {
+    case E_MODEL:
+        *e = r->error;
+        return true;
+    case E_BASELINE:
+        *e = r->baseline_error;
+        return r->baseline_s > 0;
+    case E_IN_SAMPLE:
+        *e = (r->in_sample_s - r->measured_s) / r->measured_s;
+        return r->in_sample_s > 0;
+    }
+    return false;
+}
+
+/* Stats of |error| over the rows of subset which (0 all, 1 dense, 2
+ * extended) and family (NULL: any); *mean_signed (may be NULL) gets the
+ * mean signed error. */
+static void stats_of(const gw_train_validation *val, gw_train_vstats *st, int which,
+                     const char *family, enum efield f, double *scratch, double *mean_signed)
 {
     size_t n = 0;
-    double sum = 0, mx = -1;
+    double sum = 0, sgn = 0, mx = -1;
     memset(st, 0, sizeof *st);
     for (size_t i = 0; i < val->n_rows; i++) {
         const gw_train_vrow *r = &val->rows[i];
-        if (!r->ok || (which == 1 && r->extended) || (which == 2 && !r->extended))
+        double err = 0;
+        if ((which == 1 && r->extended) || (which == 2 && !r->extended))
             continue;
-        double e = fabs(r->error);
+        if (family != NULL && strcmp(r->family, family) != 0)
+            continue;
+        if (!row_error_of(r, f, &err))
+            continue;
+        double e = fabs(err);
         scratch[n++] = e;
         sum += e;
+        sgn += err;
         if (e > mx) {
             mx = e;
             st->i_max = i;
         }
     }
     st->n = n;
+    if (mean_signed != NULL)
+        *mean_signed = n > 0 ? sgn / (double)n : 0.0;
     if (n == 0)
         return;
     qsort(scratch, n, sizeof *scratch, cmp_double);
     st->median_abs = n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
     st->mean_abs = sum / (double)n;
     st->max_abs = mx;
+}
+
+static void stats(gw_train_validation *val, gw_train_vstats *st, int which, double *scratch)
+{
+    stats_of(val, st, which, NULL, E_MODEL, scratch, NULL);
+}
+
+/* Families in order of first appearance, with the model's stats (and the
+ * baseline's when it has been computed). */
+static void family_stats(gw_train_validation *val, double *scratch)
+{
+    val->n_families = 0;
+    for (size_t i = 0; i < val->n_rows; i++) {
+        const char *f = val->rows[i].family;
+        bool seen = false;
+        for (size_t k = 0; k < val->n_families; k++)
+            seen = seen || strcmp(val->families[k].name, f) == 0;
+        if (seen || val->n_families >= GW_TRAIN_MAX_FAMILIES)
+            continue;
+        gw_train_vfamily *fam = &val->families[val->n_families++];
+        memset(fam, 0, sizeof *fam);
+        gw__strlcpy(fam->name, f, sizeof fam->name);
+    }
+    for (size_t k = 0; k < val->n_families; k++) {
+        gw_train_vfamily *fam = &val->families[k];
+        stats_of(val, &fam->model, 0, fam->name, E_MODEL, scratch, &fam->mean_error);
+        if (val->has_baseline)
+            stats_of(val, &fam->baseline, 0, fam->name, E_BASELINE, scratch,
+                     &fam->baseline_mean_error);
+    }
 }
 
 static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_validation *val)
@@ -553,6 +616,7 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
     stats(val, &val->all, 0, scratch);
     stats(val, &val->dense, 1, scratch);
     stats(val, &val->extended, 2, scratch);
+    family_stats(val, scratch);
     gw_free(v->ctx, scratch);
     return GW_OK;
 }
@@ -645,15 +709,27 @@ static const fitpar fit_space[] = {
     F_("scaleout_bw_eff", scaleout_bw_eff, 0.5, 0.95),
 };
 
+bool gw_train_fit_param_known(const char *name)
+{
+    for (size_t j = 0; name != NULL && j < sizeof fit_space / sizeof fit_space[0]; j++) {
+        if (strcmp(name, fit_space[j].name) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Objective: mean |log(pred/meas)| + the max over rows (weighted), on the
- * selected subset (0 all, 1 dense, 2 extended). */
-static double objective(const gw_train_validation *val, int which)
+ * selected subset (0 all, 1 dense, 2 extended), leaving out the rows of
+ * family exclude (NULL: none). */
+static double objective(const gw_train_validation *val, int which, const char *exclude)
 {
     double sum = 0, mx = 0;
     size_t n = 0;
     for (size_t i = 0; i < val->n_rows; i++) {
         const gw_train_vrow *r = &val->rows[i];
         if ((which == 1 && r->extended) || (which == 2 && !r->extended))
+            continue;
+        if (exclude != NULL && strcmp(r->family, exclude) == 0)
             continue;
         if (!r->ok)
             return 1e9;
@@ -666,6 +742,67 @@ static double objective(const gw_train_validation *val, int which)
     if (n == 0)
         return 1e9;
     return sum / (double)n + 0.25 * mx;
+}
+
+/* The fit_space entries named in a comma-separated list (unknown names are
+ * skipped); returns how many, at most cap. */
+static size_t select_list(const char *list, const fitpar **sel, size_t cap)
+{
+    size_t ns = 0;
+    while (list != NULL && *list != '\0' && ns < cap) {
+        size_t len = strcspn(list, ",");
+        for (size_t j = 0; j < sizeof fit_space / sizeof fit_space[0]; j++) {
+            if (strlen(fit_space[j].name) == len && strncmp(list, fit_space[j].name, len) == 0)
+                sel[ns++] = &fit_space[j];
+        }
+        list += len;
+        if (*list == ',')
+            list++;
+    }
+    return ns;
+}
+
+/* Coordinate descent of the ns parameters sel over their plausible ranges,
+ * minimising the objective on subset without family exclude. val is
+ * scratch (left evaluated at the fitted *p). */
+static gw_status fit_vset(const vset *v, gw_train_validation *val, const fitpar *const *sel,
+                          size_t ns, int subset, int rounds, const char *exclude,
+                          gw_train_params *p)
+{
+    gw_status rc = vset_eval(v, p, val);
+    double best = objective(val, subset, exclude);
+    for (int round = 0; rc == GW_OK && round < rounds; round++) {
+        for (size_t k = 0; k < ns && rc == GW_OK; k++) {
+            double *x = (double *)((char *)p + sel[k]->off);
+            double lo = sel[k]->lo, hi = sel[k]->hi;
+            /* Golden-section-free grid refinement: 11 points over the
+             * range, then 11 points around the best, twice. */
+            double a = lo, b = hi, xbest = *x;
+            for (int pass = 0; pass < 3 && rc == GW_OK; pass++) {
+                for (int g = 0; g <= 10; g++) {
+                    double t = a + (b - a) * g / 10.0;
+                    double old = *x;
+                    *x = t;
+                    rc = vset_eval(v, p, val);
+                    if (rc != GW_OK)
+                        break;
+                    double f = objective(val, subset, exclude);
+                    if (f < best - 1e-12) {
+                        best = f;
+                        xbest = t;
+                    }
+                    *x = old;
+                }
+                *x = xbest;
+                double w = (b - a) / 10.0;
+                a = xbest - w > lo ? xbest - w : lo;
+                b = xbest + w < hi ? xbest + w : hi;
+            }
+        }
+    }
+    if (rc == GW_OK)
+        rc = vset_eval(v, p, val);
+    return rc;
 }
 
 gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
@@ -685,45 +822,9 @@ gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
     }
     const fitpar *sel[32];
     size_t ns = 0;
-    for (size_t i = 0; i < n_names && ns < 32; i++) {
-        for (size_t j = 0; j < sizeof fit_space / sizeof fit_space[0]; j++) {
-            if (strcmp(names[i], fit_space[j].name) == 0)
-                sel[ns++] = &fit_space[j];
-        }
-    }
-    rc = vset_eval(v, p, val);
-    double best = objective(val, subset);
-    for (int round = 0; rc == GW_OK && round < rounds; round++) {
-        for (size_t k = 0; k < ns && rc == GW_OK; k++) {
-            double *x = (double *)((char *)p + sel[k]->off);
-            double lo = sel[k]->lo, hi = sel[k]->hi;
-            /* Golden-section-free grid refinement: 11 points over the
-             * range, then 11 points around the best, twice. */
-            double a = lo, b = hi, xbest = *x;
-            for (int pass = 0; pass < 3 && rc == GW_OK; pass++) {
-                for (int g = 0; g <= 10; g++) {
-                    double t = a + (b - a) * g / 10.0;
-                    double old = *x;
-                    *x = t;
-                    rc = vset_eval(v, p, val);
-                    if (rc != GW_OK)
-                        break;
-                    double f = objective(val, subset);
-                    if (f < best - 1e-12) {
-                        best = f;
-                        xbest = t;
-                    }
-                    *x = old;
-                }
-                *x = xbest;
-                double w = (b - a) / 10.0;
-                a = xbest - w > lo ? xbest - w : lo;
-                b = xbest + w < hi ? xbest + w : hi;
-            }
-        }
-    }
-    if (rc == GW_OK)
-        rc = vset_eval(v, p, val);
+    for (size_t i = 0; i < n_names && ns < 32; i++)
+        ns += select_list(names[i], sel + ns, 32 - ns);
+    rc = fit_vset(v, val, sel, ns, subset, rounds, NULL, p);
     vset_free(v);
     if (rc != GW_OK) {
         gw_train_validation_free(ctx, val);
@@ -733,6 +834,170 @@ gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
         *out = val;
     else
         gw_train_validation_free(ctx, val);
+    return GW_OK;
+}
+
+/* ---- Cross-validation and the constant-MFU baseline -------------------- */
+
+gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                            const gw_train_params *p, int rounds, gw_train_validation **out,
+                            gw_error *err)
+{
+    gw_train_params lp;
+    vset *v = NULL;
+    gw_train_validation *val = NULL, *fold = NULL;
+    double *scratch = NULL;
+    gw_status rc;
+    if (ctx == NULL || csv_path == NULL || out == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_crossval: bad argument");
+    if (p == NULL) {
+        rc = gw_train_params_load(ctx, NULL, &lp, err);
+        if (rc != GW_OK)
+            return rc;
+        p = &lp;
+    }
+    if (p->n_fit_stages == 0)
+        return gw__err(err, GW_EINVAL, "no fit_plan in data/train.yaml: nothing to refit");
+    rc = vset_load(ctx, cat, csv_path, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    val = val_new(ctx, v);
+    fold = val_new(ctx, v);
+    scratch = gw_malloc(ctx, (v->n_rows + 1) * sizeof *scratch);
+    if (val == NULL || fold == NULL || scratch == NULL) {
+        rc = GW_ENOMEM;
+        goto fail;
+    }
+    /* In-sample: the parameters as given. Rows are then overwritten family
+     * by family with the held-out predictions. */
+    rc = vset_eval(v, p, val);
+    if (rc != GW_OK)
+        goto fail;
+    for (size_t i = 0; i < val->n_rows; i++)
+        val->rows[i].in_sample_s = val->rows[i].ok ? val->rows[i].predicted_s : 0.0;
+    stats_of(val, &val->in_sample, 0, NULL, E_IN_SAMPLE, scratch, NULL);
+    if (val->n_families < 2) {
+        rc = gw__err(err, GW_ERANGE,
+                     "leave-one-family-out needs rows of at least two source families (id "
+                     "prefixes); this file has %zu",
+                     val->n_families);
+        gw__err_loc(err, csv_path, 0, 0, NULL);
+        goto fail;
+    }
+    for (size_t k = 0; k < val->n_families; k++) {
+        const char *fam = val->families[k].name;
+        gw_train_params q = *p;
+        const fitpar *sel[32];
+        size_t ns;
+        /* Start every planned parameter from the middle of its range, not
+         * from its data/train.yaml value (fitted with this family in). */
+        for (size_t st = 0; st < q.n_fit_stages; st++) {
+            ns = select_list(q.fit_stage[st].params, sel, 32);
+            for (size_t j = 0; j < ns; j++)
+                *(double *)((char *)&q + sel[j]->off) = 0.5 * (sel[j]->lo + sel[j]->hi);
+        }
+        for (size_t st = 0; st < q.n_fit_stages && rc == GW_OK; st++) {
+            ns = select_list(q.fit_stage[st].params, sel, 32);
+            rc = fit_vset(v, fold, sel, ns, q.fit_stage[st].subset, rounds, fam, &q);
+        }
+        if (rc != GW_OK)
+            goto fail;
+        for (size_t i = 0; i < val->n_rows; i++) {
+            gw_train_vrow *r = &val->rows[i];
+            if (strcmp(r->family, fam) != 0)
+                continue;
+            double ins = r->in_sample_s;
+            *r = fold->rows[i];
+            r->in_sample_s = ins;
+        }
+    }
+    val->n_ok = 0;
+    for (size_t i = 0; i < val->n_rows; i++)
+        val->n_ok += val->rows[i].ok;
+    val->n_skipped = val->n_rows - val->n_ok;
+    val->held_out = true;
+    val->cv_rounds = rounds;
+    stats(val, &val->all, 0, scratch);
+    stats(val, &val->dense, 1, scratch);
+    stats(val, &val->extended, 2, scratch);
+    family_stats(val, scratch);
+    *out = val;
+    val = NULL;
+fail:
+    if (rc == GW_ENOMEM)
+        gw__err(err, GW_ENOMEM, "out of memory");
+    gw_free(ctx, scratch);
+    gw_train_validation_free(ctx, fold);
+    gw_train_validation_free(ctx, val);
+    vset_free(v);
+    return rc;
+}
+
+/* Geometric median of the measured MFUs of the training rows for row i:
+ * same precision (any when none), other families when held_out. 0 when no
+ * row qualifies. */
+static double baseline_mfu_for(const gw_train_validation *v, const gw_train_vrow *target,
+                               bool held_out, int prec, double *scratch)
+{
+    for (int any_prec = 0; any_prec < 2; any_prec++) {
+        size_t n = 0;
+        for (size_t j = 0; j < v->n_rows; j++) {
+            const gw_train_vrow *r = &v->rows[j];
+            if (!r->ok || !(r->measured_mfu > 0))
+                continue;
+            if (held_out && target != NULL && strcmp(r->family, target->family) == 0)
+                continue;
+            if (!any_prec && (int)r->eval.cfg.precision != prec)
+                continue;
+            scratch[n++] = log(r->measured_mfu);
+        }
+        if (n == 0)
+            continue;
+        qsort(scratch, n, sizeof *scratch, cmp_double);
+        return exp(n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]));
+    }
+    return 0.0;
+}
+
+gw_status gw_train_baseline(gw_ctx *ctx, gw_train_validation *v, bool held_out)
+{
+    if (ctx == NULL || v == NULL)
+        return GW_EINVAL;
+    double *scratch = gw_malloc(ctx, (v->n_rows + 1) * sizeof *scratch);
+    if (scratch == NULL)
+        return GW_ENOMEM;
+    /* eval.mfu x predicted_s is the model FLOPs over (GPUs x peak): the
+     * same for any parameters, so the measured MFU needs no FLOP count of
+     * its own. */
+    for (size_t i = 0; i < v->n_rows; i++) {
+        gw_train_vrow *r = &v->rows[i];
+        r->measured_mfu =
+            r->ok && r->measured_s > 0 ? r->eval.mfu * r->predicted_s / r->measured_s : 0.0;
+    }
+    for (size_t i = 0; i < v->n_rows; i++) {
+        gw_train_vrow *r = &v->rows[i];
+        r->baseline_s = r->baseline_error = 0.0;
+        if (!(r->measured_mfu > 0))
+            continue;
+        double m = baseline_mfu_for(v, r, held_out, (int)r->eval.cfg.precision, scratch);
+        if (!(m > 0))
+            continue;
+        /* At constant MFU m the step takes model FLOPs / (GPUs x peak x m)
+         * = measured_s x measured_mfu / m. */
+        r->baseline_s = r->measured_s * r->measured_mfu / m;
+        r->baseline_error = (r->baseline_s - r->measured_s) / r->measured_s;
+    }
+    for (int k = 0; k < GW_PREC_COUNT; k++) {
+        bool any = false;
+        for (size_t i = 0; i < v->n_rows; i++)
+            any = any || (v->rows[i].measured_mfu > 0 && (int)v->rows[i].eval.cfg.precision == k);
+        v->baseline_mfu[k] = any ? baseline_mfu_for(v, NULL, false, k, scratch) : 0.0;
+    }
+    v->has_baseline = true;
+    v->baseline_held_out = held_out;
+    stats_of(v, &v->baseline_all, 0, NULL, E_BASELINE, scratch, NULL);
+    family_stats(v, scratch);
+    gw_free(ctx, scratch);
     return GW_OK;
 }
 
@@ -778,6 +1043,17 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
             gw_doc_str(doc, n, "config", "configuration evaluated (empty CSV cells searched)",
                        cfg);
             gw_doc_num(doc, n, "mfu_frac", "MFU", r->eval.mfu, "frac");
+            if (v->held_out)
+                gw_doc_num(doc, n, "in_sample_predicted_s", "predicted in sample",
+                           r->in_sample_s, "s");
+            if (v->has_baseline && r->baseline_s > 0) {
+                gw_doc_num(doc, n, "measured_mfu_frac", "measured MFU", r->measured_mfu,
+                           "frac");
+                gw_doc_num(doc, n, "baseline_predicted_s", "constant-MFU baseline",
+                           r->baseline_s, "s");
+                gw_doc_num(doc, n, "baseline_error_frac", "baseline error", r->baseline_error,
+                           "frac");
+            }
         } else {
             gw_doc_str(doc, n, "reason", "not evaluated", r->reason);
         }
@@ -788,4 +1064,44 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
     stats_doc(doc, o, "summary", "all runs", v, &v->all);
     stats_doc(doc, o, "dense", "dense BF16 runs", v, &v->dense);
     stats_doc(doc, o, "extended", "MoE / FP8 / CP runs", v, &v->extended);
+    gw_doc_str(doc, o, "predictions", "predictions",
+               v->held_out ? "held out: leave one source family out (parameters refitted "
+                             "without the row's family)"
+                           : "in sample: the parameters of data/train.yaml");
+    if (v->held_out) {
+        gw_doc_int(doc, o, "cv_rounds", "fit passes per stage", v->cv_rounds);
+        stats_doc(doc, o, "in_sample", "all runs, in sample (for reference)", v, &v->in_sample);
+    }
+    if (v->has_baseline) {
+        gw_doc_node *b = gw_doc_obj(doc, o, "baseline", "constant-MFU baseline");
+        gw_doc_str(doc, b, "fit", "fitted on",
+                   v->baseline_held_out ? "the other families' rows (held out)" : "all rows");
+        gw_doc_node *m = gw_doc_obj(doc, b, "mfu_by_precision", "MFU by precision (all rows)");
+        for (int k = 0; k < GW_PREC_COUNT; k++) {
+            if (v->baseline_mfu[k] > 0)
+                gw_doc_num(doc, m, gw_precision_name((gw_precision)k), NULL, v->baseline_mfu[k],
+                           "frac");
+        }
+        stats_doc(doc, b, "summary", "all runs", v, &v->baseline_all);
+    }
+    gw_doc_node *fams = gw_doc_arr(doc, o, "families", "source families");
+    for (size_t k = 0; k < v->n_families; k++) {
+        const gw_train_vfamily *f = &v->families[k];
+        if (f->model.n == 0)
+            continue;
+        gw_doc_node *n = gw_doc_obj(doc, fams, NULL, NULL);
+        gw_doc_str(doc, n, "family", "family", f->name);
+        gw_doc_int(doc, n, "runs", "runs", (int64_t)f->model.n);
+        gw_doc_num(doc, n, "mean_abs_error_frac", "mean |error|", f->model.mean_abs, "frac");
+        gw_doc_num(doc, n, "mean_error_frac", "mean error", f->mean_error, "frac");
+        gw_doc_num(doc, n, "max_abs_error_frac", "max |error|", f->model.max_abs, "frac");
+        if (v->has_baseline) {
+            gw_doc_num(doc, n, "baseline_mean_abs_error_frac", "baseline mean |error|",
+                       f->baseline.mean_abs, "frac");
+            gw_doc_num(doc, n, "baseline_max_abs_error_frac", "baseline max |error|",
+                       f->baseline.max_abs, "frac");
+            gw_doc_bool(doc, n, "model_beats_baseline", "model beats baseline",
+                        f->model.mean_abs < f->baseline.mean_abs);
+        }
+    }
 }
