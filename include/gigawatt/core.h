@@ -26,7 +26,7 @@
 
 /* Version of the --json document layout (docs/JSON-SCHEMA.md). Bumped on any
  * incompatible change; additions keep the number. */
-#define GW_JSON_SCHEMA_VERSION 1
+#define GW_JSON_SCHEMA_VERSION 2
 
 #ifdef __cplusplus
 extern "C" {

@@ -156,6 +156,10 @@ typedef struct gw_econ_run {
     double cost_low_usd, cost_high_usd;
     double energy_cost_usd; /* energy_j x electricity price (included in cost_usd) */
     double wall_time_s;     /* gpu_hours / GPUs of the site */
+    /* Prediction interval of gpu_hours when it comes from the step-time
+     * model (gw_train_result's interval; set by the caller after
+     * gw_econ_run_cost, 0: none): every figure above scales with it. */
+    double interval_level, interval_lo_factor, interval_hi_factor;
 } gw_econ_run;
 
 /* Costs a run of gpu_hours (> 0) on the evaluated site. energy_j: facility

@@ -52,6 +52,12 @@ GW_API gw_doc_node *gw_doc_arr(gw_doc *doc, gw_doc_node *parent, const char *key
  * unit "frac", rendered as a percentage in text). */
 GW_API void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        double v, const char *unit);
+/* A number with a prediction interval: v and its interval [lo, hi] at
+ * probability level (0..1, e.g. 0.8). JSON renders an object
+ * {"value": v, "lo": lo, "hi": hi, "level": level}; text renders
+ * "5.63 s (4.9–6.6, 80%)"; CSV the value. gw_doc_node_num returns v. */
+GW_API void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+                         double v, double lo, double hi, double level, const char *unit);
 GW_API void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        int64_t v);
 GW_API void gw_doc_str(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
@@ -71,6 +77,9 @@ GW_API void gw_doc_note(gw_doc *doc, const char *fmt, ...)
  * Returns NULL if absent. */
 GW_API const gw_doc_node *gw_doc_get(const gw_doc_node *node, const char *path);
 GW_API double gw_doc_node_num(const gw_doc_node *node); /* NaN if not a number */
+/* A range node's interval: true and *lo, *hi, *level set; false for any
+ * other node (NULL-safe). */
+GW_API bool gw_doc_node_range(const gw_doc_node *node, double *lo, double *hi, double *level);
 GW_API const char *gw_doc_node_str(const gw_doc_node *node); /* NULL if not a string */
 
 /* ---- Renderers ---------------------------------------------------------- */

@@ -172,6 +172,11 @@ typedef struct gw_train_params {
      * gw_train_fit stages, in order, that gw_train_crossval reruns with one
      * source family left out at a time. */
     size_t n_fit_stages;
+    /* Prediction interval of a step time (data/train.yaml
+     * prediction_interval): log(measured / predicted) on held-out runs is
+     * taken as normal with this mean and standard deviation; the interval
+     * at level is predicted x exp(mean +- z sd). level 0: none. */
+    double interval_level, interval_log_mean, interval_log_sd;
     struct {
         char params[256];        /* comma-separated gw_train_fit parameter names */
         int subset;              /* rows minimised on: 0 all, 1 dense, 2 MoE/FP8/CP */
@@ -396,6 +401,12 @@ typedef struct gw_train_result {
                                     layout with selective recomputation, memory check
                                     ignored (0: not computed) */
     double selective_mem_bytes;  /* memory per GPU of that variant */
+    /* Prediction interval of the best step time (params' interval_level;
+     * 0: none): a time-like figure x t has the interval [x lo_factor, x
+     * hi_factor], a rate-like one (tokens/s, MFU) [x / hi_factor, x /
+     * lo_factor]. From held-out errors of published runs: it does not
+     * cover configurations unlike any of them (docs/models/train.md). */
+    double interval_level, interval_lo_factor, interval_hi_factor;
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on
@@ -498,6 +509,15 @@ typedef struct gw_train_validation {
     bool has_baseline, baseline_held_out;
     gw_train_vstats baseline_all;
     double baseline_mfu[GW_PREC_COUNT];
+    /* gw_train_crossval: the prediction interval its held-out rows imply
+     * (mean and population sd of log(measured / predicted)) and how well
+     * it is calibrated: the share of rows inside the interval at
+     * interval_level when each family's interval comes from the other
+     * families' rows only. */
+    double interval_level, interval_log_mean, interval_log_sd;
+    double interval_lo_factor, interval_hi_factor; /* exp(mean -+ z sd) */
+    double interval_coverage;
+    size_t interval_inside;
 } gw_train_validation;
 
 /* Reads a calibration CSV (schema of reference/runs/README.md), loads each

@@ -220,8 +220,14 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         printf("not evaluated: %zu runs\n", v->n_skipped);
     print_stats("dense", v, &v->dense);
     print_stats("moe/fp8/cp", v, &v->extended);
-    if (v->held_out)
+    if (v->held_out) {
         print_stats("validate (in sample)", v, &v->in_sample);
+        printf("interval (%.0f%%): x%.3f to x%.3f of the prediction (log(measured/predicted) "
+               "mean %+.4f, sd %.4f); leave-one-family-out coverage %.1f%% (%zu of %zu)\n",
+               100.0 * v->interval_level, v->interval_lo_factor, v->interval_hi_factor,
+               v->interval_log_mean, v->interval_log_sd, 100.0 * v->interval_coverage,
+               v->interval_inside, v->all.n);
+    }
     if (v->has_baseline) {
         printf("baseline MFU by precision:");
         for (int k = 0; k < GW_PREC_COUNT; k++) {

@@ -126,6 +126,18 @@ void gw_econ_report(gw_doc *doc, gw_doc_node *parent, const gw_econ_result *e)
                 e->gpu_price_basis ? e->gpu_price_basis : "unknown");
 }
 
+/* A run figure, with the step-time prediction interval when the GPU-hours
+ * came from the training model. */
+static void run_figure(gw_doc *doc, gw_doc_node *n, const gw_econ_run *r, const char *key,
+                       const char *label, double v, const char *unit)
+{
+    if (r->interval_level > 0)
+        gw_doc_range(doc, n, key, label, v, v * r->interval_lo_factor, v * r->interval_hi_factor,
+                     r->interval_level, unit);
+    else
+        gw_doc_num(doc, n, key, label, v, unit);
+}
+
 void gw_econ_run_report(gw_doc *doc, gw_doc_node *parent, const gw_econ_run *r)
 {
     if (!doc || !r)
@@ -133,11 +145,11 @@ void gw_econ_run_report(gw_doc *doc, gw_doc_node *parent, const gw_econ_run *r)
     if (!parent)
         parent = gw_doc_root(doc);
     gw_doc_node *n = gw_doc_obj(doc, parent, "run_cost", "Training run cost");
-    gw_doc_num(doc, n, "gpu_hours", "GPU-hours", r->gpu_hours, "");
-    gw_doc_num(doc, n, "wall_time_s", "Wall time on this site", r->wall_time_s, "s");
-    gw_doc_num(doc, n, "energy_j", "Facility energy", r->energy_j, "J");
-    gw_doc_num(doc, n, "energy_cost_usd", "Energy cost (included)", r->energy_cost_usd, "USD");
-    gw_doc_num(doc, n, "cost_usd", "Cost (all-in)", r->cost_usd, "USD");
+    run_figure(doc, n, r, "gpu_hours", "GPU-hours", r->gpu_hours, "");
+    run_figure(doc, n, r, "wall_time_s", "Wall time on this site", r->wall_time_s, "s");
+    run_figure(doc, n, r, "energy_j", "Facility energy", r->energy_j, "J");
+    run_figure(doc, n, r, "energy_cost_usd", "Energy cost (included)", r->energy_cost_usd, "USD");
+    run_figure(doc, n, r, "cost_usd", "Cost (all-in)", r->cost_usd, "USD");
     gw_doc_num(doc, n, "cost_low_usd", "Cost (low case)", r->cost_low_usd, "USD");
     gw_doc_num(doc, n, "cost_high_usd", "Cost (high case)", r->cost_high_usd, "USD");
 }

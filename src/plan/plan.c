@@ -62,6 +62,22 @@ static void scenario_section(gw_doc *doc, gw_doc_node *parent, const gw_scenario
 }
 
 
+/* A figure that scales with the predicted step time, with the training
+ * result's prediction interval (rate-like figures scale inversely). The
+ * interval covers the step-time model only, not the goodput model. */
+static void train_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *tr,
+                         const char *key, const char *label, double v, const char *unit,
+                         bool rate)
+{
+    if (!(tr->interval_level > 0)) {
+        gw_doc_num(doc, n, key, label, v, unit);
+        return;
+    }
+    double lo = rate ? v / tr->interval_hi_factor : v * tr->interval_lo_factor;
+    double hi = rate ? v / tr->interval_lo_factor : v * tr->interval_hi_factor;
+    gw_doc_range(doc, n, key, label, v, lo, hi, tr->interval_level, unit);
+}
+
 /* The few numbers that carry the story, first in the summary: what the
  * site's power buys versus the headline GPU count, how long the run takes
  * with failures, what a GPU-hour and the run cost, and the export status. */
@@ -99,15 +115,16 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      c->pp, c->vpp, c->dp, c->cp, c->ep, c->micro_batch, c->zero,
                      gw_train_recompute_name(c->recompute), gw_precision_name(c->precision));
         gw_doc_str(doc, hl, "parallelism", "best parallelism", cfg);
-        gw_doc_num(doc, hl, "step_time_s", "step time", tr->best.time.step_s, "s");
-        gw_doc_num(doc, hl, "mfu", "MFU", tr->best.mfu, "frac");
+        train_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s, "s", false);
+        train_figure(doc, hl, tr, "mfu", "MFU", tr->best.mfu, "frac", true);
         if (tr->run_s > 0) {
-            gw_doc_num(doc, hl, "training_time_s", "training time (no failures)", tr->run_s,
-                       "s");
+            train_figure(doc, hl, tr, "training_time_s", "training time (no failures)",
+                         tr->run_s, "s", false);
             if (rel && rel->goodput > 0) {
                 gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
-                gw_doc_num(doc, hl, "training_time_with_failures_s",
-                           "training time with failures", tr->run_s / rel->goodput, "s");
+                train_figure(doc, hl, tr, "training_time_with_failures_s",
+                             "training time with failures", tr->run_s / rel->goodput, "s",
+                             false);
                 gw_doc_num(doc, hl, "interruptions_per_day", "interruptions per day",
                            rel->interruptions_per_day, "");
             }
@@ -118,7 +135,11 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
         gw_doc_num(doc, hl, "usd_per_gpu_hour", "all-in $ per GPU-hour", econ->usd_per_gpu_hour,
                    "USD");
     }
-    if (run)
+    if (run && run->interval_level > 0)
+        gw_doc_range(doc, hl, "run_cost_usd", "cost of the training run", run->cost_usd,
+                     run->cost_usd * run->interval_lo_factor,
+                     run->cost_usd * run->interval_hi_factor, run->interval_level, "USD");
+    else if (run)
         gw_doc_num(doc, hl, "run_cost_usd", "cost of the training run", run->cost_usd, "USD");
     if (chip && chip->accel) {
         char ex[200];
@@ -344,8 +365,13 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
         double gpu_hours = st->train.gpu_hours / goodput;
         gw__err_clear(&sub);
         rc = gw_econ_run_cost(&st->econ, gpu_hours, 0, &st->run, &sub);
-        if (rc == GW_OK)
+        if (rc == GW_OK) {
+            /* The GPU-hours come from the step-time model: its interval. */
+            st->run.interval_level = st->train.interval_level;
+            st->run.interval_lo_factor = st->train.interval_lo_factor;
+            st->run.interval_hi_factor = st->train.interval_hi_factor;
             gw_econ_run_report(doc, parent, &st->run);
+        }
         else
             gw_doc_note(doc, "run cost: %s", gw_error_format(&sub, msg, sizeof msg));
     }

@@ -195,6 +195,22 @@ void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const char *l
     n->unit = doc_strdup(doc, unit ? unit : "");
 }
 
+void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+                  double v, double lo, double hi, double level, const char *unit)
+{
+    if (doc_reserved(doc, parent, key))
+        return;
+    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
+    if (!n)
+        return;
+    n->num = v;
+    n->unit = doc_strdup(doc, unit ? unit : "");
+    n->has_range = true;
+    n->lo = lo;
+    n->hi = hi;
+    n->level = level;
+}
+
 void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, int64_t v)
 {
     if (doc_reserved(doc, parent, key))
@@ -324,6 +340,19 @@ double gw_doc_node_num(const gw_doc_node *node)
     if (node->kind == GW_D_INT)
         return (double)node->i;
     return (double)NAN;
+}
+
+bool gw_doc_node_range(const gw_doc_node *node, double *lo, double *hi, double *level)
+{
+    if (!node || node->kind != GW_D_NUM || !node->has_range)
+        return false;
+    if (lo)
+        *lo = node->lo;
+    if (hi)
+        *hi = node->hi;
+    if (level)
+        *level = node->level;
+    return true;
 }
 
 const char *gw_doc_node_str(const gw_doc_node *node)

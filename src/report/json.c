@@ -182,6 +182,25 @@ static void put_value(json_out *o, const gw_doc_node *n, size_t depth)
         put_container(o, n, depth);
         break;
     case GW_D_NUM:
+        if (n->has_range) {
+            /* docs/JSON-SCHEMA.md: a figure with its prediction interval. */
+            put(o, "{\n");
+            put_member_key(o, "value", depth + 1);
+            put_number(o, n->num);
+            put(o, ",\n");
+            put_member_key(o, "lo", depth + 1);
+            put_number(o, n->lo);
+            put(o, ",\n");
+            put_member_key(o, "hi", depth + 1);
+            put_number(o, n->hi);
+            put(o, ",\n");
+            put_member_key(o, "level", depth + 1);
+            put_number(o, n->level);
+            put(o, "\n");
+            put_indent(o, depth);
+            put(o, "}");
+            break;
+        }
         put_number(o, n->num);
         break;
     case GW_D_INT:

@@ -34,6 +34,8 @@ struct gw_doc_node {
     const char *label;         /* arena; NULL: show the key */
     const char *unit;          /* GW_D_NUM: arena, never NULL ("" for plain numbers) */
     double num;                /* GW_D_NUM */
+    bool has_range;            /* GW_D_NUM with a prediction interval (gw_doc_range) */
+    double lo, hi, level;      /* the interval, when has_range */
     int64_t i;                 /* GW_D_INT */
     const char *str;           /* GW_D_STR: arena */
     bool b;                    /* GW_D_BOOL */

@@ -96,6 +96,36 @@ static void fmt_int(int64_t v, char *buf, size_t len)
     buf[j] = '\0';
 }
 
+/* The text after the value's unit, or "" when it has none: "s" of "5.63
+ * s", "%" of "45.2%". */
+static const char *unit_tail(const char *formatted)
+{
+    const char *sp = strrchr(formatted, ' ');
+    if (sp != NULL)
+        return sp + 1;
+    size_t n = strlen(formatted);
+    return n > 0 && formatted[n - 1] == '%' ? formatted + n - 1 : formatted + n;
+}
+
+/* Appends " (lo–hi, 80%)" to a formatted value; the bounds drop the unit
+ * when it is the value's own ("5.63 s (4.9–6.6, 80%)"). */
+static void append_range(const gw_doc_node *n, char *buf, size_t len)
+{
+    char lo[48], hi[48];
+    (void)gw_unit_format(n->lo, n->unit, lo, sizeof lo);
+    (void)gw_unit_format(n->hi, n->unit, hi, sizeof hi);
+    const char *tv = unit_tail(buf), *tl = unit_tail(lo), *th = unit_tail(hi);
+    if (*tv != '\0' && strcmp(tv, tl) == 0 && strcmp(tv, th) == 0) {
+        size_t cut = (size_t)(tl - lo);
+        lo[cut > 0 && lo[cut - 1] == ' ' ? cut - 1 : cut] = '\0';
+        cut = (size_t)(th - hi);
+        hi[cut > 0 && hi[cut - 1] == ' ' ? cut - 1 : cut] = '\0';
+    }
+    size_t used = strlen(buf);
+    if (used < len)
+        (void)snprintf(buf + used, len - used, " (%s\u2013%s, %.0f%%)", lo, hi, 100.0 * n->level);
+}
+
 /* Formats a scalar node's value (numbers, ints, bools; strings copied and,
  * when longer than the buffer, cut). */
 static void fmt_value(const gw_doc_node *n, char *buf, size_t len)
@@ -104,6 +134,8 @@ static void fmt_value(const gw_doc_node *n, char *buf, size_t len)
     case GW_D_NUM:
         /* SI prefixes, "frac" as a percentage, NaN as "n/a": gw_unit_format. */
         (void)gw_unit_format(n->num, n->unit, buf, len);
+        if (n->has_range)
+            append_range(n, buf, len);
         break;
     case GW_D_INT:
         fmt_int(n->i, buf, len);

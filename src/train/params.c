@@ -499,6 +499,39 @@ static gw_status load_fit_plan(const gw__ydoc *d, const gw__ynode *seq, gw_train
     return GW_OK;
 }
 
+/* prediction_interval: {level, log_mean, log_sd, source, fitted_to}. */
+static gw_status load_interval(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
+                               gw_error *err)
+{
+    static const char *const keys[] = {"level", "log_mean", "log_sd", "source", "fitted_to",
+                                       "coverage", NULL};
+    const char *where = "prediction_interval";
+    gw__ynode *n = NULL;
+    if (map == NULL)
+        return GW_OK;
+    gw_status rc = gw__y_expect(d, map, GW_Y_MAP, where, err);
+    if (rc == GW_OK)
+        rc = gw__y_check_keys(d, map, keys, where, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, map, "source", where, &n, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, map, "level", where, &n, err);
+    if (rc == GW_OK)
+        rc = gw__y_num(d, n, "prediction_interval.level", GW_DIM_FRACTION, 0.5, 0.99,
+                       &p->interval_level, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, map, "log_mean", where, &n, err);
+    if (rc == GW_OK)
+        rc = gw__y_num(d, n, "prediction_interval.log_mean", GW_DIM_NONE, -1.0, 1.0,
+                       &p->interval_log_mean, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, map, "log_sd", where, &n, err);
+    if (rc == GW_OK)
+        rc = gw__y_num(d, n, "prediction_interval.log_sd", GW_DIM_NONE, 0.0, 2.0,
+                       &p->interval_log_sd, err);
+    return rc;
+}
+
 gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
                                gw_error *err)
 {
@@ -523,7 +556,8 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     {
         static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
                                           "run_profiles", "model_profiles",
-                                          "published_runs", "fit_plan", NULL};
+                                          "published_runs", "fit_plan",
+                                          "prediction_interval", NULL};
         rc = gw__y_check_keys(d, d->root, top, "", err);
         if (rc != GW_OK)
             goto done;
@@ -607,6 +641,9 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     if (rc != GW_OK)
         goto done;
     rc = load_fit_plan(d, gw__ymap_get(d->root, "fit_plan"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = load_interval(d, gw__ymap_get(d->root, "prediction_interval"), &p, err);
     if (rc != GW_OK)
         goto done;
     /* Precisions without their own GEMM efficiency use BF16's. */

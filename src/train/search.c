@@ -15,6 +15,8 @@
  */
 #include "train_internal.h"
 
+#include <gsl/gsl_cdf.h>
+
 #include "core/core_internal.h"
 
 #include <math.h>
@@ -564,6 +566,12 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;
     gw_train_flops_compute(m, o->seq_len, out->global_batch_seqs, out->best.cfg.recompute,
                            &out->flops);
+    if (p->interval_level > 0) {
+        double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * p->interval_level);
+        out->interval_level = p->interval_level;
+        out->interval_lo_factor = exp(p->interval_log_mean - z * p->interval_log_sd);
+        out->interval_hi_factor = exp(p->interval_log_mean + z * p->interval_log_sd);
+    }
     if (o->tokens > 0) {
         out->run_tokens = o->tokens;
         out->run_s = o->tokens / out->best.tokens_per_s;

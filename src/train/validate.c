@@ -19,6 +19,7 @@
 #include "core/core_internal.h"
 
 #include <csv.h>
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -839,6 +840,53 @@ gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
 
 /* ---- Cross-validation and the constant-MFU baseline -------------------- */
 
+/* Mean and population sd of log(measured / predicted) over the evaluated
+ * rows, leaving out family exclude (NULL: none). */
+static void log_ratio_moments(const gw_train_validation *v, const char *exclude, double *mean,
+                              double *sd)
+{
+    double s1 = 0, s2 = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_rows; i++) {
+        const gw_train_vrow *r = &v->rows[i];
+        if (!r->ok || (exclude != NULL && strcmp(r->family, exclude) == 0))
+            continue;
+        double x = log(r->measured_s / r->predicted_s);
+        s1 += x;
+        s2 += x * x;
+        n++;
+    }
+    *mean = n > 0 ? s1 / (double)n : 0.0;
+    double var = n > 0 ? s2 / (double)n - *mean * *mean : 0.0;
+    *sd = var > 0 ? sqrt(var) : 0.0;
+}
+
+/* The interval of the held-out rows at level, and its leave-one-family-out
+ * coverage. */
+static void interval_check(gw_train_validation *v, double level)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * level);
+    v->interval_level = level;
+    log_ratio_moments(v, NULL, &v->interval_log_mean, &v->interval_log_sd);
+    v->interval_lo_factor = exp(v->interval_log_mean - z * v->interval_log_sd);
+    v->interval_hi_factor = exp(v->interval_log_mean + z * v->interval_log_sd);
+    size_t n = 0, inside = 0;
+    for (size_t k = 0; k < v->n_families; k++) {
+        double mu, sd;
+        log_ratio_moments(v, v->families[k].name, &mu, &sd);
+        for (size_t i = 0; i < v->n_rows; i++) {
+            const gw_train_vrow *r = &v->rows[i];
+            if (!r->ok || strcmp(r->family, v->families[k].name) != 0)
+                continue;
+            double x = log(r->measured_s / r->predicted_s);
+            n++;
+            inside += fabs(x - mu) <= z * sd;
+        }
+    }
+    v->interval_inside = inside;
+    v->interval_coverage = n > 0 ? (double)inside / (double)n : 0.0;
+}
+
 gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
                             const gw_train_params *p, int rounds, gw_train_validation **out,
                             gw_error *err)
@@ -921,6 +969,7 @@ gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_
     stats(val, &val->dense, 1, scratch);
     stats(val, &val->extended, 2, scratch);
     family_stats(val, scratch);
+    interval_check(val, p->interval_level > 0 ? p->interval_level : 0.8);
     *out = val;
     val = NULL;
 fail:
@@ -1071,6 +1120,15 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
     if (v->held_out) {
         gw_doc_int(doc, o, "cv_rounds", "fit passes per stage", v->cv_rounds);
         stats_doc(doc, o, "in_sample", "all runs, in sample (for reference)", v, &v->in_sample);
+        gw_doc_node *iv = gw_doc_obj(doc, o, "interval", "prediction interval");
+        gw_doc_num(doc, iv, "level", "level", v->interval_level, "frac");
+        gw_doc_num(doc, iv, "log_mean", "mean of log(measured/predicted)", v->interval_log_mean,
+                   "");
+        gw_doc_num(doc, iv, "log_sd", "sd of log(measured/predicted)", v->interval_log_sd, "");
+        gw_doc_num(doc, iv, "coverage_frac", "leave-one-family-out coverage",
+                   v->interval_coverage, "frac");
+        gw_doc_int(doc, iv, "rows_inside", "rows inside their interval",
+                   (int64_t)v->interval_inside);
     }
     if (v->has_baseline) {
         gw_doc_node *b = gw_doc_obj(doc, o, "baseline", "constant-MFU baseline");

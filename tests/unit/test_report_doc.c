@@ -108,7 +108,7 @@ static void test_replace_keeps_position(void **state)
     assert_int_equal(gw_report_json(d, f), GW_OK);
     fclose(f);
     assert_string_equal(
-        buf, "{\n  \"schema_version\": 1,\n  \"generator\": \"gigawatt " GW_VERSION_STRING
+        buf, "{\n  \"schema_version\": 2,\n  \"generator\": \"gigawatt " GW_VERSION_STRING
              "\",\n  \"notes\": [],\n  \"a\": 1,\n  \"b\": \"two\",\n  \"c\": 3\n}\n");
     free(buf);
     gw_doc_free(d);

@@ -40,7 +40,7 @@ static int teardown(void **state)
     return 0;
 }
 
-#define HEADER "{\n  \"schema_version\": 1,\n  \"generator\": \"gigawatt " GW_VERSION_STRING "\",\n"
+#define HEADER "{\n  \"schema_version\": 2,\n  \"generator\": \"gigawatt " GW_VERSION_STRING "\",\n"
 
 /* Renders doc as JSON into a malloc'd string (caller frees). */
 static char *json_of(const gw_doc *d)
@@ -196,7 +196,7 @@ static void test_round_trip(void **state)
     /* Key order: schema_version, generator, command, notes, train. */
     assert_int_equal(root->n, 5);
     assert_string_equal(root->keys[0]->scalar, "schema_version");
-    assert_string_equal(root->vals[0]->scalar, "1");
+    assert_string_equal(root->vals[0]->scalar, "2");
     assert_string_equal(root->keys[1]->scalar, "generator");
     assert_string_equal(root->keys[2]->scalar, "command");
     assert_string_equal(root->keys[3]->scalar, "notes");
