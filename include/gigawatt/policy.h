@@ -146,8 +146,11 @@ typedef struct gw_policy_rules {
 } gw_policy_rules;
 
 /* Loads data/export_rules.yaml from the catalog's directory (or the embedded
- * copy). Errors: GW_EIO, GW_EPARSE, GW_ESCHEMA, GW_EUNIT, GW_ERANGE with
- * file:line:col. Fills *out; keeps no allocation. Thread-safe. */
+ * copy): thresholds, rules, destination groups, ISO 3166-1 countries and
+ * measures. Errors: GW_ENOMEM, GW_EIO, GW_EPARSE, GW_ESCHEMA (also a group
+ * member that is neither a listed country nor a group code, an unknown rule
+ * or group in a measure), GW_EUNIT, GW_ERANGE with file:line:col. Fills
+ * *out (about 40 KB) only on success; keeps no allocation. Thread-safe. */
 GW_API gw_status gw_policy_rules_load(gw_ctx *ctx, const gw_catalog *cat, gw_policy_rules *out,
                                       gw_error *err);
 
