@@ -35,23 +35,75 @@ typedef enum gw_policy_class {
     GW_POLICY_3A090_A = 2
 } gw_policy_class;
 
+/* Rules, as their answers stood while each was the rule in force (see
+ * docs/models/policy.md). APPEND ONLY: the values are stable. */
 typedef enum gw_policy_rule {
     GW_POLICY_OCT2022 = 0, /* TPP >= 4800 and I/O >= 600 GB/s (2022-10-07, superseded) */
-    GW_POLICY_OCT2023 = 1, /* TPP / PD thresholds (effective 2023-11-17) */
-    GW_POLICY_JAN2026 = 2  /* Oct-2023 classes + case-by-case review band (2026-01-15) */
+    GW_POLICY_OCT2023 = 1, /* TPP / PD thresholds (effective 2023-11-17) and the measures
+                              taken under it (H20 letter 2025-04, licences 2025-08) */
+    GW_POLICY_JAN2026 = 2, /* Oct-2023 classes + case-by-case band for China/Macau
+                              (2026-01-15) and the H200 arrangement */
+    GW_POLICY_JAN2025 = 3  /* AI Diffusion rule (2025-01-15), rescinded 2025-05-13 */
 } gw_policy_rule;
 
+#define GW_POLICY_N_RULES 4
+
+/* The licence answer. APPEND ONLY: the values are stable. */
 typedef enum gw_policy_licence {
     GW_LICENCE_NONE = 0,     /* no licence needed */
-    GW_LICENCE_NOTIFY,       /* licence exception NAC with notification (3A090.b) */
+    GW_LICENCE_NOTIFY,       /* licence exception NAC with notification (D:5 / Macau) */
     GW_LICENCE_APPROVAL,     /* licence, presumption of approval (D:1 / D:4) */
     GW_LICENCE_CASE_BY_CASE, /* licence, case-by-case review (Jan-2026 band) */
-    GW_LICENCE_DENIAL        /* licence, presumption of denial */
+    GW_LICENCE_DENIAL,       /* licence, presumption of denial */
+    GW_LICENCE_ACA,          /* licence exception ACA, no notification (D:1 / D:4) */
+    GW_LICENCE_REQUIRED,     /* licence required; the reference states no review policy */
+    GW_LICENCE_QUOTA,        /* licence required, country cap (AI Diffusion Tier 2) */
+    GW_LICENCE_CONDITIONAL   /* licence required; licences issued on a condition (H20 15%) */
 } gw_policy_licence;
 
-#define GW_POLICY_MAX_BANDS  4
-#define GW_POLICY_MAX_DEST   32
-#define GW_POLICY_MAX_LISTED 16
+#define GW_POLICY_MAX_BANDS     4
+#define GW_POLICY_MAX_DEST      32
+#define GW_POLICY_MAX_LISTED    16
+#define GW_POLICY_MAX_COUNTRIES 256
+#define GW_POLICY_MAX_MEASURES  8
+#define GW_POLICY_MAX_ALIASES   8
+
+/* Destination groups of data/export_rules.yaml (bit flags). */
+typedef enum gw_policy_group {
+    GW_POLICY_GROUP_HOME = 1 << 0,  /* the exporting country (US) */
+    GW_POLICY_GROUP_CHINA = 1 << 1, /* CN, HK, MO */
+    GW_POLICY_GROUP_D5 = 1 << 2,    /* country group D:5 plus Macau (and HK) */
+    GW_POLICY_GROUP_D1_D4 = 1 << 3, /* D:1 / D:4 outside D:5 */
+    GW_POLICY_GROUP_TIER1 = 1 << 4  /* AI Diffusion Tier 1 */
+} gw_policy_group;
+
+#define GW_POLICY_N_GROUPS 5
+
+/* What a rule is: short name ("Oct-2023 rule"), effective date, the rule's
+ * full title, its sources and the section of export_control.md. */
+typedef struct gw_policy_rule_info {
+    char name[32];
+    char date[16];      /* YYYY-MM-DD, effective */
+    char rescinded[16]; /* YYYY-MM-DD or "" */
+    char title[256];
+    char source[320];
+    char reference[256];
+} gw_policy_rule_info;
+
+/* A chip-specific measure on top of a rule (a letter, a licensing deal). */
+typedef struct gw_policy_measure {
+    char name[64];
+    char date[16];
+    size_t n_accels;
+    char accels[GW_POLICY_MAX_LISTED][32]; /* catalog names; "h20" also lists "h20-96gb" */
+    unsigned groups;                       /* gw_policy_group bits it applies to */
+    unsigned rules;                        /* bit (1 << gw_policy_rule) per rule */
+    gw_policy_licence licence;             /* REQUIRED, CONDITIONAL or NONE (a note) */
+    double share;                          /* revenue share paid to the US (0 = none) */
+    char text[320];
+    char source[320];
+    char reference[128];
+} gw_policy_measure;
 
 /* Thresholds of data/export_rules.yaml (TPP is dimensionless, PD in TPP per
  * mm^2, bandwidths in bytes/s). Sources are the files' citations. */
@@ -66,6 +118,9 @@ typedef struct gw_policy_rules {
     double oct2022_tpp, oct2022_io_Bps;
     /* January 2026 case-by-case band: TPP < jan2026_tpp and DRAM < jan2026_dram_Bps. */
     double jan2026_tpp, jan2026_dram_Bps;
+    /* AI Diffusion (rescinded): Tier-2 country cap and licence-free order
+     * size (GPUs), UVEU share of global capacity, NVEU GPUs over two years. */
+    double jan2025_cap_gpus, jan2025_free_gpus, jan2025_uveu_share, jan2025_nveu_gpus;
     /* Section 232 Annex I bands (inclusive). */
     double sec232_rate;
     size_t n_bands;
@@ -73,30 +128,46 @@ typedef struct gw_policy_rules {
         char name[48];
         double tpp_min, tpp_max, dram_min_Bps, dram_max_Bps;
     } bands[GW_POLICY_MAX_BANDS];
-    /* Destinations under D:5 + Macau (licence with presumption of denial). */
-    size_t n_restricted;
-    char restricted[GW_POLICY_MAX_DEST][8];
-    /* Destinations that need no licence (home country). */
-    size_t n_free;
-    char free_dest[GW_POLICY_MAX_DEST][8];
-    /* Accelerators under a separate "is-informed" licence letter. */
-    size_t n_informed;
-    char informed[GW_POLICY_MAX_LISTED][64];
-    char informed_note[256];
-    char src_oct2023[256], src_oct2022[256], src_jan2026[256], src_sec232[256];
+    /* Destination groups, indexed by the bit number of gw_policy_group. */
+    size_t n_members[GW_POLICY_N_GROUPS];
+    char members[GW_POLICY_N_GROUPS][GW_POLICY_MAX_DEST][8];
+    /* ISO 3166-1 countries: alpha-2, alpha-3, short name. */
+    size_t n_countries;
+    struct {
+        char alpha2[4], alpha3[4];
+        char name[48];
+    } countries[GW_POLICY_MAX_COUNTRIES];
+    size_t n_aliases; /* common non-ISO spellings: "UK" -> "GB" */
+    char aliases[GW_POLICY_MAX_ALIASES][2][8];
+    gw_policy_rule_info info[GW_POLICY_N_RULES]; /* indexed by gw_policy_rule */
+    size_t n_measures;
+    gw_policy_measure measures[GW_POLICY_MAX_MEASURES];
+    char src_oct2023[320], src_oct2022[320], src_jan2026[320], src_sec232[512];
 } gw_policy_rules;
 
 /* Loads data/export_rules.yaml from the catalog's directory (or the embedded
- * copy). Errors: GW_EIO, GW_EPARSE, GW_ESCHEMA, GW_EUNIT, GW_ERANGE with
- * file:line:col. Fills *out; keeps no allocation. Thread-safe. */
+ * copy): thresholds, rules, destination groups, ISO 3166-1 countries and
+ * measures. Errors: GW_ENOMEM, GW_EIO, GW_EPARSE, GW_ESCHEMA (also a group
+ * member that is neither a listed country nor a group code, an unknown rule
+ * or group in a measure), GW_EUNIT, GW_ERANGE with file:line:col. Fills
+ * *out (about 40 KB) only on success; keeps no allocation. Thread-safe. */
 GW_API gw_status gw_policy_rules_load(gw_ctx *ctx, const gw_catalog *cat, gw_policy_rules *out,
                                       gw_error *err);
 
-/* "oct2022", "oct2023", "jan2026" (case-insensitive). GW_EPARSE otherwise. */
+/* "oct2022", "oct2023", "jan2025", "jan2026" (case-insensitive). GW_EPARSE otherwise. */
 GW_API gw_status gw_policy_rule_parse(const char *text, gw_policy_rule *out);
 GW_API const char *gw_policy_rule_name(gw_policy_rule r);
 GW_API const char *gw_policy_class_name(gw_policy_class c); /* "3A090.a" ... */
 GW_API const char *gw_policy_licence_name(gw_policy_licence l);
+
+/* Checks a destination: an ISO 3166-1 alpha-2 code of the rules' country
+ * list or a group code such as "D5" (case-insensitive). On success *code
+ * (may be NULL) points at the canonical upper-case code, borrowed from
+ * rules. GW_ENOTFOUND otherwise, where = "policy.destination", with a
+ * message that explains the valid codes and, when one is close (an alpha-3
+ * code, a country name or its start, "UK"), suggests it. Pure. */
+GW_API gw_status gw_policy_destination_check(const gw_policy_rules *rules, const char *text,
+                                             const char **code, gw_error *err);
 
 /* TPP of an accelerator: max over precisions of dense rate (TFLOP/s or TOPS)
  * x bits. *prec (may be NULL) gets the precision that gives it. 0 if the
@@ -117,17 +188,25 @@ typedef struct gw_policy_chip {
     bool oct2022_controlled;
     bool jan2026_band; /* controlled and inside the case-by-case band */
     int sec232_band;   /* 1-based Annex band, 0 = none */
-    bool is_informed;  /* separate licence letter applies */
+    bool has_measure;  /* a chip-specific measure applies (H20 letter, H200 deal) */
     /* Outcome for the destination and rule given. */
     gw_policy_rule rule;
-    char destination[16];
+    char destination[16]; /* canonical code */
+    unsigned groups;      /* gw_policy_group bits of the destination */
     gw_policy_licence licence;
-    bool allowed;     /* exportable: no licence, NAC, approval or case-by-case */
+    bool in_force;    /* false for a rule rescinded before it applied (jan2025) */
+    bool allowed;     /* a route exists: no licence, NAC/ACA, approval, case-by-case,
+                         a Tier-2 quota or licences issued on a condition */
+    double share;     /* revenue share to the US government of a measure (0 = none) */
     char reason[320]; /* one line: the clause that decided, with numbers */
+    char measures[640]; /* the measures that changed or qualify the answer, "; "-joined */
+    char answer[1024];  /* the full answer: licence, rule name and date, why, measures,
+                           reference section */
 } gw_policy_chip;
 
 /* Classifies a under rule for destination ("US", "CN", "D5", ...; NULL =
- * "US"). Returns GW_OK or GW_EINVAL for NULL arguments. Pure. */
+ * "US"). Returns GW_OK, GW_EINVAL for NULL arguments or GW_ENOTFOUND for
+ * an unknown destination (see gw_policy_destination_check). Pure. */
 GW_API gw_status gw_policy_classify(const gw_policy_rules *rules, const gw_accel *a,
                                     const char *destination, gw_policy_rule rule,
                                     gw_policy_chip *out, gw_error *err);

@@ -22,12 +22,16 @@ static void help(void)
            "performance density (PD = TPP / die area) and the ECCN 3A090 classification under\n"
            "the October 2023 rule, the October 2022 rule (TPP and I/O; why the H800 shipped),\n"
            "the January 2026 case-by-case band and the Section 232 tariff bands, with the\n"
-           "licence a destination needs. The third form plans the same power budget with\n"
+           "licence a destination needs under the rule (and the chip-specific measures such\n"
+           "as the 2025 H20 licences), citing data/reference/export_control.md. Not legal\n"
+           "advice. The third form plans the same power budget with\n"
            "every chip and compares the best one the destination may receive with the best\n"
            "overall (and the time and cost of C FLOP of training).\n\n"
            "options:\n"
-           "  --destination D  ISO country or group (US, CN, D5 ...); default: the scenario's\n"
-           "  --rule R         oct2022, oct2023 or jan2026; default: the scenario's\n"
+           "  --destination D  ISO 3166-1 alpha-2 country (US, CN, AE, GB ...) or group D5;\n"
+           "                   default: the scenario's; unknown codes are rejected\n"
+           "  --rule R         oct2022, oct2023, jan2025 (rescinded AI Diffusion rule) or\n"
+           "                   jan2026; default: the scenario's\n"
            "  --compare        table of every catalog accelerator\n"
            "  --power P        facility power budget for the compliant-cluster comparison\n"
            "  --train-flop C   training compute to price (e.g. 3.3e24)\n"
@@ -63,11 +67,6 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
             dest = gw_cli_optval(cli, argc, argv, &i);
             if (!dest)
                 return 2;
-            if (!dest[0] || strlen(dest) > 7)
-                return gw_cli_usage_error(cli,
-                                          "--destination: expected a country code such "
-                                          "as CN or US, got \"%s\"",
-                                          dest);
             continue;
         }
         if (gw_cli_is_opt(argv[i], "--rule")) {
@@ -106,8 +105,8 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
         return gw_cli_usage_error(cli, "--train-flop needs --power");
     gw_policy_rule rule = GW_POLICY_OCT2023;
     if (rule_s && gw_policy_rule_parse(rule_s, &rule) != GW_OK)
-        return gw_cli_usage_error(cli, "--rule: expected oct2022, oct2023 or jan2026, got \"%s\"",
-                                  rule_s);
+        return gw_cli_usage_error(
+            cli, "--rule: expected oct2022, oct2023, jan2025 or jan2026, got \"%s\"", rule_s);
 
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
@@ -122,14 +121,23 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
     if (!rule_s && sc->policy.rule && sc->policy.rule[0] &&
         gw_policy_rule_parse(sc->policy.rule, &rule) != GW_OK) {
         gw_scenario_free(sc);
-        fprintf(stderr, "gigawatt: policy.rule: expected oct2022, oct2023 or jan2026, got \"%s\"\n",
+        fprintf(stderr,
+                "gigawatt: policy.rule: expected oct2022, oct2023, jan2025 or jan2026, got \"%s\"\n",
                 sc->policy.rule);
         return 2;
     }
+    bool dest_flag = dest != NULL;
     if (!dest)
         dest = sc->policy.destination && sc->policy.destination[0] ? sc->policy.destination : "US";
     gw_policy_rules rules;
     rc = gw_policy_rules_load(cli->ctx, cat, &rules, &err);
+    /* An unknown destination is an input error, named by the flag or the
+     * scenario key it came from, before any output. */
+    if (rc == GW_OK) {
+        rc = gw_policy_destination_check(&rules, dest, &dest, &err);
+        if (rc != GW_OK && dest_flag)
+            snprintf(err.where, sizeof err.where, "--destination");
+    }
     if (rc != GW_OK) {
         gw_scenario_free(sc);
         return gw_cli_fail(cli, &err);

@@ -80,7 +80,7 @@ static const field fields[] = {
     {"economics.tariff_rate", F_NUM, GW_DIM_FRACTION, 0, 5.0, OFF(economics.tariff_rate), NULL},
     {"economics.tariff_exempt", F_BOOL, GW_DIM_NONE, 0, 0, OFF(economics.tariff_exempt), NULL},
     {"policy.destination", F_STR, GW_DIM_NONE, 0, 0, OFF(policy.destination), NULL},
-    {"policy.rule", F_ENUM, GW_DIM_NONE, 0, 0, OFF(policy.rule), "|oct2023|oct2022|jan2026|"},
+    {"policy.rule", F_ENUM, GW_DIM_NONE, 0, 0, OFF(policy.rule), "|oct2023|oct2022|jan2026|jan2025|"},
     {"reliability.checkpoint_interval", F_NUM, GW_DIM_TIME, 0, 3.2e8,
      OFF(reliability.checkpoint_interval_s), NULL},
     {"reliability.checkpoint_bandwidth", F_NUM, GW_DIM_BANDWIDTH, 0, 1e16,

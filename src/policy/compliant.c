@@ -93,9 +93,13 @@ gw_status gw_policy_compliant_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_
         gw__err_loc(err, NULL, 0, 0, "--train-flop");
         return GW_ERANGE;
     }
+    const char *code = NULL;
+    gw_status rc0 = gw_policy_destination_check(rules, destination ? destination : "US", &code,
+                                                err);
+    if (rc0 != GW_OK)
+        return rc0;
     memset(out, 0, sizeof *out);
-    gw__strlcpy(out->destination, destination && destination[0] ? destination : "US",
-                sizeof out->destination);
+    gw__strlcpy(out->destination, code, sizeof out->destination);
     out->rule = rule;
     out->power_w = power_w;
     out->train_flop = train_flop;

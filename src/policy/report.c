@@ -7,6 +7,7 @@
 #include <gigawatt/policy.h>
 
 #include <math.h>
+#include <string.h>
 
 #include "core/core_internal.h"
 
@@ -17,26 +18,33 @@ static const char *band_name(const gw_policy_rules *R, int band)
     return R->bands[band - 1].name;
 }
 
-static const char *rule_source(const gw_policy_rules *R, gw_policy_rule r)
+/* "D:5 + Macau, D:1/D:4" ... for the destination's group bits. */
+static void groups_text(unsigned bits, char *buf, size_t n)
 {
-    switch (r) {
-    case GW_POLICY_OCT2022:
-        return R->src_oct2022;
-    case GW_POLICY_OCT2023:
-        return R->src_oct2023;
-    case GW_POLICY_JAN2026:
-        return R->src_jan2026;
+    static const char *const titles[GW_POLICY_N_GROUPS] = {
+        "home country", "China/HK/Macau", "D:5 + Macau", "D:1/D:4", "AI Diffusion Tier 1"};
+    buf[0] = '\0';
+    size_t used = 0;
+    for (size_t g = 0; g < GW_POLICY_N_GROUPS; g++) {
+        if (!(bits & (1u << g)))
+            continue;
+        gw__snprintf(buf + used, n - used, "%s%s", used ? ", " : "", titles[g]);
+        used = strlen(buf);
     }
-    return "";
+    if (!buf[0])
+        gw__snprintf(buf, n, "none listed (not D:1/D:4/D:5, not Tier 1)");
 }
 
 void gw_policy_chip_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rules *R,
                            const gw_policy_chip *c)
 {
-    if (!doc || !R || !c || !c->accel)
+    if (!doc || !R || !c || !c->accel || (unsigned)c->rule >= (unsigned)GW_POLICY_N_RULES)
         return;
     if (!parent)
         parent = gw_doc_root(doc);
+    const gw_policy_rule_info *in = &R->info[c->rule];
+    char groups[160];
+    groups_text(c->groups, groups, sizeof groups);
     gw_doc_node *n = gw_doc_obj(doc, parent, "export", "Export control");
     gw_doc_str(doc, n, "accelerator", "Accelerator", c->accel->name);
     gw_doc_str(doc, n, "display_name", "Name", c->accel->display_name);
@@ -55,19 +63,29 @@ void gw_policy_chip_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rul
     if (c->sec232_band > 0)
         gw_doc_num(doc, n, "sec232_rate", "Section 232 duty (unless exempt)", R->sec232_rate,
                    "frac");
-    gw_doc_bool(doc, n, "is_informed", "Separate 'is-informed' licence letter", c->is_informed);
     gw_doc_str(doc, n, "destination", "Destination", c->destination);
+    gw_doc_str(doc, n, "destination_groups", "Destination groups", groups);
     gw_doc_str(doc, n, "rule", "Rule", gw_policy_rule_name(c->rule));
+    gw_doc_str(doc, n, "rule_name", "Rule name", in->name);
+    gw_doc_str(doc, n, "rule_date", "In force from", in->date);
+    if (in->rescinded[0])
+        gw_doc_str(doc, n, "rule_rescinded", "Rescinded (never applied)", in->rescinded);
+    gw_doc_str(doc, n, "rule_title", "Rule title", in->title);
     gw_doc_str(doc, n, "licence", "Licence", gw_policy_licence_name(c->licence));
-    gw_doc_bool(doc, n, "allowed", "Exportable", c->allowed);
+    gw_doc_str(doc, n, "answer", "Answer", c->answer);
+    if (c->has_measure)
+        gw_doc_str(doc, n, "measures", "Chip-specific measures", c->measures);
+    if (c->share > 0.0)
+        gw_doc_num(doc, n, "revenue_share", "Share paid to the US government", c->share, "frac");
     gw_doc_str(doc, n, "reason", "Reason", c->reason);
-    gw_doc_str(doc, n, "source", "Rule source", rule_source(R, c->rule));
+    gw_doc_str(doc, n, "reference", "Reference (export_control.md section)",
+               in->reference);
+    gw_doc_str(doc, n, "source", "Rule source", in->source);
     if (c->sec232_band > 0)
         gw_doc_str(doc, n, "sec232_source", "Tariff source", R->src_sec232);
-    if (c->is_informed)
-        gw_doc_note(doc, "export: %s", R->informed_note);
-    gw_doc_note(doc, "export: classification from secondary summaries of the Federal Register "
-                     "(data/reference/export_control.md); not legal advice.");
+    gw_doc_note(doc, "export: answers from secondary summaries of the Federal Register "
+                     "(data/reference/export_control.md); end-use and Entity List rules are not "
+                     "modelled; not legal advice.");
 }
 
 void gw_policy_compare_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rules *R,
@@ -91,10 +109,22 @@ void gw_policy_compare_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_
         gw_doc_str(doc, row, "sec232_band", "S232 band", band_name(R, c->sec232_band));
         gw_doc_str(doc, row, "licence", "Licence", gw_policy_licence_name(c->licence));
     }
+    for (size_t i = 0; i < n; i++)
+        if (chips[i].has_measure)
+            gw_doc_note(doc, "export: %s: %s", chips[i].accel->name, chips[i].measures);
     if (n > 0) {
         gw_doc_node *m = gw_doc_obj(doc, parent, "rules", "Rules applied");
         gw_doc_str(doc, m, "destination", "Destination", chips[0].destination);
         gw_doc_str(doc, m, "rule", "Licence rule", gw_policy_rule_name(chips[0].rule));
+        if ((unsigned)chips[0].rule < (unsigned)GW_POLICY_N_RULES) {
+            const gw_policy_rule_info *in = &R->info[chips[0].rule];
+            gw_doc_str(doc, m, "rule_name", "Rule name", in->name);
+            gw_doc_str(doc, m, "rule_date", "In force from", in->date);
+            if (in->rescinded[0])
+                gw_doc_str(doc, m, "rule_rescinded", "Rescinded (never applied)", in->rescinded);
+            gw_doc_str(doc, m, "reference", "Reference (export_control.md section)",
+                       in->reference);
+        }
         gw_doc_str(doc, m, "oct2023_source", "Oct-2023 source", R->src_oct2023);
         gw_doc_str(doc, m, "oct2022_source", "Oct-2022 source", R->src_oct2022);
         gw_doc_str(doc, m, "jan2026_source", "Jan-2026 source", R->src_jan2026);

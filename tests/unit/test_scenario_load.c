@@ -394,7 +394,7 @@ static void test_errors_sections(void **state)
     load_fails("economics:\n  tariff_exempt: yes\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:18: economics.tariff_exempt: expected true or false, got \"yes\"");
     load_fails("policy:\n  rule: may2027\n", NULL, 0, GW_ESCHEMA,
-               "s.yaml:2:9: policy.rule: expected one of oct2023/oct2022/jan2026, got \"may2027\"");
+               "s.yaml:2:9: policy.rule: expected one of oct2023/oct2022/jan2026/jan2025, got \"may2027\"");
 }
 
 static void test_errors_phases(void **state)
