@@ -536,7 +536,7 @@ static void render_nemo(ebuf *b, const facts *f)
     if (c->tp > 1)
         put(b, "  model.sequence_parallel=%s\n", c->seq_parallel ? "true" : "false");
     if (c->tp > 1 && c->seq_parallel && r->tp_comm_overlap)
-        put(b, "  comm_overlap.tp_comm_overlap=true\n");
+        put(b, "  model.tp_comm_overlap=true\n");
     put(b, "  model.pipeline_model_parallel_size=%d\n", c->pp);
     if (needs_layout(f)) {
         put(b, "  # the last stage holds %d layers, which do not divide into %d virtual "
@@ -696,7 +696,7 @@ static void render_torchtitan(ebuf *b, const facts *f)
         if (f->deepep)
             put(b, "expert_parallel_comm_backend = \"deepep\"\n");
         if (r->moe_node_limit > 0)
-            put(b, "# node-limited routing (%d nodes): a model-flavor setting in torchtitan, "
+            put(b, "# node-limited routing (at most %d nodes): a model-flavor setting in torchtitan, "
                    "not a job-config key\n",
                 r->moe_node_limit);
         if (r->moe_capacity_factor > 0)
@@ -709,6 +709,10 @@ static void render_torchtitan(ebuf *b, const facts *f)
             put(b, "# CUDA graphs of the expert blocks: no torchtitan v0.2.2 job-config "
                    "key\n");
     }
+    if (m->n_mtp_layers > 0)
+        put(b, "# %d multi-token-prediction module(s): part of the model flavor, not a "
+               "job-config key\n",
+            m->n_mtp_layers);
 
     put(b, "\n[activation_checkpoint]\n");
     put(b, "mode = \"%s\"\n", recompute_text(c->recompute));
