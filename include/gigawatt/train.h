@@ -407,6 +407,12 @@ typedef struct gw_train_result {
      * lo_factor]. From held-out errors of published runs: it does not
      * cover configurations unlike any of them (docs/models/train.md). */
     double interval_level, interval_lo_factor, interval_hi_factor;
+    /* What the plan was made for, for renderers such as gw_train_emit
+     * (appended; earlier fields keep their offsets). */
+    const gw_model *model_def;   /* borrowed: valid while the gw_model lives */
+    const gw_accel *accel_def;   /* borrowed: valid while the gw_accel lives */
+    double moe_capacity_factor;  /* expert capacity / mean tokens; 0: dropless */
+    bool tp_comm_overlap;        /* TP collectives assumed overlapped with GEMMs */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on
@@ -449,6 +455,38 @@ GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_mode
  * "train": inputs, best configuration with breakdown, memory, FLOPs,
  * alternatives with reasons, whole-run figures; adds notes. */
 GW_API void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r);
+
+/* ---- Framework launch configurations ---------------------------------- */
+
+/* Training frameworks gw_train_emit speaks. Flag names, sources and what
+ * each framework cannot express: docs/EMIT.md. */
+typedef enum gw_train_emit_fmt {
+    GW_TRAIN_EMIT_MEGATRON = 0, /* Megatron-LM pretrain_gpt.py flags, as bash arrays */
+    GW_TRAIN_EMIT_NEMO,         /* NeMo Megatron-Bridge scripts/training/run_recipe.py
+                                   ConfigContainer overrides (KEY=VALUE, one a line) */
+    GW_TRAIN_EMIT_TORCHTITAN,   /* torchtitan job-config TOML sections */
+    GW_TRAIN_EMIT_COUNT_
+} gw_train_emit_fmt;
+
+/* Largest text gw_train_emit writes, bytes (the renderers need a few KB). */
+#define GW_TRAIN_EMIT_MAX_BYTES (64 * 1024)
+
+/* "megatron", "nemo", "torchtitan"; "?" out of range. parse returns
+ * GW_EPARSE on other text (exact, lower case). */
+GW_API const char *gw_train_emit_name(gw_train_emit_fmt f);
+GW_API gw_status gw_train_emit_parse(const char *text, gw_train_emit_fmt *out);
+
+/* Renders the best configuration of a plan (r->best, with r->model_def and
+ * r->accel_def for the model shape and the GPU) as the framework's launch
+ * arguments or config overrides. Settings the framework has no equivalent
+ * for become comment lines ('#') saying so; nothing is invented. On GW_OK
+ * *out is a NUL-terminated text ending in a newline, owned by the caller:
+ * free with gw_free(ctx, *out). Errors: GW_EINVAL (NULL argument, f out of
+ * range, a result without a feasible configuration or without model_def /
+ * accel_def), GW_ENOMEM, GW_EINTERNAL (text above GW_TRAIN_EMIT_MAX_BYTES);
+ * *out is untouched then. Reentrant. */
+GW_API gw_status gw_train_emit(gw_ctx *ctx, const gw_train_result *r, gw_train_emit_fmt f,
+                               char **out, gw_error *err);
 
 /* ---- Validation against published runs ------------------------------- */
 

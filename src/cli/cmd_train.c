@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@ static void help(void)
         "                      [--tp N] [--pp N] [--vpp N] [--dp N] [--cp N] [--ep N] [--etp N]\n"
         "                      [--micro-batch N] [--recompute none|selective|full|any]\n"
         "                      [--zero 0..3|any] [--precision bf16|fp8|fp4|any] [--top K]\n"
-        "                      [--max-micro-batch N] [--max-vpp N] [MoE options] [--json]\n\n"
+        "                      [--max-micro-batch N] [--max-vpp N] [MoE options]\n"
+        "                      [--emit megatron|nemo|torchtitan] [--json]\n\n"
         "Predicts the step time, MFU, memory per GPU and whole-run time of training a model,\n"
         "searching every parallel configuration the flags leave open (exhaustively, on all\n"
         "cores) and explaining why the next-best ones lose. Defaults come from the scenario\n"
@@ -35,6 +37,10 @@ static void help(void)
         "  --tp --pp --vpp --dp --cp --ep --etp --micro-batch  fix one dimension\n"
         "  --recompute --zero --precision  fix (or 'any' to search) one dimension\n"
         "  --top          alternatives to show (default 5, max 32)\n"
+        "  --emit F       print the chosen configuration as framework F's launch\n"
+        "                 arguments instead of the summary: megatron (Megatron-LM flags),\n"
+        "                 nemo (Megatron-Bridge overrides) or torchtitan (TOML); with\n"
+        "                 --json, added to the document as \"emit\" (docs/EMIT.md)\n"
         "  --cp-comm M    context-parallel exchange: ring (K/V around a ring, overlapped;\n"
         "                 default), allgather (Llama 3: K/V gathered, exposed), a2a\n"
         "                 (Ulysses: heads sharded; local heads divisible by cp) or any\n"
@@ -60,6 +66,37 @@ static bool ends_with(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
+/* Writes text to stdout or to -o FILE (through FILE.tmp and rename, so a
+ * failure leaves no partial file). Returns the exit code. */
+static int write_text(gw_cli *cli, const char *text)
+{
+    FILE *out = stdout;
+    char tmp[4200];
+    if (cli->output) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
+        out = fopen(tmp, "w");
+        if (!out) {
+            fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, tmp, strerror(errno));
+            return 1;
+        }
+    }
+    bool ok = fputs(text, out) >= 0;
+    if (cli->output) {
+        ok = fclose(out) == 0 && ok;
+        ok = ok && rename(tmp, cli->output) == 0;
+        if (!ok)
+            remove(tmp);
+    } else {
+        ok = fflush(stdout) == 0 && ok;
+    }
+    if (!ok) {
+        fprintf(stderr, "%s: cannot write the configuration: %s\n", cli->prog,
+                strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 int gw_cmd_train(gw_cli *cli, int argc, char **argv)
 {
     const char *model_arg = NULL, *gpu_arg = NULL, *sys_arg = NULL;
@@ -67,6 +104,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     gw_train_opts o;
     gw_train_opts_init(&o);
     int precision_set = 0;
+    const char *emit_arg = NULL;
+    gw_train_emit_fmt emit = GW_TRAIN_EMIT_MEGATRON;
 
     struct {
         const char *flag;
@@ -138,6 +177,15 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_num(cli, "--tokens", v, GW_DIM_TOKENS, 0, 1e18, &tokens))
                 return 2;
+        } else if (gw_cli_is_opt(a, "--emit")) {
+            if (!(emit_arg = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            if (gw_train_emit_parse(emit_arg, &emit) != GW_OK)
+                return gw_cli_usage_error(cli, "--emit: expected %s, %s or %s, got \"%s\"",
+                                          gw_train_emit_name(GW_TRAIN_EMIT_MEGATRON),
+                                          gw_train_emit_name(GW_TRAIN_EMIT_NEMO),
+                                          gw_train_emit_name(GW_TRAIN_EMIT_TORCHTITAN),
+                                          emit_arg);
         } else if (strcmp(a, "--dualpipe") == 0) {
             o.dualpipe = true;
         } else if (strcmp(a, "--fp8-dispatch") == 0) {
@@ -218,6 +266,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             return gw_cli_usage_error(cli, "unexpected argument \"%s\"", a);
         }
     }
+
+    if (emit_arg && cli->csv)
+        return gw_cli_usage_error(cli, "--emit and --csv exclude each other");
 
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
@@ -304,12 +355,28 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         return 1;
     }
     rc = gw_train_plan(cli->ctx, cat, model, accel, sys, &o, res, &err);
-    if (rc == GW_OK) {
+    if (rc == GW_ERANGE && strcmp(err.where, "global_batch_tokens") == 0)
+        /* Name what the user typed: the flag, or the scenario key. */
+        snprintf(err.where, sizeof err.where, "%s",
+                 gbt > 0 ? "--global-batch-tokens" : "workload.global_batch_tokens");
+    char *text = NULL;
+    if (rc == GW_OK && emit_arg)
+        rc = gw_train_emit(cli->ctx, res, emit, &text, &err);
+    if (rc == GW_OK && emit_arg && !cli->json) {
+        code = write_text(cli, text);
+    } else if (rc == GW_OK) {
         gw_train_report(doc, gw_doc_root(doc), res);
+        if (text) {
+            gw_doc_node *e = gw_doc_obj(doc, gw_doc_root(doc), "emit", "framework launch "
+                                                                       "configuration");
+            gw_doc_str(doc, e, "framework", "framework", gw_train_emit_name(emit));
+            gw_doc_str(doc, e, "text", "text", text);
+        }
         code = gw_cli_emit(cli, doc);
     } else {
         code = gw_cli_fail(cli, &err);
     }
+    gw_free(cli->ctx, text);
     gw_doc_free(doc);
     free(res);
     gw_model_free(cli->ctx, owned);

@@ -326,8 +326,18 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     if (!(o->seq_len >= 1) || o->seq_len > 1e8)
         return gw__err(err, GW_EINVAL, "sequence length must be positive, got %g", o->seq_len);
     double seqs = batch_seqs(o);
-    if (!(seqs >= 1))
-        return gw__err(err, GW_EINVAL, "global batch must hold at least one sequence");
+    if (!(seqs >= 1)) {
+        /* An input error, not a caller bug: a batch below one sequence. */
+        gw__err_loc(err, NULL, 0, 0,
+                    o->global_batch_seqs > 0 ? "global_batch_seqs" : "global_batch_tokens");
+        if (o->global_batch_seqs > 0)
+            return gw__err(err, GW_ERANGE, "the global batch (%g sequences) holds no whole "
+                                           "sequence",
+                           o->global_batch_seqs);
+        return gw__err(err, GW_ERANGE,
+                       "the global batch (%g tokens) is smaller than one sequence (%g tokens)",
+                       o->global_batch_tokens, o->seq_len);
+    }
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
@@ -416,6 +426,10 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->moe_dedup_dispatch = P.ep_dedup;
     out->cuda_graphs = P.cuda_graphs;
     out->fp8_recipe = P.fp8_recipe;
+    out->model_def = m;
+    out->accel_def = a;
+    out->moe_capacity_factor = o->moe_capacity_factor;
+    out->tp_comm_overlap = o->tp_comm_overlap;
 
     S.P = &P;
     S.o = o;
