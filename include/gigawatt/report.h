@@ -54,6 +54,11 @@ GW_API void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const 
                        double v, const char *unit);
 GW_API void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        int64_t v);
+/* A number that is unknown or could not be computed: JSON null, an empty CSV
+ * cell, "n/a" in text, or "n/a (reason)" when reason is not NULL (copied).
+ * unit as for gw_doc_num. */
+GW_API void gw_doc_na(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+                      const char *unit, const char *reason);
 GW_API void gw_doc_str(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        const char *v);
 GW_API void gw_doc_bool(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,

@@ -375,6 +375,7 @@ static void job_costs(const gw__rel_counts *cnt, const gw_rel_job *job, const gw
     s->work_s = job->work_s;
     s->duration_s = r->window_mode ? job->duration_s : 0.0;
     s->max_wall_s = job->work_s * p->max_wall_factor;
+    r->max_wall_s = r->window_mode ? 0.0 : p->longest_run_s;
 }
 
 /* Rates over the run, interval, goodput (R7), counts, loss breakdown, spares

@@ -52,6 +52,7 @@ typedef struct gw__rel_params {
     double default_params;
     double target_goodput;
     double max_wall_factor;
+    double longest_run_s;
     double search_span;
     double min_interval_s;
 } gw__rel_params;

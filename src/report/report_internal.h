@@ -35,7 +35,7 @@ struct gw_doc_node {
     const char *unit;          /* GW_D_NUM: arena, never NULL ("" for plain numbers) */
     double num;                /* GW_D_NUM */
     int64_t i;                 /* GW_D_INT */
-    const char *str;           /* GW_D_STR: arena */
+    const char *str;           /* GW_D_STR: arena; GW_D_NUM: why it is n/a, or NULL */
     bool b;                    /* GW_D_BOOL */
     gw_doc_node *first, *last; /* GW_D_OBJ / GW_D_ARR children, in order */
     gw_doc_node *next;         /* next sibling */
