@@ -89,6 +89,10 @@ GW_API gw_status gw_report_json(const gw_doc *doc, FILE *out);
 /* CSV of the array at path (each element an object whose keys are the
  * columns). GW_ENOTFOUND if path is not an array of objects. */
 GW_API gw_status gw_report_csv(const gw_doc *doc, const char *path, FILE *out);
+/* The key paths gw_report_csv accepts for doc (its tables: non-empty arrays
+ * of objects outside arrays), comma-separated in document order, into buf
+ * (always terminated; cut at len). Returns the number of tables. */
+GW_API size_t gw_report_csv_tables(const gw_doc *doc, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -41,9 +41,11 @@ int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s %s: ", cli->prog, cli->cmd ? cli->cmd : "");
+    /* Before the command is known (options ahead of it): "gigawatt: ...". */
+    const char *sp = cli->cmd ? " " : "", *cmd = cli->cmd ? cli->cmd : "";
+    fprintf(stderr, "%s%s%s: ", cli->prog, sp, cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see '%s %s --help')\n", cli->prog, cli->cmd ? cli->cmd : "");
+    fprintf(stderr, " (see '%s%s%s --help')\n", cli->prog, sp, cmd);
     va_end(ap);
     return 2;
 }
@@ -52,6 +54,10 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     if (strcmp(a, "--json") == 0) {
+        if (cli->csv) {
+            gw_cli_usage_error(cli, "--json and --csv exclude each other");
+            return -1;
+        }
         cli->json = true;
         return 1;
     }
@@ -63,6 +69,10 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
         const char *v = gw_cli_optval(cli, argc, argv, i);
         if (!v)
             return -1;
+        if (cli->json) {
+            gw_cli_usage_error(cli, "--json and --csv exclude each other");
+            return -1;
+        }
         cli->csv = v;
         return 1;
     }
@@ -298,8 +308,13 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
         rc = GW_EIO;
     }
     if (rc == GW_ENOTFOUND) {
-        fprintf(stderr, "%s %s: --csv %s: no such table in this report\n", cli->prog, cli->cmd,
-                cli->csv);
+        char tables[1024];
+        if (gw_report_csv_tables(doc, tables, sizeof tables) > 0)
+            fprintf(stderr, "%s %s: --csv %s: no such table in this report (tables: %s)\n",
+                    cli->prog, cli->cmd, cli->csv, tables);
+        else
+            fprintf(stderr, "%s %s: --csv %s: this report has no tables\n", cli->prog, cli->cmd,
+                    cli->csv);
         return 2;
     }
     if (rc != GW_OK) {

@@ -30,7 +30,8 @@ static void help(void)
            "  --fit-subset  rows the fit minimises the error on (default all)\n"
            "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
            "                overhead (host_op_time 0), whatever its run profile says\n\n"
-           "options: --json, -o FILE, --data DIR, --threads N\n");
+           "options: --json, --csv validate.runs (the per-run table), -o FILE, --data DIR,\n"
+           "         --threads N\n");
 }
 
 static void print_stats(const char *label, const gw_train_validation *v,
@@ -149,13 +150,15 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
             save = comma ? comma + 1 : NULL;
         }
         rc = gw_train_fit(cli->ctx, cat, file, names, n, subset, 3, &p, &v, &err);
+        if (rc == GW_ENOTFOUND && !err.path[0] && !err.where[0])
+            snprintf(err.where, sizeof err.where, "--fit"); /* a name the flag gave */
     } else {
         rc = gw_train_validate_file(cli->ctx, cat, file, &p, &v, &err);
     }
     if (rc != GW_OK)
         return gw_cli_fail(cli, &err);
 
-    if (cli->json || cli->output) {
+    if (cli->json || cli->output || cli->csv) {
         gw_doc *doc = gw_cli_doc(cli);
         if (!doc) {
             gw_train_validation_free(cli->ctx, v);
