@@ -89,7 +89,9 @@ typedef int (*gw_progress_fn)(void *ud, uint64_t done, uint64_t total);
 typedef struct gw_ctx gw_ctx;
 
 /* Creates a context using malloc/free, or the given allocator when alloc is
- * non-NULL. Returns NULL only if the first allocation fails.
+ * non-NULL. Returns NULL only if the first allocation fails. It also turns
+ * GSL's abort-on-error handler off (gsl_set_error_handler_off, a process-wide
+ * GSL setting): libgigawatt checks every GSL status and reports gw_status.
  * Thread-safety: a context may be shared by threads for allocation only if
  * the allocator is thread-safe (the default one is). */
 GW_API gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud);

@@ -219,6 +219,11 @@ typedef struct gw_rel_result {
     gw_rel_cause causes[GW_REL_MAX_CAUSES];
     size_t n_notes;
     char notes[GW_REL_MAX_NOTES][256]; /* approximations and clamps, one line each */
+
+    /* Work mode: the longest wall-clock time the model reports (longest_run
+     * of data/failures.yaml); a wall_s beyond it means the run does not
+     * finish (goodput near zero). 0 in window mode. */
+    double max_wall_s;
 } gw_rel_result;
 
 /* Plans one job: loads the failure profile, counts components, computes the

@@ -60,6 +60,11 @@ GW_API void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, cons
                          double v, double lo, double hi, double level, const char *unit);
 GW_API void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        int64_t v);
+/* A number that is unknown or could not be computed: JSON null, an empty CSV
+ * cell, "n/a" in text, or "n/a (reason)" when reason is not NULL (copied).
+ * unit as for gw_doc_num. */
+GW_API void gw_doc_na(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+                      const char *unit, const char *reason);
 GW_API void gw_doc_str(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                        const char *v);
 GW_API void gw_doc_bool(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
@@ -93,6 +98,10 @@ GW_API gw_status gw_report_json(const gw_doc *doc, FILE *out);
 /* CSV of the array at path (each element an object whose keys are the
  * columns). GW_ENOTFOUND if path is not an array of objects. */
 GW_API gw_status gw_report_csv(const gw_doc *doc, const char *path, FILE *out);
+/* The key paths gw_report_csv accepts for doc (its tables: non-empty arrays
+ * of objects outside arrays), comma-separated in document order, into buf
+ * (always terminated; cut at len). Returns the number of tables. */
+GW_API size_t gw_report_csv_tables(const gw_doc *doc, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -576,13 +576,15 @@ GW_API void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent,
                                        const gw_train_validation *v);
 
 /* Fits the named parameters of *p (e.g. "gemm_eff_max_bf16", "attn_eff",
- * "tp_overlap"; unknown names are ignored) to the runs of a calibration CSV
+ * "tp_overlap") to the runs of a calibration CSV
  * by coordinate descent within physically plausible bounds, minimising
  * mean |log(predicted/measured)| + 0.25 max |log(predicted/measured)| over
  * the subset (0 all rows, 1 dense rows, 2 MoE/FP8/CP rows). rounds: passes
  * over the parameters (2-3 suffice). On GW_OK *p holds the fitted values
  * and *out (if out is not NULL; caller frees) the validation with them.
- * Errors: those of gw_train_validate_file. Cost: about 30 x rounds x
+ * Errors: GW_ENOTFOUND for a name that is not a fit parameter (the message
+ * lists them), checked before the CSV is read; those of
+ * gw_train_validate_file. Cost: about 30 x rounds x
  * n_names validations. */
 GW_API gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
                               const char *const *names, size_t n_names, int subset, int rounds,

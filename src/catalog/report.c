@@ -46,19 +46,39 @@ static void fields_report(gw_doc *doc, gw_doc_node *parent, const gw_field *f, s
     }
 }
 
+/* A catalog value: 0 stands for "not given" in the catalog files (an A100
+ * has no FP8 rate, a TPU no published TDP), shown as n/a (JSON null, an
+ * empty CSV cell), never as 0. */
+static void value(gw_doc *doc, gw_doc_node *o, const char *key, const char *label, double v,
+                  const char *unit)
+{
+    if (v > 0.0)
+        gw_doc_num(doc, o, key, label, v, unit);
+    else
+        gw_doc_na(doc, o, key, label, unit, NULL);
+}
+
+static void count(gw_doc *doc, gw_doc_node *o, const char *key, const char *label, int64_t v)
+{
+    if (v > 0)
+        gw_doc_int(doc, o, key, label, v);
+    else
+        gw_doc_na(doc, o, key, label, "", NULL);
+}
+
 static void accel_row(gw_doc *doc, gw_doc_node *o, const gw_accel *a)
 {
     gw_doc_str(doc, o, "name", "name", a->name);
     gw_doc_str(doc, o, "display_name", "accelerator", a->display_name);
     gw_doc_str(doc, o, "vendor", "vendor", a->vendor);
-    gw_doc_num(doc, o, "bf16_flops", "BF16 dense", a->peak_flops[GW_PREC_BF16], "FLOP/s");
-    gw_doc_num(doc, o, "fp8_flops", "FP8 dense", a->peak_flops[GW_PREC_FP8], "FLOP/s");
-    gw_doc_num(doc, o, "fp4_flops", "FP4 dense", a->peak_flops[GW_PREC_FP4], "FLOP/s");
-    gw_doc_num(doc, o, "memory_bytes", "memory", a->mem_bytes, "B");
-    gw_doc_num(doc, o, "memory_bandwidth_Bps", "mem BW", a->mem_Bps, "B/s");
-    gw_doc_num(doc, o, "scaleup_bandwidth_Bps", "scale-up BW", a->scaleup_Bps, "B/s");
-    gw_doc_int(doc, o, "scaleup_domain", "domain", a->scaleup_domain);
-    gw_doc_num(doc, o, "tdp_w", "TDP", a->tdp_w, "W");
+    value(doc, o, "bf16_flops", "BF16 dense", a->peak_flops[GW_PREC_BF16], "FLOP/s");
+    value(doc, o, "fp8_flops", "FP8 dense", a->peak_flops[GW_PREC_FP8], "FLOP/s");
+    value(doc, o, "fp4_flops", "FP4 dense", a->peak_flops[GW_PREC_FP4], "FLOP/s");
+    value(doc, o, "memory_bytes", "memory", a->mem_bytes, "B");
+    value(doc, o, "memory_bandwidth_Bps", "mem BW", a->mem_Bps, "B/s");
+    value(doc, o, "scaleup_bandwidth_Bps", "scale-up BW", a->scaleup_Bps, "B/s");
+    count(doc, o, "scaleup_domain", "domain", a->scaleup_domain);
+    value(doc, o, "tdp_w", "TDP", a->tdp_w, "W");
 }
 
 static void model_row(gw_doc *doc, gw_doc_node *o, const gw_model *m)
@@ -68,9 +88,9 @@ static void model_row(gw_doc *doc, gw_doc_node *o, const gw_model *m)
     gw_doc_int(doc, o, "layers", "layers", m->n_layers);
     gw_doc_int(doc, o, "hidden", "hidden", m->hidden);
     gw_doc_int(doc, o, "experts", "experts", m->n_experts);
-    gw_doc_num(doc, o, "params_total", "total params", m->params_total, "");
-    gw_doc_num(doc, o, "params_active", "active params", m->params_active, "");
-    gw_doc_num(doc, o, "published_total", "published", m->published_total, "");
+    value(doc, o, "params_total", "total params", m->params_total, "");
+    value(doc, o, "params_active", "active params", m->params_active, "");
+    value(doc, o, "published_total", "published", m->published_total, "");
 }
 
 static void system_row(gw_doc *doc, gw_doc_node *o, const gw_system *s)
@@ -78,10 +98,10 @@ static void system_row(gw_doc *doc, gw_doc_node *o, const gw_system *s)
     gw_doc_str(doc, o, "name", "name", s->name);
     gw_doc_str(doc, o, "accelerator", "accelerator", s->accelerator);
     gw_doc_int(doc, o, "gpus_per_node", "GPUs/node", s->gpus_per_node);
-    gw_doc_int(doc, o, "gpus_per_rack", "GPUs/rack", s->gpus_per_rack);
-    gw_doc_int(doc, o, "scaleup_domain", "domain", s->scaleup_domain);
-    gw_doc_num(doc, o, "node_power_w", "node power", s->node_power_w, "W");
-    gw_doc_num(doc, o, "rack_power_w", "rack power", s->rack_power_w, "W");
+    count(doc, o, "gpus_per_rack", "GPUs/rack", s->gpus_per_rack);
+    count(doc, o, "scaleup_domain", "domain", s->scaleup_domain);
+    value(doc, o, "node_power_w", "node power", s->node_power_w, "W");
+    value(doc, o, "rack_power_w", "rack power", s->rack_power_w, "W");
     gw_doc_str(doc, o, "cooling", "cooling", s->cooling);
 }
 
@@ -113,9 +133,9 @@ gw_status gw_catalog_report_list(const gw_catalog *cat, gw_catalog_kind kind, gw
             gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
             gw_doc_str(doc, o, "name", "name", x->name);
             gw_doc_str(doc, o, "display_name", "NIC", x->display_name);
-            gw_doc_num(doc, o, "port_bandwidth_Bps", "port", x->port_Bps, "B/s");
-            gw_doc_num(doc, o, "power_w", "power", x->power_w, "W");
-            gw_doc_num(doc, o, "price_usd", "price", x->price_usd, "USD");
+            value(doc, o, "port_bandwidth_Bps", "port", x->port_Bps, "B/s");
+            value(doc, o, "power_w", "power", x->power_w, "W");
+            value(doc, o, "price_usd", "price", x->price_usd, "USD");
         }
         arr = gw_doc_arr(doc, parent, "switches", "Switches");
         for (size_t i = 0; i < gw_catalog_n_switches(cat); i++) {
@@ -123,19 +143,19 @@ gw_status gw_catalog_report_list(const gw_catalog *cat, gw_catalog_kind kind, gw
             gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
             gw_doc_str(doc, o, "name", "name", x->name);
             gw_doc_str(doc, o, "kind", "kind", x->kind);
-            gw_doc_int(doc, o, "radix", "radix", x->radix);
-            gw_doc_num(doc, o, "port_bandwidth_Bps", "port", x->port_Bps, "B/s");
-            gw_doc_num(doc, o, "power_w", "power", x->power_w, "W");
-            gw_doc_num(doc, o, "price_usd", "price", x->price_usd, "USD");
+            count(doc, o, "radix", "radix", x->radix);
+            value(doc, o, "port_bandwidth_Bps", "port", x->port_Bps, "B/s");
+            value(doc, o, "power_w", "power", x->power_w, "W");
+            value(doc, o, "price_usd", "price", x->price_usd, "USD");
         }
         arr = gw_doc_arr(doc, parent, "optics", "Optics and cables");
         for (size_t i = 0; i < gw_catalog_n_optics(cat); i++) {
             const gw_optic *x = gw_catalog_optic_at(cat, i);
             gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
             gw_doc_str(doc, o, "name", "name", x->name);
-            gw_doc_num(doc, o, "bandwidth_Bps", "bandwidth", x->port_Bps, "B/s");
-            gw_doc_num(doc, o, "power_w", "power", x->power_w, "W");
-            gw_doc_num(doc, o, "price_usd", "price", x->price_usd, "USD");
+            value(doc, o, "bandwidth_Bps", "bandwidth", x->port_Bps, "B/s");
+            value(doc, o, "power_w", "power", x->power_w, "W");
+            value(doc, o, "price_usd", "price", x->price_usd, "USD");
         }
     }
     if (kind == GW_CATALOG_ALL || kind == GW_CATALOG_SITES) {
@@ -145,8 +165,8 @@ gw_status gw_catalog_report_list(const gw_catalog *cat, gw_catalog_kind kind, gw
             gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
             gw_doc_str(doc, o, "name", "name", x->name);
             gw_doc_str(doc, o, "location", "location", x->location);
-            gw_doc_num(doc, o, "power_w", "power", x->power_w, "W");
-            gw_doc_num(doc, o, "gpus", "GPUs", x->gpus, "");
+            value(doc, o, "power_w", "power", x->power_w, "W");
+            value(doc, o, "gpus", "GPUs", x->gpus, "");
             gw_doc_str(doc, o, "accelerator", "accelerator", x->accelerator);
         }
     }
@@ -184,7 +204,7 @@ gw_status gw_catalog_report_show(const gw_catalog *cat, const char *name, gw_doc
         gw_doc_int(doc, o, "moe_ffn_hidden", "expert hidden", m->moe_ffn_hidden);
         gw_doc_int(doc, o, "shared_experts", "shared experts", m->n_shared_experts);
         gw_doc_int(doc, o, "kv_lora_rank", "MLA kv rank", m->kv_lora_rank);
-        gw_doc_num(doc, o, "published_active", "published active", m->published_active, "");
+        value(doc, o, "published_active", "published active", m->published_active, "");
         return gw_doc_status(doc);
     }
     const gw_system *s;

@@ -3,14 +3,18 @@
  * cli.c: option plumbing shared by every command: common flags, typed flag
  * values, error printing with exit codes, atomic output and the progress bar.
  */
+#define _XOPEN_SOURCE 700 /* realpath, mkstemp, fchmod, lstat, clock_gettime */
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 bool gw_cli_is_opt(const char *arg, const char *name)
@@ -37,9 +41,11 @@ int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s %s: ", cli->prog, cli->cmd ? cli->cmd : "");
+    /* Before the command is known (options ahead of it): "gigawatt: ...". */
+    const char *sp = cli->cmd ? " " : "", *cmd = cli->cmd ? cli->cmd : "";
+    fprintf(stderr, "%s%s%s: ", cli->prog, sp, cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see '%s %s --help')\n", cli->prog, cli->cmd ? cli->cmd : "");
+    fprintf(stderr, " (see '%s%s%s --help')\n", cli->prog, sp, cmd);
     va_end(ap);
     return 2;
 }
@@ -48,6 +54,10 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     if (strcmp(a, "--json") == 0) {
+        if (cli->csv) {
+            gw_cli_usage_error(cli, "--json and --csv exclude each other");
+            return -1;
+        }
         cli->json = true;
         return 1;
     }
@@ -59,6 +69,10 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
         const char *v = gw_cli_optval(cli, argc, argv, i);
         if (!v)
             return -1;
+        if (cli->json) {
+            gw_cli_usage_error(cli, "--json and --csv exclude each other");
+            return -1;
+        }
         cli->csv = v;
         return 1;
     }
@@ -70,7 +84,7 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
             gw_cli_usage_error(cli, "--output: expected a file name");
             return -1;
         }
-        cli->output = v;
+        cli->output = strcmp(v, "-") == 0 ? NULL : v; /* "-o -": stdout */
         return 1;
     }
     if (gw_cli_is_opt(a, "--data")) {
@@ -177,6 +191,91 @@ gw_catalog *gw_cli_catalog(gw_cli *cli, int *exit_code)
     return cli->cat;
 }
 
+/* ---- Output file (-o) ------------------------------------------------------ */
+
+/* Where -o writes: a temporary file beside the final target, renamed over it
+ * on success. The target is the named file, or the file a symbolic link
+ * names (the link stays a link); an existing target keeps its mode and,
+ * where permitted, its owner. */
+typedef struct out_file {
+    char target[PATH_MAX];
+    char tmp[PATH_MAX + 16];
+    FILE *f;
+} out_file;
+
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "a special file";
+}
+
+/* Opens the temporary file for cli->output. Returns 0, or the exit status
+ * after printing why (2: the target may not be replaced; 1: I/O failure). */
+static int out_open(gw_cli *cli, out_file *o)
+{
+    struct stat st;
+    const char *name = cli->output;
+    bool exists = lstat(name, &st) == 0;
+    bool link = exists && S_ISLNK(st.st_mode);
+    if (!exists && errno != ENOENT) {
+        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, name, strerror(errno));
+        return 1;
+    }
+    if (link && (!realpath(name, o->target) || stat(o->target, &st) != 0)) {
+        fprintf(stderr, "%s %s: --output %s: a symbolic link to a missing file; nothing written\n",
+                cli->prog, cli->cmd, name);
+        return 2;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "%s %s: --output %s: %s%s, not a regular file; nothing written\n",
+                cli->prog, cli->cmd, name, link ? "links to " : "", file_kind(st.st_mode));
+        return 2;
+    }
+    if (!link && strlen(name) >= sizeof o->target) {
+        fprintf(stderr, "%s: %s: file name too long\n", cli->prog, name);
+        return 2;
+    }
+    if (!link)
+        snprintf(o->target, sizeof o->target, "%s", name);
+    int n = snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", o->target);
+    if (n < 0 || (size_t)n >= sizeof o->tmp) {
+        fprintf(stderr, "%s: %s: file name too long\n", cli->prog, name);
+        return 2;
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, o->target, strerror(errno));
+        return 1;
+    }
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+        if (fchown(fd, st.st_uid, st.st_gid) != 0) {
+            /* Not permitted (not root): the new file is the writer's. */
+        }
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, o->tmp, strerror(errno));
+        close(fd);
+        remove(o->tmp);
+        return 1;
+    }
+    return 0;
+}
+
 int gw_cli_emit(gw_cli *cli, gw_doc *doc)
 {
     if (gw_doc_status(doc) != GW_OK) {
@@ -184,14 +283,12 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
         return 1;
     }
     FILE *out = stdout;
-    char tmp[4200];
+    out_file of;
     if (cli->output) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
-        out = fopen(tmp, "w");
-        if (!out) {
-            fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, tmp, strerror(errno));
-            return 1;
-        }
+        int code = out_open(cli, &of);
+        if (code != 0)
+            return code;
+        out = of.f;
     }
     gw_status rc;
     if (cli->json)
@@ -203,16 +300,21 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
     if (cli->output) {
         if (fclose(out) != 0 && rc == GW_OK)
             rc = GW_EIO;
-        if (rc == GW_OK && rename(tmp, cli->output) != 0)
+        if (rc == GW_OK && rename(of.tmp, of.target) != 0)
             rc = GW_EIO;
         if (rc != GW_OK)
-            remove(tmp);
+            remove(of.tmp);
     } else if (fflush(stdout) != 0 && rc == GW_OK) {
         rc = GW_EIO;
     }
     if (rc == GW_ENOTFOUND) {
-        fprintf(stderr, "%s %s: --csv %s: no such table in this report\n", cli->prog, cli->cmd,
-                cli->csv);
+        char tables[1024];
+        if (gw_report_csv_tables(doc, tables, sizeof tables) > 0)
+            fprintf(stderr, "%s %s: --csv %s: no such table in this report (tables: %s)\n",
+                    cli->prog, cli->cmd, cli->csv, tables);
+        else
+            fprintf(stderr, "%s %s: --csv %s: this report has no tables\n", cli->prog, cli->cmd,
+                    cli->csv);
         return 2;
     }
     if (rc != GW_OK) {
@@ -222,19 +324,77 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
     return 0;
 }
 
+/* ---- Progress bar ----------------------------------------------------------- */
+
+/* A duration for the progress line: "42s", "3m07s", "2h05m", "3d04h"; "--"
+ * when unknown (negative or not finite). */
+static void progress_dur(char *buf, size_t n, double s)
+{
+    if (!(s >= 0.0) || s > 1e9) {
+        snprintf(buf, n, "--");
+        return;
+    }
+    unsigned long t = (unsigned long)(s + 0.5);
+    if (t < 60)
+        snprintf(buf, n, "%lus", t);
+    else if (t < 3600)
+        snprintf(buf, n, "%lum%02lus", t / 60, t % 60);
+    else if (t < 86400)
+        snprintf(buf, n, "%luh%02lum", t / 3600, t % 3600 / 60);
+    else
+        snprintf(buf, n, "%lud%02luh", t / 86400, t % 86400 / 3600);
+}
+
+/* The progress line after `done` of `total` units: bar, percentage, time
+ * elapsed since the operation's first report (elapsed_s, when done0 units
+ * were done) and the time remaining at the rate seen since then. */
+static void progress_line(char *buf, size_t n, uint64_t done, uint64_t total, uint64_t done0,
+                          double elapsed_s)
+{
+    const int width = 40;
+    double frac = total ? (double)done / (double)total : 0.0;
+    if (frac > 1.0)
+        frac = 1.0;
+    int filled = (int)((double)width * frac);
+    double left_s = done > done0 && done <= total
+                        ? elapsed_s * (double)(total - done) / (double)(done - done0)
+                        : -1.0;
+    char el[32], eta[32];
+    progress_dur(el, sizeof el, elapsed_s);
+    progress_dur(eta, sizeof eta, left_s);
+    snprintf(buf, n, "[%.*s%*s] %3d%%  elapsed %s  ETA %s", filled,
+             "########################################", width - filled, "",
+             (int)(100.0 * frac), el, eta);
+}
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0.0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int gw_cli_progress(void *ud, uint64_t done, uint64_t total)
 {
     gw_cli *cli = ud;
     if (cli->quiet || cli->json || !isatty(2) || total == 0)
         return 0;
-    int width = 40;
-    int filled = (int)((double)width * (double)done / (double)total);
-    if (filled > width)
-        filled = width;
-    fprintf(stderr, "\r[%.*s%*s] %3d%%", filled, "########################################",
-            width - filled, "", (int)(100.0 * (double)done / (double)total));
-    if (done >= total)
-        fprintf(stderr, "\r%*s\r", width + 8, "");
+    double now = monotonic_s();
+    /* A new operation (another total, or counting from the start again). */
+    if (total != cli->progress_total || done < cli->progress_done) {
+        cli->progress_total = total;
+        cli->progress_done0 = done;
+        cli->progress_t0_s = now;
+    }
+    cli->progress_done = done;
+    char line[160];
+    progress_line(line, sizeof line, done, total, cli->progress_done0, now - cli->progress_t0_s);
+    fprintf(stderr, "\r%s\033[K", line);
+    if (done >= total) {
+        fprintf(stderr, "\r\033[K");
+        cli->progress_total = 0;
+    }
     fflush(stderr);
     return 0;
 }

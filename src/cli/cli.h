@@ -31,6 +31,10 @@ typedef struct gw_cli {
     bool quiet;                /* --quiet: no progress bar */
     int threads;               /* --threads N (0 = all cores) */
     gw_catalog *cat;           /* loaded lazily by gw_cli_catalog() */
+    /* Progress bar (gw_cli_progress): the current operation's total, its
+     * first report (units done, monotonic seconds) and the latest. */
+    uint64_t progress_total, progress_done0, progress_done;
+    double progress_t0_s;
 } gw_cli;
 
 typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
@@ -109,7 +113,8 @@ int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...) __attribute__((format(
  * the exit code. */
 int gw_cli_emit(gw_cli *cli, gw_doc *doc);
 
-/* Progress bar on stderr when it is a terminal and not --quiet/--json. */
+/* Progress bar on stderr when it is a terminal and not --quiet/--json, with
+ * the time elapsed and an ETA: "[####    ]  42%  elapsed 12s  ETA 17s". */
 int gw_cli_progress(void *ud, uint64_t done, uint64_t total);
 
 /* Commands (cmd_*.c). */

@@ -50,7 +50,7 @@ static void help(void)
         "  --seed S              random seed (default 1)\n"
         "  --search              search the interval that maximises simulated goodput\n"
         "  --search-trials N     trials per search point (default min(trials, 200))\n\n"
-        "options: --json, --csv causes, -o FILE, --data DIR, --set KEY=VALUE, --threads N,\n"
+        "options: --json, --csv rel.causes, -o FILE, --data DIR, --set KEY=VALUE, --threads N,\n"
         "         --quiet (see 'gigawatt --help')\n");
 }
 

@@ -55,6 +55,12 @@ int gw_cmd_site(gw_cli *cli, int argc, char **argv)
     gw_status rc;
     gw_site_result r;
     rc = gw_site_plan(cli->ctx, cat, sc, &r, &err);
+    if (rc != GW_OK && size.power_w > 0.0 && strcmp(err.where, "site.power") == 0) {
+        /* The budget came from --power, not from the scenario file. */
+        err.path[0] = '\0';
+        err.line = err.column = 0;
+        snprintf(err.where, sizeof err.where, "--power");
+    }
     if (rc != GW_OK) {
         gw_scenario_free(sc);
         return gw_cli_fail(cli, &err);

@@ -36,7 +36,8 @@ static void help(void)
            "  --fit-subset  rows the fit minimises the error on (default all)\n"
            "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
            "                overhead (host_op_time 0), whatever its run profile says\n\n"
-           "options: --json, -o FILE, --data DIR, --threads N\n");
+           "options: --json, --csv validate.runs (the per-run table), -o FILE, --data DIR,\n"
+           "         --threads N\n");
 }
 
 static void print_stats(const char *label, const gw_train_validation *v,
@@ -155,6 +156,8 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
             save = comma ? comma + 1 : NULL;
         }
         rc = gw_train_fit(cli->ctx, cat, file, names, n, subset, 3, &p, &v, &err);
+        if (rc == GW_ENOTFOUND && !err.path[0] && !err.where[0])
+            snprintf(err.where, sizeof err.where, "--fit"); /* a name the flag gave */
     } else if (cv) {
         rc = gw_train_crossval(cli->ctx, cat, file, &p, 3, &v, &err);
     } else {
@@ -168,7 +171,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         return 1;
     }
 
-    if (cli->json || cli->output) {
+    if (cli->json || cli->output || cli->csv) {
         gw_doc *doc = gw_cli_doc(cli);
         if (!doc) {
             gw_train_validation_free(cli->ctx, v);

@@ -36,7 +36,7 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\ncommon options (every command):\n"
+    fprintf(f, "\ncommon options (every command; before or after its name):\n"
                "  --json              one JSON document on stdout (docs/JSON-SCHEMA.md)\n"
                "  --csv TABLE         the table at TABLE (a key path) as CSV\n"
                "  -o, --output FILE   write the output to FILE (atomically)\n"
@@ -83,20 +83,33 @@ int main(int argc, char **argv)
         rc = 0;
         goto done;
     }
-    if (argc >= 2 && argv[1][0] != '-') {
-        for (size_t i = 0; i < N_COMMANDS; i++)
-            if (strcmp(argv[1], commands[i].name) == 0)
-                cmd = &commands[i];
-        if (!cmd) {
-            fprintf(stderr, "gigawatt: unknown command \"%s\" (see 'gigawatt --help')\n",
-                    argv[1]);
+    /* Common options may come before the command: gigawatt --json run. */
+    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
+        if (gw_cli_is_help(argv[first]) || strcmp(argv[first], "--version") == 0)
+            break;
+        int c = gw_cli_common_opt(&cli, argc, argv, &first);
+        if (c < 0) {
             rc = 2;
             goto done;
         }
-        first = 2;
-    } else {
-        cmd = &commands[0]; /* gigawatt [OPTIONS] = gigawatt run [OPTIONS] */
+        if (c == 0)
+            break; /* a command's own option: gigawatt [OPTIONS] = gigawatt run */
     }
+    if (first < argc && argv[first][0] != '-') {
+        for (size_t i = 0; i < N_COMMANDS; i++)
+            if (strcmp(argv[first], commands[i].name) == 0)
+                cmd = &commands[i];
+        if (!cmd && first == 1) {
+            fprintf(stderr, "gigawatt: unknown command \"%s\" (see 'gigawatt --help')\n",
+                    argv[first]);
+            rc = 2;
+            goto done;
+        }
+        if (cmd)
+            first++;
+    }
+    if (!cmd)
+        cmd = &commands[0]; /* gigawatt [OPTIONS] [SCENARIO] = gigawatt run ... */
     cli.cmd = cmd->name;
     rc = cmd->fn(&cli, argc - first, argv + first);
 done:

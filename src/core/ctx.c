@@ -6,6 +6,7 @@
  */
 #include <gigawatt/core.h>
 
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -47,6 +48,9 @@ gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
     ctx->progress = NULL;
     ctx->progress_ud = NULL;
     ctx->threads = 0;
+    /* GSL's default error handler aborts the process; the library checks
+     * every GSL status itself (the one process-wide setting we make). */
+    gsl_set_error_handler_off();
     return ctx;
 }
 

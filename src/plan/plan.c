@@ -17,7 +17,8 @@
  * cost from the GPU-hours including failures) -> policy (export status).
  * A module that cannot answer (e.g. no feasible parallel configuration) is
  * reported in the notes and the rest still run: a partial picture with the
- * reason is more useful to a planner than none.
+ * reason is more useful to a planner than none. Its section still appears,
+ * holding only "not_computed": the reason, so no section vanishes silently.
  */
 #include <gigawatt/econ.h>
 #include <gigawatt/plan.h>
@@ -78,6 +79,15 @@ static void train_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *tr,
     gw_doc_range(doc, n, key, label, v, lo, hi, tr->interval_level, unit);
 }
 
+/* The section of a module that could not answer: key and title as the
+ * module's own report, with the reason in place of the figures. */
+static void not_computed(gw_doc *doc, gw_doc_node *parent, const char *key, const char *title,
+                         const char *reason)
+{
+    gw_doc_node *o = gw_doc_obj(doc, parent, key, title);
+    gw_doc_str(doc, o, "not_computed", "not computed", reason);
+}
+
 /* The few numbers that carry the story, first in the summary: what the
  * site's power buys versus the headline GPU count, how long the run takes
  * with failures, what a GPU-hour and the run cost, and the export status. */
@@ -120,11 +130,24 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
         if (tr->run_s > 0) {
             train_figure(doc, hl, tr, "training_time_s", "training time (no failures)",
                          tr->run_s, "s", false);
-            if (rel && rel->goodput > 0) {
+            if (rel) {
                 gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
-                train_figure(doc, hl, tr, "training_time_with_failures_s",
-                             "training time with failures", tr->run_s / rel->goodput, "s",
-                             false);
+                /* Beyond the rel model's wall-clock cap the run does not
+                 * finish: an interruption comes before the work between two
+                 * checkpoints is done (1e194 years is not an answer). */
+                double with_s = rel->goodput > 0 ? tr->run_s / rel->goodput : HUGE_VAL;
+                if (rel->max_wall_s > 0 && with_s > rel->max_wall_s) {
+                    char why[160];
+                    gw__snprintf(why, sizeof why,
+                                 "does not finish within %.3g years: an interruption every "
+                                 "%.3g s",
+                                 rel->max_wall_s / (365.25 * 86400.0), rel->mtti_all_s);
+                    gw_doc_na(doc, hl, "training_time_with_failures_s",
+                              "training time with failures", "s", why);
+                } else {
+                    train_figure(doc, hl, tr, "training_time_with_failures_s",
+                                 "training time with failures", with_s, "s", false);
+                }
                 gw_doc_num(doc, hl, "interruptions_per_day", "interruptions per day",
                            rel->interruptions_per_day, "");
             }
@@ -253,6 +276,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
         gw_site_report(doc, parent, &st->site);
     } else if (soft_failure(rc)) {
         gw_doc_note(doc, "site: %s", gw_error_format(&sub, msg, sizeof msg));
+        not_computed(doc, parent, "site", "Site", msg);
         first_order_power(doc, parent, sc, a, sys);
     } else {
         *err = sub;
@@ -311,6 +335,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     } else if (soft_failure(rc)) {
         gw_doc_note(doc, "train: no feasible parallel configuration: %s",
                     gw_error_format(&sub, msg, sizeof msg));
+        not_computed(doc, parent, "train", "Training plan", msg);
     } else {
         *err = sub;
         goto done;
@@ -337,10 +362,14 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
             gw_rel_report(doc, gw_doc_obj(doc, parent, "rel", "Reliability"), &st->rel);
         } else if (soft_failure(rc)) {
             gw_doc_note(doc, "rel: %s", gw_error_format(&sub, msg, sizeof msg));
+            not_computed(doc, parent, "rel", "Reliability", msg);
         } else {
             *err = sub;
             goto done;
         }
+    } else {
+        not_computed(doc, parent, "rel", "Reliability",
+                     "needs the training run length, which the training plan did not give");
     }
 
     /* Economics: capex, opex, $/GPU-hour and the cost of the run. */
@@ -353,10 +382,15 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
             gw_econ_report(doc, parent, &st->econ);
         } else if (soft_failure(rc)) {
             gw_doc_note(doc, "cost: %s", gw_error_format(&sub, msg, sizeof msg));
+            not_computed(doc, parent, "cost", "Cost", msg);
         } else {
             *err = sub;
             goto done;
         }
+    } else {
+        not_computed(doc, parent, "cost", "Cost",
+                     "needs the site plan (power, racks, network), which could not be made: "
+                     "see the Site section");
     }
     if (have_econ && have_train && st->train.gpu_hours > 0) {
         /* GPU-hours of the whole job including failures: the failure-free

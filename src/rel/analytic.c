@@ -12,12 +12,19 @@
  * higher order estimate of the optimum checkpoint interval for restart
  * dumps", Future Generation Computer Systems 22 (2006) 303-312, eq. 20).
  *
+ * The spare-pool quantile is the Poisson quantile: exact (through the
+ * regularised incomplete gamma function) for means up to
+ * GW__REL_POISSON_EXACT_MAX, the Cornish-Fisher normal expansion above it.
+ *
  * Not modelled here: the wait for a spare node (the Monte Carlo simulates a
  * finite pool), time-varying (Weibull) rates, which callers average over the
  * run first.
  */
 #include <gigawatt/rel.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 
 #include "rel/rel_internal.h"
@@ -129,4 +136,64 @@ double gw__rel_goodput(const gw__rel_sim *s, double lam_u, double lam_p)
     double length = 1.0 / L + (pu > 0.0 ? pu * Du : 0.0) + (pp > 0.0 ? pp * Dp : 0.0);
     double g = reward / length;
     return isnan(g) ? 0.0 : g;
+}
+
+/* ---- Poisson quantile (spares) ---------------------------------------------- */
+
+/* P(X <= k) for X ~ Poisson(mu) is the regularised upper incomplete gamma
+ * function Q(k + 1, mu) (DLMF 8.4.10). The _e form reports a failure as a
+ * status instead of calling GSL's error handler (its large-x asymptotic series
+ * does not converge near the mean for mu above about 1e6: the abort of issue
+ * 10). Returns false when GSL could not compute it. */
+static bool poisson_cdf(double k, double mu, double *out)
+{
+    gsl_sf_result res;
+    int st = gsl_sf_gamma_inc_Q_e(k + 1.0, mu, &res);
+    if (st != GSL_SUCCESS || !isfinite(res.val))
+        return false;
+    *out = res.val;
+    return true;
+}
+
+/* Cornish-Fisher expansion of the Poisson quantile with a continuity
+ * correction: k = mu + z sqrt(mu) + (z^2 - 1)/6 - 1/2, rounded up (N. L.
+ * Johnson, A. W. Kemp, S. Kotz, "Univariate Discrete Distributions", 3rd
+ * ed., Wiley 2005, sec. 4.5). Its error is below one count for mu >= 1e5. */
+static double poisson_quantile_normal(double mu, double q)
+{
+    double z = gsl_cdf_ugaussian_Pinv(q);
+    double k = ceil(mu + z * sqrt(mu) + (z * z - 1.0) / 6.0 - 0.5);
+    return k > 0.0 ? k : 0.0;
+}
+
+double gw__rel_poisson_quantile(double mu, double q)
+{
+    if (!(mu > 0.0) || !(q > 0.0))
+        return 0.0;
+    if (!(q < 1.0) || isinf(mu))
+        return HUGE_VAL;
+    if (mu > GW__REL_POISSON_EXACT_MAX)
+        return poisson_quantile_normal(mu, q);
+    /* Bisection on integers: P(X <= lo) < q <= P(X <= hi) (lo = -1: none). */
+    double lo = -1.0, hi = ceil(mu), c = 0.0;
+    for (int i = 0; i < 64; i++) {
+        if (!poisson_cdf(hi, mu, &c))
+            return poisson_quantile_normal(mu, q);
+        if (c >= q)
+            break;
+        lo = hi;
+        hi = 2.0 * hi + 1.0;
+    }
+    if (c < q)
+        return poisson_quantile_normal(mu, q);
+    while (hi - lo > 1.0) {
+        double mid = floor(0.5 * (lo + hi));
+        if (!poisson_cdf(mid, mu, &c))
+            return poisson_quantile_normal(mu, q);
+        if (c >= q)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
 }

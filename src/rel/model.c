@@ -271,6 +271,7 @@ static const param_spec param_specs[] = {
     P("default_params", GW_DIM_TOKENS, 1.0, 1e16, default_params),
     P("target_goodput", GW_DIM_FRACTION, 0.01, 0.9999, target_goodput),
     P("max_wall_factor", GW_DIM_NONE, 1.5, 1e4, max_wall_factor),
+    P("longest_run", GW_DIM_TIME, 1.0, 1e12, longest_run_s),
     P("search_span", GW_DIM_NONE, 1.5, 1e3, search_span),
     P("min_interval", GW_DIM_TIME, 1e-3, 1e6, min_interval_s),
 };

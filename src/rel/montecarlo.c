@@ -373,6 +373,17 @@ gw_status gw__rel_mc_summarise(gw_ctx *ctx, const gw__rel_sim *s, const gw_rel_j
     const int n_search_evals = 14; /* bracket shrinks 0.618^12: ~3% in the interval */
     uint64_t total = n + (job->search_interval ? ns * (uint64_t)n_search_evals : 0);
     uint64_t off = 0;
+    /* A trial simulates every interruption one by one: refuse before hours
+     * of work (and before the per-trial uint32 counters could wrap). */
+    double end = s->work_s > 0.0 ? s->max_wall_s : s->duration_s;
+    double events = (gw__rel_group_mean_rate(s, GW__REL_G_HW, end) + s->g[GW__REL_G_SW].rate_s +
+                     s->g[GW__REL_G_PLANNED].rate_s) *
+                    end;
+    if (!(events <= GW__REL_MC_MAX_EVENTS))
+        return gw__err(err, GW_ERANGE,
+                       "Monte Carlo: about %.3g interruptions per trial, more than the %.0e "
+                       "it simulates; use the analytic answer (trials 0) or a smaller job",
+                       events, GW__REL_MC_MAX_EVENTS);
     mc_buf b;
     gw_status rc = buf_new(ctx, n > ns ? n : ns, s->n_causes, &b, err);
     if (rc != GW_OK)

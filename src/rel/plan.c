@@ -14,7 +14,6 @@
  */
 #include <gigawatt/rel.h>
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -191,21 +190,6 @@ static double f_inv_bw(void *ud, double x)
     s.write_s = q->ckpt_bytes * x;
     s.block_s = s.async ? s.block_s : s.write_s;
     return solve(&s, &q->o, q->lu, q->lp, NULL);
-}
-
-/* ---- Spares -------------------------------------------------------------- */
-
-/* Smallest k with P(Poisson(mu) <= k) >= q. */
-static double poisson_quantile(double mu, double q)
-{
-    if (!(mu > 0.0))
-        return 0.0;
-    double k = floor(mu - 6.0 * sqrt(mu));
-    if (k < 0.0)
-        k = 0.0;
-    while (gsl_cdf_poisson_P((unsigned int)k, mu) < q && k < 1e9)
-        k += 1.0;
-    return k;
 }
 
 /* ---- gw_rel_plan ------------------------------------------------------------ */
@@ -391,6 +375,7 @@ static void job_costs(const gw__rel_counts *cnt, const gw_rel_job *job, const gw
     s->work_s = job->work_s;
     s->duration_s = r->window_mode ? job->duration_s : 0.0;
     s->max_wall_s = job->work_s * p->max_wall_factor;
+    r->max_wall_s = r->window_mode ? 0.0 : p->longest_run_s;
 }
 
 /* Rates over the run, interval, goodput (R7), counts, loss breakdown, spares
@@ -462,7 +447,7 @@ static void analytic(const gw_rel_job *job, const gw__rel_params *p, gw__rel_sim
     }
 
     /* Spares: nodes in repair ~ Poisson(hardware rate x repair time). */
-    r->spares_needed = poisson_quantile(hw_wall * r->repair_s, p->spare_quantile);
+    r->spares_needed = gw__rel_poisson_quantile(hw_wall * r->repair_s, p->spare_quantile);
     if (r->spare_nodes >= 0.0 && r->spare_nodes < r->spares_needed)
         add_note(r,
                  "spare pool (%.0f nodes) below the %.0f needed at the %.1f%% quantile: "

@@ -52,6 +52,7 @@ typedef struct gw__rel_params {
     double default_params;
     double target_goodput;
     double max_wall_factor;
+    double longest_run_s;
     double search_span;
     double min_interval_s;
 } gw__rel_params;
@@ -128,6 +129,13 @@ double gw__rel_goodput(const gw__rel_sim *s, double lam_u, double lam_p);
 /* Mean rate of a group over the wall-clock window [0, wall_s] (Weibull). */
 double gw__rel_group_mean_rate(const gw__rel_sim *s, int group, double wall_s);
 
+/* Smallest k with P(X <= k) >= q for X ~ Poisson(mu): exact up to
+ * GW__REL_POISSON_EXACT_MAX, the Cornish-Fisher expansion (within one count)
+ * above. Never calls GSL's error handler, for any mu >= 0 and q in (0, 1);
+ * 0 for mu <= 0, HUGE_VAL for q >= 1 or an infinite mu. */
+#define GW__REL_POISSON_EXACT_MAX 1e5
+double gw__rel_poisson_quantile(double mu, double q);
+
 /* ---- Monte Carlo ---------------------------------------------------------- */
 
 typedef struct gw__rel_mc_out {
@@ -143,6 +151,11 @@ typedef struct gw__rel_mc_out {
 gw_status gw__rel_mc_run(gw_ctx *ctx, const gw__rel_sim *s, uint64_t n, uint64_t seed,
                          uint64_t progress_offset, uint64_t progress_total, gw__rel_mc_out *out,
                          gw_error *err);
+
+/* Most interruptions one Monte Carlo trial may have to simulate (expected
+ * count over the run); larger jobs fail with GW_ERANGE. About 1 s of one core
+ * per trial at this size, and far below the 2^32 of a trial's counters. */
+#define GW__REL_MC_MAX_EVENTS 1e7
 
 /* Runs the Monte Carlo of gw_rel_plan (and the interval search when the job
  * asks) for the sim s (interval already chosen) and fills r's mc_* fields

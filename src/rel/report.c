@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 
 static void dist(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                  const gw_rel_dist *d, const char *unit)
@@ -38,7 +39,16 @@ void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
     gw_doc_num(doc, parent, "goodput", "goodput (effective training time ratio)", r->goodput,
                "frac");
     gw_doc_num(doc, parent, "work_s", "useful compute time", r->work_s, "s");
-    gw_doc_num(doc, parent, "wall_s", "wall-clock time", r->wall_s, "s");
+    if (!r->window_mode && r->max_wall_s > 0.0 && !(r->wall_s <= r->max_wall_s)) {
+        /* The renewal answer work/goodput grows without bound (1e194 years);
+         * past the model's cap the run simply does not finish. */
+        char why[160];
+        snprintf(why, sizeof why, "does not finish within %.3g years; goodput %.2f%%",
+                 r->max_wall_s / (365.25 * 86400.0), 100.0 * r->goodput);
+        gw_doc_na(doc, parent, "wall_s", "wall-clock time", "s", why);
+    } else {
+        gw_doc_num(doc, parent, "wall_s", "wall-clock time", r->wall_s, "s");
+    }
     gw_doc_bool(doc, parent, "window_mode", "fixed wall-clock window", r->window_mode);
     gw_doc_str(doc, parent, "profile", "failure profile", r->profile);
     if (r->system[0])

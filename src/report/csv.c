@@ -121,3 +121,35 @@ gw_status gw_report_csv(const gw_doc *doc, const char *path, FILE *out)
         o.st = GW_EIO;
     return o.st;
 }
+
+/* ---- Table listing (for "no such table" errors) ------------------------- */
+
+static void list_tables(const gw_doc_node *o, const char *prefix, char *buf, size_t len,
+                        size_t *n)
+{
+    for (const gw_doc_node *c = o->first; c; c = c->next) {
+        if (!c->key || (c->kind != GW_D_OBJ && c->kind != GW_D_ARR))
+            continue;
+        char path[256];
+        (void)snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", c->key);
+        if (c->kind == GW_D_OBJ) {
+            list_tables(c, path, buf, len, n);
+        } else if (c->n > 0 && gw__report_is_table(c)) {
+            size_t used = strlen(buf);
+            if (used < len)
+                (void)snprintf(buf + used, len - used, "%s%s", *n ? ", " : "", path);
+            (*n)++;
+        }
+    }
+}
+
+size_t gw_report_csv_tables(const gw_doc *doc, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return 0;
+    buf[0] = '\0';
+    size_t n = 0;
+    if (doc && doc->root)
+        list_tables(doc->root, "", buf, len, &n);
+    return n;
+}

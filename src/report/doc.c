@@ -211,6 +211,19 @@ void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char 
     n->level = level;
 }
 
+void gw_doc_na(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+               const char *unit, const char *reason)
+{
+    if (doc_reserved(doc, parent, key))
+        return;
+    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
+    if (!n)
+        return;
+    n->num = (double)NAN;
+    n->unit = doc_strdup(doc, unit ? unit : "");
+    n->str = reason ? doc_strdup(doc, reason) : NULL;
+}
+
 void gw_doc_int(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, int64_t v)
 {
     if (doc_reserved(doc, parent, key))

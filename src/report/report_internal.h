@@ -37,7 +37,7 @@ struct gw_doc_node {
     bool has_range;            /* GW_D_NUM with a prediction interval (gw_doc_range) */
     double lo, hi, level;      /* the interval, when has_range */
     int64_t i;                 /* GW_D_INT */
-    const char *str;           /* GW_D_STR: arena */
+    const char *str;           /* GW_D_STR: arena; GW_D_NUM: why it is n/a, or NULL */
     bool b;                    /* GW_D_BOOL */
     gw_doc_node *first, *last; /* GW_D_OBJ / GW_D_ARR children, in order */
     gw_doc_node *next;         /* next sibling */

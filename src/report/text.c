@@ -9,7 +9,8 @@
  *     section (labels are padded to the longest label of the section);
  *   - numbers get an SI prefix and their unit through gw_unit_format
  *     ("1.20 GW"); unit "frac" (a 0..1 fraction) is shown as a percentage
- *     and NaN as "n/a" (both also by gw_unit_format);
+ *     and NaN as "n/a" (both also by gw_unit_format), "n/a (reason)" for
+ *     gw_doc_na with a reason;
  *     integers are grouped by thousands ("1,048,576"); booleans are yes/no;
  *   - an array of objects is a table: a header row of column labels, then
  *     one row per element, numbers right-aligned, text left-aligned;
@@ -24,6 +25,7 @@
 #include <gigawatt/report.h>
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -132,9 +134,13 @@ static void fmt_value(const gw_doc_node *n, char *buf, size_t len)
 {
     switch (n->kind) {
     case GW_D_NUM:
-        /* SI prefixes, "frac" as a percentage, NaN as "n/a": gw_unit_format. */
-        (void)gw_unit_format(n->num, n->unit, buf, len);
-        if (n->has_range)
+        /* SI prefixes, "frac" as a percentage, NaN as "n/a": gw_unit_format;
+         * gw_doc_na's reason follows in parentheses, a range its interval. */
+        if (isnan(n->num) && n->str)
+            (void)snprintf(buf, len, "n/a (%s)", n->str);
+        else
+            (void)gw_unit_format(n->num, n->unit, buf, len);
+        if (n->has_range && !isnan(n->num))
             append_range(n, buf, len);
         break;
     case GW_D_INT:
@@ -168,6 +174,12 @@ static void put_value(text_out *o, const gw_doc_node *n)
 {
     if (n->kind == GW_D_STR) {
         put_clean(o, n->str);
+        return;
+    }
+    if (n->kind == GW_D_NUM && isnan(n->num) && n->str) {
+        put(o, "n/a (");
+        put_clean(o, n->str);
+        put(o, ")");
         return;
     }
     char buf[TEXT_CELL_MAX];

@@ -251,10 +251,15 @@ static gw_status gpus_for_power(const plan_hw *h, double budget_w, double *gpus,
         n -= (step < 1.0 ? 1.0 : step) * unit;
     }
     *gpus = 0.0;
+    char have[48], need[48] = "more";
+    gw_status rc = power_of(h, unit, &p, err);
+    if (rc != GW_OK)
+        return rc;
+    gw_unit_format(p.facility_w, "W", need, sizeof need);
     gw__err(err, GW_EINFEASIBLE,
-            "a power budget of %.3g MW does not power one %s rack/node "
-            "(%d GPUs)",
-            budget_w / 1e6, h->a->name, h->unit);
+            "a power budget of %s does not power one %s rack/node (%d GPUs need %s at the "
+            "facility)",
+            gw_unit_format(budget_w, "W", have, sizeof have), h->a->name, h->unit, need);
     return GW_EINFEASIBLE;
 }
 

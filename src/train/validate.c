@@ -813,6 +813,24 @@ gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
     vset *v = NULL;
     if (ctx == NULL || csv_path == NULL || p == NULL)
         return gw__err(err, GW_EINVAL, "gw_train_fit: bad argument");
+    /* Every name must be a fit parameter: an ignored typo would fit nothing
+     * and look like a result. */
+    for (size_t i = 0; i < n_names; i++) {
+        bool known = false;
+        for (size_t j = 0; j < sizeof fit_space / sizeof fit_space[0] && !known; j++)
+            known = names[i] && strcmp(names[i], fit_space[j].name) == 0;
+        if (!known) {
+            char list[400] = "";
+            size_t used = 0;
+            for (size_t j = 0; j < sizeof fit_space / sizeof fit_space[0]; j++) {
+                gw__snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "",
+                             fit_space[j].name);
+                used = strlen(list);
+            }
+            return gw__err(err, GW_ENOTFOUND, "unknown fit parameter \"%s\" (parameters: %s)",
+                           names[i] ? names[i] : "(null)", list);
+        }
+    }
     gw_status rc = vset_load(ctx, cat, csv_path, &v, err);
     if (rc != GW_OK)
         return rc;

@@ -14,7 +14,7 @@
 #   expected.outfile exact content of out.txt, the file a `-o out.txt` case
 #                    writes (optional; out.txt is removed afterwards)
 # Any file written by the command with -o must not be left behind on failure:
-# the runner checks that no *.tmp file remains in the case folder.
+# the runner checks that no *.tmp or *.tmpXXXXXX file remains in the case folder.
 set -u
 bin=$1
 dir=$2
@@ -60,8 +60,10 @@ fi
 if [ -f expected.stderr ] && ! diff -u expected.stderr "$err"; then
   echo "stderr differs"; fail=1
 fi
-if ls ./*.tmp >/dev/null 2>&1; then
-  echo "a partial output file was left behind: $(ls ./*.tmp)"; fail=1
+left=""
+for f in ./*.tmp ./*.tmp??????; do [ -e "$f" ] && left="$left $f"; done
+if [ -n "$left" ]; then
+  echo "a partial output file was left behind:$left"; fail=1
 fi
 if [ $fail = 0 ]; then echo "ok: $(basename "$dir")"; else cat "$err"; fi
 exit $fail

@@ -98,6 +98,7 @@ static gw_status plan_with(const char *yaml, gw_error *err)
     "  default_params: {value: 405e9, source: s}\n"                                              \
     "  target_goodput: {value: 90%, source: s}\n"                                                \
     "  max_wall_factor: {value: 10, source: s}\n"                                                \
+    "  longest_run: {value: 100 years, source: s}\n"                                            \
     "  search_span: {value: 8, source: s}\n"                                                    \
     "  min_interval: {value: 30 s, source: s}\n"
 
