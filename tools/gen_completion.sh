@@ -13,6 +13,7 @@
 # `names_for` below, the one hand-written part. The names are those of the
 # built-in catalog; a `--data DIR` copy with other names is not read.
 set -euo pipefail
+export LC_ALL=C
 bin=${1:?usage: gen_completion.sh GIGAWATT OUT.bash}
 out=${2:?usage: gen_completion.sh GIGAWATT OUT.bash}
 
@@ -200,7 +201,7 @@ EOF
 _gigawatt_commands()
 {
 EOF
-  printf "    REPLY='%s'\n" "$(echo $cmds)"
+  printf "    REPLY='%s'\n" "$(printf '%s\n' "$cmds" | tr '\n' ' ' | sed 's/ $//')"
   cat <<'EOF'
 }
 
