@@ -77,7 +77,7 @@ install-built:
 uninstall:
 	@[ -f "$(manifest)" ] || { echo "nothing to uninstall: no $(manifest)"; exit 1; }
 	@n=0; while IFS= read -r f; do \
-	  case "$$f" in ""|/*|*..*) echo "uninstall: skipping '$$f'"; continue;; esac; \
+	  case "$$f" in ""|/*|../*|*/../*|*/..) echo "uninstall: skipping '$$f'"; continue;; esac; \
 	  rm -f "$(dest)$(PREFIX)/$$f" && n=$$((n + 1)); \
 	done < "$(manifest)"; echo "removed $$n files from $(dest)$(PREFIX)"
 	@for d in share/gigawatt include/gigawatt; do \
