@@ -2,13 +2,22 @@
 #   make run    install missing Debian packages (as root), build, run the default scenario
 #   make check  the same set-up, then build and run the whole test suite
 # Other targets: asan clang-check bench fuzz format format-check lint docs-check clean
+#   install uninstall (PREFIX=/usr/local, DESTDIR=; see docs/INSTALL.md)
 
-PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev
+PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev \
+             man-db groff-base binutils
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+# cmake --install needs an absolute DESTDIR.
+dest       = $(if $(DESTDIR),$(abspath $(DESTDIR)))
+# The list of installed files, kept in the installed tree for make uninstall.
+manifest   = $(dest)$(PREFIX)/share/gigawatt/install_manifest.txt
 
-.PHONY: all deps build run check test asan clang-check bench fuzz format format-check lint docs-check clean update-golden
+.PHONY: all deps build run check test install install-built uninstall asan clang-check bench fuzz \
+        format format-check lint docs-check clean update-golden
 
 all: build
 
@@ -41,6 +50,39 @@ check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 test: check
+
+# Installs the command, libgigawatt (.so and .a), headers, gigawatt.pc, the
+# man page, the bash completion and data/ + scenarios/ under
+# $(DESTDIR)$(PREFIX) with CMake's install() rules (docs/INSTALL.md).
+install: build
+	@$(MAKE) --no-print-directory install-built
+
+# The same for what $(BUILD) already holds, without building (the install
+# test uses it while the suite runs). The file list cmake writes (absolute
+# paths, with or without DESTDIR by CMake version) is kept as
+# PREFIX/share/gigawatt/install_manifest.txt, relative to PREFIX.
+install-built:
+	@case "$(PREFIX)" in /*) ;; *) echo "PREFIX must be an absolute path, not '$(PREFIX)'"; exit 2;; esac
+	@[ -f $(BUILD)/cmake_install.cmake ] || { echo "nothing built in $(BUILD): run make install"; exit 2; }
+	DESTDIR="$(dest)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+	@awk -v d="$(dest)" -v r="$(PREFIX)/" '{ f = $$0 } d != "" && index(f, d r) == 1 { f = substr(f, length(d) + 1) } \
+	  index(f, r) == 1 { print substr(f, length(r) + 1); next } \
+	  { print "install manifest: " $$0 " is outside " d r > "/dev/stderr"; bad = 1 } END { exit bad }' \
+	  $(BUILD)/install_manifest.txt > "$(manifest).tmp"
+	@echo share/gigawatt/install_manifest.txt >> "$(manifest).tmp" && mv "$(manifest).tmp" "$(manifest)"
+	@if [ -z "$(dest)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+# Removes every file make install put under $(DESTDIR)$(PREFIX) (same PREFIX
+# and DESTDIR), then the folders only gigawatt uses, once empty.
+uninstall:
+	@[ -f "$(manifest)" ] || { echo "nothing to uninstall: no $(manifest)"; exit 1; }
+	@n=0; while IFS= read -r f; do \
+	  case "$$f" in ""|/*|../*|*/../*|*/..) echo "uninstall: skipping '$$f'"; continue;; esac; \
+	  rm -f "$(dest)$(PREFIX)/$$f" && n=$$((n + 1)); \
+	done < "$(manifest)"; echo "removed $$n files from $(dest)$(PREFIX)"
+	@for d in share/gigawatt include/gigawatt; do \
+	  [ ! -d "$(dest)$(PREFIX)/$$d" ] || find "$(dest)$(PREFIX)/$$d" -depth -type d -empty -delete; done
+	@if [ -z "$(dest)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps
