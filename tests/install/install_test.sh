@@ -110,7 +110,8 @@ cmp -s "$tmp/example.out" "$tmp/example_static.out" ||
   { diff "$tmp/example.out" "$tmp/example_static.out"; fail "shared and static step_time differ"; }
 # Sane output: the step time of `gigawatt run --json`, an MFU in (0, 1].
 "$root/bin/gigawatt" run --json -q > "$tmp/run.json" || die "installed gigawatt run --json failed"
-want=$(awk '/^  "headline": \{/ { h = 1 } h && /"step_time_s":/ { gsub(/[,"]/, ""); print $2; exit }' "$tmp/run.json")
+# The headline's step time is {value, lo, hi, level} (JSON schema 2).
+want=$(awk '/^  "headline": \{/ { h = 1 } h && /"step_time_s":/ { s = 1 } s && /"value":/ { gsub(/[,"]/, ""); print $2; exit }' "$tmp/run.json")
 got=$(awk '$1 == "step_time_s" { print $2 }' "$tmp/example.out")
 mfu=$(awk '$1 == "mfu" { print $2 }' "$tmp/example.out")
 awk -v w="$want" -v g="$got" -v m="$mfu" 'BEGIN {
