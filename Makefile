@@ -3,7 +3,8 @@
 #   make check  the same set-up, then build and run the whole test suite
 # Other targets: asan clang-check bench fuzz format format-check lint docs-check clean
 
-PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev
+PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev \
+             python3-dev python3-setuptools python3-pytest python3-pip python3-venv
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=

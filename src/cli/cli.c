@@ -33,13 +33,29 @@ const char *gw_cli_optval(gw_cli *cli, int argc, char **argv, int *i)
     return argv[*i];
 }
 
+/* Where messages go: the caller's stream (the Python binding's buffer), else
+ * stderr. */
+static FILE *errf(const gw_cli *cli)
+{
+    return cli->errout ? cli->errout : stderr;
+}
+
 int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s %s: ", cli->prog, cli->cmd ? cli->cmd : "");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see '%s %s --help')\n", cli->prog, cli->cmd ? cli->cmd : "");
+    FILE *f = errf(cli);
+    if (cli->last_err) {
+        va_list ap2;
+        va_copy(ap2, ap);
+        memset(cli->last_err, 0, sizeof *cli->last_err);
+        cli->last_err->code = GW_EUSAGE;
+        vsnprintf(cli->last_err->msg, sizeof cli->last_err->msg, fmt, ap2);
+        va_end(ap2);
+    }
+    fprintf(f, "%s %s: ", cli->prog, cli->cmd ? cli->cmd : "");
+    vfprintf(f, fmt, ap);
+    fprintf(f, " (see '%s %s --help')\n", cli->prog, cli->cmd ? cli->cmd : "");
     va_end(ap);
     return 2;
 }
@@ -151,7 +167,9 @@ int gw_cli_fail(gw_cli *cli, const gw_error *err)
 {
     char buf[1024];
     gw_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s: %s\n", cli->prog, buf);
+    fprintf(errf(cli), "%s: %s\n", cli->prog, buf);
+    if (cli->last_err)
+        *cli->last_err = *err;
     int code = gw_status_exit_code(err->code);
     /* An input file that cannot be read is the user's input error (a wrong
      * path); write failures are reported by gw_cli_emit with status 1. */
@@ -183,7 +201,7 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
         fprintf(stderr, "%s: out of memory building the report\n", cli->prog);
         return 1;
     }
-    FILE *out = stdout;
+    FILE *out = cli->out ? cli->out : stdout;
     char tmp[4200];
     if (cli->output) {
         snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
@@ -207,7 +225,7 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
             rc = GW_EIO;
         if (rc != GW_OK)
             remove(tmp);
-    } else if (fflush(stdout) != 0 && rc == GW_OK) {
+    } else if (fflush(out) != 0 && rc == GW_OK) {
         rc = GW_EIO;
     }
     if (rc == GW_ENOTFOUND) {
@@ -327,7 +345,7 @@ gw_doc *gw_cli_doc(gw_cli *cli)
 {
     gw_doc *doc = gw_doc_new(cli->ctx);
     if (!doc) {
-        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        fprintf(errf(cli), "%s: out of memory\n", cli->prog);
         return NULL;
     }
     gw_doc_str(doc, gw_doc_root(doc), "command", "command", cli->cmd ? cli->cmd : "");
