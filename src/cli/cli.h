@@ -22,6 +22,9 @@ typedef struct gw_cli {
     gw_ctx *ctx;
     const char *prog;          /* "gigawatt" */
     const char *cmd;           /* "train" */
+    FILE *out;                 /* reports (gw_cli_emit); NULL = stdout */
+    FILE *errout;              /* error messages; NULL = stderr */
+    gw_error *last_err;        /* OUT: the last error reported, or NULL (borrowed) */
     bool json;                 /* --json */
     const char *csv;           /* --csv PATH-IN-DOC (tables only) or NULL */
     const char *output;        /* -o/--output FILE (written atomically) or NULL */
@@ -31,9 +34,6 @@ typedef struct gw_cli {
     bool quiet;                /* --quiet: no progress bar */
     int threads;               /* --threads N (0 = all cores) */
     gw_catalog *cat;           /* loaded lazily by gw_cli_catalog() */
-    FILE *out;                 /* reports (gw_cli_emit); NULL = stdout */
-    FILE *errout;              /* error messages; NULL = stderr */
-    gw_error *last_err;        /* OUT: the last error reported, or NULL (borrowed) */
 } gw_cli;
 
 typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
