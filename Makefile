@@ -3,8 +3,7 @@
 #   make check  the same set-up, then build and run the whole test suite
 # Other targets: asan clang-check bench fuzz format format-check lint docs-check clean
 
-PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev \
-             python3-dev python3-setuptools python3-pytest python3-pip python3-venv
+PKGS      := cmake make gcc pkg-config libfyaml-dev libcmocka-dev libgsl-dev libcsv-dev
 BUILD     ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
@@ -12,6 +11,10 @@ CMAKE_ARGS ?=
 .PHONY: all deps build run check test asan clang-check bench fuzz format format-check lint docs-check clean update-golden
 
 all: build
+
+# The Python binding (python/, docs/PYTHON.md): headers, setuptools, pytest,
+# and pip + venv for its install test.
+PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-venv
 
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
