@@ -201,7 +201,7 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
         fprintf(stderr, "%s: out of memory building the report\n", cli->prog);
         return 1;
     }
-    FILE *out = cli->out ? cli->out : stdout;
+    FILE *out = stdout;
     char tmp[4200];
     if (cli->output) {
         snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
@@ -211,6 +211,10 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
             return 1;
         }
     }
+    /* The caller's stream (the Python binding's buffer) instead of stdout;
+     * the caller flushes and closes it. */
+    if (!cli->output && cli->out)
+        out = cli->out;
     gw_status rc;
     if (cli->json)
         rc = gw_report_json(doc, out);
@@ -225,7 +229,7 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
             rc = GW_EIO;
         if (rc != GW_OK)
             remove(tmp);
-    } else if (fflush(out) != 0 && rc == GW_OK) {
+    } else if (fflush(stdout) != 0 && rc == GW_OK) {
         rc = GW_EIO;
     }
     if (rc == GW_ENOTFOUND) {
