@@ -172,6 +172,8 @@ def _call(fn, argv, flags=None):
     status, out, messages, err = _gigawatt.invoke(argv)
     if status != 0:
         _raise(fn, argv, status, messages, err, flags or {})
+    if not out.strip():
+        raise Error("%s wrote no document" % fn, code="GW_EUSAGE", exit_status=2, command=argv)
     for line in messages.splitlines():
         if line.strip():
             _warnings.warn(line.removeprefix("gigawatt: "), GigawattWarning, stacklevel=3)
@@ -213,7 +215,14 @@ def command(*args):
     The arguments are the command line as strings, e.g.
     ``command("train", "--model", "llama3-70b", "--gpus", "1024")``.
     """
-    return _call(args[0] if args else "run", [str(a) for a in args])
+    args = [_os.fspath(a) if isinstance(a, _os.PathLike) else str(a) for a in args]
+    for a in args:
+        # Help and version text go to stdout as text, not as a document.
+        if a in ("-h", "--help", "help", "--version"):
+            raise ArgumentError("command() runs commands for their --json document; "
+                                "%r prints text (see docs/CLI.md)" % a, a,
+                                code="GW_EUSAGE", exit_status=2, command=args)
+    return _call(args[0] if args else "run", args)
 
 
 def _scenario_command(name, scenario, set, data, threads, kwargs):

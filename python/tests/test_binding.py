@@ -230,3 +230,10 @@ def test_error_is_picklable_enough_to_print():
         assert json.dumps({"error": str(e)})
     else:
         pytest.fail("cluster.gpus=-3 was accepted")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("train", "-h"), ("--version",)])
+def test_command_refuses_text_only_arguments(args, capfd):
+    with pytest.raises(gigawatt.ArgumentError):
+        gigawatt.command(*args)
+    assert capfd.readouterr() == ("", "")
