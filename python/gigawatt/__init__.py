@@ -91,7 +91,7 @@ class Error(Exception):
 class ArgumentError(Error, TypeError):
     """A keyword argument that is no flag of the command (``keyword``)."""
 
-    def __init__(self, message, keyword, **kw):
+    def __init__(self, message, keyword=None, **kw):
         super().__init__(message, **kw)
         self.keyword = keyword
 
