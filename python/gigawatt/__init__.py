@@ -9,7 +9,7 @@ lists, numbers and strings::
     import gigawatt
     doc = gigawatt.run(set={"cluster.gpus": 100000})
     doc["headline"]["gpus"]                      # 100000
-    plan = gigawatt.train(model="llama3-405b", gpu="h100-sxm", gpus=16384, tp=8)
+    plan = gigawatt.train(model="llama3.1-405b", gpu="h100-sxm", gpus=16384, tp=8)
 
 Keyword arguments are the command's flags: ``tp=8`` is ``--tp 8``,
 ``global_batch_tokens="16M"`` is ``--global-batch-tokens 16M``, ``True`` is a
