@@ -21,6 +21,10 @@ manifest   = $(dest)$(PREFIX)/share/gigawatt/install_manifest.txt
 
 all: build
 
+# The Python binding (python/, docs/PYTHON.md): headers, setuptools, pytest,
+# and pip + venv for its install test.
+PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-venv
+
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
 deps:

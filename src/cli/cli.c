@@ -37,15 +37,31 @@ const char *gw_cli_optval(gw_cli *cli, int argc, char **argv, int *i)
     return argv[*i];
 }
 
+/* Where messages go: the caller's stream (the Python binding's buffer), else
+ * stderr. */
+FILE *gw_cli_errf(const gw_cli *cli)
+{
+    return cli->errout ? cli->errout : stderr;
+}
+
 int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    FILE *f = gw_cli_errf(cli);
+    if (cli->last_err) {
+        va_list ap2;
+        va_copy(ap2, ap);
+        memset(cli->last_err, 0, sizeof *cli->last_err);
+        cli->last_err->code = GW_EUSAGE;
+        vsnprintf(cli->last_err->msg, sizeof cli->last_err->msg, fmt, ap2);
+        va_end(ap2);
+    }
     /* Before the command is known (options ahead of it): "gigawatt: ...". */
     const char *sp = cli->cmd ? " " : "", *cmd = cli->cmd ? cli->cmd : "";
-    fprintf(stderr, "%s%s%s: ", cli->prog, sp, cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see '%s%s%s --help')\n", cli->prog, sp, cmd);
+    fprintf(f, "%s%s%s: ", cli->prog, sp, cmd);
+    vfprintf(f, fmt, ap);
+    fprintf(f, " (see '%s%s%s --help')\n", cli->prog, sp, cmd);
     va_end(ap);
     return 2;
 }
@@ -165,7 +181,9 @@ int gw_cli_fail(gw_cli *cli, const gw_error *err)
 {
     char buf[1024];
     gw_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s: %s\n", cli->prog, buf);
+    fprintf(gw_cli_errf(cli), "%s: %s\n", cli->prog, buf);
+    if (cli->last_err)
+        *cli->last_err = *err;
     int code = gw_status_exit_code(err->code);
     /* An input file that cannot be read is the user's input error (a wrong
      * path); write failures are reported by gw_cli_emit with status 1. */
@@ -227,33 +245,33 @@ static int out_open(gw_cli *cli, out_file *o)
     bool exists = lstat(name, &st) == 0;
     bool link = exists && S_ISLNK(st.st_mode);
     if (!exists && errno != ENOENT) {
-        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, name, strerror(errno));
+        fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, name, strerror(errno));
         return 1;
     }
     if (link && (!realpath(name, o->target) || stat(o->target, &st) != 0)) {
-        fprintf(stderr, "%s %s: --output %s: a symbolic link to a missing file; nothing written\n",
+        fprintf(gw_cli_errf(cli), "%s %s: --output %s: a symbolic link to a missing file; nothing written\n",
                 cli->prog, cli->cmd, name);
         return 2;
     }
     if (exists && !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "%s %s: --output %s: %s%s, not a regular file; nothing written\n",
+        fprintf(gw_cli_errf(cli), "%s %s: --output %s: %s%s, not a regular file; nothing written\n",
                 cli->prog, cli->cmd, name, link ? "links to " : "", file_kind(st.st_mode));
         return 2;
     }
     if (!link && strlen(name) >= sizeof o->target) {
-        fprintf(stderr, "%s: %s: file name too long\n", cli->prog, name);
+        fprintf(gw_cli_errf(cli), "%s: %s: file name too long\n", cli->prog, name);
         return 2;
     }
     if (!link)
         snprintf(o->target, sizeof o->target, "%s", name);
     int n = snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", o->target);
     if (n < 0 || (size_t)n >= sizeof o->tmp) {
-        fprintf(stderr, "%s: %s: file name too long\n", cli->prog, name);
+        fprintf(gw_cli_errf(cli), "%s: %s: file name too long\n", cli->prog, name);
         return 2;
     }
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, o->target, strerror(errno));
+        fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, o->target, strerror(errno));
         return 1;
     }
     mode_t mode;
@@ -268,7 +286,7 @@ static int out_open(gw_cli *cli, out_file *o)
         mode = 0666 & ~mask;
     }
     if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, o->tmp, strerror(errno));
+        fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, o->tmp, strerror(errno));
         close(fd);
         remove(o->tmp);
         return 1;
@@ -279,7 +297,7 @@ static int out_open(gw_cli *cli, out_file *o)
 int gw_cli_emit(gw_cli *cli, gw_doc *doc)
 {
     if (gw_doc_status(doc) != GW_OK) {
-        fprintf(stderr, "%s: out of memory building the report\n", cli->prog);
+        fprintf(gw_cli_errf(cli), "%s: out of memory building the report\n", cli->prog);
         return 1;
     }
     FILE *out = stdout;
@@ -290,6 +308,10 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
             return code;
         out = of.f;
     }
+    /* The caller's stream (the Python binding's buffer) instead of stdout;
+     * the caller flushes and closes it. */
+    if (!cli->output && cli->out)
+        out = cli->out;
     gw_status rc;
     if (cli->json)
         rc = gw_report_json(doc, out);
@@ -304,21 +326,21 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
             rc = GW_EIO;
         if (rc != GW_OK)
             remove(of.tmp);
-    } else if (fflush(stdout) != 0 && rc == GW_OK) {
+    } else if (fflush(out) != 0 && rc == GW_OK) {
         rc = GW_EIO;
     }
     if (rc == GW_ENOTFOUND) {
         char tables[1024];
         if (gw_report_csv_tables(doc, tables, sizeof tables) > 0)
-            fprintf(stderr, "%s %s: --csv %s: no such table in this report (tables: %s)\n",
+            fprintf(gw_cli_errf(cli), "%s %s: --csv %s: no such table in this report (tables: %s)\n",
                     cli->prog, cli->cmd, cli->csv, tables);
         else
-            fprintf(stderr, "%s %s: --csv %s: this report has no tables\n", cli->prog, cli->cmd,
+            fprintf(gw_cli_errf(cli), "%s %s: --csv %s: this report has no tables\n", cli->prog, cli->cmd,
                     cli->csv);
         return 2;
     }
     if (rc != GW_OK) {
-        fprintf(stderr, "%s: cannot write the report: %s\n", cli->prog, gw_status_str(rc));
+        fprintf(gw_cli_errf(cli), "%s: cannot write the report: %s\n", cli->prog, gw_status_str(rc));
         return 1;
     }
     return 0;
@@ -487,7 +509,7 @@ gw_doc *gw_cli_doc(gw_cli *cli)
 {
     gw_doc *doc = gw_doc_new(cli->ctx);
     if (!doc) {
-        fprintf(stderr, "%s: out of memory\n", cli->prog);
+        fprintf(gw_cli_errf(cli), "%s: out of memory\n", cli->prog);
         return NULL;
     }
     gw_doc_str(doc, gw_doc_root(doc), "command", "command", cli->cmd ? cli->cmd : "");

@@ -22,6 +22,9 @@ typedef struct gw_cli {
     gw_ctx *ctx;
     const char *prog;          /* "gigawatt" */
     const char *cmd;           /* "train" */
+    FILE *out;                 /* reports (gw_cli_emit); NULL = stdout */
+    FILE *errout;              /* error messages; NULL = stderr */
+    gw_error *last_err;        /* OUT: the last error reported, or NULL (borrowed) */
     bool json;                 /* --json */
     const char *csv;           /* --csv PATH-IN-DOC (tables only) or NULL */
     const char *output;        /* -o/--output FILE (written atomically) or NULL */
@@ -102,10 +105,12 @@ bool gw_cli_is_help(const char *arg);
  * Returns NULL after printing the error (exit 2 or 1 per gw_cli_fail). */
 gw_catalog *gw_cli_catalog(gw_cli *cli, int *exit_code);
 
-/* Prints a library error as "gigawatt: path:line:col: where: msg" and returns
+/* Prints a library error as "gigawatt: path:line:col: where: msg" (to
+ * cli->errout, else stderr), copies it to *cli->last_err when set, and returns
  * the exit code for it. */
 int gw_cli_fail(gw_cli *cli, const gw_error *err);
-/* Prints "gigawatt CMD: msg" for a usage error and returns 2. */
+/* Prints "gigawatt CMD: msg" for a usage error and returns 2; with
+ * cli->last_err set, also records it there as GW_EUSAGE with msg. */
 int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Renders doc (text, or JSON with --json, or CSV with --csv) to stdout or to
@@ -116,6 +121,20 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc);
 /* Progress bar on stderr when it is a terminal and not --quiet/--json, with
  * the time elapsed and an ETA: "[####    ]  42%  elapsed 12s  ETA 17s". */
 int gw_cli_progress(void *ud, uint64_t done, uint64_t total);
+
+/* The whole command line (argv[0] is the program name, argv[1] the
+ * command; none = `run`), as the `gigawatt` program runs it: reports go to
+ * out, messages and diagnostics to errout, and the last error reported
+ * (library or usage) is copied to *last_err when it is not NULL (zeroed
+ * first, so code GW_OK means none). Returns the exit status (0 ok, 1 runtime
+ * failure, 2 usage or input error). Used by main.c and the Python binding
+ * (python/gigawatt/_gigawatt.c). Thread-safety: each call has its own context
+ * and catalog, so calls in different threads do not interfere. */
+int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err);
+
+/* Where a command's messages go: cli->errout (the Python binding's buffer),
+ * else stderr. */
+FILE *gw_cli_errf(const gw_cli *cli);
 
 /* Commands (cmd_*.c). */
 int gw_cmd_run(gw_cli *cli, int argc, char **argv);

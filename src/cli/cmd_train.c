@@ -76,7 +76,7 @@ static int write_text(gw_cli *cli, const char *text)
         snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
         out = fopen(tmp, "w");
         if (!out) {
-            fprintf(stderr, "%s: %s: cannot write: %s\n", cli->prog, tmp, strerror(errno));
+            fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, tmp, strerror(errno));
             return 1;
         }
     }
@@ -90,7 +90,7 @@ static int write_text(gw_cli *cli, const char *text)
         ok = fflush(stdout) == 0 && ok;
     }
     if (!ok) {
-        fprintf(stderr, "%s: cannot write the configuration: %s\n", cli->prog,
+        fprintf(gw_cli_errf(cli), "%s: cannot write the configuration: %s\n", cli->prog,
                 strerror(errno));
         return 1;
     }
@@ -351,7 +351,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         gw_model_free(cli->ctx, owned);
         gw_scenario_free(sc);
         if (doc) /* gw_cli_doc has already said so otherwise */
-            fprintf(stderr, "gigawatt: out of memory\n");
+            fprintf(gw_cli_errf(cli), "gigawatt: out of memory\n");
         return 1;
     }
     rc = gw_train_plan(cli->ctx, cat, model, accel, sys, &o, res, &err);

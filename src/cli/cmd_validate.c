@@ -167,7 +167,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         return gw_cli_fail(cli, &err);
     if (baseline && gw_train_baseline(cli->ctx, v, cv) != GW_OK) {
         gw_train_validation_free(cli->ctx, v);
-        fprintf(stderr, "gigawatt: out of memory\n");
+        fprintf(gw_cli_errf(cli), "gigawatt: out of memory\n");
         return 1;
     }
 

@@ -1,119 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c: the `gigawatt` command. A thin client of libgigawatt: it picks the
- * subcommand, sets up the context (diagnostics to stderr, progress bar) and
- * returns the exit status (0 ok, 1 runtime failure, 2 usage or input error).
- * With no arguments it runs the built-in default scenario.
+ * main.c: the `gigawatt` command. A thin client of libgigawatt: the command
+ * line is run by gw_cli_invoke (invoke.c), the same entry the Python binding
+ * calls, with reports on stdout and messages on stderr. Returns the exit
+ * status (0 ok, 1 runtime failure, 2 usage or input error).
  */
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
-
-typedef struct command {
-    const char *name;
-    gw_cli_cmd_fn fn;
-    const char *summary;
-} command;
-
-static const command commands[] = {
-    {"run", gw_cmd_run, "everything for a scenario: site, training, reliability, cost, export"},
-    {"train", gw_cmd_train, "step time, MFU, memory and the best parallelism for a model"},
-    {"validate", gw_cmd_validate, "predicted vs measured step times of published runs (CSV)"},
-    {"rel", gw_cmd_rel, "interruptions, checkpoint interval and goodput (analytic, Monte Carlo)"},
-    {"site", gw_cmd_site, "power, racks, network bill of materials and build-out phases"},
-    {"cost", gw_cmd_cost, "capex, opex, $/GPU-hour and cost of a training run"},
-    {"export", gw_cmd_export, "export-control classification (TPP, PD) and compliant clusters"},
-    {"catalog", gw_cmd_catalog, "list or show accelerators, models, network parts and sites"},
-};
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: gigawatt [COMMAND] [OPTIONS]\n\n"
-               "A planner and simulator for gigawatt-scale AI training clusters.\n"
-               "With no command, runs `gigawatt run` on the built-in default scenario.\n\n"
-               "commands:\n");
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\ncommon options (every command; before or after its name):\n"
-               "  --json              one JSON document on stdout (docs/JSON-SCHEMA.md)\n"
-               "  --csv TABLE         the table at TABLE (a key path) as CSV\n"
-               "  -o, --output FILE   write the output to FILE (atomically)\n"
-               "  --set KEY=VALUE     override a scenario value, e.g. --set cluster.gpus=200000\n"
-               "  --data DIR          read catalogs from DIR instead of the built-in copy\n"
-               "                      (also $GIGAWATT_DATA)\n"
-               "  --threads N         worker threads (default: all cores)\n"
-               "  -q, --quiet         no progress bar\n"
-               "  -h, --help          help for a command\n"
-               "  --version           print the version\n\n"
-               "exit status: 0 ok, 1 runtime failure, 2 usage or input error\n");
-}
-
-static void diag_to_stderr(void *ud, int level, const char *msg)
-{
-    (void)ud;
-    fprintf(stderr, "gigawatt: %s: %s\n", level ? "warning" : "note", msg);
-}
 
 int main(int argc, char **argv)
 {
-    gw_cli cli;
-    memset(&cli, 0, sizeof cli);
-    cli.prog = "gigawatt";
-    cli.ctx = gw_ctx_new(NULL, NULL);
-    if (!cli.ctx) {
-        fprintf(stderr, "gigawatt: out of memory\n");
-        return 1;
-    }
-    gw_ctx_set_diag(cli.ctx, diag_to_stderr, NULL);
-    gw_ctx_set_progress(cli.ctx, gw_cli_progress, &cli);
-
-    int rc;
-    const command *cmd = NULL;
-    int first = 1;
-    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-                      strcmp(argv[1], "help") == 0)) {
-        usage(stdout);
-        rc = 0;
-        goto done;
-    }
-    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("gigawatt %s (JSON schema %d)\n", GW_VERSION_STRING, GW_JSON_SCHEMA_VERSION);
-        rc = 0;
-        goto done;
-    }
-    /* Common options may come before the command: gigawatt --json run. */
-    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
-        if (gw_cli_is_help(argv[first]) || strcmp(argv[first], "--version") == 0)
-            break;
-        int c = gw_cli_common_opt(&cli, argc, argv, &first);
-        if (c < 0) {
-            rc = 2;
-            goto done;
-        }
-        if (c == 0)
-            break; /* a command's own option: gigawatt [OPTIONS] = gigawatt run */
-    }
-    if (first < argc && argv[first][0] != '-') {
-        for (size_t i = 0; i < N_COMMANDS; i++)
-            if (strcmp(argv[first], commands[i].name) == 0)
-                cmd = &commands[i];
-        if (!cmd && first == 1) {
-            fprintf(stderr, "gigawatt: unknown command \"%s\" (see 'gigawatt --help')\n",
-                    argv[first]);
-            rc = 2;
-            goto done;
-        }
-        if (cmd)
-            first++;
-    }
-    if (!cmd)
-        cmd = &commands[0]; /* gigawatt [OPTIONS] [SCENARIO] = gigawatt run ... */
-    cli.cmd = cmd->name;
-    rc = cmd->fn(&cli, argc - first, argv + first);
-done:
-    gw_catalog_free(cli.cat);
-    gw_ctx_free(cli.ctx);
-    return rc;
+    return gw_cli_invoke(argc, argv, stdout, stderr, NULL);
 }
