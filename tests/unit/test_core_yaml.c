@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -419,6 +420,45 @@ static void test_bind_bool(void **state)
 }
 
 /* Nodes made by --set overrides carry line -1: errors point at "--set key". */
+/* Duplicate keys are found through a hash set: three mappings of 99,999
+ * keys each (just under the 100,000-key limit of one mapping) load in linear
+ * time. The old scan compared each key with every earlier one, about
+ * 3 x 99,999^2 / 2 = 1.5e10 string comparisons, 106 s on the reference
+ * machine; the set does about 3e5 probes. The bound is loose (20 s of CPU,
+ * so sanitizer builds pass) yet two orders of magnitude under the quadratic
+ * cost, so it still catches a regression. Equal keys in different mappings
+ * are not duplicates; a repeated key at the very end still is. */
+static void test_many_keys_linear(void **state)
+{
+    (void)state;
+    const size_t n_keys = 99999, n_maps = 3;
+    size_t cap = n_maps * (n_keys * 16 + 8) + 64, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t m = 0; m < n_maps; m++) {
+        used += (size_t)snprintf(text + used, cap - used, "m%zu:\n", m);
+        for (size_t i = 0; i < n_keys; i++)
+            used += (size_t)snprintf(text + used, cap - used, "  k%zu: %zu\n", i, i);
+    }
+    clock_t t0 = clock();
+    gw__ydoc *d = parse_ok(text, "big.yaml");
+    double cpu_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_int_equal(d->root->n, n_maps);
+    for (size_t m = 0; m < n_maps; m++)
+        assert_int_equal(d->root->vals[m]->n, n_keys);
+    assert_string_equal(gw__ymap_get(d->root->vals[2], "k99998")->scalar, "99998");
+    gw__ydoc_free(d);
+    assert_true(cpu_s < 20.0);
+
+    /* The same text with one more key repeating the first one of m2. */
+    used += (size_t)snprintf(text + used, cap - used, "  k0: again\n");
+    char want[96];
+    snprintf(want, sizeof want, "big.yaml:%zu:3: duplicate key \"k0\" (first at line %zu)",
+             n_maps * (n_keys + 1) + 1, 2 * (n_keys + 1) + 2);
+    parse_fails(text, used, "big.yaml", GW_EPARSE, want);
+    free(text);
+}
+
 static void test_loc_override_node(void **state)
 {
     (void)state;
@@ -456,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_bind_numbers),
         cmocka_unit_test(test_bind_bool),
         cmocka_unit_test(test_loc_override_node),
+        cmocka_unit_test(test_many_keys_linear),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
