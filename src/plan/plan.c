@@ -393,6 +393,9 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
         return GW_ESCHEMA;
     }
     double gpus = sc->cluster.gpus;
+    if (sc->cluster.system[0] && !gw__streq_nocase(sys->name, sc->cluster.system))
+        gw_doc_note(doc, "cluster.system \"%s\" does not hold %s: used %s's default system \"%s\"",
+                    sc->cluster.system, a->name, a->name, sys->name);
     scenario_section(doc, parent, sc);
     gw_doc_node *hl = gw_doc_obj(doc, parent, "headline", "Headline");
 

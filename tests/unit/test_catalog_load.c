@@ -634,7 +634,7 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdp: {value: 0 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ERANGE);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW, got "
+             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW inclusive, got "
              "\"0 W\"",
              path, t.line, t.col_value, t.entry);
     assert_string_equal(line, want);
@@ -686,8 +686,8 @@ static void test_missing_dir(void **state)
     assert_null(c);
     char line[512];
     assert_string_equal(gw_error_format(&err, line, sizeof line),
-                        "/nonexistent-gw-data/accelerators.yaml: cannot open: No such file or "
-                        "directory");
+                        "/nonexistent-gw-data: cannot open the data directory (--data or "
+                        "$GIGAWATT_DATA): No such file or directory");
     assert_int_equal(gw_catalog_load(NULL, NULL, &c, &err), GW_EINVAL);
     assert_int_equal(gw_catalog_load(ctx, NULL, NULL, &err), GW_EINVAL);
 }

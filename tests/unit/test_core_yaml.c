@@ -367,10 +367,11 @@ static void test_bind_numbers(void **state)
     /* The four range messages: [0, max] with a negative value ... */
     expect_err(gw__y_num(d, neg, "neg", GW_DIM_POWER, 0, 1e13, &v, &err), GW_ERANGE, &err,
                "b.yaml:10:6: neg: must not be negative, got \"-3 W\"");
-    /* ... (0, inf) with a non-positive value ... */
+    /* ... [1 W, inf) below its minimum (it used to say "must be positive",
+     * which 0.5 W is, yet it is rejected) ... */
     memset(&err, 0, sizeof err);
     expect_err(gw__y_num(d, neg, "neg", GW_DIM_POWER, 1, 1.0 / 0.0, &v, &err), GW_ERANGE, &err,
-               "b.yaml:10:6: neg: must be positive, got \"-3 W\"");
+               "b.yaml:10:6: neg: must be at least 1 W, got \"-3 W\"");
     /* ... [min, inf) above zero; 200 MW formats as "200 MW" ... */
     memset(&err, 0, sizeof err);
     expect_err(gw__y_num(d, p, "p", GW_DIM_POWER, 2e8, 1.0 / 0.0, &v, &err), GW_ERANGE, &err,
@@ -378,7 +379,7 @@ static void test_bind_numbers(void **state)
     /* ... and [min, max] with both bounds formatted in SI prefixes. */
     memset(&err, 0, sizeof err);
     expect_err(gw__y_num(d, p, "p", GW_DIM_POWER, 1, 1e6, &v, &err), GW_ERANGE, &err,
-               "b.yaml:6:4: p: must be between 1 W and 1 MW, got \"100 MW\"");
+               "b.yaml:6:4: p: must be between 1 W and 1 MW inclusive, got \"100 MW\"");
     /* Unit errors get the node's location added. */
     memset(&err, 0, sizeof err);
     expect_err(gw__y_num(d, p, "p", GW_DIM_TIME, 0, 1e13, &v, &err), GW_EUNIT, &err,
@@ -394,7 +395,7 @@ static void test_bind_numbers(void **state)
                "b.yaml:8:4: z: expected a positive integer, got \"0\"");
     memset(&err, 0, sizeof err);
     expect_err(gw__y_int(d, gw__ymap_get(r, "z"), "z", 2, 10, &i, &err), GW_ERANGE, &err,
-               "b.yaml:8:4: z: expected an integer between 2 and 10, got \"0\"");
+               "b.yaml:8:4: z: expected an integer between 2 and 10 inclusive, got \"0\"");
     assert_int_equal(gw__y_int(d, gw__ymap_get(r, "z"), "z", 0, 10, &i, &err), GW_OK);
     assert_int_equal(i, 0);
     gw__ydoc_free(d);
