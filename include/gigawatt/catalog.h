@@ -267,8 +267,10 @@ GW_API gw_status gw_catalog_system_for(const gw_catalog *cat, const gw_accel *a,
  * The system: cluster.system when given; else the accelerator's default
  * (gw_catalog_system_for). When cluster.accelerator comes from a --set
  * override and cluster.system only from the file, a system holding another
- * accelerator is replaced by the new accelerator's default and a note says
- * so (diagnostics callback); a mismatch given explicitly is an error.
+ * accelerator is replaced by the new accelerator's default (sc's
+ * cluster.system is updated, so every module sees the same system) and a
+ * note says so (diagnostics callback); a mismatch given explicitly is an
+ * error.
  *
  * Errors name the scenario key (file:line:col or "--set key"):
  * GW_ESCHEMA (missing key, system/accelerator mismatch), GW_ENOTFOUND

@@ -36,7 +36,7 @@ static void free_model(gw_ctx *ctx, void *m)
     gw_model_free(ctx, m);
 }
 
-static gw_status resolve_system(gw_ctx *ctx, const gw_scenario *sc, const gw_catalog *cat,
+static gw_status resolve_system(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
                                  const gw_accel *a, const gw_system **system, gw_error *err)
 {
     gw_status rc;
@@ -62,6 +62,9 @@ static gw_status resolve_system(gw_ctx *ctx, const gw_scenario *sc, const gw_cat
         !gw__scenario_from_set(sc, "cluster.system")) {
         const gw_system *d = NULL;
         if (gw_catalog_system_for(cat, a, &d, NULL) == GW_OK) {
+            /* The modules read cluster.system too: make the scenario agree. */
+            if (gw__scenario_set_str(sc, "cluster.system", d->name) != GW_OK)
+                return gw__err(err, GW_ENOMEM, "out of memory resolving cluster.system");
             gw__diag(ctx, 0,
                      "cluster.system: \"%s\" holds %s, not %s; using %s's default system \"%s\" "
                      "(--set cluster.system=NAME to choose another)",

@@ -179,7 +179,19 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             for (char *c = list; *c; c++)
                 if (*c == '|')
                     *c = '/';
-            gw__err(err, GW_ESCHEMA, "expected one of %s, got \"%s\"", list, s);
+            gw__suggest sg;
+            gw__suggest_init(&sg, s);
+            char *save = NULL, opts[128];
+            gw__strlcpy(opts, list, sizeof opts);
+            for (char *o = opts; o && *o; o = save) {
+                save = strchr(o, '/');
+                if (save)
+                    *save++ = '\0';
+                gw__suggest_add(&sg, o);
+            }
+            char hint[96];
+            gw__err(err, GW_ESCHEMA, "expected one of %s, got \"%s\"%s", list, s,
+                    gw__suggest_text(&sg, hint, sizeof hint));
             gw__y_loc(d, n, f->path, err);
             return GW_ESCHEMA;
         }
@@ -238,9 +250,16 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             break;
         gw_precision prec;
         if (gw_precision_parse(s, &prec) != GW_OK) {
+            static const char *const precs[] = {"fp64", "tf32", "bf16", "fp16",
+                                                "fp8",  "fp6",  "fp4",  "int8"};
+            gw__suggest sg;
+            gw__suggest_init(&sg, s);
+            for (size_t i = 0; i < sizeof precs / sizeof precs[0]; i++)
+                gw__suggest_add(&sg, precs[i]);
+            char hint[96];
             gw__err(err, GW_ESCHEMA, "expected a precision (fp64, tf32, bf16, fp16, fp8, fp6, "
-                                     "fp4, int8), got \"%s\"",
-                    s);
+                                     "fp4, int8), got \"%s\"%s",
+                    s, gw__suggest_text(&sg, hint, sizeof hint));
             gw__y_loc(d, n, f->path, err);
             return GW_ESCHEMA;
         }
@@ -430,7 +449,25 @@ static gw_status apply_override(scenario_priv *p, const char *text, gw_error *er
     if (!f) {
         char w[160];
         gw__snprintf(w, sizeof w, "--set %s", key);
-        gw__err(err, GW_ESCHEMA, "unknown scenario key (see docs/SCENARIO.md for the keys)");
+        for (const char *const *sec = sections + 3; *sec; sec++) {
+            if (strcmp(*sec, key) != 0)
+                continue;
+            const char *first = "";
+            for (size_t i = 0; i < N_FIELDS && !first[0]; i++)
+                if (strncmp(fields[i].path, key, klen) == 0 && fields[i].path[klen] == '.')
+                    first = fields[i].path;
+            gw__err(err, GW_ESCHEMA, "\"%s\" is a section: set one of its keys, such as \"%s\"",
+                    key, first);
+            gw__strlcpy(err ? err->where : NULL, w, err ? sizeof err->where : 0);
+            return GW_ESCHEMA;
+        }
+        gw__suggest sg;
+        gw__suggest_init(&sg, key);
+        for (size_t i = 0; i < N_FIELDS; i++)
+            gw__suggest_add(&sg, fields[i].path);
+        char hint[160];
+        gw__err(err, GW_ESCHEMA, "unknown scenario key%s (see docs/SCENARIO.md for the keys)",
+                gw__suggest_text(&sg, hint, sizeof hint));
         gw__strlcpy(err ? err->where : NULL, w, err ? sizeof err->where : 0);
         return GW_ESCHEMA;
     }
@@ -632,6 +669,21 @@ bool gw__scenario_from_set(const gw_scenario *sc, const char *path)
     scenario_priv *p = (scenario_priv *)(uintptr_t)sc;
     gw__ynode *n = field_node(p, path);
     return n && n->line < 0;
+}
+
+gw_status gw__scenario_set_str(gw_scenario *sc, const char *path, const char *value)
+{
+    scenario_priv *p = (scenario_priv *)sc;
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        if (strcmp(fields[i].path, path) != 0 || fields[i].type != F_STR)
+            continue;
+        const char *copy = gw__arena_strdup(p->doc->arena, value);
+        if (!copy)
+            return GW_ENOMEM;
+        memcpy((unsigned char *)&p->pub + fields[i].offset, &copy, sizeof copy);
+        return GW_OK;
+    }
+    return GW_EINVAL;
 }
 
 void *gw__scenario_attached(const gw_scenario *sc)

@@ -99,7 +99,13 @@ gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *
                 break;
             used += (size_t)w;
         }
-        gw__err(err, GW_ESCHEMA, "unknown key \"%s\" (expected one of: %s)", k, list);
+        gw__suggest sg;
+        gw__suggest_init(&sg, k);
+        for (const char *const *a = allowed; *a; a++)
+            gw__suggest_add(&sg, *a);
+        char hint[96];
+        gw__err(err, GW_ESCHEMA, "unknown key \"%s\"%s (expected one of: %s)", k,
+                gw__suggest_text(&sg, hint, sizeof hint), list);
         char w[128];
         gw__snprintf(w, sizeof w, "%s%s%s", where && where[0] ? where : "",
                      where && where[0] ? "." : "", k);

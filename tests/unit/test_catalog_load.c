@@ -365,7 +365,7 @@ static void test_not_found(void **state)
 {
     (void)state;
     char want[1024];
-    size_t used = (size_t)snprintf(want, sizeof want, "unknown accelerator \"h1000\" (known: ");
+    size_t used = (size_t)snprintf(want, sizeof want, "unknown accelerator \"h1000\"; did you mean \"h100\"? (known: ");
     for (size_t i = 0; i < gw_catalog_n_accels(cat); i++)
         used += (size_t)snprintf(want + used, sizeof want - used, "%s%s", i ? ", " : "",
                                  gw_catalog_accel_at(cat, i)->name);
@@ -623,7 +623,7 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdpp: {value: 400 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ESCHEMA);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\" (expected one of: "
+             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\"; did you mean \"tdp\"? (expected one of: "
              "fp64_flops, tf32_flops, bf16_flops, fp8_flops, fp6_flops, fp4_flops, int8_ops, "
              "memory, memory_usable, memory_bandwidth, scaleup_bandwidth, scaleup_domain, tdp, "
              "die_area, transistors, price_low, price_high)",

@@ -88,6 +88,8 @@ static void test_switched_accelerator_takes_its_default_system(void **state)
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, &a, &s, NULL, &err), GW_OK);
     assert_string_equal(a->name, "h100-sxm");
     assert_string_equal(s->name, "dgx-h100");
+    /* The scenario now agrees, for the modules that read cluster.system. */
+    assert_string_equal(sc->cluster.system, "dgx-h100");
     assert_string_equal(notes, "0: cluster.system: \"gb200-nvl72\" holds gb200, not h100-sxm; "
                                "using h100-sxm's default system \"dgx-h100\" (--set "
                                "cluster.system=NAME to choose another)\n");
