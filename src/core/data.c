@@ -29,7 +29,7 @@ gw_status gw__file_read(gw_ctx *ctx, const char *path, size_t max_bytes, char **
     /* fopen succeeds on a directory on Linux and only the read fails: say
      * what is wrong instead of "read error". */
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
         gw__err(err, GW_EIO, "is a directory, expected a file");
         gw__err_loc(err, path, 0, 0, NULL);

@@ -509,11 +509,11 @@ static double shown_value(const char *text, gw_dim dim)
     char *end = NULL;
     double x = strtod(text, &end);
     if (end == text || *end != ' ')
-        return NAN;
+        return (double)NAN;
     for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
         if (strcmp(end + 1, big[i].word) == 0)
             return x * big[i].f;
-    return NAN;
+    return (double)NAN;
 }
 
 static bool shows_exactly(const char *text, double b, gw_dim dim)
