@@ -3,7 +3,9 @@
 #  1. banned functions in the library (src/ outside src/cli/);
 #  2. the CLI includes only public headers (no "../" or module headers);
 #  3. every exported symbol of libgigawatt starts with gw_;
-#  4. every data/ value record carries a source.
+#  4. every data/ value record carries a source;
+#  5. the layers: core calls and includes nothing above it, and no module
+#     includes a header of a higher layer.
 set -u
 cd "$(dirname "$0")/.."
 fail=0
@@ -25,6 +27,44 @@ fi
 hits=$(grep -rnE '#include[[:space:]]+"(\.\./|core/|catalog/|train/|net/|rel/|site/|econ/|policy/|report/|plan/)' src/cli || true)
 if [ -n "$hits" ]; then
   echo "the CLI must include only <gigawatt/...> public headers:"; echo "$hits"; fail=1
+fi
+# Layers (docs/ARCHITECTURE.md): each module may include the public headers
+# and internal headers of its own layer's modules and of lower layers only.
+#   0 core (core.h, scenario.h)   1 report (the gw_doc model)   2 catalog
+#   3 train rel econ   4 site   5 policy   6 plan   7 cli
+# Core, the lowest layer, must also call nothing above it (gw_catalog_*,
+# gw_model_*, gw_train_*, gw_doc_* ...).
+layer_of() {
+  case $1 in
+    core|scenario) echo 0;; report) echo 1;; catalog) echo 2;;
+    train|rel|econ) echo 3;; site) echo 4;; policy) echo 5;; plan) echo 6;;
+    cli|gigawatt) echo 7;; *) echo 99;;
+  esac
+}
+for dir in src/*/; do
+  mod=$(basename "$dir")
+  [ "$mod" = cli ] && continue
+  mine=$(layer_of "$mod")
+  while IFS=: read -r file line inc; do
+    [ -n "$file" ] || continue
+    dep=$(printf '%s' "$inc" | sed -E 's@.*#include[[:space:]]+[<"](gigawatt/)?([a-z]+)[/._].*@\2@')
+    if [ "$(layer_of "$dep")" -gt "$mine" ]; then
+      echo "$file:$line: layering: $mod (layer $mine) includes $dep (layer $(layer_of "$dep")):$inc"
+      fail=1
+    fi
+  done < <(grep -nE '#include[[:space:]]+(<gigawatt/|"[a-z]+/)' "$dir"*.c "$dir"*.h 2>/dev/null \
+           | sed -E 's/^([^:]+):([0-9]+):/\1:\2:/')
+done
+hits=$(grep -nE '#include[[:space:]]+<gigawatt/' include/gigawatt/core.h include/gigawatt/scenario.h \
+       | grep -vE '<gigawatt/(core|scenario)\.h>' || true)
+if [ -n "$hits" ]; then
+  echo "layering: core's public headers include a higher layer:"; echo "$hits"; fail=1
+fi
+hits=$(grep -nE '\bgw_(catalog|model|accel|system|train|rel|site|econ|policy|plan|doc|report|netbom)_[a-z_]+[[:space:]]*\(' \
+       src/core/*.c src/core/*.h | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*)' || true)
+if [ -n "$hits" ]; then
+  echo "layering: src/core calls a higher layer (core must depend on nothing above it):"
+  echo "$hits"; fail=1
 fi
 lib=$(ls build/libgigawatt.a 2>/dev/null || true)
 if [ -n "$lib" ]; then

@@ -19,6 +19,7 @@
 #define GIGAWATT_CATALOG_H
 
 #include <gigawatt/core.h>
+#include <gigawatt/scenario.h>
 
 #include <stdbool.h>
 
@@ -253,6 +254,32 @@ GW_API gw_status gw_catalog_switch_find(const gw_catalog *cat, const char *name,
  * system whose accelerator matches. GW_ENOTFOUND if none. */
 GW_API gw_status gw_catalog_system_for(const gw_catalog *cat, const gw_accel *a,
                                        const gw_system **out, gw_error *err);
+
+/* ---- Scenario resolution ------------------------------------------------ */
+
+/* Resolves a scenario's names against the catalog: accelerator, system,
+ * model (a catalog name, or a config.json path relative to the scenario
+ * file). Any of accel, system, model may be NULL when not wanted. Returns
+ * borrowed pointers: the accelerator and system from cat (valid until cat
+ * is freed), the model either from cat or owned by sc (valid until sc is
+ * freed).
+ *
+ * The system: cluster.system when given; else the accelerator's default
+ * (gw_catalog_system_for). When cluster.accelerator comes from a --set
+ * override and cluster.system only from the file, a system holding another
+ * accelerator is replaced by the new accelerator's default (sc's
+ * cluster.system is updated, so every module sees the same system) and a
+ * note says so (diagnostics callback); a mismatch given explicitly is an
+ * error.
+ *
+ * Errors name the scenario key (file:line:col or "--set key"):
+ * GW_ESCHEMA (missing key, system/accelerator mismatch), GW_ENOTFOUND
+ * (unknown name, with a suggestion when one is close), and the errors of
+ * gw_catalog_model_from_hf for a config.json path (GW_EIO when it cannot
+ * be read). Not thread-safe for one sc (it may cache the imported model). */
+GW_API gw_status gw_scenario_resolve(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
+                                     const gw_accel **accel, const gw_system **system,
+                                     const gw_model **model, gw_error *err);
 
 /* ---- Reports ----------------------------------------------------------- */
 

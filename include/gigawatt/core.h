@@ -142,6 +142,16 @@ GW_API const char *gw_unit_base(gw_dim dim);
 /* Formats a value in base unit with an SI prefix, e.g. 1.2e9 W -> "1.20 GW";
  * unit is the base unit text ("W", "FLOP/s", "B", "USD", ...). */
 GW_API char *gw_unit_format(double v, const char *unit, char *buf, size_t buf_len);
+/* Describes the allowed range of a value of dimension dim for an error
+ * message, exactly: min is excluded when min_open is non-zero, max (may be
+ * INFINITY) is always included. Writes e.g. "must be between 1 and 100
+ * million inclusive", "must be at least 1 ms", "must not be negative",
+ * "must be greater than 0 s" or "must be greater than 0% and at most 100%".
+ * Bounds use gw_unit_format when it shows them exactly, else enough digits
+ * to be exact, so a stated bound never admits the rejected value. Returns
+ * buf (always terminated; 96 bytes suffice). */
+GW_API char *gw_range_describe(double min, int min_open, double max, gw_dim dim, char *buf,
+                               size_t buf_len);
 
 /* ---- Precisions -------------------------------------------------------- */
 

@@ -14,7 +14,6 @@
 #ifndef GIGAWATT_SCENARIO_H
 #define GIGAWATT_SCENARIO_H
 
-#include <gigawatt/catalog.h>
 #include <gigawatt/core.h>
 
 #ifdef __cplusplus
@@ -120,14 +119,8 @@ GW_API void gw_scenario_free(gw_scenario *sc); /* NULL is a no-op */
 /* The built-in default scenario's YAML text (borrowed, static). */
 GW_API const char *gw_scenario_default_yaml(void);
 
-/* Resolves names against the catalog: accelerator, system, model (catalog
- * name, or a config.json path relative to the scenario file). Returns
- * borrowed pointers: the accelerator and system from cat (valid until cat is
- * freed), the model either from cat or owned by sc (valid until sc is freed).
- * GW_ENOTFOUND names the scenario key. */
-GW_API gw_status gw_scenario_resolve(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
-                                     const gw_accel **accel, const gw_system **system,
-                                     const gw_model **model, gw_error *err);
+/* gw_scenario_resolve (names -> catalog entries) is declared in
+ * <gigawatt/catalog.h>: the scenario is core, below the catalog. */
 
 #ifdef __cplusplus
 }

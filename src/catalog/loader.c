@@ -919,9 +919,17 @@ gw_status gw_catalog_accel_find(const gw_catalog *cat, const char *name, const g
             return GW_OK;
         }
     }
-    char list[400];
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < cat->n_accels; i++) {
+        gw__suggest_add(&sg, cat->accels[i].name);
+        for (const char *const *al = cat->accel_aliases[i]; al && *al; al++)
+            gw__suggest_add(&sg, *al);
+    }
+    char list[400], hint[96];
     known_list(list, sizeof list, cat->n_accels, accel_name_at, cat);
-    return gw__err(err, GW_ENOTFOUND, "unknown accelerator \"%s\" (known: %s)", name, list);
+    return gw__err(err, GW_ENOTFOUND, "unknown accelerator \"%s\"%s (known: %s)", name,
+                   gw__suggest_text(&sg, hint, sizeof hint), list);
 }
 
 gw_status gw_catalog_model_find(const gw_catalog *cat, const char *name, const gw_model **out,
@@ -936,10 +944,18 @@ gw_status gw_catalog_model_find(const gw_catalog *cat, const char *name, const g
             return GW_OK;
         }
     }
-    char list[400];
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < cat->n_models; i++) {
+        gw__suggest_add(&sg, cat->models[i]->name);
+        for (const char *const *al = cat->model_aliases[i]; al && *al; al++)
+            gw__suggest_add(&sg, *al);
+    }
+    char list[400], hint[96];
     known_list(list, sizeof list, cat->n_models, model_name_at, cat);
     return gw__err(err, GW_ENOTFOUND,
-                   "unknown model \"%s\" (give a config.json path, or one of: %s)", name, list);
+                   "unknown model \"%s\"%s (give a config.json path, or one of: %s)", name,
+                   gw__suggest_text(&sg, hint, sizeof hint), list);
 }
 
 gw_status gw_catalog_system_find(const gw_catalog *cat, const char *name, const gw_system **out,
@@ -953,9 +969,14 @@ gw_status gw_catalog_system_find(const gw_catalog *cat, const char *name, const 
             return GW_OK;
         }
     }
-    char list[400];
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < cat->n_systems; i++)
+        gw__suggest_add(&sg, cat->systems[i].name);
+    char list[400], hint[96];
     known_list(list, sizeof list, cat->n_systems, system_name_at, cat);
-    return gw__err(err, GW_ENOTFOUND, "unknown system \"%s\" (known: %s)", name, list);
+    return gw__err(err, GW_ENOTFOUND, "unknown system \"%s\"%s (known: %s)", name,
+                   gw__suggest_text(&sg, hint, sizeof hint), list);
 }
 
 gw_status gw_catalog_nic_find(const gw_catalog *cat, const char *name, const gw_nic **out,
@@ -969,9 +990,14 @@ gw_status gw_catalog_nic_find(const gw_catalog *cat, const char *name, const gw_
             return GW_OK;
         }
     }
-    char list[400];
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < cat->n_nics; i++)
+        gw__suggest_add(&sg, cat->nics[i].name);
+    char list[400], hint[96];
     known_list(list, sizeof list, cat->n_nics, nic_name_at, cat);
-    return gw__err(err, GW_ENOTFOUND, "unknown NIC \"%s\" (known: %s)", name, list);
+    return gw__err(err, GW_ENOTFOUND, "unknown NIC \"%s\"%s (known: %s)", name,
+                   gw__suggest_text(&sg, hint, sizeof hint), list);
 }
 
 gw_status gw_catalog_switch_find(const gw_catalog *cat, const char *name, const gw_switch **out,
@@ -985,9 +1011,14 @@ gw_status gw_catalog_switch_find(const gw_catalog *cat, const char *name, const 
             return GW_OK;
         }
     }
-    char list[400];
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < cat->n_switches; i++)
+        gw__suggest_add(&sg, cat->switches[i].name);
+    char list[400], hint[96];
     known_list(list, sizeof list, cat->n_switches, switch_name_at, cat);
-    return gw__err(err, GW_ENOTFOUND, "unknown switch \"%s\" (known: %s)", name, list);
+    return gw__err(err, GW_ENOTFOUND, "unknown switch \"%s\"%s (known: %s)", name,
+                   gw__suggest_text(&sg, hint, sizeof hint), list);
 }
 
 gw_status gw_catalog_system_for(const gw_catalog *cat, const gw_accel *a, const gw_system **out,

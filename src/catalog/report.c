@@ -264,7 +264,25 @@ gw_status gw_catalog_report_show(const gw_catalog *cat, const char *name, gw_doc
         fields_report(doc, o, f->fields, f->n_fields);
         return gw_doc_status(doc);
     }
+    gw__suggest sg;
+    gw__suggest_init(&sg, name);
+    for (size_t i = 0; i < gw_catalog_n_accels(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_accel_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_models(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_model_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_systems(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_system_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_nics(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_nic_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_switches(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_switch_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_optics(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_optic_at(cat, i)->name);
+    for (size_t i = 0; i < gw_catalog_n_sites(cat); i++)
+        gw__suggest_add(&sg, gw_catalog_site_at(cat, i)->name);
+    gw__suggest_add(&sg, "facility");
+    char hint[96];
     return gw__err(err, GW_ENOTFOUND,
-                   "nothing named \"%s\" in the catalogs (try 'gigawatt catalog' for the list)",
-                   name);
+                   "nothing named \"%s\" in the catalogs%s (try 'gigawatt catalog' for the list)",
+                   name, gw__suggest_text(&sg, hint, sizeof hint));
 }

@@ -139,7 +139,9 @@ bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long
     char *end = NULL;
     errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (!text[0] || errno || !end || *end) {
+    /* strtoll skips leading spaces: " 5" is a quoting slip, not 5. */
+    const char *digits = text + (text[0] == '+' || text[0] == '-');
+    if (!text[0] || errno || !end || *end || !(*digits >= '0' && *digits <= '9')) {
         gw_cli_usage_error(cli, "%s: expected an integer, got \"%s\"", flag, text);
         return false;
     }
@@ -148,7 +150,9 @@ bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long
             gw_cli_usage_error(cli, "%s: expected a positive integer up to %lld, got \"%s\"",
                                flag, max, text);
         else
-            gw_cli_usage_error(cli, "%s: expected an integer between %lld and %lld, got \"%s\"",
+            gw_cli_usage_error(cli,
+                               "%s: expected an integer between %lld and %lld inclusive, got "
+                               "\"%s\"",
                                flag, min, max, text);
         return false;
     }
@@ -167,10 +171,10 @@ bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim di
         return false;
     }
     if (!(v >= min && v <= max)) {
-        char a[48], b[48];
-        gw_cli_usage_error(cli, "%s: must be between %s and %s, got \"%s\"", flag,
-                           gw_unit_format(min, gw_unit_base(dim), a, sizeof a),
-                           gw_unit_format(max, gw_unit_base(dim), b, sizeof b), text);
+        /* Exact bounds: "between 1.000e-09 and ..." once read as "> 0". */
+        char range[128];
+        gw_cli_usage_error(cli, "%s: %s, got \"%s\"", flag,
+                           gw_range_describe(min, 0, max, dim, range, sizeof range), text);
         return false;
     }
     *out = v;
@@ -186,8 +190,10 @@ int gw_cli_fail(gw_cli *cli, const gw_error *err)
         *cli->last_err = *err;
     int code = gw_status_exit_code(err->code);
     /* An input file that cannot be read is the user's input error (a wrong
-     * path); write failures are reported by gw_cli_emit with status 1. */
-    if (err->code == GW_EIO && err->path[0])
+     * path, located by the file or by the key or flag that named it, such as
+     * "--set workload.model"); write failures are reported by gw_cli_emit
+     * with status 1. */
+    if (err->code == GW_EIO && (err->path[0] || err->where[0]))
         code = 2;
     return code ? code : 1;
 }

@@ -113,6 +113,10 @@ gw_status gw__y_str(const gw__ydoc *d, const gw__ynode *n, const char *where, co
 /* Number with unit of dimension dim, in [min, max] (inclusive). */
 gw_status gw__y_num(const gw__ydoc *d, const gw__ynode *n, const char *where, gw_dim dim,
                     double min, double max, double *out, gw_error *err);
+/* A whole count (GW_DIM_TOKENS: "1024", "16M", "2e5") in [min, max]
+ * (inclusive): GW_ERANGE for a fraction such as "1000000.5". */
+gw_status gw__y_count(const gw__ydoc *d, const gw__ynode *n, const char *where, double min,
+                      double max, double *out, gw_error *err);
 /* Integer (no unit) in [min, max]. */
 gw_status gw__y_int(const gw__ydoc *d, const gw__ynode *n, const char *where, long long min,
                     long long max, long long *out, gw_error *err);
@@ -142,6 +146,49 @@ typedef struct gw__embedded_file {
 } gw__embedded_file;
 extern const gw__embedded_file gw__embedded_files[];
 extern const size_t gw__n_embedded_files;
+
+/* ---- Did you mean (suggest.c) ------------------------------------------ */
+
+/* Finds the known name closest to an unknown one: offer each candidate
+ * with gw__suggest_add, then read gw__suggest_best (borrowed from the
+ * candidates, or NULL when none is close: edit distance <= 2, 1 for names
+ * of 3 characters, 0 below, or a completion of a prefix of at least 3
+ * characters). Case-insensitive. */
+#define GW__SUGGEST_MAX_TIED 2
+typedef struct gw__suggest {
+    const char *name;
+    const char *best;   /* borrowed candidate, or NULL */
+    int best_score;
+    size_t n_tied;      /* other candidates as close as best (may exceed the array) */
+    const char *tied[GW__SUGGEST_MAX_TIED];
+} gw__suggest;
+void gw__suggest_init(gw__suggest *s, const char *name);
+void gw__suggest_add(gw__suggest *s, const char *candidate);
+const char *gw__suggest_best(const gw__suggest *s);
+/* "; did you mean \"best\"?" (or two or three equally close names), or ""
+ * when none is close or more than three are, into buf, for appending to a
+ * message. */
+const char *gw__suggest_text(const gw__suggest *s, char *buf, size_t n);
+
+/* ---- Scenario hooks for the layers above core ---------------------------- */
+
+/* Core cannot call the catalog, so the catalog's gw_scenario_resolve reaches
+ * what the scenario knows about its own input through these. */
+typedef struct gw_scenario gw_scenario;
+/* Fills err's location from the node that set key path (file:line:col, or
+ * "--set path" for an override); just the path and key if it was not set. */
+void gw__scenario_locate(const gw_scenario *sc, const char *path, gw_error *err);
+/* True when the value of key path came from a --set override. */
+bool gw__scenario_from_set(const gw_scenario *sc, const char *path);
+/* Replaces the text of string field path with a copy of value (owned by
+ * the scenario; its location stays that of the value it replaces).
+ * GW_EINVAL for a path that is not a string field, GW_ENOMEM. */
+gw_status gw__scenario_set_str(gw_scenario *sc, const char *path, const char *value);
+/* One object owned by the scenario on behalf of a higher layer: attach
+ * frees any previous one, and gw_scenario_free calls free_fn(ctx, obj). */
+void gw__scenario_attach(gw_scenario *sc, void *obj, void (*free_fn)(gw_ctx *ctx, void *obj));
+void *gw__scenario_attached(const gw_scenario *sc); /* borrowed, or NULL */
+gw_ctx *gw__scenario_ctx(const gw_scenario *sc);
 
 /* ---- Numbers -------------------------------------------------------------- */
 

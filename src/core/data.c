@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/core_internal.h"
 
@@ -22,6 +23,15 @@ gw_status gw__file_read(gw_ctx *ctx, const char *path, size_t max_bytes, char **
     FILE *f = fopen(path, "rb");
     if (!f) {
         gw__err(err, GW_EIO, "cannot open: %s", strerror(errno));
+        gw__err_loc(err, path, 0, 0, NULL);
+        return GW_EIO;
+    }
+    /* fopen succeeds on a directory on Linux and only the read fails: say
+     * what is wrong instead of "read error". */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        gw__err(err, GW_EIO, "is a directory, expected a file");
         gw__err_loc(err, path, 0, 0, NULL);
         return GW_EIO;
     }
@@ -54,11 +64,11 @@ gw_status gw__file_read(gw_ctx *ctx, const char *path, size_t max_bytes, char **
         if (r == 0)
             break;
     }
-    int bad = ferror(f);
+    int bad = ferror(f), bad_errno = errno;
     fclose(f);
     if (bad) {
         gw_free(ctx, b);
-        gw__err(err, GW_EIO, "read error");
+        gw__err(err, GW_EIO, "read error: %s", strerror(bad_errno));
         gw__err_loc(err, path, 0, 0, NULL);
         return GW_EIO;
     }
@@ -83,6 +93,20 @@ gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char
         dir = env && env[0] ? env : NULL;
     }
     if (dir) {
+        /* Blame the directory rather than the first file looked for in it. */
+        struct stat st;
+        if (stat(dir, &st) != 0) {
+            gw__err(err, GW_EIO, "cannot open the data directory (--data or $GIGAWATT_DATA): %s",
+                    strerror(errno));
+            gw__err_loc(err, dir, 0, 0, NULL);
+            return GW_EIO;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            gw__err(err, GW_EIO, "not a directory: --data and $GIGAWATT_DATA name the data/ "
+                                 "folder");
+            gw__err_loc(err, dir, 0, 0, NULL);
+            return GW_EIO;
+        }
         gw__snprintf(shown_path, 512, "%s/%s", dir, rel);
         return gw__file_read(ctx, shown_path, GW_YAML_MAX_BYTES, buf, len, err);
     }

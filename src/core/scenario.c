@@ -9,19 +9,28 @@
  * before binding, so an override is checked exactly like the file would be;
  * its errors are located at "--set key.path".
  *
- * Not done here: cross-module checks (does the accelerator exist, does the
- * model fit), which belong to gw_scenario_resolve and to the modules.
+ * Not done here: anything that needs the catalog (does the accelerator
+ * exist, which system holds it, does the model fit). Core is the lowest
+ * layer and knows no catalog: gw_scenario_resolve lives in
+ * src/catalog/resolve.c and reads the locations it needs through the
+ * gw__scenario_* hooks declared in core_internal.h.
  */
 #include <gigawatt/scenario.h>
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/core_internal.h"
 
-typedef enum ftype { F_STR, F_NUM, F_INT, F_BOOL, F_PREC, F_ENUM } ftype;
+/* F_COUNT: a whole count (GPUs, tokens per sequence) that may carry a k/M/B/T
+ * suffix ("16M"), unlike F_INT. */
+/* F_NUM_GT: a number in (min, max], min excluded: for keys whose absence
+ * means "use the default", where an explicit 0 used to be replaced by that
+ * default without a word. */
+typedef enum ftype { F_STR, F_NUM, F_NUM_GT, F_COUNT, F_INT, F_BOOL, F_PREC, F_ENUM } ftype;
 
 typedef struct field {
     const char *path; /* "site.power" */
@@ -29,7 +38,7 @@ typedef struct field {
     gw_dim dim;
     double min, max;
     size_t offset;
-    const char *enums; /* F_ENUM: "|liquid|air|" */
+    const char *enums; /* F_ENUM: "|liquid|air|"; F_NUM_GT: what leaving it out gives */
 } field;
 
 #define OFF(m) offsetof(gw_scenario, m)
@@ -49,7 +58,7 @@ static const field fields[] = {
     {"site.storage_power", F_NUM, GW_DIM_POWER, 0, 1e13, OFF(site.storage_power_w), NULL},
     {"cluster.accelerator", F_STR, GW_DIM_NONE, 0, 0, OFF(cluster.accelerator), NULL},
     {"cluster.system", F_STR, GW_DIM_NONE, 0, 0, OFF(cluster.system), NULL},
-    {"cluster.gpus", F_NUM, GW_DIM_TOKENS, 1, 1e8, OFF(cluster.gpus), NULL},
+    {"cluster.gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(cluster.gpus), NULL},
     {"cluster.nic", F_STR, GW_DIM_NONE, 0, 0, OFF(cluster.nic), NULL},
     {"cluster.switch", F_STR, GW_DIM_NONE, 0, 0, OFF(cluster.fabric_switch), NULL},
     {"cluster.topology", F_ENUM, GW_DIM_NONE, 0, 0, OFF(cluster.topology), "|fat-tree|"},
@@ -57,35 +66,38 @@ static const field fields[] = {
     {"cluster.planes", F_INT, GW_DIM_NONE, 1, 16, OFF(cluster.planes), NULL},
     {"workload.model", F_STR, GW_DIM_NONE, 0, 0, OFF(workload.model), NULL},
     {"workload.tokens", F_NUM, GW_DIM_TOKENS, 1, 1e17, OFF(workload.tokens), NULL},
-    {"workload.seq_len", F_NUM, GW_DIM_TOKENS, 1, 1e8, OFF(workload.seq_len), NULL},
+    {"workload.seq_len", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(workload.seq_len), NULL},
     {"workload.global_batch_tokens", F_NUM, GW_DIM_TOKENS, 1, 1e12,
      OFF(workload.global_batch_tokens), NULL},
     {"workload.precision", F_PREC, GW_DIM_NONE, 0, 0, OFF(workload.precision), NULL},
-    {"workload.mfu", F_NUM, GW_DIM_FRACTION, 1e-6, 1.0, OFF(workload.mfu_assumed), NULL},
+    {"workload.mfu", F_NUM_GT, GW_DIM_FRACTION, 0, 1.0, OFF(workload.mfu_assumed),
+     "the default 40%"},
     {"workload.fp8_recipe", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.fp8_recipe), "|tensor|block|"},
     {"workload.cp_comm", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.cp_comm),
      "|ring|allgather|a2a|any|"},
     {"workload.cuda_graphs", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.cuda_graphs), NULL},
-    {"economics.electricity_price", F_NUM, GW_DIM_PRICE_ENERGY, 0, 1e-3,
-     OFF(economics.electricity_usd_per_j), NULL},
+    {"economics.electricity_price", F_NUM_GT, GW_DIM_PRICE_ENERGY, 0, 1e-3,
+     OFF(economics.electricity_usd_per_j), "the catalog's price"},
     {"economics.depreciation", F_NUM, GW_DIM_TIME, 86400.0, 3.2e9, OFF(economics.depreciation_s),
      NULL},
     {"economics.cost_of_capital", F_NUM, GW_DIM_FRACTION, 0, 1.0, OFF(economics.cost_of_capital),
      NULL},
     {"economics.maintenance", F_NUM, GW_DIM_FRACTION, 0, 1.0, OFF(economics.maintenance_frac),
      NULL},
-    {"economics.facility_cost", F_NUM, GW_DIM_MONEY_PER_POWER, 0, 1e3,
-     OFF(economics.facility_usd_per_w), NULL},
-    {"economics.gpu_price", F_NUM, GW_DIM_MONEY, 0, 1e8, OFF(economics.gpu_price_usd), NULL},
+    {"economics.facility_cost", F_NUM_GT, GW_DIM_MONEY_PER_POWER, 0, 1e3,
+     OFF(economics.facility_usd_per_w), "the catalog's cost"},
+    {"economics.gpu_price", F_NUM_GT, GW_DIM_MONEY, 0, 1e8, OFF(economics.gpu_price_usd),
+     "the catalog's estimate"},
     {"economics.tariff_rate", F_NUM, GW_DIM_FRACTION, 0, 5.0, OFF(economics.tariff_rate), NULL},
     {"economics.tariff_exempt", F_BOOL, GW_DIM_NONE, 0, 0, OFF(economics.tariff_exempt), NULL},
     {"policy.destination", F_STR, GW_DIM_NONE, 0, 0, OFF(policy.destination), NULL},
     {"policy.rule", F_ENUM, GW_DIM_NONE, 0, 0, OFF(policy.rule), "|oct2023|oct2022|jan2026|jan2025|"},
-    {"reliability.checkpoint_interval", F_NUM, GW_DIM_TIME, 0, 3.2e8,
-     OFF(reliability.checkpoint_interval_s), NULL},
-    {"reliability.checkpoint_bandwidth", F_NUM, GW_DIM_BANDWIDTH, 0, 1e16,
-     OFF(reliability.checkpoint_write_Bps), NULL},
-    {"reliability.restart_time", F_NUM, GW_DIM_TIME, 0, 8.64e6, OFF(reliability.restart_s), NULL},
+    {"reliability.checkpoint_interval", F_NUM_GT, GW_DIM_TIME, 0, 3.2e8,
+     OFF(reliability.checkpoint_interval_s), "the optimal interval (Young/Daly)"},
+    {"reliability.checkpoint_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e16,
+     OFF(reliability.checkpoint_write_Bps), "the model's default"},
+    {"reliability.restart_time", F_NUM_GT, GW_DIM_TIME, 0, 8.64e6, OFF(reliability.restart_s),
+     "the model's default"},
     {"reliability.spares", F_NUM, GW_DIM_FRACTION, 0, 1.0, OFF(reliability.spares_frac), NULL},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
@@ -103,7 +115,11 @@ typedef struct scenario_priv {
     gw__ydoc *doc;            /* owns every string of pub */
     gw__ynode *nodes[N_FIELDS]; /* where each field came from, for later errors */
     gw__ynode *phase_nodes[GW_SCENARIO_MAX_PHASES];
-    gw_model *owned_model;    /* model imported from a config.json path */
+    /* One object owned on behalf of a higher layer (the model that
+     * gw_scenario_resolve imports from a config.json path), freed with the
+     * scenario; core does not know its type. */
+    void *attached;
+    void (*attached_free)(gw_ctx *ctx, void *obj);
 } scenario_priv;
 
 static void set_defaults(gw_scenario *sc)
@@ -163,16 +179,48 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             for (char *c = list; *c; c++)
                 if (*c == '|')
                     *c = '/';
-            gw__err(err, GW_ESCHEMA, "expected one of %s, got \"%s\"", list, s);
+            gw__suggest sg;
+            gw__suggest_init(&sg, s);
+            char *save = NULL, opts[128];
+            gw__strlcpy(opts, list, sizeof opts);
+            for (char *o = opts; o && *o; o = save) {
+                save = strchr(o, '/');
+                if (save)
+                    *save++ = '\0';
+                gw__suggest_add(&sg, o);
+            }
+            char hint[96];
+            gw__err(err, GW_ESCHEMA, "expected one of %s, got \"%s\"%s", list, s,
+                    gw__suggest_text(&sg, hint, sizeof hint));
             gw__y_loc(d, n, f->path, err);
             return GW_ESCHEMA;
         }
         memcpy(dst, &s, sizeof s);
         break;
     }
-    case F_NUM: {
+    case F_NUM_GT: {
         double v;
-        rc = gw__y_num(d, n, f->path, f->dim, f->min, f->max, &v, err);
+        rc = gw__y_num(d, n, f->path, f->dim, -HUGE_VAL, HUGE_VAL, &v, err);
+        if (rc == GW_OK && !(v > f->min && v <= f->max)) {
+            char range[128];
+            gw_range_describe(f->min, 1, f->max, f->dim, range, sizeof range);
+            if (v == f->min)
+                gw__err(err, GW_ERANGE, "%s, got \"%s\" (leave %s out for %s)", range,
+                        n->scalar, f->path, f->enums);
+            else
+                gw__err(err, GW_ERANGE, "%s, got \"%s\"", range, n->scalar);
+            gw__y_loc(d, n, f->path, err);
+            return GW_ERANGE;
+        }
+        if (rc == GW_OK)
+            memcpy(dst, &v, sizeof v);
+        break;
+    }
+    case F_NUM:
+    case F_COUNT: {
+        double v;
+        rc = f->type == F_COUNT ? gw__y_count(d, n, f->path, f->min, f->max, &v, err)
+                                : gw__y_num(d, n, f->path, f->dim, f->min, f->max, &v, err);
         if (rc == GW_OK)
             memcpy(dst, &v, sizeof v);
         break;
@@ -202,9 +250,16 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             break;
         gw_precision prec;
         if (gw_precision_parse(s, &prec) != GW_OK) {
+            static const char *const precs[] = {"fp64", "tf32", "bf16", "fp16",
+                                                "fp8",  "fp6",  "fp4",  "int8"};
+            gw__suggest sg;
+            gw__suggest_init(&sg, s);
+            for (size_t i = 0; i < sizeof precs / sizeof precs[0]; i++)
+                gw__suggest_add(&sg, precs[i]);
+            char hint[96];
             gw__err(err, GW_ESCHEMA, "expected a precision (fp64, tf32, bf16, fp16, fp8, fp6, "
-                                     "fp4, int8), got \"%s\"",
-                    s);
+                                     "fp4, int8), got \"%s\"%s",
+                    s, gw__suggest_text(&sg, hint, sizeof hint));
             gw__y_loc(d, n, f->path, err);
             return GW_ESCHEMA;
         }
@@ -289,7 +344,7 @@ static gw_status bind_phases(scenario_priv *p, gw__ynode *seq, gw_error *err)
         }
         if (g) {
             gw__snprintf(wk, sizeof wk, "%s.gpus", w);
-            if ((rc = gw__y_num(d, g, wk, GW_DIM_TOKENS, 1, 1e8, &out->gpus, err)) != GW_OK)
+            if ((rc = gw__y_count(d, g, wk, 1, 1e8, &out->gpus, err)) != GW_OK)
                 return rc;
         }
         if (pw) {
@@ -394,7 +449,25 @@ static gw_status apply_override(scenario_priv *p, const char *text, gw_error *er
     if (!f) {
         char w[160];
         gw__snprintf(w, sizeof w, "--set %s", key);
-        gw__err(err, GW_ESCHEMA, "unknown scenario key (see docs/SCENARIO.md for the keys)");
+        for (const char *const *sec = sections + 3; *sec; sec++) {
+            if (strcmp(*sec, key) != 0)
+                continue;
+            const char *first = "";
+            for (size_t i = 0; i < N_FIELDS && !first[0]; i++)
+                if (strncmp(fields[i].path, key, klen) == 0 && fields[i].path[klen] == '.')
+                    first = fields[i].path;
+            gw__err(err, GW_ESCHEMA, "\"%s\" is a section: set one of its keys, such as \"%s\"",
+                    key, first);
+            gw__strlcpy(err ? err->where : NULL, w, err ? sizeof err->where : 0);
+            return GW_ESCHEMA;
+        }
+        gw__suggest sg;
+        gw__suggest_init(&sg, key);
+        for (size_t i = 0; i < N_FIELDS; i++)
+            gw__suggest_add(&sg, fields[i].path);
+        char hint[160];
+        gw__err(err, GW_ESCHEMA, "unknown scenario key%s (see docs/SCENARIO.md for the keys)",
+                gw__suggest_text(&sg, hint, sizeof hint));
         gw__strlcpy(err ? err->where : NULL, w, err ? sizeof err->where : 0);
         return GW_ESCHEMA;
     }
@@ -554,7 +627,8 @@ void gw_scenario_free(gw_scenario *sc)
     if (!sc)
         return;
     scenario_priv *p = (scenario_priv *)sc;
-    gw_model_free(p->ctx, p->owned_model);
+    if (p->attached && p->attached_free)
+        p->attached_free(p->ctx, p->attached);
     gw__ydoc_free(p->doc);
     gw_free(p->ctx, p);
 }
@@ -576,8 +650,11 @@ static gw__ynode *field_node(scenario_priv *p, const char *path)
     return NULL;
 }
 
-static void locate(scenario_priv *p, const char *path, gw_error *err)
+/* ---- Hooks for the layers above (src/catalog/resolve.c) ------------------ */
+
+void gw__scenario_locate(const gw_scenario *sc, const char *path, gw_error *err)
 {
+    scenario_priv *p = (scenario_priv *)(uintptr_t)sc;
     gw__ynode *n = field_node(p, path);
     if (n)
         gw__y_loc(p->doc, n, path, err);
@@ -587,86 +664,43 @@ static void locate(scenario_priv *p, const char *path, gw_error *err)
     }
 }
 
-static bool ends_with_json(const char *s)
+bool gw__scenario_from_set(const gw_scenario *sc, const char *path)
 {
-    size_t n = strlen(s);
-    return n > 5 && strcmp(s + n - 5, ".json") == 0;
+    scenario_priv *p = (scenario_priv *)(uintptr_t)sc;
+    gw__ynode *n = field_node(p, path);
+    return n && n->line < 0;
 }
 
-gw_status gw_scenario_resolve(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
-                              const gw_accel **accel, const gw_system **system,
-                              const gw_model **model, gw_error *err)
+gw_status gw__scenario_set_str(gw_scenario *sc, const char *path, const char *value)
 {
-    gw__err_clear(err); /* a reused record must not keep an old location */
-    if (!sc || !cat)
-        return gw__err(err, GW_EINVAL, "gw_scenario_resolve: bad argument");
     scenario_priv *p = (scenario_priv *)sc;
-    gw_status rc;
-    const gw_accel *a = NULL;
-    if (accel || system) {
-        if (!sc->cluster.accelerator[0]) {
-            gw__err(err, GW_ESCHEMA, "missing required key \"accelerator\"");
-            locate(p, "cluster.accelerator", err);
-            return GW_ESCHEMA;
-        }
-        rc = gw_catalog_accel_find(cat, sc->cluster.accelerator, &a, err);
-        if (rc != GW_OK) {
-            locate(p, "cluster.accelerator", err);
-            return rc;
-        }
-        if (accel)
-            *accel = a;
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        if (strcmp(fields[i].path, path) != 0 || fields[i].type != F_STR)
+            continue;
+        const char *copy = gw__arena_strdup(p->doc->arena, value);
+        if (!copy)
+            return GW_ENOMEM;
+        memcpy((unsigned char *)&p->pub + fields[i].offset, &copy, sizeof copy);
+        return GW_OK;
     }
-    if (system) {
-        if (sc->cluster.system[0]) {
-            rc = gw_catalog_system_find(cat, sc->cluster.system, system, err);
-            if (rc == GW_OK && strcmp((*system)->accelerator, a->name) != 0) {
-                rc = gw__err(err, GW_ESCHEMA, "system \"%s\" holds %s, not %s", (*system)->name,
-                             (*system)->accelerator, a->name);
-            }
-            if (rc != GW_OK) {
-                locate(p, "cluster.system", err);
-                return rc;
-            }
-        } else {
-            rc = gw_catalog_system_for(cat, a, system, err);
-            if (rc != GW_OK) {
-                locate(p, "cluster.accelerator", err);
-                return rc;
-            }
-        }
-    }
-    if (model) {
-        const char *m = sc->workload.model;
-        if (!m[0]) {
-            gw__err(err, GW_ESCHEMA, "missing required key \"model\"");
-            locate(p, "workload.model", err);
-            return GW_ESCHEMA;
-        }
-        if (ends_with_json(m)) {
-            if (!p->owned_model) {
-                char full[1024];
-                const char *base = sc->path ? sc->path : "";
-                const char *slash = strrchr(base, '/');
-                if (m[0] == '/' || !slash)
-                    gw__strlcpy(full, m, sizeof full);
-                else
-                    gw__snprintf(full, sizeof full, "%.*s/%s", (int)(slash - base), base, m);
-                rc = gw_catalog_model_from_hf(ctx, full, NULL, &p->owned_model, err);
-                if (rc != GW_OK) {
-                    if (rc == GW_EIO)
-                        locate(p, "workload.model", err);
-                    return rc;
-                }
-            }
-            *model = p->owned_model;
-        } else {
-            rc = gw_catalog_model_find(cat, m, model, err);
-            if (rc != GW_OK) {
-                locate(p, "workload.model", err);
-                return rc;
-            }
-        }
-    }
-    return GW_OK;
+    return GW_EINVAL;
+}
+
+void *gw__scenario_attached(const gw_scenario *sc)
+{
+    return ((const scenario_priv *)sc)->attached;
+}
+
+gw_ctx *gw__scenario_ctx(const gw_scenario *sc)
+{
+    return ((const scenario_priv *)sc)->ctx;
+}
+
+void gw__scenario_attach(gw_scenario *sc, void *obj, void (*free_fn)(gw_ctx *ctx, void *obj))
+{
+    scenario_priv *p = (scenario_priv *)sc;
+    if (p->attached && p->attached_free)
+        p->attached_free(p->ctx, p->attached);
+    p->attached = obj;
+    p->attached_free = free_fn;
 }

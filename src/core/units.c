@@ -201,7 +201,9 @@ gw_status gw__parse_double(const char *s, double *out)
     if (*p == '+' || *p == '-')
         p++;
     if (!(isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))))
-        return GW_EPARSE; /* rejects inf, nan, hex and empty signs */
+        return GW_EPARSE; /* rejects inf, nan and empty signs */
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return GW_EPARSE; /* hex: strtod would read it */
     char *end = NULL;
     errno = 0;
     double v = strtod(s, &end);
@@ -281,10 +283,33 @@ static gw_status split(const char *text, long double *num, double *exact, char *
     return GW_OK;
 }
 
+/* True when s holds a hexadecimal number ("0x10", "-0X1p3"): strtod reads
+ * those, but nobody writes a GPU count or a power in hex, so it is a typo. */
+static bool is_hex(const char *s)
+{
+    if (*s == '$')
+        s++;
+    if (*s == '+' || *s == '-')
+        s++;
+    return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
 static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error *err)
 {
     if (!text || !out || (unsigned)dim >= GW_DIM_COUNT_)
         return gw__err(err, GW_EINVAL, "gw_unit_parse: bad argument");
+    size_t tlen = strlen(text);
+    /* YAML trims plain scalars, so a space at either end came from quotes
+     * or from the command line (--set key=" 5"): likely a mistake. */
+    if (tlen && (isspace((unsigned char)text[0]) || isspace((unsigned char)text[tlen - 1])))
+        return gw__err(err, GW_EPARSE,
+                       "expected %s, got \"%s\" (remove the space at the start or end)",
+                       examples[dim], text);
+    if (is_hex(text))
+        return gw__err(err, GW_EPARSE,
+                       "expected %s, got \"%s\" (write it in decimal: hexadecimal is not "
+                       "accepted)",
+                       examples[dim], text);
     long double v;
     double exact;
     char unit[32];
@@ -465,6 +490,80 @@ char *gw_unit_format(double v, const char *unit, char *buf, size_t buf_len)
         return buf;
     }
     snprintf(buf, buf_len, "%.3g %s%s", v, up[i], unit);
+    return buf;
+}
+
+/* ---- Ranges --------------------------------------------------------------- */
+
+/* Value of a bound as shown, or NaN when the text does not parse back. */
+static double shown_value(const char *text, gw_dim dim)
+{
+    double v;
+    if (gw_unit_parse(text, dim, &v, NULL) == GW_OK)
+        return v;
+    /* gw_unit_format writes large plain counts as "100 million". */
+    static const struct {
+        const char *word;
+        double f;
+    } big[] = {{"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12}};
+    char *end = NULL;
+    double x = strtod(text, &end);
+    if (end == text || *end != ' ')
+        return (double)NAN;
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+        if (strcmp(end + 1, big[i].word) == 0)
+            return x * big[i].f;
+    return (double)NAN;
+}
+
+static bool shows_exactly(const char *text, double b, gw_dim dim)
+{
+    double v = shown_value(text, dim);
+    return fabs(v - b) <= 1e-9 * fabs(b) || v == b;
+}
+
+/* A bound as text that reads back as exactly b: the friendly format when it
+ * is exact ("100 MW", "1 ms"), else more digits ("1e-06" rather than
+ * "0.0%", which would admit 0). */
+static void format_bound(double b, gw_dim dim, char *buf, size_t n)
+{
+    const char *unit = gw_unit_base(dim);
+    if (dim == GW_DIM_FRACTION) {
+        snprintf(buf, n, "%g%%", b * 100.0);
+        if (shows_exactly(buf, b, dim))
+            return;
+    } else {
+        gw_unit_format(b, unit, buf, n);
+        if (shows_exactly(buf, b, dim))
+            return;
+    }
+    bool has_unit = unit[0] && dim != GW_DIM_FRACTION;
+    for (int digits = 3; digits <= 17; digits += 3) {
+        snprintf(buf, n, "%.*g%s%s", digits, b, has_unit ? " " : "", has_unit ? unit : "");
+        if (strtod(buf, NULL) == b)
+            return;
+    }
+}
+
+char *gw_range_describe(double min, int min_open, double max, gw_dim dim, char *buf,
+                        size_t buf_len)
+{
+    if (!buf || buf_len == 0)
+        return buf;
+    char lo[48], hi[48];
+    format_bound(min, dim, lo, sizeof lo);
+    format_bound(max, dim, hi, sizeof hi);
+    bool bounded = !isinf(max);
+    if (min_open && bounded)
+        snprintf(buf, buf_len, "must be greater than %s and at most %s", lo, hi);
+    else if (min_open)
+        snprintf(buf, buf_len, "must be greater than %s", lo);
+    else if (bounded)
+        snprintf(buf, buf_len, "must be between %s and %s inclusive", lo, hi);
+    else if (min == 0.0)
+        snprintf(buf, buf_len, "must not be negative");
+    else
+        snprintf(buf, buf_len, "must be at least %s", lo);
     return buf;
 }
 

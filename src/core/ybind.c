@@ -99,7 +99,13 @@ gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *
                 break;
             used += (size_t)w;
         }
-        gw__err(err, GW_ESCHEMA, "unknown key \"%s\" (expected one of: %s)", k, list);
+        gw__suggest sg;
+        gw__suggest_init(&sg, k);
+        for (const char *const *a = allowed; *a; a++)
+            gw__suggest_add(&sg, *a);
+        char hint[96];
+        gw__err(err, GW_ESCHEMA, "unknown key \"%s\"%s (expected one of: %s)", k,
+                gw__suggest_text(&sg, hint, sizeof hint), list);
         char w[128];
         gw__snprintf(w, sizeof w, "%s%s%s", where && where[0] ? where : "",
                      where && where[0] ? "." : "", k);
@@ -148,20 +154,28 @@ gw_status gw__y_num(const gw__ydoc *d, const gw__ynode *n, const char *where, gw
         return rc;
     }
     if (!(v >= min && v <= max)) {
-        const char *unit = gw_unit_base(dim);
-        char a[48], b[48];
-        if (min == 0.0 && v < 0.0) {
+        char range[128];
+        if (min == 0.0 && v < 0.0) /* exact whatever the maximum */
             gw__err(err, GW_ERANGE, "must not be negative, got \"%s\"", n->scalar);
-        } else if (min > 0.0 && v <= 0.0 && isinf(max)) {
-            gw__err(err, GW_ERANGE, "must be positive, got \"%s\"", n->scalar);
-        } else if (isinf(max)) {
-            gw__err(err, GW_ERANGE, "must be at least %s, got \"%s\"",
-                    gw_unit_format(min, unit, a, sizeof a), n->scalar);
-        } else {
-            gw__err(err, GW_ERANGE, "must be between %s and %s, got \"%s\"",
-                    gw_unit_format(min, unit, a, sizeof a), gw_unit_format(max, unit, b, sizeof b),
-                    n->scalar);
-        }
+        else
+            gw__err(err, GW_ERANGE, "%s, got \"%s\"",
+                    gw_range_describe(min, 0, max, dim, range, sizeof range), n->scalar);
+        gw__y_loc(d, n, where, err);
+        return GW_ERANGE;
+    }
+    *out = v;
+    return GW_OK;
+}
+
+gw_status gw__y_count(const gw__ydoc *d, const gw__ynode *n, const char *where, double min,
+                      double max, double *out, gw_error *err)
+{
+    double v;
+    gw_status rc = gw__y_num(d, n, where, GW_DIM_TOKENS, min, max, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    if (floor(v) != v) {
+        gw__err(err, GW_ERANGE, "expected a whole number, got \"%s\"", n->scalar);
         gw__y_loc(d, n, where, err);
         return GW_ERANGE;
     }
@@ -182,11 +196,13 @@ gw_status gw__y_int(const gw__ydoc *d, const gw__ynode *n, const char *where, lo
         return GW_ESCHEMA;
     }
     if (v < min || v > max) {
-        if (min == 1 && v < 1)
+        if (min == max)
+            gw__err(err, GW_ERANGE, "expected %lld, got \"%s\"", min, n->scalar);
+        else if (min == 1 && v < 1)
             gw__err(err, GW_ERANGE, "expected a positive integer, got \"%s\"", n->scalar);
         else
-            gw__err(err, GW_ERANGE, "expected an integer between %lld and %lld, got \"%s\"", min,
-                    max, n->scalar);
+            gw__err(err, GW_ERANGE, "expected an integer between %lld and %lld inclusive, got \"%s\"",
+                    min, max, n->scalar);
         gw__y_loc(d, n, where, err);
         return GW_ERANGE;
     }

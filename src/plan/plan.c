@@ -443,6 +443,7 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
     const gw_accel *a = NULL;
     const gw_system *sys = NULL;
     const gw_model *m = NULL;
+    const char *system_given = sc->cluster.system; /* resolve may substitute it */
     gw_status rc = gw_scenario_resolve(ctx, sc, cat, &a, &sys, &m, err);
     if (rc != GW_OK)
         return rc;
@@ -453,6 +454,9 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
         return GW_ESCHEMA;
     }
     double gpus = sc->cluster.gpus;
+    if (system_given[0] && !gw__streq_nocase(sys->name, system_given))
+        gw_doc_note(doc, "cluster.system \"%s\" does not hold %s: used %s's default system \"%s\"",
+                    system_given, a->name, a->name, sys->name);
     scenario_section(doc, parent, sc);
     gw_doc_node *hl = gw_doc_obj(doc, parent, "headline", "Headline");
 

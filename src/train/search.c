@@ -322,7 +322,9 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     if (m->n_layers < 1 || m->hidden < 1 || m->n_heads < 1 || m->vocab < 1)
         return gw__err(err, GW_EINVAL, "model %s has a non-positive size", m->name);
     if (!(o->n_gpus >= 1) || o->n_gpus != floor(o->n_gpus) || o->n_gpus > 1e9)
-        return gw__err(err, GW_EINVAL, "GPU count must be a positive integer, got %g", o->n_gpus);
+        return gw__err(err, GW_EINVAL,
+                       "GPU count must be a whole number between 1 and 1e9 inclusive, got %.15g",
+                       o->n_gpus); /* %g would show 1000000.5 as 1e+06 */
     if (!(o->seq_len >= 1) || o->seq_len > 1e8)
         return gw__err(err, GW_EINVAL, "sequence length must be positive, got %g", o->seq_len);
     double seqs = batch_seqs(o);

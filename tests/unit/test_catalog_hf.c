@@ -641,7 +641,7 @@ static void test_err_negative_layers(void **state)
     /* Layer counts are bounded (hostile inputs must not drive long loops). */
     e = load_err("{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 100000}",
                  GW_ERANGE);
-    assert_string_equal(e.msg, "expected an integer between 1 and 65536, got \"100000\"");
+    assert_string_equal(e.msg, "expected an integer between 1 and 65536 inclusive, got \"100000\"");
 }
 
 static void test_err_mlp_only_range(void **state)
@@ -653,7 +653,7 @@ static void test_err_mlp_only_range(void **state)
                           " \"num_experts_per_tok\": 2, \"moe_intermediate_size\": 6,"
                           " \"mlp_only_layers\": [0, 7]}",
                           GW_ERANGE);
-    assert_string_equal(e.msg, "expected an integer between 0 and 3, got \"7\"");
+    assert_string_equal(e.msg, "expected an integer between 0 and 3 inclusive, got \"7\"");
     assert_string_equal(e.where, "mlp_only_layers");
 }
 

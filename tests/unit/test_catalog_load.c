@@ -365,7 +365,7 @@ static void test_not_found(void **state)
 {
     (void)state;
     char want[1024];
-    size_t used = (size_t)snprintf(want, sizeof want, "unknown accelerator \"h1000\" (known: ");
+    size_t used = (size_t)snprintf(want, sizeof want, "unknown accelerator \"h1000\"; did you mean \"h100\"? (known: ");
     for (size_t i = 0; i < gw_catalog_n_accels(cat); i++)
         used += (size_t)snprintf(want + used, sizeof want - used, "%s%s", i ? ", " : "",
                                  gw_catalog_accel_at(cat, i)->name);
@@ -623,7 +623,7 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdpp: {value: 400 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ESCHEMA);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\" (expected one of: "
+             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\"; did you mean \"tdp\"? (expected one of: "
              "fp64_flops, tf32_flops, bf16_flops, fp8_flops, fp6_flops, fp4_flops, int8_ops, "
              "memory, memory_usable, memory_bandwidth, scaleup_bandwidth, scaleup_domain, tdp, "
              "die_area, transistors, price_low, price_high)",
@@ -634,7 +634,7 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdp: {value: 0 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ERANGE);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW, got "
+             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW inclusive, got "
              "\"0 W\"",
              path, t.line, t.col_value, t.entry);
     assert_string_equal(line, want);
@@ -686,8 +686,8 @@ static void test_missing_dir(void **state)
     assert_null(c);
     char line[512];
     assert_string_equal(gw_error_format(&err, line, sizeof line),
-                        "/nonexistent-gw-data/accelerators.yaml: cannot open: No such file or "
-                        "directory");
+                        "/nonexistent-gw-data: cannot open the data directory (--data or "
+                        "$GIGAWATT_DATA): No such file or directory");
     assert_int_equal(gw_catalog_load(NULL, NULL, &c, &err), GW_EINVAL);
     assert_int_equal(gw_catalog_load(ctx, NULL, NULL, &err), GW_EINVAL);
 }

@@ -55,14 +55,75 @@ static void parse_fails(const char *text, gw_dim dim, gw_status want, const char
     assert_true(v == -12345.0); /* *out untouched on failure */
 }
 
+/* Range messages state their bounds exactly: a bound that the friendly
+ * format would round (1e-6 as "0.0%", 3.2e8 s as "10.1 years") is written
+ * with enough digits instead, so the text never admits the rejected value;
+ * an excluded minimum says "greater than". */
+static void test_range_describe_exact(void **state)
+{
+    (void)state;
+    char b[128];
+    assert_string_equal(gw_range_describe(1, 0, 1e8, GW_DIM_TOKENS, b, sizeof b),
+                        "must be between 1 and 100 million inclusive");
+    assert_string_equal(gw_range_describe(0, 1, 1.0, GW_DIM_FRACTION, b, sizeof b),
+                        "must be greater than 0% and at most 100%");
+    assert_string_equal(gw_range_describe(1e-6, 0, 1.0, GW_DIM_FRACTION, b, sizeof b),
+                        "must be between 0.0001% and 100% inclusive");
+    assert_string_equal(gw_range_describe(0, 1, 3.2e8, GW_DIM_TIME, b, sizeof b),
+                        "must be greater than 0 s and at most 3.2e+08 s");
+    assert_string_equal(gw_range_describe(1e-3, 0, HUGE_VAL, GW_DIM_TIME, b, sizeof b),
+                        "must be at least 1 ms");
+    assert_string_equal(gw_range_describe(0, 0, HUGE_VAL, GW_DIM_POWER, b, sizeof b),
+                        "must not be negative");
+    assert_string_equal(gw_range_describe(0, 1, HUGE_VAL, GW_DIM_POWER, b, sizeof b),
+                        "must be greater than 0 W");
+    assert_string_equal(gw_range_describe(1, 0, 1e13, GW_DIM_POWER, b, sizeof b),
+                        "must be between 1 W and 10 TW inclusive");
+    /* 1234.5 W would show as "1.23 kW": more digits make it exact. */
+    assert_string_equal(gw_range_describe(1234.5, 0, HUGE_VAL, GW_DIM_POWER, b, sizeof b),
+                        "must be at least 1234.5 W");
+    /* Truncates safely. */
+    assert_string_equal(gw_range_describe(1, 0, 2, GW_DIM_NONE, b, 8), "must be");
+}
+
 /* ---- Parsing: one case per dimension ------------------------------------ */
+
+/* Text that strtod would read but no one means: hexadecimal (strtod reads
+ * "0x10" as 16) and spaces around the value. YAML trims plain scalars, so
+ * those spaces come from quotes or from --set key=" 5"; they used to be
+ * trimmed silently. Spaces inside ("700 W") stay fine. */
+static void test_parse_rejects_hex_and_outer_spaces(void **state)
+{
+    (void)state;
+    parse_fails("0x10", GW_DIM_TOKENS, GW_EPARSE,
+                "expected a count such as \"15T\", \"16M\" or \"30e12\", got \"0x10\" (write it "
+                "in decimal: hexadecimal is not accepted)");
+    parse_fails("-0X1p3 MW", GW_DIM_POWER, GW_EPARSE,
+                "expected a power such as \"700 W\" or \"1 GW\", got \"-0X1p3 MW\" (write it in "
+                "decimal: hexadecimal is not accepted)");
+    parse_fails("$0x10", GW_DIM_MONEY, GW_EPARSE,
+                "expected an amount such as \"25000 USD\" or \"2.5 MUSD\", got \"$0x10\" (write "
+                "it in decimal: hexadecimal is not accepted)");
+    parse_fails(" 5", GW_DIM_TOKENS, GW_EPARSE,
+                "expected a count such as \"15T\", \"16M\" or \"30e12\", got \" 5\" (remove the "
+                "space at the start or end)");
+    parse_fails("1 GW ", GW_DIM_POWER, GW_EPARSE,
+                "expected a power such as \"700 W\" or \"1 GW\", got \"1 GW \" (remove the space "
+                "at the start or end)");
+    parse_fails("\t0.4", GW_DIM_FRACTION, GW_EPARSE,
+                /* the message is one line: the tab is shown as a space */
+                "expected a fraction such as \"0.4\" or \"40%\", got \" 0.4\" (remove the space "
+                "at the start or end)");
+    /* Decimal numbers that merely start with 0 are fine. */
+    assert_rel(parse_ok("0.5 kW", GW_DIM_POWER), 500.0);
+    assert_rel(parse_ok("010", GW_DIM_TOKENS), 10.0);
+}
 
 static void test_parse_power_energy(void **state)
 {
     (void)state;
     assert_rel(parse_ok("700 W", GW_DIM_POWER), 700.0);
     assert_rel(parse_ok("700W", GW_DIM_POWER), 700.0);     /* spaces are optional */
-    assert_rel(parse_ok("  1 GW  ", GW_DIM_POWER), 1e9);   /* and trimmed */
     assert_rel(parse_ok("1.5 kW", GW_DIM_POWER), 1500.0);
     assert_rel(parse_ok("490 MW", GW_DIM_POWER), 4.9e8);
     assert_rel(parse_ok("-5 MW", GW_DIM_POWER), -5e6);     /* sign parses; range is the caller's */
@@ -365,6 +426,8 @@ static void test_strict_numbers(void **state)
     assert_int_equal(gw__parse_ll("9223372036854775808", &v), GW_EPARSE); /* one past */
     assert_int_equal(gw__parse_ll("1.0", &v), GW_EPARSE);
     assert_int_equal(gw__parse_ll("0x10", &v), GW_EPARSE);
+    assert_int_equal(gw__parse_double("0x10", &d), GW_EPARSE); /* strtod alone reads 16 */
+    assert_int_equal(gw__parse_double("-0X1p3", &d), GW_EPARSE);
     assert_int_equal(gw__parse_ll("", &v), GW_EPARSE);
 
     assert_true(gw__streq_nocase("H100-SXM", "h100-sxm"));
@@ -377,6 +440,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_power_energy),
+        cmocka_unit_test(test_parse_rejects_hex_and_outer_spaces),
+        cmocka_unit_test(test_range_describe_exact),
         cmocka_unit_test(test_parse_time),
         cmocka_unit_test(test_parse_bytes_bandwidth),
         cmocka_unit_test(test_parse_compute_money_area),

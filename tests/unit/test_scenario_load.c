@@ -339,21 +339,21 @@ static void test_errors_located(void **state)
         const char *err;
     } cases[] = {
         /* "  gpus: -3": the value starts at column 9; 1..1e8 is "1 and 100 million". */
-        {"  gpus: -3", GW_ERANGE, "s.yaml:7:9: cluster.gpus: must be between 1 and 100 million, got \"-3\""},
+        {"  gpus: -3", GW_ERANGE, "s.yaml:7:9: cluster.gpus: must be between 1 and 100 million inclusive, got \"-3\""},
         {"  gpus: lots", GW_EPARSE,
          "s.yaml:7:9: cluster.gpus: expected a count such as \"15T\", \"16M\" or \"30e12\", got "
          "\"lots\""},
         {"  gpus: [1, 2]", GW_ESCHEMA, "s.yaml:7:9: cluster.gpus: expected a scalar value, got a list"},
         {"  gpu: 1024", GW_ESCHEMA,
-         "s.yaml:7:3: cluster.gpu: unknown key \"gpu\" (expected one of: accelerator, system, gpus, "
+         "s.yaml:7:3: cluster.gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: accelerator, system, gpus, "
          "nic, switch, topology, oversubscription, planes)"},
         {"  planes: 17", GW_ERANGE,
-         "s.yaml:7:11: cluster.planes: expected an integer between 1 and 16, got \"17\""},
+         "s.yaml:7:11: cluster.planes: expected an integer between 1 and 16 inclusive, got \"17\""},
         {"  planes: 2.5", GW_ESCHEMA, "s.yaml:7:11: cluster.planes: expected an integer, got \"2.5\""},
         {"  topology: torus", GW_ESCHEMA,
          "s.yaml:7:13: cluster.topology: expected one of fat-tree, got \"torus\""},
         {"  oversubscription: 0.5", GW_ERANGE,
-         "s.yaml:7:21: cluster.oversubscription: must be between 1 and 64, got \"0.5\""},
+         "s.yaml:7:21: cluster.oversubscription: must be between 1 and 64 inclusive, got \"0.5\""},
         {"  oversubscription: 2 W", GW_EUNIT,
          "s.yaml:7:21: cluster.oversubscription: expected a plain number without a unit, got "
          "\"2 W\""},
@@ -371,26 +371,27 @@ static void test_errors_sections(void **state)
                "s.yaml:1:1: empty scenario: expected a mapping with site, cluster and workload "
                "sections");
     load_fails("schema_version: 2\n", NULL, 0, GW_ERANGE,
-               "s.yaml:1:17: schema_version: expected an integer between 1 and 1, got \"2\"");
+               "s.yaml:1:17: schema_version: expected 1, got \"2\"");
     load_fails("name: t\nsite: 5\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:7: site: expected a mapping (key: value pairs), got a scalar value");
     load_fails("name: t\nclutser:\n  gpus: 8\n", NULL, 0, GW_ESCHEMA,
-               "s.yaml:2:1: clutser: unknown key \"clutser\" (expected one of: schema_version, "
+               "s.yaml:2:1: clutser: unknown key \"clutser\"; did you mean \"cluster\"? (expected one of: schema_version, "
                "name, description, site, cluster, workload, economics, policy, reliability)");
     load_fails("- a\n- b\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:1:1: expected a mapping (key: value pairs), got a list");
     load_fails("site:\n  cooling: water\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:12: site.cooling: expected one of liquid/air, got \"water\"");
     load_fails("site:\n  pue: 0.5\n", NULL, 0, GW_ERANGE,
-               "s.yaml:2:8: site.pue: must be between 1 and 3, got \"0.5\"");
+               "s.yaml:2:8: site.pue: must be between 1 and 3 inclusive, got \"0.5\"");
     load_fails("site:\n  power: 100\n", NULL, 0, GW_EUNIT,
                "s.yaml:2:10: site.power: missing unit: expected a power such as \"700 W\" or "
                "\"1 GW\", got \"100\"");
     load_fails("workload:\n  mfu: 150%\n", NULL, 0, GW_ERANGE,
-               "s.yaml:2:8: workload.mfu: must be between 0.0% and 100.0%, got \"150%\"");
+               "s.yaml:2:8: workload.mfu: must be greater than 0% and at most 100%, got \"150%\"");
     load_fails("workload:\n  precision: fp3\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:14: workload.precision: expected a precision (fp64, tf32, bf16, fp16, "
-               "fp8, fp6, fp4, int8), got \"fp3\"");
+               "fp8, fp6, fp4, int8), got \"fp3\"; did you mean \"fp8\", \"fp6\" or "
+               "\"fp4\"?");
     load_fails("economics:\n  tariff_exempt: yes\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:18: economics.tariff_exempt: expected true or false, got \"yes\"");
     load_fails("policy:\n  rule: may2027\n", NULL, 0, GW_ESCHEMA,
@@ -414,7 +415,7 @@ static void test_errors_phases(void **state)
                "s.yaml:3:7: site.phases[0]: missing required key \"accelerator\"");
     load_fails("site:\n  phases:\n    - {date: 2026-01-01, accelerator: h100, gpus: 8, gpu: 8}\n",
                NULL, 0, GW_ESCHEMA,
-               "s.yaml:3:54: site.phases[0].gpu: unknown key \"gpu\" (expected one of: name, "
+               "s.yaml:3:54: site.phases[0].gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: name, "
                "date, accelerator, gpus, power)");
     load_fails("site:\n  phases: {a: 1}\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:11: site.phases: expected a list, got a mapping (key: value pairs)");
@@ -548,13 +549,15 @@ static void test_override_errors(void **state)
     load_fails(minimal, s2, 1, GW_EUSAGE, "--set: expected key.path=value, got \"=5\"");
     const char *s3[] = {"cluster.gpu=8"};
     load_fails(minimal, s3, 1, GW_ESCHEMA,
-               "--set cluster.gpu: unknown scenario key (see docs/SCENARIO.md for the keys)");
+               "--set cluster.gpu: unknown scenario key; did you mean \"cluster.gpus\"? (see "
+               "docs/SCENARIO.md for the keys)");
     const char *s4[] = {"cluster=5"};
     load_fails(minimal, s4, 1, GW_ESCHEMA,
-               "--set cluster: unknown scenario key (see docs/SCENARIO.md for the keys)");
+               "--set cluster: \"cluster\" is a section: set one of its keys, such as "
+               "\"cluster.accelerator\"");
     const char *s5[] = {"cluster.gpus=-1"};
     load_fails(minimal, s5, 1, GW_ERANGE,
-               "--set cluster.gpus: must be between 1 and 100 million, got \"-1\"");
+               "--set cluster.gpus: must be between 1 and 100 million inclusive, got \"-1\"");
     const char *s6[] = {"site.power=5"};
     load_fails(minimal, s6, 1, GW_EUNIT,
                "--set site.power: missing unit: expected a power such as \"700 W\" or \"1 GW\", "
@@ -562,7 +565,7 @@ static void test_override_errors(void **state)
     const char *s7[] = {"workload.precision=fp12"};
     load_fails(minimal, s7, 1, GW_ESCHEMA,
                "--set workload.precision: expected a precision (fp64, tf32, bf16, fp16, fp8, fp6, "
-               "fp4, int8), got \"fp12\"");
+               "fp4, int8), got \"fp12\"; did you mean \"fp16\"?");
     const char *s8[] = {"site.phases=1"};
     load_fails(minimal, s8, 1, GW_ESCHEMA,
                "--set site.phases: unknown scenario key (see docs/SCENARIO.md for the keys)");
@@ -666,9 +669,11 @@ static void test_load_file_and_json_model(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, NULL, NULL, &m, &err), GW_EIO);
     char buf[1024], want[1024];
-    snprintf(want, sizeof want, "%s:5:10: workload.model: cannot open: No such file or directory",
-             path);
-    /* The error points at the scenario key whose value names the file. */
+    snprintf(want, sizeof want,
+             "%s:5:10: workload.model: %s/nope.json: cannot open: No such file or directory", path,
+             tmpdir);
+    /* The error points at the scenario key whose value names the file, and
+     * the message names the file (resolved next to the scenario). */
     assert_string_equal(gw_error_format(&err, buf, sizeof buf), want);
     gw_scenario_free(sc);
 
@@ -718,7 +723,8 @@ static void test_resolve_errors(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, &a, NULL, NULL, &err), GW_ENOTFOUND);
     gw_error_format(&err, buf, sizeof buf);
-    assert_non_null(strstr(buf, "s.yaml:6:16: cluster.accelerator: unknown accelerator \"h1000\" "
+    assert_non_null(strstr(buf, "s.yaml:6:16: cluster.accelerator: unknown accelerator \"h1000\"; did you "
+                                "mean \"h100\"? "
                                 "(known: a100-sxm-80gb, "));
     gw_scenario_free(sc);
     /* No accelerator at all. */
@@ -740,7 +746,8 @@ static void test_resolve_errors(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, &a, &s, NULL, &err), GW_ESCHEMA);
     assert_string_equal(gw_error_format(&err, buf, sizeof buf),
-                        "s.yaml:3:11: cluster.system: system \"dgx-h100\" holds h100-sxm, not gb200");
+                        "s.yaml:3:11: cluster.system: system \"dgx-h100\" holds h100-sxm, not gb200 "
+                        "(leave cluster.system out for gb200's default)");
     gw_scenario_free(sc);
     /* An unknown model by name, located at its value. */
     sc = load_ok("workload:\n  model: llama9-1t\n", NULL, 0);

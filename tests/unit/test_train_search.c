@@ -122,6 +122,29 @@ static void fixed_dimensions(void **state)
     free(r);
 }
 
+/* A fractional GPU count is refused with the value as given: %g used to
+ * print 1000000.5 as "1e+06", which reads like a valid count. */
+static void fractional_gpus_message(void **state)
+{
+    fixture *f = *state;
+    gw_model m = gpt();
+    gw_train_opts o;
+    gw_train_opts_init(&o);
+    o.n_gpus = 1000000.5;
+    o.seq_len = 2048;
+    o.global_batch_seqs = 512;
+    o.params = &f->p;
+    gw_train_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_EINVAL);
+    assert_string_equal(err.msg,
+                        "GPU count must be a whole number between 1 and 1e9 inclusive, got "
+                        "1000000.5");
+    free(r);
+}
+
 static void thread_independent(void **state)
 {
     fixture *f = *state;
@@ -234,6 +257,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fixed_dimensions),
+        cmocka_unit_test(fractional_gpus_message),
         cmocka_unit_test(thread_independent),
         cmocka_unit_test(infeasible_and_run),
         cmocka_unit_test(deepseek_v3_gpu_hours),
