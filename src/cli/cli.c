@@ -181,6 +181,20 @@ bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim di
     return true;
 }
 
+bool gw_cli_parse_count(gw_cli *cli, const char *flag, const char *text, double min, double max,
+                        double *out)
+{
+    double v;
+    if (!gw_cli_parse_num(cli, flag, text, GW_DIM_TOKENS, min, max, &v))
+        return false;
+    if (v != floor(v)) {
+        gw_cli_usage_error(cli, "%s: expected a whole number, got \"%s\"", flag, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 int gw_cli_fail(gw_cli *cli, const gw_error *err)
 {
     char buf[1024];
@@ -443,7 +457,12 @@ int gw_cli_sizing_opt(gw_cli *cli, int argc, char **argv, int *i, gw_cli_sizing 
     int c = gw_cli_num_opt(cli, argc, argv, i, "--power", GW_DIM_POWER, 1.0, 1e13, &s->power_w);
     if (c != 0)
         return c;
-    return gw_cli_num_opt(cli, argc, argv, i, "--gpus", GW_DIM_TOKENS, 1.0, 1e9, &s->gpus);
+    if (!gw_cli_is_opt(argv[*i], "--gpus"))
+        return 0;
+    const char *v = gw_cli_optval(cli, argc, argv, i);
+    if (!v || !gw_cli_parse_count(cli, "--gpus", v, 1.0, 1e9, &s->gpus))
+        return -1;
+    return 1;
 }
 
 bool gw_cli_sizing_check(gw_cli *cli, const gw_cli_sizing *s)

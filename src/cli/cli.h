@@ -61,6 +61,11 @@ bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long
 bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim dim, double min,
                       double max, double *out);
 
+/* A count of whole things (--gpus, --seq): a number of dimension
+ * GW_DIM_TOKENS ("16k", "1e6") in [min, max] that is a whole number. */
+bool gw_cli_parse_count(gw_cli *cli, const char *flag, const char *text, double min, double max,
+                        double *out);
+
 /* A number-valued option: when argv[*i] is `name` ("--power 1GW" or
  * "--power=1GW"), reads and parses its value into *out. Returns 1 if
  * consumed, 0 if argv[*i] is another option, -1 after printing the error. */

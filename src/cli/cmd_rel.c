@@ -177,6 +177,8 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
         return gw_cli_usage_error(cli, "--gpus: required with --gpu");
     if (fl.search_interval && !(trials > 0.0))
         return gw_cli_usage_error(cli, "--search: needs --trials N");
+    if (floor(gpus) != gpus)
+        return gw_cli_usage_error(cli, "--gpus: expected a whole number, got %.17g", gpus);
     if (floor(gpn) != gpn || floor(trials) != trials || floor(seed) != seed)
         return gw_cli_usage_error(cli, "--gpus-per-node, --trials and --seed take integers");
 

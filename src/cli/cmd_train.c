@@ -163,11 +163,11 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                 return 2;
         } else if (gw_cli_is_opt(a, "--gpus")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
-                !gw_cli_parse_num(cli, "--gpus", v, GW_DIM_TOKENS, 1, 1e9, &gpus))
+                !gw_cli_parse_count(cli, "--gpus", v, 1, 1e9, &gpus))
                 return 2;
         } else if (gw_cli_is_opt(a, "--seq")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
-                !gw_cli_parse_num(cli, "--seq", v, GW_DIM_TOKENS, 1, 1e8, &seq))
+                !gw_cli_parse_count(cli, "--seq", v, 1, 1e8, &seq))
                 return 2;
         } else if (gw_cli_is_opt(a, "--global-batch-tokens")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
