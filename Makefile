@@ -132,4 +132,6 @@ clean:
 # Review the diff before committing it.
 update-golden: build
 	@for c in tests/golden/*/ tests/errors/*/; do [ -f $$c/cmd ] || continue; \
-	  tests/support/golden.sh $$PWD/$(BUILD)/gigawatt $$c --update; done; git status --short tests/
+	  tests/support/golden.sh $$PWD/$(BUILD)/gigawatt $$c --update; done
+	@python3 tools/readme_sync.py
+	@git status --short tests/ README.md
