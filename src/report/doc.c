@@ -183,28 +183,33 @@ gw_doc_node *gw_doc_arr(gw_doc *doc, gw_doc_node *parent, const char *key, const
     return doc_add(doc, parent, key, label, GW_D_ARR);
 }
 
+/* A number node (NULL when reserved or out of memory): gw_doc_num,
+ * gw_doc_range and gw_doc_na add their parts to it. */
+static gw_doc_node *num_node(gw_doc *doc, gw_doc_node *parent, const char *key,
+                             const char *label, double v, const char *unit)
+{
+    if (doc_reserved(doc, parent, key))
+        return NULL;
+    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
+    if (!n)
+        return NULL;
+    n->num = v;
+    n->unit = doc_strdup(doc, unit ? unit : "");
+    return n;
+}
+
 void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, double v,
                 const char *unit)
 {
-    if (doc_reserved(doc, parent, key))
-        return;
-    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
-    if (!n)
-        return;
-    n->num = v;
-    n->unit = doc_strdup(doc, unit ? unit : "");
+    (void)num_node(doc, parent, key, label, v, unit);
 }
 
 void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                   double v, double lo, double hi, double level, const char *unit)
 {
-    if (doc_reserved(doc, parent, key))
-        return;
-    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
+    gw_doc_node *n = num_node(doc, parent, key, label, v, unit);
     if (!n)
         return;
-    n->num = v;
-    n->unit = doc_strdup(doc, unit ? unit : "");
     n->has_range = true;
     n->lo = lo;
     n->hi = hi;
@@ -214,13 +219,9 @@ void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char 
 void gw_doc_na(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
                const char *unit, const char *reason)
 {
-    if (doc_reserved(doc, parent, key))
-        return;
-    gw_doc_node *n = doc_add(doc, parent, key, label, GW_D_NUM);
+    gw_doc_node *n = num_node(doc, parent, key, label, (double)NAN, unit);
     if (!n)
         return;
-    n->num = (double)NAN;
-    n->unit = doc_strdup(doc, unit ? unit : "");
     n->str = reason ? doc_strdup(doc, reason) : NULL;
 }
 

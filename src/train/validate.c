@@ -644,6 +644,18 @@ void gw_train_validation_free(gw_ctx *ctx, gw_train_validation *v)
     gw_free(ctx, v);
 }
 
+/* *p, or data/train.yaml loaded into *lp when *p is NULL. */
+static gw_status params_or_default(gw_ctx *ctx, const gw_train_params **p, gw_train_params *lp,
+                                   gw_error *err)
+{
+    if (*p != NULL)
+        return GW_OK;
+    gw_status rc = gw_train_params_load(ctx, NULL, lp, err);
+    if (rc == GW_OK)
+        *p = lp;
+    return rc;
+}
+
 gw_status gw_train_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
                                  const gw_train_params *p, gw_train_validation **out,
                                  gw_error *err)
@@ -653,12 +665,9 @@ gw_status gw_train_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char 
     gw_status rc;
     if (ctx == NULL || csv_path == NULL || out == NULL)
         return gw__err(err, GW_EINVAL, "gw_train_validate_file: bad argument");
-    if (p == NULL) {
-        rc = gw_train_params_load(ctx, NULL, &lp, err);
-        if (rc != GW_OK)
-            return rc;
-        p = &lp;
-    }
+    rc = params_or_default(ctx, &p, &lp, err);
+    if (rc != GW_OK)
+        return rc;
     rc = vset_load(ctx, cat, csv_path, &v, err);
     if (rc != GW_OK)
         return rc;
@@ -916,12 +925,9 @@ gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_
     gw_status rc;
     if (ctx == NULL || csv_path == NULL || out == NULL)
         return gw__err(err, GW_EINVAL, "gw_train_crossval: bad argument");
-    if (p == NULL) {
-        rc = gw_train_params_load(ctx, NULL, &lp, err);
-        if (rc != GW_OK)
-            return rc;
-        p = &lp;
-    }
+    rc = params_or_default(ctx, &p, &lp, err);
+    if (rc != GW_OK)
+        return rc;
     if (p->n_fit_stages == 0)
         return gw__err(err, GW_EINVAL, "no fit_plan in data/train.yaml: nothing to refit");
     rc = vset_load(ctx, cat, csv_path, &v, err);
