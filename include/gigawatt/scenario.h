@@ -60,6 +60,7 @@ typedef struct gw_scenario {
         const char *topology;    /* "fat-tree" (rail-optimised) */
         double oversubscription; /* >= 1 */
         int planes;              /* parallel network planes */
+        double allow_idle_gpus;  /* fraction of GPUs the search may leave idle (default 0) */
     } cluster;
 
     struct {
@@ -73,6 +74,10 @@ typedef struct gw_scenario {
         const char *fp8_recipe;  /* "tensor", "block", "" = model profile / tensor */
         const char *cp_comm;     /* "ring", "allgather", "a2a", "any" */
         int cuda_graphs;         /* 1: MoE expert blocks in CUDA graphs */
+        int flash_attention;     /* 1 (default): fused attention kernels */
+        int tp_comm_overlap;     /* 1 (default): TP collectives overlapped with GEMMs */
+        int sequence_parallel;   /* 1 (default): Megatron sequence parallelism with TP */
+        double batch_tolerance;  /* the batch may move by this fraction (default 0) */
     } workload;
 
     struct {

@@ -260,9 +260,10 @@ typedef struct gw_train_opts {
     int max_micro_batch;          /* search bound, default 8 */
     int max_vpp;                  /* search bound, default 8 */
     double batch_slack;           /* a batch given in tokens may move by this fraction
-                                     (default 0.05) so that DP divides it */
+                                     so that DP divides it (default 0: exact, the
+                                     batch rounded to whole sequences) */
     double max_idle_frac;         /* GPUs that may stay idle when nothing divides the
-                                     count exactly (default 0.05; 0: use all) */
+                                     count exactly (default 0: use all) */
     bool flash_attention;         /* fused attention (no s^2 scores in HBM); default true */
     bool tp_comm_overlap;         /* TP collectives overlapped with GEMMs; default true */
     bool seq_parallel;            /* Megatron sequence parallelism when tp > 1; default true */
@@ -302,7 +303,8 @@ typedef struct gw_train_opts {
 
 /* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
  * seq_len 8192, global batch 16M tokens, tokens 0, max_micro_batch 8,
- * max_vpp 8, batch_slack and max_idle_frac 0.05, flash attention, TP comm
+ * max_vpp 8, batch_slack and max_idle_frac 0 (the batch and the GPU count
+ * are kept exactly; a scenario may allow them to move), flash attention, TP comm
  * overlap and sequence parallelism on, per-node deduplicated MoE dispatch
  * on, MoE imbalance from data/train.yaml, dropless (no capacity factor), no
  * DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the
@@ -413,6 +415,9 @@ typedef struct gw_train_result {
     const gw_accel *accel_def;   /* borrowed: valid while the gw_accel lives */
     double moe_capacity_factor;  /* expert capacity / mean tokens; 0: dropless */
     bool tp_comm_overlap;        /* TP collectives assumed overlapped with GEMMs */
+    /* What was asked for, to say when the search moved it: the global
+     * batch in sequences before any tolerance, and the tolerances. */
+    double requested_batch_seqs, batch_slack, max_idle_frac;
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -37,6 +37,11 @@ static void help(void)
         "  --tp --pp --vpp --dp --cp --ep --etp --micro-batch  fix one dimension\n"
         "  --recompute --zero --precision  fix (or 'any' to search) one dimension\n"
         "  --top          alternatives to show (default 5, max 32)\n"
+        "  --batch-tolerance F  let the global batch move by up to F (e.g. 5%%) so that\n"
+        "                 DP divides it (default: the scenario's workload.batch_tolerance;\n"
+        "                 0 keeps it exact, rounded to whole sequences)\n"
+        "  --allow-idle-gpus F  let up to F of the GPUs stay idle when no layout uses\n"
+        "                 them all (default: the scenario's cluster.allow_idle_gpus; 0)\n"
         "  --emit F       print the chosen configuration as framework F's launch\n"
         "                 arguments instead of the summary: megatron (Megatron-LM flags),\n"
         "                 nemo (Megatron-Bridge overrides) or torchtitan (TOML); with\n"
@@ -56,7 +61,14 @@ static void help(void)
         "  --fp8-recipe R       tensor (per-tensor scaling, default) or block (MXFP8,\n"
         "                       1x128 tiles: one fused quantisation for all experts)\n"
         "  --cuda-graphs        expert blocks captured in CUDA graphs: no per-expert\n"
-        "                       host overhead (default: eager, as the H100 recipes)\n\n"
+        "                       host overhead (default: eager, as the H100 recipes)\n"
+        "software facts (default: the scenario's workload.* keys, all on, as current\n"
+        "Megatron-Core; validate reads them from data/train.yaml run_profiles and CSV):\n"
+        "  --flash-attention on|off    fused attention (off: s^2 scores in HBM, dropout)\n"
+        "  --tp-comm-overlap on|off    TP collectives overlapped with GEMMs\n"
+        "  --sequence-parallel on|off  Megatron sequence parallelism with TP > 1\n"
+        "  --grad-reduce-bytes B       gradient buffer and DP reduction per parameter\n"
+        "                              (4 B = FP32 as Megatron-LM; 2 B = BF16 as NeMo)\n\n"
         "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
 }
 
@@ -97,6 +109,17 @@ static int write_text(gw_cli *cli, const char *text)
     return 0;
 }
 
+/* A software fact given as on|off: 1 or 0, -1 after printing the error. */
+static int on_off(gw_cli *cli, const char *flag, const char *v)
+{
+    if (strcmp(v, "on") == 0)
+        return 1;
+    if (strcmp(v, "off") == 0)
+        return 0;
+    gw_cli_usage_error(cli, "%s: expected on or off, got \"%s\"", flag, v);
+    return -1;
+}
+
 int gw_cmd_train(gw_cli *cli, int argc, char **argv)
 {
     const char *model_arg = NULL, *gpu_arg = NULL, *sys_arg = NULL;
@@ -104,6 +127,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     gw_train_opts o;
     gw_train_opts_init(&o);
     int precision_set = 0;
+    /* Software facts: -1 = the scenario's workload.* (default on). */
+    int flash = -1, overlap = -1, seqpar = -1;
+    double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0;
     const char *emit_arg = NULL;
     gw_train_emit_fmt emit = GW_TRAIN_EMIT_MEGATRON;
 
@@ -213,6 +239,30 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                     cli, "--cp-comm: expected ring, allgather, a2a or any, got \"%s\"", v);
         } else if (strcmp(a, "--cuda-graphs") == 0) {
             o.cuda_graphs = true;
+        } else if (gw_cli_is_opt(a, "--flash-attention") ||
+                   gw_cli_is_opt(a, "--tp-comm-overlap") ||
+                   gw_cli_is_opt(a, "--sequence-parallel")) {
+            const char *flag = gw_cli_is_opt(a, "--flash-attention")   ? "--flash-attention"
+                               : gw_cli_is_opt(a, "--tp-comm-overlap") ? "--tp-comm-overlap"
+                                                                       : "--sequence-parallel";
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            int x = on_off(cli, flag, v);
+            if (x < 0)
+                return 2;
+            *(flag[2] == 'f' ? &flash : flag[2] == 't' ? &overlap : &seqpar) = x;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--batch-tolerance",
+                                       GW_DIM_FRACTION, 0.0, 0.5, &batch_tol)) != 0) {
+            if (c < 0)
+                return 2;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--allow-idle-gpus",
+                                       GW_DIM_FRACTION, 0.0, 0.5, &idle_tol)) != 0) {
+            if (c < 0)
+                return 2;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--grad-reduce-bytes", GW_DIM_BYTES,
+                                       1.0, 8.0, &grad_bytes)) != 0) {
+            if (c < 0)
+                return 2;
         } else if (strcmp(a, "--no-dedup-dispatch") == 0) {
             o.moe_dedup_dispatch = false;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--moe-imbalance", GW_DIM_NONE, 1.0,
@@ -342,6 +392,13 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     if (!precision_set)
         o.precision = model_arg ? (int)GW_PREC_BF16 : (int)sc->workload.precision;
     o.data_dir = cli->data_dir;
+    o.flash_attention = flash >= 0 ? flash != 0 : sc->workload.flash_attention != 0;
+    o.tp_comm_overlap = overlap >= 0 ? overlap != 0 : sc->workload.tp_comm_overlap != 0;
+    o.seq_parallel = seqpar >= 0 ? seqpar != 0 : sc->workload.sequence_parallel != 0;
+    if (grad_bytes > 0)
+        o.grad_bytes_per_param = grad_bytes;
+    o.batch_slack = batch_tol >= 0 ? batch_tol : sc->workload.batch_tolerance;
+    o.max_idle_frac = idle_tol >= 0 ? idle_tol : sc->cluster.allow_idle_gpus;
 
     gw_train_result *res = calloc(1, sizeof *res);
     gw_doc *doc = gw_cli_doc(cli);

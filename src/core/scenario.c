@@ -64,6 +64,8 @@ static const field fields[] = {
     {"cluster.topology", F_ENUM, GW_DIM_NONE, 0, 0, OFF(cluster.topology), "|fat-tree|"},
     {"cluster.oversubscription", F_NUM, GW_DIM_NONE, 1, 64, OFF(cluster.oversubscription), NULL},
     {"cluster.planes", F_INT, GW_DIM_NONE, 1, 16, OFF(cluster.planes), NULL},
+    {"cluster.allow_idle_gpus", F_NUM, GW_DIM_FRACTION, 0, 0.5, OFF(cluster.allow_idle_gpus),
+     NULL},
     {"workload.model", F_STR, GW_DIM_NONE, 0, 0, OFF(workload.model), NULL},
     {"workload.tokens", F_NUM, GW_DIM_TOKENS, 1, 1e17, OFF(workload.tokens), NULL},
     {"workload.seq_len", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(workload.seq_len), NULL},
@@ -76,6 +78,12 @@ static const field fields[] = {
     {"workload.cp_comm", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.cp_comm),
      "|ring|allgather|a2a|any|"},
     {"workload.cuda_graphs", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.cuda_graphs), NULL},
+    {"workload.batch_tolerance", F_NUM, GW_DIM_FRACTION, 0, 0.5, OFF(workload.batch_tolerance),
+     NULL},
+    {"workload.flash_attention", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.flash_attention), NULL},
+    {"workload.tp_comm_overlap", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.tp_comm_overlap), NULL},
+    {"workload.sequence_parallel", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.sequence_parallel),
+     NULL},
     {"economics.electricity_price", F_NUM_GT, GW_DIM_PRICE_ENERGY, 0, 1e-3,
      OFF(economics.electricity_usd_per_j), "the catalog's price"},
     {"economics.depreciation", F_NUM, GW_DIM_TIME, 86400.0, 3.2e9, OFF(economics.depreciation_s),
@@ -143,6 +151,10 @@ static void set_defaults(gw_scenario *sc)
     sc->workload.mfu_assumed = 0.4;
     sc->workload.fp8_recipe = "";
     sc->workload.cp_comm = "ring";
+    /* The training software a current Megatron-Core / NeMo stack runs. */
+    sc->workload.flash_attention = 1;
+    sc->workload.tp_comm_overlap = 1;
+    sc->workload.sequence_parallel = 1;
     sc->policy.destination = "US";
     sc->policy.rule = "oct2023";
 }

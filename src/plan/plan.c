@@ -294,6 +294,11 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     to.tokens = sc->workload.tokens;
     to.precision = (int)sc->workload.precision;
     to.cuda_graphs = sc->workload.cuda_graphs != 0;
+    to.batch_slack = sc->workload.batch_tolerance;
+    to.max_idle_frac = sc->cluster.allow_idle_gpus;
+    to.flash_attention = sc->workload.flash_attention != 0;
+    to.tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
+    to.seq_parallel = sc->workload.sequence_parallel != 0;
     {
         gw_train_fp8_recipe fr;
         gw_train_cp_comm cc;

@@ -112,8 +112,8 @@ void gw_train_opts_init(gw_train_opts *o)
     o->top_k = 5;
     o->max_micro_batch = 8;
     o->max_vpp = 8;
-    o->batch_slack = 0.05;
-    o->max_idle_frac = 0.05;
+    o->batch_slack = 0.0;
+    o->max_idle_frac = 0.0;
     o->flash_attention = true;
     o->tp_comm_overlap = true;
     o->seq_parallel = true;

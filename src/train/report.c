@@ -164,9 +164,18 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     if (r->n_feasible == 0)
         return;
     if (r->best.gpus_used < r->n_gpus)
-        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: no faster parallel layout "
-                         "divides the GPU count exactly (gw_train_opts.max_idle_frac)",
-                    r->n_gpus - r->best.gpus_used, r->n_gpus);
+        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: the fastest layout uses %.0f, "
+                         "within the %.3g%% of idle GPUs allowed (--allow-idle-gpus, "
+                         "cluster.allow_idle_gpus; 0 uses every GPU)",
+                    r->n_gpus - r->best.gpus_used, r->n_gpus, r->best.gpus_used,
+                    100.0 * r->max_idle_frac);
+    if (r->requested_batch_seqs > 0 && r->global_batch_seqs != r->requested_batch_seqs)
+        gw_doc_note(doc, "train: global batch %.0f sequences, not the %.0f asked for (%+.2f%%): "
+                         "the fastest layout divides it, within the %.3g%% batch tolerance "
+                         "(--batch-tolerance, workload.batch_tolerance; 0 keeps it exact)",
+                    r->global_batch_seqs, r->requested_batch_seqs,
+                    100.0 * (r->global_batch_seqs / r->requested_batch_seqs - 1.0),
+                    100.0 * r->batch_slack);
     gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
     eval_doc(doc, b, &r->best, true);
     /* The same keys again, with their intervals (replaced in place). */

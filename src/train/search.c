@@ -160,8 +160,11 @@ static void search_triple(const space *S, triple tr, topk *t)
      * may move by batch_slack to a multiple of dp. */
     double Bc = P->B;
     if (fmod(Bc, dpd) != 0.0) {
+        /* The tolerance is about the batch asked for, not about the
+         * rounded one (batch_seqs may already have moved it). */
+        double req = o->global_batch_tokens / o->seq_len;
         double alt = floor(Bc / dpd + 0.5) * dpd;
-        if (o->global_batch_seqs > 0 || alt < 1 || fabs(alt - Bc) > o->batch_slack * Bc) {
+        if (o->global_batch_seqs > 0 || alt < 1 || fabs(alt - req) > o->batch_slack * req) {
             t->n_eval++;
             t->n_rej[GW_TRAIN_REJECT_DIVISIBILITY]++;
             return;
@@ -580,6 +583,11 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     }
     out->global_batch_seqs = out->best.cfg.global_batch_seqs;
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;
+    out->requested_batch_seqs = o->global_batch_seqs > 0
+                                    ? o->global_batch_seqs
+                                    : floor(o->global_batch_tokens / o->seq_len + 0.5);
+    out->batch_slack = o->batch_slack;
+    out->max_idle_frac = o->max_idle_frac;
     gw_train_flops_compute(m, o->seq_len, out->global_batch_seqs, out->best.cfg.recompute,
                            &out->flops);
     if (p->interval_level > 0) {

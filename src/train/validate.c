@@ -58,6 +58,12 @@ static const char *const col_names[C_N_] = {
     "id", "model_config", "gpu", "num_gpus", "tp", "pp", "vpp", "cp", "ep", "etp", "dp", "zero",
     "recompute", "seq_len", "micro_batch", "global_batch", "precision", "measured_step_time_s"};
 
+/* Optional columns: software facts a row's source states, overriding its
+ * run profile (empty cell: the profile's). */
+enum fact { F_FLASH, F_OVERLAP, F_SEQPAR, F_GRAPHS, F_RECIPE, F_N_ };
+static const char *const fact_names[F_N_] = {"flash_attention", "tp_comm_overlap",
+                                             "sequence_parallel", "cuda_graphs", "fp8_recipe"};
+
 /* One parsed row. */
 typedef struct vspec {
     int line;
@@ -69,6 +75,7 @@ typedef struct vspec {
     gw_train_opts o;
     double measured_s;
     bool extended;
+    int fact[F_N_];     /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe */
 } vspec;
 
 typedef struct vset {
@@ -89,6 +96,7 @@ typedef struct vset {
     bool overflow;
     int line, row_start;
     int col[C_N_];
+    int fact_col[F_N_]; /* -1: column absent */
     bool have_header;
     size_t n_header;
     gw_status rc;
@@ -247,6 +255,13 @@ static void on_row(int c, void *data)
                 goto reset;
             }
         }
+        for (int k = 0; k < F_N_; k++) {
+            v->fact_col[k] = -1;
+            for (size_t i = 0; i < v->nf; i++) {
+                if (strcmp(v->buf + v->off[i], fact_names[k]) == 0)
+                    v->fact_col[k] = (int)i;
+            }
+        }
         v->n_header = v->nf;
         v->have_header = true;
         goto reset;
@@ -341,6 +356,28 @@ static void on_row(int c, void *data)
             goto reset;
         }
         r->o.precision = (int)prec;
+        for (int k = 0; k < F_N_; k++) {
+            const char *f = v->fact_col[k] >= 0 ? v->buf + v->off[v->fact_col[k]] : "";
+            r->fact[k] = -1;
+            if (is_blank(f))
+                continue;
+            if (k == F_RECIPE) {
+                gw_train_fp8_recipe fr;
+                if (gw_train_fp8_recipe_parse(f, &fr) != GW_OK) {
+                    row_error(v, "%s: expected tensor or block, got \"%s\"", fact_names[k], f);
+                    goto reset;
+                }
+                r->fact[k] = (int)fr;
+            } else if (strcmp(f, "true") == 0 || strcmp(f, "on") == 0 || strcmp(f, "1") == 0) {
+                r->fact[k] = 1;
+            } else if (strcmp(f, "false") == 0 || strcmp(f, "off") == 0 ||
+                       strcmp(f, "0") == 0) {
+                r->fact[k] = 0;
+            } else {
+                row_error(v, "%s: expected true or false, got \"%s\"", fact_names[k], f);
+                goto reset;
+            }
+        }
         r->extended = ep > 1 || cp > 1 || prec == GW_PREC_FP8 || prec == GW_PREC_FP4;
         if ((double)tp * pp * cp * dp != (double)ngpu) {
             gw__snprintf(r->reason, sizeof r->reason, "tp*pp*cp*dp = %d != num_gpus %d",
@@ -590,6 +627,17 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
                     o.max_vpp = p->profile[k].max_vpp;
             }
         }
+        /* Facts the row's own source states win over its profile. */
+        if (s->fact[F_FLASH] >= 0)
+            o.flash_attention = s->fact[F_FLASH] != 0;
+        if (s->fact[F_OVERLAP] >= 0)
+            o.tp_comm_overlap = s->fact[F_OVERLAP] != 0;
+        if (s->fact[F_SEQPAR] >= 0)
+            o.seq_parallel = s->fact[F_SEQPAR] != 0;
+        if (s->fact[F_GRAPHS] >= 0)
+            o.cuda_graphs = s->fact[F_GRAPHS] != 0;
+        if (s->fact[F_RECIPE] >= 0)
+            o.fp8_recipe = s->fact[F_RECIPE];
         gw_train_result res;
         gw_error e;
         gw__err_clear(&e);

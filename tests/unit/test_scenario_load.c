@@ -346,7 +346,7 @@ static void test_errors_located(void **state)
         {"  gpus: [1, 2]", GW_ESCHEMA, "s.yaml:7:9: cluster.gpus: expected a scalar value, got a list"},
         {"  gpu: 1024", GW_ESCHEMA,
          "s.yaml:7:3: cluster.gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: accelerator, system, gpus, "
-         "nic, switch, topology, oversubscription, planes)"},
+         "nic, switch, topology, oversubscription, planes, allow_idle_gpus)"},
         {"  planes: 17", GW_ERANGE,
          "s.yaml:7:11: cluster.planes: expected an integer between 1 and 16 inclusive, got \"17\""},
         {"  planes: 2.5", GW_ESCHEMA, "s.yaml:7:11: cluster.planes: expected an integer, got \"2.5\""},

@@ -95,7 +95,8 @@ static void fixed_tp8_pp16(void **state)
     gw_train_opts_init(&o);
     o.n_gpus = 16384;
     o.seq_len = 8192;
-    o.global_batch_tokens = 16e6;
+    o.global_batch_tokens = 16e6; /* "16M" = 2048 sequences of 8192 (Llama 3) */
+    o.batch_slack = 0.05;
     o.tp = 8;
     o.pp = 16;
     o.params = &f->p;
