@@ -437,6 +437,17 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         bool cross = (double)tp * cp * dp >= dom;
         double bytes = T * P->h * 2.0 / sp;
         double t = cm->p2p_s(cm->ud, topo, cross, bytes);
+        if (sp == 1.0 && tp > 1) {
+            /* Without sequence parallelism every TP rank holds the whole
+             * boundary activation. Megatron-LM's scatter/gather exchange
+             * (Narayanan et al., SC21, section 4.1; on unless
+             * --no-scatter-gather-tensors-in-pipeline) sends 1/tp of it per
+             * rank across the stage boundary and all-gathers it over the
+             * scale-up links on arrival. */
+            gw_train_group g = {tp, tp <= dom ? tp : dom};
+            t = cm->p2p_s(cm->ud, topo, cross, bytes / tp) +
+                cm->allgather_s(cm->ud, topo, g, bytes);
+        }
         /* Forward activations and backward gradients cross vpp stage
          * boundaries per micro-batch per rank; 1F1B exchanges them with
          * batched send/recv, on the critical path. */

@@ -77,8 +77,21 @@ static void train_reproduces_validate(void **state)
     assert_non_null(in);
     static char line[65536], cmd[4096], out[1 << 20];
     assert_non_null(fgets(line, sizeof line, in)); /* header */
+    /* The optional fact column this file carries, last in the header. */
+    line[strcspn(line, "\r\n")] = '\0';
+    const char *last = strrchr(line, ',');
+    bool sp_column = last && strcmp(last + 1, "sequence_parallel") == 0;
     size_t row = 0, n_checked = 0, n_failed = 0;
     while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        /* A stated sequence_parallel fact (the last field) wins over the
+         * profile, as in validate. */
+        const char *sp_fact = "";
+        if (sp_column) {
+            char *comma = strrchr(line, ',');
+            assert_non_null(comma);
+            sp_fact = comma + 1;
+        }
         /* The first 18 columns hold no commas or quotes. */
         char *c[18];
         char *q = line;
@@ -123,6 +136,10 @@ static void train_reproduces_validate(void **state)
             if (p.profile[k_prof].moe_imbalance > 0)
                 snprintf(imb, sizeof imb, "%g", p.profile[k_prof].moe_imbalance);
         }
+        if (strcmp(sp_fact, "false") == 0)
+            seqpar = false;
+        else if (strcmp(sp_fact, "true") == 0)
+            seqpar = true;
         snprintf(cmd, sizeof cmd,
                  "GIGAWATT_DATA=%s/data %s train --json -q --tokens 0 --top 0 --batch-tolerance 0 --allow-idle-gpus 0 "
                  "--model %s/data/validation/%s --gpu %s --gpus %s --tp %s --pp %s --cp %s "
