@@ -121,10 +121,42 @@ static void malformed_csv(void **state)
     remove(path);
 }
 
+/* An independent family from another software stack, never fitted to:
+ * data/validation/llmfoundry-mpt.csv, the 2048-token MPT rows of
+ * MosaicML's llm-foundry benchmark tables (Composer + PyTorch FSDP, no
+ * tensor or pipeline parallelism, H100 and A100). Measured 2026-12-02:
+ * 38 of 41 rows evaluated, mean |error| 12.6 %, max 24.7 %, the H100 rows
+ * all predicted too fast (mean -11 %). The bounds keep it from getting
+ * worse unseen; the three rows the memory model rejects (mpt-1.3b,
+ * micro-batch 16-20 without recomputation) are a known gap
+ * (docs/models/train.md). */
+static void llmfoundry_holdout(void **state)
+{
+    fixture *f = *state;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_train_params p;
+    assert_int_equal(gw_train_params_load(f->ctx, GW_SOURCE_DIR "/data", &p, &err), GW_OK);
+    gw_train_validation *v = NULL;
+    assert_int_equal(gw_train_validate_file(f->ctx, f->cat,
+                                            GW_SOURCE_DIR "/data/validation/llmfoundry-mpt.csv",
+                                            &p, &v, &err),
+                     GW_OK);
+    print_message("llmfoundry: %zu of %zu evaluated, median %.1f%% mean %.1f%% max %.1f%%\n",
+                  v->n_ok, v->n_rows, 100 * v->all.median_abs, 100 * v->all.mean_abs,
+                  100 * v->all.max_abs);
+    assert_int_equal(v->n_rows, 41);
+    assert_true(v->n_ok >= 38);
+    assert_true(v->all.mean_abs <= 0.15);
+    assert_true(v->all.max_abs <= 0.30);
+    gw_train_validation_free(f->ctx, v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calibration_bounds),
+        cmocka_unit_test(llmfoundry_holdout),
         cmocka_unit_test(malformed_csv),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
