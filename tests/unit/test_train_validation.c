@@ -150,6 +150,16 @@ static void llmfoundry_holdout(void **state)
     assert_true(v->all.mean_abs <= 0.15);
     assert_true(v->all.max_abs <= 0.30);
     gw_train_validation_free(f->ctx, v);
+    /* torchtitan (FSDP2, float8, H200; data/validation/torchtitan.csv):
+     * -11.2 % and -12.8 % on 2026-12-02, the same Hopper pattern. */
+    v = NULL;
+    assert_int_equal(gw_train_validate_file(f->ctx, f->cat,
+                                            GW_SOURCE_DIR "/data/validation/torchtitan.csv", &p,
+                                            &v, &err),
+                     GW_OK);
+    assert_int_equal(v->n_ok, 2);
+    assert_true(v->all.max_abs <= 0.20);
+    gw_train_validation_free(f->ctx, v);
 }
 
 int main(void)
