@@ -461,6 +461,15 @@ GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_mode
  * alternatives with reasons, whole-run figures; adds notes. */
 GW_API void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r);
 
+/* Writes figure v of r's best configuration under n (an object) with r's
+ * prediction interval: a time-like figure (rate false) scales with the
+ * step time, a rate-like one (throughput, MFU) inversely; without an
+ * interval, a plain number. For reports that show the plan's figures
+ * (gigawatt run's headline). */
+GW_API void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *r,
+                                   const char *key, const char *label, double v,
+                                   const char *unit, bool rate);
+
 /* ---- Framework launch configurations ---------------------------------- */
 
 /* Training frameworks gw_train_emit speaks. Flag names, sources and what

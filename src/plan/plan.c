@@ -63,22 +63,6 @@ static void scenario_section(gw_doc *doc, gw_doc_node *parent, const gw_scenario
 }
 
 
-/* A figure that scales with the predicted step time, with the training
- * result's prediction interval (rate-like figures scale inversely). The
- * interval covers the step-time model only, not the goodput model. */
-static void train_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *tr,
-                         const char *key, const char *label, double v, const char *unit,
-                         bool rate)
-{
-    if (!(tr->interval_level > 0)) {
-        gw_doc_num(doc, n, key, label, v, unit);
-        return;
-    }
-    double lo = rate ? v / tr->interval_hi_factor : v * tr->interval_lo_factor;
-    double hi = rate ? v / tr->interval_lo_factor : v * tr->interval_hi_factor;
-    gw_doc_range(doc, n, key, label, v, lo, hi, tr->interval_level, unit);
-}
-
 /* The section of a module that could not answer: key and title as the
  * module's own report, with the reason in place of the figures. */
 static void not_computed(gw_doc *doc, gw_doc_node *parent, const char *key, const char *title,
@@ -125,11 +109,12 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      c->pp, c->vpp, c->dp, c->cp, c->ep, c->micro_batch, c->zero,
                      gw_train_recompute_name(c->recompute), gw_precision_name(c->precision));
         gw_doc_str(doc, hl, "parallelism", "best parallelism", cfg);
-        train_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s, "s", false);
-        train_figure(doc, hl, tr, "mfu", "MFU", tr->best.mfu, "frac", true);
+        gw_train_report_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s,
+                               "s", false);
+        gw_train_report_figure(doc, hl, tr, "mfu", "MFU", tr->best.mfu, "frac", true);
         if (tr->run_s > 0) {
-            train_figure(doc, hl, tr, "training_time_s", "training time (no failures)",
-                         tr->run_s, "s", false);
+            gw_train_report_figure(doc, hl, tr, "training_time_s",
+                                   "training time (no failures)", tr->run_s, "s", false);
             if (rel) {
                 gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
                 /* Beyond the rel model's wall-clock cap the run does not
@@ -145,8 +130,8 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                     gw_doc_na(doc, hl, "training_time_with_failures_s",
                               "training time with failures", "s", why);
                 } else {
-                    train_figure(doc, hl, tr, "training_time_with_failures_s",
-                                 "training time with failures", with_s, "s", false);
+                    gw_train_report_figure(doc, hl, tr, "training_time_with_failures_s",
+                                           "training time with failures", with_s, "s", false);
                 }
                 gw_doc_num(doc, hl, "interruptions_per_day", "interruptions per day",
                            rel->interruptions_per_day, "");

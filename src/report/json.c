@@ -184,19 +184,14 @@ static void put_value(json_out *o, const gw_doc_node *n, size_t depth)
     case GW_D_NUM:
         if (n->has_range) {
             /* docs/JSON-SCHEMA.md: a figure with its prediction interval. */
+            const char *keys[] = {"value", "lo", "hi", "level"};
+            const double vals[] = {n->num, n->lo, n->hi, n->level};
             put(o, "{\n");
-            put_member_key(o, "value", depth + 1);
-            put_number(o, n->num);
-            put(o, ",\n");
-            put_member_key(o, "lo", depth + 1);
-            put_number(o, n->lo);
-            put(o, ",\n");
-            put_member_key(o, "hi", depth + 1);
-            put_number(o, n->hi);
-            put(o, ",\n");
-            put_member_key(o, "level", depth + 1);
-            put_number(o, n->level);
-            put(o, "\n");
+            for (size_t k = 0; k < 4; k++) {
+                put_member_key(o, keys[k], depth + 1);
+                put_number(o, vals[k]);
+                put(o, k < 3 ? ",\n" : "\n");
+            }
             put_indent(o, depth);
             put(o, "}");
             break;

@@ -101,8 +101,9 @@ static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool f
 /* A figure of the best configuration with the result's prediction
  * interval: time-like figures scale with the step time, rate-like ones
  * (throughput, MFU) inversely. Without an interval, a plain number. */
-static void ranged(gw_doc *doc, gw_doc_node *n, const gw_train_result *r, const char *key,
-                   const char *label, double v, const char *unit, bool rate)
+void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *r,
+                            const char *key, const char *label, double v, const char *unit,
+                            bool rate)
 {
     if (!(r->interval_level > 0)) {
         gw_doc_num(doc, n, key, label, v, unit);
@@ -179,10 +180,12 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
     eval_doc(doc, b, &r->best, true);
     /* The same keys again, with their intervals (replaced in place). */
-    ranged(doc, b, r, "step_time_s", "step time", r->best.time.step_s, "s", false);
-    ranged(doc, b, r, "mfu_frac", "MFU (model FLOPs / peak of precision)", r->best.mfu, "frac",
-           true);
-    ranged(doc, b, r, "tokens_per_s", "throughput", r->best.tokens_per_s, "tok/s", true);
+    gw_train_report_figure(doc, b, r, "step_time_s", "step time", r->best.time.step_s, "s",
+                           false);
+    gw_train_report_figure(doc, b, r, "mfu_frac", "MFU (model FLOPs / peak of precision)",
+                           r->best.mfu, "frac", true);
+    gw_train_report_figure(doc, b, r, "tokens_per_s", "throughput", r->best.tokens_per_s,
+                           "tok/s", true);
     if (r->interval_level > 0)
         gw_doc_note(doc,
                     "train: ranges are %.0f%% prediction intervals of the step time (x%.2f to "
@@ -216,10 +219,11 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     if (r->run_tokens > 0) {
         gw_doc_node *w = gw_doc_obj(doc, o, "run", "whole run (steady state)");
         gw_doc_num(doc, w, "tokens", "tokens", r->run_tokens, "");
-        ranged(doc, w, r, "wall_s", "wall-clock time", r->run_s, "s", false);
-        ranged(doc, w, r, "days", "days", r->run_s / 86400.0, "", false);
-        ranged(doc, w, r, "gpu_hours", "GPU-hours", r->gpu_hours, "", false);
-        ranged(doc, w, r, "gpu_energy_j", "GPU energy (TDP x time)", r->gpu_energy_j, "J", false);
+        gw_train_report_figure(doc, w, r, "wall_s", "wall-clock time", r->run_s, "s", false);
+        gw_train_report_figure(doc, w, r, "days", "days", r->run_s / 86400.0, "", false);
+        gw_train_report_figure(doc, w, r, "gpu_hours", "GPU-hours", r->gpu_hours, "", false);
+        gw_train_report_figure(doc, w, r, "gpu_energy_j", "GPU energy (TDP x time)",
+                               r->gpu_energy_j, "J", false);
         if (r->published_gpu_hours > 0) {
             double d = r->gpu_hours / r->published_gpu_hours - 1.0;
             gw_doc_num(doc, w, "published_gpu_hours", "published GPU-hours (same tokens)",
