@@ -99,6 +99,25 @@ static const char *const group_titles[GW_POLICY_N_GROUPS] = {
 
 /* ---- Loading ------------------------------------------------------------------- */
 
+/* The list under key of map, with at most max items (what, e.g. "bands",
+ * names them in the error). *out is set only on GW_OK. */
+static gw_status bounded_list(const gw__ydoc *d, const gw__ynode *map, const char *key,
+                              const char *where, size_t max, const char *what, gw__ynode **out,
+                              gw_error *err)
+{
+    gw__ynode *seq = NULL;
+    gw_status rc = gw__y_require(d, map, key, where, &seq, err);
+    if (rc == GW_OK)
+        rc = gw__y_expect(d, seq, GW_Y_SEQ, where, err);
+    if (rc == GW_OK && seq->n > max) {
+        rc = gw__err(err, GW_ERANGE, "at most %zu %s", max, what);
+        gw__y_loc(d, seq, where, err);
+    }
+    if (rc == GW_OK)
+        *out = seq;
+    return rc;
+}
+
 static gw_status str_into(const gw__ydoc *d, const gw__ynode *map, const char *key,
                           const char *where, char *dst, size_t n, gw_error *err)
 {
@@ -208,13 +227,7 @@ static gw_status load_countries(const gw__ydoc *d, const gw__ynode *dest, gw_pol
         gw__y_loc(d, c, "destinations.countries", err);
     }
     if (rc == GW_OK)
-        rc = gw__y_require(d, c, "codes", w, &codes, err);
-    if (rc == GW_OK)
-        rc = gw__y_expect(d, codes, GW_Y_SEQ, w, err);
-    if (rc == GW_OK && codes->n > GW_POLICY_MAX_COUNTRIES) {
-        rc = gw__err(err, GW_ERANGE, "at most %d countries", GW_POLICY_MAX_COUNTRIES);
-        gw__y_loc(d, codes, w, err);
-    }
+        rc = bounded_list(d, c, "codes", w, GW_POLICY_MAX_COUNTRIES, "countries", &codes, err);
     for (size_t i = 0; rc == GW_OK && i < codes->n; i++) {
         const gw__ynode *e = codes->vals[i];
         const char *a2 = NULL, *a3 = NULL, *name = NULL;
@@ -243,13 +256,8 @@ static gw_status load_countries(const gw__ydoc *d, const gw__ynode *dest, gw_pol
     }
     gw__ynode *al = NULL;
     if (rc == GW_OK)
-        rc = gw__y_require(d, dest, "aliases", "destinations.aliases", &al, err);
-    if (rc == GW_OK)
-        rc = gw__y_expect(d, al, GW_Y_SEQ, "destinations.aliases", err);
-    if (rc == GW_OK && al->n > GW_POLICY_MAX_ALIASES) {
-        rc = gw__err(err, GW_ERANGE, "at most %d aliases", GW_POLICY_MAX_ALIASES);
-        gw__y_loc(d, al, "destinations.aliases", err);
-    }
+        rc = bounded_list(d, dest, "aliases", "destinations.aliases", GW_POLICY_MAX_ALIASES,
+                          "aliases", &al, err);
     for (size_t i = 0; rc == GW_OK && i < al->n; i++) {
         /* Each alias is [spelling, alpha-2 code]. */
         const gw__ynode *e = al->vals[i];
@@ -312,13 +320,8 @@ static gw_status load_groups(const gw__ydoc *d, const gw__ynode *dest, gw_policy
 static gw_status load_measures(const gw__ydoc *d, gw_policy_rules *r, gw_error *err)
 {
     gw__ynode *seq = NULL;
-    gw_status rc = gw__y_require(d, d->root, "measures", "measures", &seq, err);
-    if (rc == GW_OK)
-        rc = gw__y_expect(d, seq, GW_Y_SEQ, "measures", err);
-    if (rc == GW_OK && seq->n > GW_POLICY_MAX_MEASURES) {
-        rc = gw__err(err, GW_ERANGE, "at most %d measures", GW_POLICY_MAX_MEASURES);
-        gw__y_loc(d, seq, "measures", err);
-    }
+    gw_status rc = bounded_list(d, d->root, "measures", "measures", GW_POLICY_MAX_MEASURES,
+                                "measures", &seq, err);
     for (size_t i = 0; rc == GW_OK && i < seq->n; i++) {
         const gw__ynode *m = seq->vals[i];
         gw_policy_measure *o = &r->measures[i];
@@ -474,13 +477,8 @@ gw_status gw_policy_rules_load(gw_ctx *ctx, const gw_catalog *cat, gw_policy_rul
         rc = str_into(d, s232, "source", "sec232.source", r->src_sec232, sizeof r->src_sec232, err);
     gw__ynode *bands = NULL;
     if (rc == GW_OK)
-        rc = gw__y_require(d, s232, "bands", "sec232.bands", &bands, err);
-    if (rc == GW_OK)
-        rc = gw__y_expect(d, bands, GW_Y_SEQ, "sec232.bands", err);
-    if (rc == GW_OK && bands->n > GW_POLICY_MAX_BANDS) {
-        rc = gw__err(err, GW_ERANGE, "at most %d bands", GW_POLICY_MAX_BANDS);
-        gw__y_loc(d, bands, "sec232.bands", err);
-    }
+        rc = bounded_list(d, s232, "bands", "sec232.bands", GW_POLICY_MAX_BANDS, "bands", &bands,
+                          err);
     for (size_t i = 0; rc == GW_OK && i < bands->n; i++) {
         const gw__ynode *b = bands->vals[i];
         char where[48];
