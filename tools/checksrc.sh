@@ -37,7 +37,7 @@ fi
 layer_of() {
   case $1 in
     core|scenario) echo 0;; report) echo 1;; catalog) echo 2;;
-    train|rel|econ) echo 3;; site) echo 4;; policy) echo 5;; plan) echo 6;;
+    train|rel|econ) echo 3;; site) echo 4;; policy|net) echo 5;; plan) echo 6;;
     cli|gigawatt) echo 7;; *) echo 99;;
   esac
 }

@@ -17,5 +17,6 @@
 #include <gigawatt/site.h>
 #include <gigawatt/econ.h>
 #include <gigawatt/policy.h>
+#include <gigawatt/net.h>
 
 #endif /* GIGAWATT_H */

@@ -102,6 +102,23 @@ typedef struct gw_scenario {
         double restart_s;              /* 0 = model default */
         double spares_frac;            /* hot spares as a fraction of GPUs */
     } reliability;
+
+    /* The flow-level network model (gigawatt net, docs/models/net.md). The
+     * leaf oversubscription and the planes are cluster.oversubscription and
+     * cluster.planes. */
+    struct {
+        const char *model;             /* "flow" (default) or "alpha-beta" */
+        double spine_oversubscription; /* tier-1 switches down:up, >= 1 */
+        double core_oversubscription;  /* tier-2 and above, >= 1 */
+        double leaf_links_down;        /* fraction of leaf uplinks failed */
+        double spine_links_down;
+        double core_links_down;
+        int planes_down;               /* failed planes */
+        int buildings;                 /* the cluster split over this many buildings */
+        double building_Bps;           /* per building per direction to the campus */
+        double building_latency_s;
+        int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
+    } network;
 } gw_scenario;
 
 typedef struct gw_scenario_doc gw_scenario_doc;

@@ -46,6 +46,9 @@ typedef struct gw_netbom_params {
     double switch_power_w, switch_price_usd; /* per switch */
     double optic_power_w, optic_price_usd;   /* per transceiver */
     double cable_price_usd;                  /* per cable */
+    /* Middle tiers' down:up ratio (tier 1, tiers 2+); 0 or 1: non-blocking
+     * (k/2 down, k/2 up). */
+    double spine_oversubscription, core_oversubscription;
 } gw_netbom_params;
 
 /* A fat tree's bill of materials, summed over all planes. Tier 0 is the leaf
@@ -132,6 +135,9 @@ typedef struct gw_site_result {
     size_t n_phases;
     gw_site_phase phases[GW_SCENARIO_MAX_PHASES];
     double phases_facility_power_w; /* all phases */
+    /* The fabric the bill of materials was made for (net's topology is
+     * built from the same parameters; gpus is the cluster's). */
+    gw_netbom_params net_params;
 } gw_site_result;
 
 /* Plans the site of a scenario.

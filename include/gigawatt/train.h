@@ -191,11 +191,26 @@ GW_API gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_trai
 
 /* ---- Communication model interface ----------------------------------- */
 
+/* Which parallel dimension a group belongs to. */
+typedef enum gw_train_group_kind {
+    GW_TRAIN_GROUP_OTHER = 0,
+    GW_TRAIN_GROUP_TP,
+    GW_TRAIN_GROUP_CP,
+    GW_TRAIN_GROUP_EP,
+    GW_TRAIN_GROUP_DP,  /* gradients of the dense parameters: DP x CP */
+    GW_TRAIN_GROUP_EDP, /* gradients of the experts */
+    GW_TRAIN_GROUP_PP
+} gw_train_group_kind;
+
 /* A communicator group: n ranks, n_local of them in each scale-up domain
- * (n_local divides n; n_local == n: the group is inside one domain). */
+ * (n_local divides n; n_local == n: the group is inside one domain);
+ * stride: GPUs between consecutive members with ranks placed in Megatron
+ * order (tp, cp, ep, dp, pp; 0: unknown), for topology-aware models. */
 typedef struct gw_train_group {
     int n;
     int n_local;
+    int stride;
+    int kind; /* gw_train_group_kind */
 } gw_train_group;
 
 /* Link properties the default model uses (per GPU, per direction). */

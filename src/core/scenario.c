@@ -107,13 +107,31 @@ static const field fields[] = {
     {"reliability.restart_time", F_NUM_GT, GW_DIM_TIME, 0, 8.64e6, OFF(reliability.restart_s),
      "the model's default"},
     {"reliability.spares", F_NUM, GW_DIM_FRACTION, 0, 1.0, OFF(reliability.spares_frac), NULL},
+    {"network.model", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.model), "|flow|alpha-beta|"},
+    {"network.spine_oversubscription", F_NUM, GW_DIM_NONE, 1, 64,
+     OFF(network.spine_oversubscription), NULL},
+    {"network.core_oversubscription", F_NUM, GW_DIM_NONE, 1, 64,
+     OFF(network.core_oversubscription), NULL},
+    {"network.leaf_links_down", F_NUM, GW_DIM_FRACTION, 0, 0.99, OFF(network.leaf_links_down),
+     NULL},
+    {"network.spine_links_down", F_NUM, GW_DIM_FRACTION, 0, 0.99, OFF(network.spine_links_down),
+     NULL},
+    {"network.core_links_down", F_NUM, GW_DIM_FRACTION, 0, 0.99, OFF(network.core_links_down),
+     NULL},
+    {"network.planes_down", F_INT, GW_DIM_NONE, 0, 15, OFF(network.planes_down), NULL},
+    {"network.buildings", F_INT, GW_DIM_NONE, 1, 64, OFF(network.buildings), NULL},
+    {"network.building_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17,
+     OFF(network.building_Bps), "no inter-building link"},
+    {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
+     NULL},
+    {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
 static const char *const sections[] = {"schema_version", "name",        "description",
                                        "site",           "cluster",     "workload",
                                        "economics",      "policy",      "reliability",
-                                       NULL};
+                                       "network",        NULL};
 static const char *const phase_keys[] = {"name", "date", "accelerator", "gpus", "power", NULL};
 
 /* The private scenario: the public struct first, so a gw_scenario* is one. */
@@ -157,6 +175,12 @@ static void set_defaults(gw_scenario *sc)
     sc->workload.sequence_parallel = 1;
     sc->policy.destination = "US";
     sc->policy.rule = "oct2023";
+    sc->network.model = "flow";
+    sc->network.spine_oversubscription = 1.0;
+    sc->network.core_oversubscription = 1.0;
+    sc->network.buildings = 1;
+    sc->network.building_latency_s = 0.0;
+    sc->network.pxn = 1;
 }
 
 /* ---- Binding ------------------------------------------------------------- */

@@ -38,12 +38,25 @@ static gw_status bad(gw_error *err, const char *where, const char *msg)
     return GW_ERANGE;
 }
 
+/* Ports down of a middle-tier switch for its oversubscription o (0 or 1:
+ * k/2, non-blocking). */
+static int mid_down(int k, double o)
+{
+    if (!(o > 1.0))
+        return k / 2;
+    int d = (int)floor((double)k * o / (1.0 + o));
+    return d >= k ? k - 1 : d;
+}
+
 /* Largest endpoint count of one plane with t tiers. */
-static double capacity(int k, int d, int t)
+static double capacity(const gw_netbom_params *p, int k, int d, int t)
 {
     if (t <= 1)
         return (double)k;
-    return (double)k * (double)d * pow((double)k / 2.0, (double)(t - 2));
+    double c = (double)k * (double)d;
+    for (int j = 1; j <= t - 2; j++)
+        c *= mid_down(k, j == 1 ? p->spine_oversubscription : p->core_oversubscription);
+    return c;
 }
 
 gw_status gw_site_netbom(const gw_netbom_params *p, gw_netbom *out, gw_error *err)
@@ -81,7 +94,7 @@ gw_status gw_site_netbom(const gw_netbom_params *p, gw_netbom *out, gw_error *er
     b.scaleup_domains = ceil(p->gpus / p->scaleup_domain);
 
     int t = 1;
-    while (t <= GW_NETBOM_MAX_TIERS && capacity(k, d, t) < b.endpoints_per_plane)
+    while (t <= GW_NETBOM_MAX_TIERS && capacity(p, k, d, t) < b.endpoints_per_plane)
         t++;
     if (t > GW_NETBOM_MAX_TIERS) {
         gw__err(err, GW_EINFEASIBLE,
@@ -92,7 +105,7 @@ gw_status gw_site_netbom(const gw_netbom_params *p, gw_netbom *out, gw_error *er
         return GW_EINFEASIBLE;
     }
     b.tiers = t;
-    b.capacity_per_plane = capacity(k, d, t);
+    b.capacity_per_plane = capacity(p, k, d, t);
 
     const double E = b.endpoints_per_plane;
     double sw[GW_NETBOM_MAX_TIERS] = {0}, ln[GW_NETBOM_MAX_TIERS] = {0};
@@ -108,8 +121,10 @@ gw_status gw_site_netbom(const gw_netbom_params *p, gw_netbom *out, gw_error *er
                 if (i == t - 1) {
                     sw[i] = ceil(up / k);
                 } else {
-                    sw[i] = ceil(up / (k / 2));
-                    up = sw[i] * (k / 2);
+                    int di = mid_down(k, i == 1 ? p->spine_oversubscription
+                                                : p->core_oversubscription);
+                    sw[i] = ceil(up / di);
+                    up = sw[i] * (k - di);
                 }
             }
         }

@@ -192,6 +192,8 @@ static gw_status resolve_hw(const gw_catalog *cat, const gw_scenario *sc,
     np->radix = radix;
     np->oversubscription = sc->cluster.oversubscription >= 1.0 ? sc->cluster.oversubscription : 1.0;
     np->planes = sc->cluster.planes >= 1 ? sc->cluster.planes : 1;
+    np->spine_oversubscription = sc->network.spine_oversubscription;
+    np->core_oversubscription = sc->network.core_oversubscription;
     np->scaleup_domain = s->scaleup_domain > 0
                              ? s->scaleup_domain
                              : (h->a->scaleup_domain > 0 ? h->a->scaleup_domain : 1);
@@ -436,6 +438,8 @@ gw_status gw_site_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc
     }
     r.peak_flops = n * peak_of(h.a, sc->workload.precision, &r.precision);
     r.net = p.bom;
+    r.net_params = h.np;
+    r.net_params.gpus = n;
     if (r.mode == GW_SITE_FROM_GPUS) {
         r.power_for_requested_w = p.facility_w;
         r.fits_budget = r.budget_w <= 0.0 || p.facility_w <= r.budget_w;

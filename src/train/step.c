@@ -220,7 +220,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     const int dom = topo->scaleup_domain;
     double t_tp_layer = 0.0; /* forward, one layer, exposed */
     if (tp > 1) {
-        gw_train_group g = {tp, tp};
+        gw_train_group g = {tp, tp, 1, GW_TRAIN_GROUP_TP};
         double bytes = T * P->h * 2.0;
         double one = c->seq_parallel ? cm->allgather_s(cm->ud, topo, g, bytes) +
                                            cm->reducescatter_s(cm->ud, topo, g, bytes)
@@ -234,7 +234,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
     double t_cp_layer_f = 0.0, t_cp_layer_b = 0.0;
     if (cp > 1) {
-        gw_train_group g = {cp, local_ranks(cp, tp, dom)};
+        gw_train_group g = {cp, local_ranks(cp, tp, dom), tp, GW_TRAIN_GROUP_CP};
         double kv_heads_loc = dmax(1.0, P->kv_heads / tp);
         double bytes = cp * T * kv_heads_loc * (P->dqk + P->dv) * 2.0;
         if (c->cp_comm == GW_TRAIN_CP_A2A) {
@@ -275,7 +275,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     if (P->n_moe > 0 && ep > 1) {
         /* Expert ranks: etp innermost, then EP (Megatron-Core expert rank
          * order etp-ep-dp-pp over the tp x cp x dp ranks). */
-        gw_train_group g = {ep, local_ranks(ep, etp, dom)};
+        gw_train_group g = {ep, local_ranks(ep, etp, dom), etp, GW_TRAIN_GROUP_EP};
         /* Token copies leaving each rank: k per token; with node-limited
          * routing (DeepSeek-V3 section 2.1.2: each token reaches at most M
          * nodes, then NVLink forwards to the experts), the copies that
@@ -444,7 +444,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
              * --no-scatter-gather-tensors-in-pipeline) sends 1/tp of it per
              * rank across the stage boundary and all-gathers it over the
              * scale-up links on arrival. */
-            gw_train_group g = {tp, tp <= dom ? tp : dom};
+            gw_train_group g = {tp, tp <= dom ? tp : dom, 1, GW_TRAIN_GROUP_TP};
             t = cm->p2p_s(cm->ud, topo, cross, bytes / tp) +
                 cm->allgather_s(cm->ud, topo, g, bytes);
         }
@@ -482,8 +482,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     {
         int dp_grp = dp * cp; /* gradients are reduced over DP x CP */
         int edp = dp * cp * tp / (etp * ep);
-        gw_train_group gd = {dp_grp, local_ranks(dp_grp, tp, dom)};
-        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, tp * ep, dom)};
+        gw_train_group gd = {dp_grp, local_ranks(dp_grp, tp, dom), tp, GW_TRAIN_GROUP_DP};
+        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, tp * ep, dom),
+                             tp * ep, GW_TRAIN_GROUP_EDP};
         double gb = P->grad_bytes;
         double wb = 2.0;
         double grad = 0.0, gather = 0.0;

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * comm.c: the network model in the training search and the re-timing of a
+ * training step.
+ *
+ * Search (gw_net_comm_model): the alpha-beta model of src/train/comm.c with
+ * the scale-out bandwidth divided by a slowdown >= 1 from the fluid fat
+ * tree's bottleneck bound, every group of the kind running at once. For a
+ * group of n ranks s GPUs apart (block s n), a tier-t unit of G_t GPUs
+ * whose uplinks give each GPU NIC (1 - f_t) / O_t (O_t the cumulative
+ * oversubscription up to tier t, f_t the fraction of its links down):
+ *   ring-like traffic (ring, p2p): the fraction of GPUs whose next member
+ *     is outside the unit is delta = min(1, s' / G_t) when s n > G_t (s'
+ *     the members' spacing across domains), else 0;
+ *   all-to-all: the fraction of the network traffic that leaves the unit
+ *     is (n - m_t) / (n - n_local), m_t the members inside the unit;
+ *   slowdown = max(1, max_t delta_t O_t / (1 - f_t)), the same with the
+ *     building's campus link (GPUs x NIC over its bandwidth), and x planes /
+ *     planes up for failed planes.
+ * On a non-blocking fabric with one building the slowdown is 1 and the
+ * model equals the alpha-beta model exactly. It is a bound, not a
+ * simulation: gw_net_step re-times the chosen configuration with the flow
+ * solver and reports the difference.
+ */
+#include "net_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/core_internal.h"
+
+struct gw_net_comm {
+    gw_ctx *ctx;
+    const gw_net_topo *t;
+    double job;
+    gw_train_comm_model model;
+};
+
+static double cum_oversub(const gw_net_topo *t, int j)
+{
+    double O = 1.0;
+    for (int i = 0; i <= j; i++)
+        O *= (double)t->leaf_down[i] / (double)(t->f.radix - t->leaf_down[i]);
+    return O;
+}
+
+static double unit_gpus(const gw_net_topo *t, int j)
+{
+    return t->subtree_gpus[j];
+}
+
+/* kind: 0 ring-like with spacing sp, 1 all-to-all with n_local. */
+static double slowdown(const gw_net_comm *c, int kind, int n, double stride, double sp,
+                       int n_local)
+{
+    const gw_net_topo *t = c->t;
+    const gw_net_fabric *f = &t->f;
+    double s = stride > 0 ? stride : 1.0;
+    double blk = s * n;
+    double worst = 1.0;
+    double nic_all = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes;
+    double units[GW_NET_MAX_TIERS + 1], per_gpu_ratio[GW_NET_MAX_TIERS + 1];
+    int nu = 0;
+    for (int j = 0; j <= t->tiers - 2; j++) {
+        units[nu] = unit_gpus(t, j);
+        per_gpu_ratio[nu++] = cum_oversub(t, j) / (1.0 - f->down_frac[j]);
+    }
+    if (f->buildings > 1 && f->building_Bps > 0.0) {
+        units[nu] = t->building_gpus;
+        per_gpu_ratio[nu++] = nic_all * t->building_gpus / f->building_Bps;
+    }
+    for (int u = 0; u < nu; u++) {
+        double G = units[u];
+        if (blk <= G || c->job <= G)
+            continue;
+        double delta;
+        if (kind == 0) {
+            delta = fmin(1.0, sp / G);
+        } else {
+            double m = fmax(1.0, fmin((double)n, floor(G / s)));
+            double remote = (double)n - (n_local > 0 ? n_local : 1);
+            delta = remote > 0 ? ((double)n - m) / remote : 0.0;
+        }
+        double sl = delta * per_gpu_ratio[u];
+        if (sl > worst)
+            worst = sl;
+    }
+    return worst * (double)f->planes / (double)t->planes_up;
+}
+
+static gw_train_topo scaled(const gw_train_topo *tt, double slow)
+{
+    gw_train_topo t2 = *tt;
+    t2.scaleout_Bps /= slow;
+    return t2;
+}
+
+static double ring_slow(const gw_net_comm *c, gw_train_group g)
+{
+    double s = g.stride > 0 ? g.stride : 1.0;
+    double sp = s * (g.n_local > 1 ? g.n_local : 1);
+    return slowdown(c, 0, g.n, s, sp, g.n_local);
+}
+
+static double nc_allreduce(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
+    return ab->allreduce_s(ab->ud, &t2, g, bytes);
+}
+
+static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
+    return ab->allgather_s(ab->ud, &t2, g, bytes);
+}
+
+static double nc_reducescatter(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
+    return ab->reducescatter_s(ab->ud, &t2, g, bytes);
+}
+
+static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    double s = g.stride > 0 ? g.stride : 1.0;
+    gw_train_topo t2 = scaled(tt, slowdown(ud, 1, g.n, s, s, g.n_local));
+    return ab->alltoall_s(ab->ud, &t2, g, bytes);
+}
+
+/* A pipeline send: the stage partner is job/pp GPUs away, unknown here;
+ * every tier the job spans is charged in full (the partner is in another
+ * unit), an upper bound for small strides. */
+static double nc_p2p(void *ud, const gw_train_topo *tt, bool cross, double bytes)
+{
+    const gw_net_comm *c = ud;
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    double slow = cross ? slowdown(c, 0, 2, c->job / 2.0, c->job / 2.0, 1) : 1.0;
+    gw_train_topo t2 = scaled(tt, slow);
+    return ab->p2p_s(ab->ud, &t2, cross, bytes);
+}
+
+gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_comm **out,
+                          gw_error *err)
+{
+    if (!t || !out)
+        return gw__err(err, GW_EINVAL, "gw_net_comm_new: NULL argument");
+    gw_net_comm *c = gw_calloc(ctx, 1, sizeof *c);
+    if (!c)
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    c->ctx = ctx;
+    c->t = t;
+    c->job = job > 0 ? job : t->f.gpus;
+    c->model.name = "fat-tree bottleneck bound (net)";
+    c->model.ud = c;
+    c->model.allreduce_s = nc_allreduce;
+    c->model.allgather_s = nc_allgather;
+    c->model.reducescatter_s = nc_reducescatter;
+    c->model.alltoall_s = nc_alltoall;
+    c->model.p2p_s = nc_p2p;
+    *out = c;
+    return GW_OK;
+}
+
+const gw_train_comm_model *gw_net_comm_model(const gw_net_comm *c)
+{
+    return c ? &c->model : NULL;
+}
+
+void gw_net_comm_free(gw_net_comm *c)
+{
+    if (c)
+        gw_free(c->ctx, c);
+}
+
+/* ---- Re-timing one step ----------------------------------------------------------- */
+
+enum { MODE_RECORD = 0, MODE_ALONE, MODE_CONTENDED };
+
+typedef struct step_ud {
+    gw_net_step_result *r;
+    const gw_train_comm_model *base; /* the search's model */
+    int mode;
+    int pp, pp_stride;
+    double scale[8];                 /* contended / alone per kind */
+} step_ud;
+
+static int find_call(const gw_net_step_result *r, gw_net_coll coll, int kind, int n, int stride,
+                     double bytes)
+{
+    for (size_t i = 0; i < r->n_calls; i++)
+        if (r->call[i].coll == coll && r->call[i].kind == kind && r->call[i].n == n &&
+            r->call[i].stride == stride && r->call[i].bytes == bytes)
+            return (int)i;
+    return -1;
+}
+
+static double step_call(step_ud *u, gw_net_coll coll, int kind, int n, int stride, double bytes,
+                        double closed)
+{
+    gw_net_step_result *r = u->r;
+    int i = find_call(r, coll, kind, n, stride, bytes);
+    if (u->mode == MODE_RECORD) {
+        if (i < 0 && r->n_calls < sizeof r->call / sizeof r->call[0] && n > 1 && bytes > 0) {
+            i = (int)r->n_calls++;
+            r->call[i].coll = coll;
+            r->call[i].kind = kind;
+            r->call[i].n = n;
+            r->call[i].stride = stride;
+            r->call[i].bytes = bytes;
+            r->call[i].closed_form_s = closed;
+        }
+        return closed;
+    }
+    if (i < 0 || !r->call[i].simulated)
+        return closed;
+    if (u->mode == MODE_ALONE)
+        return r->call[i].alone_s;
+    return r->call[i].contended_s;
+}
+
+static double st_allreduce(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    step_ud *u = ud;
+    double c = u->base->allreduce_s(u->base->ud, t, g, b);
+    return step_call(u, GW_NET_ALLREDUCE, g.kind, g.n, g.stride, b, c);
+}
+
+static double st_allgather(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    step_ud *u = ud;
+    double c = u->base->allgather_s(u->base->ud, t, g, b);
+    return step_call(u, GW_NET_ALLGATHER, g.kind, g.n, g.stride, b, c);
+}
+
+static double st_reducescatter(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    step_ud *u = ud;
+    double c = u->base->reducescatter_s(u->base->ud, t, g, b);
+    return step_call(u, GW_NET_REDUCESCATTER, g.kind, g.n, g.stride, b, c);
+}
+
+static double st_alltoall(void *ud, const gw_train_topo *t, gw_train_group g, double b)
+{
+    step_ud *u = ud;
+    double c = u->base->alltoall_s(u->base->ud, t, g, b);
+    return step_call(u, GW_NET_ALLTOALL, g.kind, g.n, g.stride, b, c);
+}
+
+static double st_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
+{
+    step_ud *u = ud;
+    double c = u->base->p2p_s(u->base->ud, t, cross, b);
+    return step_call(u, GW_NET_SENDRECV, GW_TRAIN_GROUP_PP, u->pp, u->pp_stride, b, c);
+}
+
+/* Evaluates ev's configuration again, every dimension fixed, with comm. */
+static gw_status fixed_step(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
+                            const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
+                            const gw_train_eval *ev, const gw_train_comm_model *comm,
+                            double *step_s, gw_error *err)
+{
+    gw_train_opts o = *opts;
+    const gw_train_config *c = &ev->cfg;
+    o.n_gpus = ev->gpus_used;
+    o.tp = c->tp;
+    o.pp = c->pp;
+    o.vpp = c->vpp;
+    o.dp = c->dp;
+    o.cp = c->cp;
+    o.ep = c->ep;
+    o.etp = c->etp;
+    o.micro_batch = c->micro_batch;
+    o.recompute = c->recompute;
+    o.zero = c->zero;
+    o.precision = c->precision;
+    o.cp_comm = c->cp_comm;
+    o.seq_parallel = c->seq_parallel;
+    o.global_batch_seqs = c->global_batch_seqs;
+    o.batch_slack = 0.0;
+    o.max_idle_frac = 0.0;
+    o.tokens = 0.0;
+    o.top_k = 0;
+    o.comm = comm;
+    gw_train_result *r = gw_malloc(ctx, sizeof *r);
+    if (!r)
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    gw_status rc = gw_train_plan(ctx, cat, m, a, sys, &o, r, err);
+    if (rc == GW_OK)
+        *step_s = r->best.time.step_s;
+    gw_free(ctx, r);
+    return rc;
+}
+
+gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
+                      const gw_model *m, const gw_accel *a, const gw_system *sys,
+                      const gw_train_opts *opts, const gw_train_eval *ev,
+                      gw_net_step_result *out, gw_error *err)
+{
+    if (!t || !m || !a || !opts || !ev || !out)
+        return gw__err(err, GW_EINVAL, "gw_net_step: NULL argument");
+    memset(out, 0, sizeof *out);
+    const double job = ev->gpus_used;
+    gw_net_comm *nc = NULL;
+    gw_status rc = gw_net_comm_new(ctx, t, job, &nc, err);
+    if (rc != GW_OK)
+        return rc;
+    const gw_train_comm_model *base = opts->comm ? opts->comm : gw_train_comm_alphabeta();
+    step_ud u;
+    memset(&u, 0, sizeof u);
+    u.r = out;
+    u.base = base;
+    u.pp = ev->cfg.pp;
+    u.pp_stride = ev->cfg.tp * ev->cfg.cp * ev->cfg.dp;
+    gw_train_comm_model rec = {"net step (recording)", &u, st_allreduce, st_allgather,
+                               st_reducescatter, st_alltoall, st_p2p};
+    u.mode = MODE_RECORD;
+    rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_closed_form_s, err);
+    if (rc == GW_OK)
+        rc = fixed_step(ctx, cat, m, a, sys, opts, ev, gw_train_comm_alphabeta(),
+                        &out->step_alphabeta_s, err);
+    if (rc != GW_OK)
+        goto done;
+
+    /* Each call alone. */
+    int rep[8];
+    for (int k = 0; k < 8; k++)
+        rep[k] = -1;
+    for (size_t i = 0; i < out->n_calls; i++) {
+        gw_net_op op = {out->call[i].coll, GW_NET_ALGO_AUTO, out->call[i].n,
+                        (double)(out->call[i].stride > 0 ? out->call[i].stride : 1),
+                        out->call[i].bytes, 0.0, NULL};
+        gw_net_sim_result sr;
+        gw_error e2;
+        memset(&e2, 0, sizeof e2);
+        if (gw_net_simulate(ctx, t, job, &op, 1, GW_NET_MODE_COLLAPSED, &sr, &e2) != GW_OK)
+            continue; /* keeps the closed form (e.g. the group does not tile) */
+        out->call[i].simulated = true;
+        out->call[i].alone_s = sr.op[0].time_s;
+        out->call[i].contended_s = sr.op[0].time_s;
+        out->call[i].algo = sr.op[0].algo;
+        int k = out->call[i].kind & 7;
+        if (rep[k] < 0 || out->call[i].bytes > out->call[rep[k]].bytes)
+            rep[k] = (int)i;
+    }
+    /* The largest call of every kind, all at once. */
+    gw_net_op ops[GW_NET_MAX_OPS];
+    int who[GW_NET_MAX_OPS];
+    size_t nops = 0;
+    for (int k = 0; k < 8 && nops < GW_NET_MAX_OPS; k++) {
+        if (rep[k] < 0)
+            continue;
+        int i = rep[k];
+        gw_net_op op = {out->call[i].coll, out->call[i].algo, out->call[i].n,
+                        (double)(out->call[i].stride > 0 ? out->call[i].stride : 1),
+                        out->call[i].bytes, 0.0, NULL};
+        ops[nops] = op;
+        who[nops++] = i;
+    }
+    if (nops > 0) {
+        gw_error e2;
+        memset(&e2, 0, sizeof e2);
+        if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) ==
+            GW_OK) {
+            for (size_t j = 0; j < nops; j++) {
+                int i = who[j];
+                double alone = out->call[i].alone_s;
+                u.scale[out->call[i].kind & 7] = alone > 0 ? out->sim.op[j].time_s / alone : 1.0;
+            }
+            for (size_t i = 0; i < out->n_calls; i++) {
+                double sc = u.scale[out->call[i].kind & 7];
+                if (out->call[i].simulated && sc > 0)
+                    out->call[i].contended_s = out->call[i].alone_s * sc;
+            }
+        }
+    }
+    u.mode = MODE_ALONE;
+    rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_alone_s, err);
+    if (rc == GW_OK) {
+        u.mode = MODE_CONTENDED;
+        rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_contended_s, err);
+    }
+done:
+    gw_net_comm_free(nc);
+    return rc;
+}

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * topo.c: the fabric of the flow model and its routes.
+ *
+ * Structure (docs/models/net.md):
+ *   - scale-up: each NVLink domain is a non-blocking switch; every GPU has
+ *     one link out and one link in of the NVLink bandwidth;
+ *   - scale-out, per plane: a rail-optimised folded Clos of radix k (the
+ *     site's bill of materials, gw_site_netbom). A tier-t switch has d_t
+ *     ports down and k - d_t up, d_t = floor(k o_t / (1 + o_t)) for the
+ *     tier's oversubscription o_t (d_t = k/2 non-blocking); the top tier has
+ *     all k down. A leaf serves one rail (local GPU index) of a scalable
+ *     unit of d_0 nodes; a tier-t sub-tree (t >= 1) a contiguous range of
+ *     scalable units;
+ *   - planes: identical fabrics; a GPU's NIC ports are spread over them and
+ *     NCCL spreads a transfer over all its NICs, so a flow is split evenly.
+ *     Because the planes are identical the split flows get identical rates
+ *     (the symmetry argument of solve.c), and one aggregated plane whose
+ *     links carry planes_up times a plane's capacity gives the same times;
+ *   - sub-tree uplinks are aggregated into one pipe per direction (fluid
+ *     ECMP: adaptive routing / packet spraying spreads a sub-tree's traffic
+ *     over all its uplinks; static hashing collisions are not modelled);
+ *   - buildings: each holds an equal share of the job on a fat tree of its
+ *     own, joined by a campus link of building_Bps per direction each way.
+ */
+#include "net_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/core_internal.h"
+
+/* A range error at a scenario key. */
+#define bad(err, where, ...)                                                             \
+    (gw__err((err), GW_ERANGE, __VA_ARGS__), gw__err_loc((err), NULL, 0, 0, (where)), GW_ERANGE)
+
+/* Ports down of a tier's switches for an oversubscription o (netbom.c). */
+static int down_ports(int k, double o)
+{
+    int d = (int)floor((double)k * o / (1.0 + o));
+    if (d < k / 2)
+        d = k / 2;
+    if (d >= k)
+        d = k - 1;
+    return d;
+}
+
+gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *err)
+{
+    if (!f || !out)
+        return gw__err(err, GW_EINVAL, "gw_net_topo_build: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!(f->gpus >= 1.0) || !isfinite(f->gpus) || f->gpus > 1e8)
+        return bad(err, "cluster.gpus", "expected 1 to 1e8 GPUs, got %g", f->gpus);
+    if (f->gpus_per_node < 1)
+        return bad(err, "gpus_per_node", "expected at least one GPU per node, got %g",
+                   (double)f->gpus_per_node);
+    if (f->scaleup_domain < 1 ||
+        (f->scaleup_domain > 1 && f->scaleup_domain % f->gpus_per_node != 0))
+        return bad(err, "scaleup_domain",
+                   "the NVLink domain (%g GPUs) must be 1 or a whole number of nodes",
+                   (double)f->scaleup_domain);
+    if (f->scaleup_domain > 1 && !(f->scaleup_Bps > 0.0))
+        return bad(err, "scaleup_bandwidth", "NVLink bandwidth must be positive, got %g",
+                   f->scaleup_Bps);
+    if (!(f->nic_Bps > 0.0))
+        return bad(err, "cluster.nic", "NIC bandwidth must be positive, got %g", f->nic_Bps);
+    if (f->nics_per_gpu < 1)
+        return bad(err, "nics_per_gpu", "expected at least one NIC port per GPU, got %g",
+                   (double)f->nics_per_gpu);
+    if (f->radix < 4 || f->radix % 2 != 0)
+        return bad(err, "cluster.switch", "switch radix must be an even number >= 4, got %g",
+                   (double)f->radix);
+    if (f->planes < 1)
+        return bad(err, "cluster.planes", "expected at least one plane, got %g",
+                   (double)f->planes);
+    if (f->planes_down < 0 || f->planes_down >= f->planes)
+        return bad(err, "network.planes_down",
+                   "failed planes must be fewer than the planes, got %g",
+                   (double)f->planes_down);
+    if (f->nics_per_gpu % f->planes != 0 && f->planes % f->nics_per_gpu != 0)
+        return bad(err, "cluster.planes",
+                   "the NIC ports of a GPU must spread evenly over the planes (%g planes)",
+                   (double)f->planes);
+    for (int t = 0; t < GW_NET_MAX_TIERS; t++) {
+        static const char *const ow[GW_NET_MAX_TIERS] = {
+            "cluster.oversubscription", "network.spine_oversubscription",
+            "network.core_oversubscription", "network.core_oversubscription"};
+        static const char *const fw[GW_NET_MAX_TIERS] = {
+            "network.leaf_links_down", "network.spine_links_down", "network.core_links_down",
+            "network.core_links_down"};
+        if (!(f->oversub[t] >= 1.0) || !isfinite(f->oversub[t]))
+            return bad(err, ow[t], "oversubscription must be >= 1, got %g", f->oversub[t]);
+        if (!(f->down_frac[t] >= 0.0 && f->down_frac[t] < 1.0))
+            return bad(err, fw[t], "the fraction of links down must be in [0, 1), got %g",
+                       f->down_frac[t]);
+    }
+    if (f->buildings < 1)
+        return bad(err, "network.buildings", "expected at least one building, got %g",
+                   (double)f->buildings);
+    if (f->buildings > 1 && !(f->building_Bps > 0.0))
+        return bad(err, "network.building_bandwidth",
+                   "inter-building bandwidth must be positive with %g buildings",
+                   (double)f->buildings);
+    if (!(f->scaleup_eff > 0.0 && f->scaleup_eff <= 1.0) ||
+        !(f->scaleout_eff > 0.0 && f->scaleout_eff <= 1.0))
+        return bad(err, "efficiency", "achieved bandwidth fractions must be in (0, 1], got %g",
+                   f->scaleout_eff);
+
+    gw_net_topo t;
+    memset(&t, 0, sizeof t);
+    t.f = *f;
+    const int k = f->radix;
+    t.planes_up = f->planes - f->planes_down;
+    t.ports_per_gpu = f->nics_per_gpu >= f->planes ? f->nics_per_gpu / f->planes : 1;
+    t.plane_Bps = f->nic_Bps * f->nics_per_gpu / f->planes;
+    /* Whole nodes per building. */
+    t.building_gpus = ceil(f->gpus / f->buildings / f->gpus_per_node) * f->gpus_per_node;
+    for (int i = 0; i < GW_NET_MAX_TIERS; i++)
+        t.leaf_down[i] = down_ports(k, f->oversub[i]);
+
+    /* Tiers per plane for one building's endpoints (netbom.c's rule). */
+    double E = t.building_gpus * t.ports_per_gpu;
+    double capt = (double)k;
+    int T = 1;
+    while (capt < E && T < GW_NET_MAX_TIERS + 1) {
+        T++;
+        capt = (double)k * t.leaf_down[0];
+        for (int j = 1; j <= T - 2; j++)
+            capt *= t.leaf_down[j];
+    }
+    if (capt < E) {
+        gw__err(err, GW_ERANGE,
+                "%.0f endpoints per plane need more than %d switch tiers at radix %d; add "
+                "planes, buildings or use a higher-radix switch",
+                E, GW_NET_MAX_TIERS, k);
+        gw__err_loc(err, NULL, 0, 0, "cluster.switch");
+        return GW_ERANGE;
+    }
+    t.tiers = T;
+
+    const int gpn = f->gpus_per_node;
+    t.leaf_gpus = t.leaf_down[0] / t.ports_per_gpu;
+    if (t.leaf_gpus < 1)
+        t.leaf_gpus = 1;
+    if (T == 1) {
+        /* One switch per plane: every GPU on it. */
+        t.subtree_gpus[0] = t.building_gpus;
+    } else {
+        t.subtree_gpus[0] = (double)t.leaf_gpus * gpn; /* a scalable unit */
+        double su_per = fmax(1.0, floor((double)t.leaf_down[1] / gpn));
+        for (int j = 1; j <= T - 2; j++) {
+            if (j > 1)
+                su_per *= t.leaf_down[j];
+            t.subtree_gpus[j] = su_per * t.subtree_gpus[0];
+        }
+    }
+    /* Up capacity of a sub-tree, all planes up, nominal: GPUs x NIC / the
+     * cumulative oversubscription x the links left. */
+    double nic_all = f->nic_Bps * f->nics_per_gpu * t.planes_up / f->planes;
+    double O = 1.0;
+    for (int j = 0; j <= T - 2; j++) {
+        O *= (double)t.leaf_down[j] / (double)(k - t.leaf_down[j]);
+        double g = j == 0 ? (double)t.leaf_gpus : t.subtree_gpus[j];
+        t.subtree_up_Bps[j] = g * nic_all / O * (1.0 - f->down_frac[j]);
+    }
+    /* Bisection of one building (all planes): half the GPUs' NICs over the
+     * worst cumulative oversubscription, or the campus links. */
+    double worst = 1.0, Oc = 1.0;
+    for (int j = 0; j <= T - 2; j++) {
+        Oc *= (double)t.leaf_down[j] / (double)(k - t.leaf_down[j]) / (1.0 - f->down_frac[j]);
+        if (Oc > worst)
+            worst = Oc;
+    }
+    t.bisection_Bps = t.building_gpus / 2.0 * nic_all / worst;
+    if (f->buildings > 1)
+        t.bisection_Bps = fmin(t.bisection_Bps * f->buildings, f->building_Bps * f->buildings / 2.0);
+    /* Switches per plane (netbom.c's counting, with the upper tiers'
+     * own port split). */
+    if (T == 1) {
+        t.switches[0] = 1.0 * f->buildings;
+    } else {
+        double sw = ceil(E / t.leaf_down[0]);
+        t.switches[0] = sw;
+        double up = sw * (k - t.leaf_down[0]);
+        for (int j = 1; j < T; j++) {
+            if (j == T - 1) {
+                t.switches[j] = ceil(up / k);
+            } else {
+                t.switches[j] = ceil(up / t.leaf_down[j]);
+                up = t.switches[j] * (k - t.leaf_down[j]);
+            }
+        }
+        for (int j = 0; j < T; j++)
+            t.switches[j] *= f->buildings;
+    }
+    *out = t;
+    return GW_OK;
+}
+
+/* ---- Components and routes ---------------------------------------------- */
+
+/* Global index of GPU g's unit of G GPUs. Each building has a fabric of
+ * its own, so units restart at every building boundary. */
+static double unit_index(const gw_net_topo *t, double g, double G)
+{
+    if (t->f.buildings <= 1)
+        return floor(g / G);
+    double bg = t->building_gpus;
+    double b = floor(g / bg);
+    return b * ceil(bg / G) + floor((g - b * bg) / G);
+}
+
+static size_t span(const gw_net_topo *t, double g0, size_t n, double unit)
+{
+    return (size_t)(unit_index(t, g0 + (double)n - 1.0, unit) - unit_index(t, g0, unit)) + 1;
+}
+
+void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->g0 = g0;
+    c->n = n;
+    const gw_net_fabric *f = &t->f;
+    const int T = t->tiers;
+    size_t b = 4 * n;
+    for (int j = 0; j <= T - 2; j++) {
+        size_t ns = j == 0 ? span(t, g0, n, t->subtree_gpus[0]) * (size_t)f->gpus_per_node
+                           : span(t, g0, n, t->subtree_gpus[j]);
+        if (j == 0)
+            c->n_leaf = ns;
+        c->n_sub[j] = ns;
+        c->base[j] = b;
+        b += 2 * ns;
+    }
+    c->n_bld = f->buildings > 1
+                   ? (size_t)(floor((g0 + (double)n - 1.0) / t->building_gpus) -
+                              floor(g0 / t->building_gpus)) + 1
+                   : 0;
+    c->base[GW_NET_MAX_TIERS] = b;
+    b += 2 * c->n_bld;
+    c->n_links = b;
+
+    double nic = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes * f->scaleout_eff;
+    double nvl = f->scaleup_domain > 1 ? f->scaleup_Bps * f->scaleup_eff : nic;
+    c->cap[GW__NL_NVL_OUT] = c->cap[GW__NL_NVL_IN] = nvl;
+    c->cap[GW__NL_NIC_UP] = c->cap[GW__NL_NIC_DOWN] = nic;
+    for (int j = 0; j <= T - 2; j++)
+        c->pipe_cap[j] = t->subtree_up_Bps[j] * f->scaleout_eff;
+    c->cap[GW__NL_BLD_UP] = c->cap[GW__NL_BLD_DOWN] = f->building_Bps * f->scaleout_eff;
+}
+
+void gw__comp_links(const gw__comp *c, gw__netp *p)
+{
+    const size_t n = c->n;
+    for (size_t i = 0; i < n; i++) {
+        p->cap[i] = c->cap[GW__NL_NVL_OUT];
+        p->kind_l[i] = (uint32_t)GW__NL_NVL_OUT << 8 | 0xff;
+        p->cap[n + i] = c->cap[GW__NL_NVL_IN];
+        p->kind_l[n + i] = (uint32_t)GW__NL_NVL_IN << 8 | 0xff;
+        p->cap[2 * n + i] = c->cap[GW__NL_NIC_UP];
+        p->kind_l[2 * n + i] = (uint32_t)GW__NL_NIC_UP << 8 | 0xff;
+        p->cap[3 * n + i] = c->cap[GW__NL_NIC_DOWN];
+        p->kind_l[3 * n + i] = (uint32_t)GW__NL_NIC_DOWN << 8 | 0xff;
+    }
+    for (int j = 0; j <= c->t->tiers - 2; j++) {
+        for (size_t s = 0; s < c->n_sub[j]; s++) {
+            p->cap[c->base[j] + s] = c->pipe_cap[j];
+            p->kind_l[c->base[j] + s] = (uint32_t)GW__NL_PIPE_UP << 8 | (uint32_t)j;
+            p->cap[c->base[j] + c->n_sub[j] + s] = c->pipe_cap[j];
+            p->kind_l[c->base[j] + c->n_sub[j] + s] = (uint32_t)GW__NL_PIPE_DOWN << 8 | (uint32_t)j;
+        }
+    }
+    size_t bb = c->base[GW_NET_MAX_TIERS];
+    for (size_t s = 0; s < c->n_bld; s++) {
+        p->cap[bb + s] = c->cap[GW__NL_BLD_UP];
+        p->kind_l[bb + s] = (uint32_t)GW__NL_BLD_UP << 8 | 0xff;
+        p->cap[bb + c->n_bld + s] = c->cap[GW__NL_BLD_DOWN];
+        p->kind_l[bb + c->n_bld + s] = (uint32_t)GW__NL_BLD_DOWN << 8 | 0xff;
+    }
+    for (size_t l = 0; l < p->nl; l++)
+        p->mult_l[l] = 1.0;
+}
+
+/* Index of GPU g's tier-j sub-tree within the component. */
+static size_t sub_of(const gw__comp *c, double g, int j)
+{
+    const gw_net_topo *t = c->t;
+    double G = t->subtree_gpus[j];
+    double u = unit_index(t, g, G) - unit_index(t, c->g0, G);
+    if (j == 0) {
+        int gpn = t->f.gpus_per_node;
+        return (size_t)u * (size_t)gpn + (size_t)fmod(g, (double)gpn);
+    }
+    return (size_t)u;
+}
+
+int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, double *lat)
+{
+    const gw_net_topo *t = c->t;
+    const gw_net_fabric *f = &t->f;
+    const size_t n = c->n;
+    const double ga = c->g0 + (double)a, gb = c->g0 + (double)b;
+    const double dom = (double)f->scaleup_domain;
+    int h = 0;
+    if (f->scaleup_domain > 1 && floor(ga / dom) == floor(gb / dom)) {
+        route[h++] = (uint32_t)a;
+        route[h++] = (uint32_t)(n + b);
+        *lat = f->scaleup_latency_s;
+        return h;
+    }
+    const int gpn = f->gpus_per_node;
+    double L = 0.0;
+    size_t src = a;
+    double gs = ga;
+    int ra = (int)fmod(ga, gpn), rb = (int)fmod(gb, gpn);
+    if (f->pxn && f->scaleup_domain > 1 && ra != rb) {
+        /* PXN: NVLink to the GPU of a's node on b's rail, then its NIC. */
+        size_t a2 = a - (size_t)ra + (size_t)rb;
+        route[h++] = (uint32_t)a;
+        route[h++] = (uint32_t)(n + a2);
+        L += f->scaleup_latency_s;
+        src = a2;
+        gs = c->g0 + (double)a2;
+    }
+    route[h++] = (uint32_t)(2 * n + src);
+    L += f->nic_latency_s;
+    const int T = t->tiers;
+    int top; /* highest tier whose pipes are crossed (exclusive) */
+    bool cross_bld = f->buildings > 1 &&
+                     floor(gs / t->building_gpus) != floor(gb / t->building_gpus);
+    if (cross_bld) {
+        top = T - 1;
+    } else if (T == 1) {
+        top = 0;
+    } else if (sub_of(c, gs, 0) == sub_of(c, gb, 0)) {
+        top = 0;
+    } else {
+        top = T - 1;
+        for (int j = 1; j <= T - 2; j++) {
+            if (sub_of(c, gs, j) == sub_of(c, gb, j)) {
+                top = j;
+                break;
+            }
+        }
+    }
+    for (int j = 0; j < top; j++)
+        route[h++] = (uint32_t)(c->base[j] + sub_of(c, gs, j));
+    if (cross_bld) {
+        size_t bb = c->base[GW_NET_MAX_TIERS];
+        size_t s0 = (size_t)(floor(c->g0 / t->building_gpus));
+        route[h++] = (uint32_t)(bb + (size_t)floor(gs / t->building_gpus) - s0);
+        route[h++] = (uint32_t)(bb + c->n_bld + (size_t)floor(gb / t->building_gpus) - s0);
+        L += f->building_latency_s + 2.0 * f->switch_latency_s;
+    }
+    for (int j = top - 1; j >= 0; j--)
+        route[h++] = (uint32_t)(c->base[j] + c->n_sub[j] + sub_of(c, gb, j));
+    route[h++] = (uint32_t)(3 * n + b);
+    L += f->switch_latency_s * (2.0 * top + 1.0);
+    *lat = L;
+    return h;
+}
+
+const char *gw__net_kind_name(uint32_t kt, char *buf, size_t n)
+{
+    static const char *const tiers[] = {"leaf", "spine", "core", "super-core"};
+    uint32_t kind = kt >> 8, tier = kt & 0xff;
+    const char *tn = tier < 4 ? tiers[tier] : "";
+    switch (kind) {
+    case GW__NL_NVL_OUT: gw__snprintf(buf, n, "NVLink out"); break;
+    case GW__NL_NVL_IN: gw__snprintf(buf, n, "NVLink in"); break;
+    case GW__NL_NIC_UP: gw__snprintf(buf, n, "NIC to leaf"); break;
+    case GW__NL_NIC_DOWN: gw__snprintf(buf, n, "leaf to NIC"); break;
+    case GW__NL_PIPE_UP: gw__snprintf(buf, n, "%s uplinks", tn); break;
+    case GW__NL_PIPE_DOWN: gw__snprintf(buf, n, "%s downlinks", tn); break;
+    case GW__NL_BLD_UP: gw__snprintf(buf, n, "building to campus"); break;
+    case GW__NL_BLD_DOWN: gw__snprintf(buf, n, "campus to building"); break;
+    default: gw__snprintf(buf, n, "link"); break;
+    }
+    return buf;
+}
+
+/* ---- From a planned site -------------------------------------------------------- */
+
+gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario *sc,
+                                  const gw_train_params *tp, gw_net_fabric *out, gw_error *err)
+{
+    if (!site || !sc || !tp || !out)
+        return gw__err(err, GW_EINVAL, "gw_net_fabric_from_site: NULL argument");
+    memset(out, 0, sizeof *out);
+    const gw_netbom_params *np = &site->net_params;
+    const gw_system *sys = site->system;
+    const gw_accel *a = site->accel;
+    out->gpus = site->gpus;
+    out->gpus_per_node = sys && sys->gpus_per_node > 0 ? sys->gpus_per_node : 8;
+    out->scaleup_domain = np->scaleup_domain > 0 ? np->scaleup_domain : 1;
+    if (out->scaleup_domain > 1 && out->scaleup_domain < out->gpus_per_node)
+        out->gpus_per_node = out->scaleup_domain;
+    out->scaleup_Bps = a ? a->scaleup_Bps / 2.0 : 0.0; /* catalog: bidirectional */
+    out->nic_Bps = site->nic && site->nic->port_Bps > 0.0 ? site->nic->port_Bps
+                                                         : tp->default_nic_Bps;
+    out->nics_per_gpu = np->nics_per_gpu > 0 ? np->nics_per_gpu : 1;
+    /* data/train.yaml's per-accelerator NIC figure (what the published runs
+     * had) wins, as in gw_train_topo_for. */
+    for (size_t i = 0; a && i < tp->n_nic_overrides; i++) {
+        if (gw__streq_nocase(tp->nic_override[i].accel, a->name)) {
+            out->nic_Bps = tp->nic_override[i].Bps / out->nics_per_gpu;
+            break;
+        }
+    }
+    out->radix = np->radix;
+    out->planes = np->planes > 0 ? np->planes : 1;
+    out->planes_down = sc->network.planes_down;
+    out->oversub[0] = np->oversubscription >= 1.0 ? np->oversubscription : 1.0;
+    out->oversub[1] = sc->network.spine_oversubscription >= 1.0 ? sc->network.spine_oversubscription
+                                                                : 1.0;
+    out->oversub[2] = out->oversub[3] =
+        sc->network.core_oversubscription >= 1.0 ? sc->network.core_oversubscription : 1.0;
+    out->down_frac[0] = sc->network.leaf_links_down;
+    out->down_frac[1] = sc->network.spine_links_down;
+    out->down_frac[2] = out->down_frac[3] = sc->network.core_links_down;
+    /* Latencies: data/train.yaml's per-step figures are what NCCL takes
+     * per ring step end to end (software included); the switch hops are
+     * the catalog's. */
+    out->scaleup_latency_s = tp->scaleup_latency_s;
+    out->switch_latency_s = site->fabric_switch ? site->fabric_switch->latency_s : 0.0;
+    out->nic_latency_s = tp->scaleout_latency_s;
+    out->scaleup_eff = tp->scaleup_bw_eff;
+    out->scaleout_eff = tp->scaleout_bw_eff;
+    out->pxn = sc->network.pxn != 0;
+    out->buildings = sc->network.buildings > 0 ? sc->network.buildings : 1;
+    out->building_Bps = sc->network.building_Bps;
+    out->building_latency_s = sc->network.building_latency_s;
+    return GW_OK;
+}

@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * traffic.c: collectives -> flows, isomorphic components, and the
+ * simulation entry points.
+ *
+ * Algorithms (NCCL 2.2x, as documented in its source and the nccl-tests
+ * PERFORMANCE.md; docs/models/net.md):
+ *   ring: one channel per member GPU of a node; channel c visits each node's
+ *     members starting at the c-th and leaves the node to the next node's
+ *     c-th member, so inter-node hops stay on one rail (PXN carries the last
+ *     member's data over NVLink to that rail's NIC). Every ring edge carries
+ *     (n-1)/n of the buffer per channel share (2 (n-1)/n for all-reduce),
+ *     pipelined: all edges at once; 2(n-1) (or n-1) step latencies;
+ *   tree (all-reduce): NCCL's double binary tree across nodes (half the
+ *     channels on each tree), a chain inside each node; reduce up and
+ *     broadcast down pipelined, so each tree edge carries the channel's share
+ *     both ways at once; 2 (depth + chain) step latencies;
+ *   hierarchical: reduce-scatter over the members in one NVLink domain,
+ *     the collective across domains on 1/n_local of the buffer (rings of
+ *     the members with the same position, one per position), all-gather in
+ *     the domain; three phases one after another;
+ *   direct: all-to-all sends buffer/n to every other member at once;
+ *     send/recv sends the buffer to the next member (a ring, as
+ *     nccl-tests' sendrecv_perf does).
+ */
+#include "net_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/core_internal.h"
+
+static const char *const coll_names[GW_NET_COLL_COUNT_] = {
+    "all-reduce", "all-gather", "reduce-scatter", "all-to-all", "sendrecv"};
+static const char *const algo_names[GW_NET_ALGO_COUNT_] = {"auto", "ring", "tree",
+                                                           "hierarchical", "direct"};
+
+const char *gw_net_coll_name(gw_net_coll c)
+{
+    return (unsigned)c < GW_NET_COLL_COUNT_ ? coll_names[c] : "?";
+}
+
+const char *gw_net_algo_name(gw_net_algo a)
+{
+    return (unsigned)a < GW_NET_ALGO_COUNT_ ? algo_names[a] : "?";
+}
+
+/* Compares ignoring '-', '_' and case. */
+static bool loose_eq(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '-' || *a == '_')
+            a++;
+        while (*b == '-' || *b == '_')
+            b++;
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+        if (!x)
+            return true;
+        a++;
+        b++;
+    }
+}
+
+gw_status gw_net_coll_parse(const char *s, gw_net_coll *out)
+{
+    for (int i = 0; s && i < GW_NET_COLL_COUNT_; i++) {
+        if (loose_eq(s, coll_names[i])) {
+            *out = (gw_net_coll)i;
+            return GW_OK;
+        }
+    }
+    if (s && (loose_eq(s, "alltoall") || loose_eq(s, "a2a"))) {
+        *out = GW_NET_ALLTOALL;
+        return GW_OK;
+    }
+    if (s && (loose_eq(s, "p2p") || loose_eq(s, "send-recv"))) {
+        *out = GW_NET_SENDRECV;
+        return GW_OK;
+    }
+    return GW_ERANGE;
+}
+
+gw_status gw_net_algo_parse(const char *s, gw_net_algo *out)
+{
+    for (int i = 0; s && i < GW_NET_ALGO_COUNT_; i++) {
+        if (loose_eq(s, algo_names[i])) {
+            *out = (gw_net_algo)i;
+            return GW_OK;
+        }
+    }
+    if (s && loose_eq(s, "hier")) {
+        *out = GW_NET_ALGO_HIER;
+        return GW_OK;
+    }
+    return GW_ERANGE;
+}
+
+double gw_net_busbw_factor(gw_net_coll c, int n)
+{
+    if (n <= 1)
+        return 1.0;
+    switch (c) {
+    case GW_NET_ALLREDUCE: return 2.0 * (n - 1) / n;
+    case GW_NET_ALLGATHER:
+    case GW_NET_REDUCESCATTER:
+    case GW_NET_ALLTOALL: return (double)(n - 1) / n;
+    default: return 1.0;
+    }
+}
+
+/* ---- Group geometry ---------------------------------------------------------------- */
+
+/* Members of one group that share a node / an NVLink domain (groups are
+ * arithmetic progressions, so every node holding members holds the same
+ * number when it divides). */
+static int per_unit(const gw_net_op *op, double unit)
+{
+    if (op->stride >= unit)
+        return 1;
+    int c = (int)floor(unit / op->stride);
+    if (c > op->n)
+        c = op->n;
+    while (c > 1 && op->n % c != 0)
+        c--;
+    return c;
+}
+
+static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
+{
+    int n = op->n;
+    switch (op->coll) {
+    case GW_NET_ALLREDUCE:
+        if (a == GW_NET_ALGO_TREE) {
+            int c = per_unit(op, f->gpus_per_node);
+            int m = n / c;
+            return 2.0 * (ceil(log2((double)m)) + (c - 1));
+        }
+        return 2.0 * (n - 1);
+    case GW_NET_ALLGATHER:
+    case GW_NET_REDUCESCATTER: return n - 1.0;
+    default: return 1.0;
+    }
+}
+
+/* Whether an algorithm applies to the op on this fabric. */
+static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
+{
+    double dom = f->scaleup_domain;
+    int c_node = per_unit(op, f->gpus_per_node);
+    int c_dom = per_unit(op, dom);
+    switch (a) {
+    case GW_NET_ALGO_RING:
+        return op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
+               op->coll == GW_NET_REDUCESCATTER;
+    case GW_NET_ALGO_TREE:
+        return op->coll == GW_NET_ALLREDUCE && op->n / c_node > 1;
+    case GW_NET_ALGO_HIER:
+        return (op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
+                op->coll == GW_NET_REDUCESCATTER) &&
+               f->scaleup_domain > 1 && c_dom > 1 && op->n / c_dom > 1;
+    case GW_NET_ALGO_DIRECT:
+        return op->coll == GW_NET_ALLTOALL || op->coll == GW_NET_SENDRECV;
+    default: return false;
+    }
+}
+
+/* ---- Flow generation ------------------------------------------------------------------ */
+
+typedef struct gen {
+    gw_ctx *ctx;
+    const gw__comp *c;
+    gw__netp *p;
+    int op;
+    double start;
+    double max_lat;
+} gen;
+
+static gw_status flow(gen *g, size_t a, size_t b, double bytes, int phase)
+{
+    uint32_t route[24];
+    double lat = 0.0;
+    int h = gw__comp_route(g->c, a, b, route, &lat);
+    if (lat > g->max_lat)
+        g->max_lat = lat;
+    return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h);
+}
+
+/* NCCL's binary tree (ncclGetBtree): parent of rank r of n, -1 for the root. */
+static int btree_parent(int n, int r)
+{
+    if (r == 0)
+        return -1;
+    int bit = 1;
+    while (bit < n && !(bit & r))
+        bit <<= 1;
+    int up = (r ^ bit) | (bit << 1);
+    if (up >= n)
+        up = r ^ bit;
+    return up;
+}
+
+/* Second tree of the double binary tree (ncclGetDtree): mirrored for an
+ * even rank count, shifted by one for an odd one. */
+static int dtree_parent(int n, int r)
+{
+    if (n % 2 == 0) {
+        int p = btree_parent(n, n - 1 - r);
+        return p < 0 ? -1 : n - 1 - p;
+    }
+    int p = btree_parent(n, (r - 1 + n) % n);
+    return p < 0 ? -1 : (p + 1) % n;
+}
+
+/* The flows of one group with members m0 + s i (component-local). */
+static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t m0)
+{
+    const gw_net_fabric *f = &g->c->t->f;
+    const int n = op->n;
+    const size_t s = (size_t)op->stride;
+    const double B = op->bytes;
+    gw_status rc = GW_OK;
+#define M(i) (m0 + s * (size_t)(i))
+    if (op->coll == GW_NET_SENDRECV) {
+        for (int i = 0; i < n && rc == GW_OK; i++)
+            rc = flow(g, M(i), M((i + 1) % n), B, 0);
+        return rc;
+    }
+    if (op->coll == GW_NET_ALLTOALL) {
+        for (int i = 0; i < n && rc == GW_OK; i++)
+            for (int j = 0; j < n && rc == GW_OK; j++)
+                if (i != j)
+                    rc = flow(g, M(i), M(j), B / n, 0);
+        return rc;
+    }
+    double fac = op->coll == GW_NET_ALLREDUCE ? 2.0 * (n - 1) / n : (double)(n - 1) / n;
+    if (a == GW_NET_ALGO_RING) {
+        int c = per_unit(op, f->gpus_per_node);
+        int nodes = n / c;
+        if (nodes <= 1) {
+            for (int i = 0; i < n && rc == GW_OK; i++)
+                rc = flow(g, M(i), M((i + 1) % n), fac * B, 0);
+            return rc;
+        }
+        double share = fac * B / c;
+        for (int ch = 0; ch < c && rc == GW_OK; ch++) {
+            for (int k = 0; k < nodes && rc == GW_OK; k++) {
+                int base = k * c, next = ((k + 1) % nodes) * c;
+                for (int j = 0; j + 1 < c && rc == GW_OK; j++)
+                    rc = flow(g, M(base + (ch + j) % c), M(base + (ch + j + 1) % c), share, 0);
+                if (rc == GW_OK)
+                    rc = flow(g, M(base + (ch + c - 1) % c), M(next + ch), share, 0);
+            }
+        }
+        return rc;
+    }
+    if (a == GW_NET_ALGO_TREE) {
+        int c = per_unit(op, f->gpus_per_node);
+        int nodes = n / c;
+        int chans = c > 1 ? c : 2;
+        double share = B / chans;
+        for (int ch = 0; ch < chans && rc == GW_OK; ch++) {
+            int cc = ch % c;
+            for (int k = 0; k < nodes && rc == GW_OK; k++) {
+                int base = k * c;
+                /* Chain inside the node from the head (member cc). */
+                for (int j = 0; j + 1 < c && rc == GW_OK; j++) {
+                    size_t u = M(base + (cc + j) % c), v = M(base + (cc + j + 1) % c);
+                    rc = flow(g, v, u, share, 0);
+                    if (rc == GW_OK)
+                        rc = flow(g, u, v, share, 0);
+                }
+                int par = ch % 2 == 0 ? btree_parent(nodes, k) : dtree_parent(nodes, k);
+                if (par >= 0 && rc == GW_OK) {
+                    size_t u = M(base + cc), v = M(par * c + cc);
+                    rc = flow(g, u, v, share, 0);
+                    if (rc == GW_OK)
+                        rc = flow(g, v, u, share, 0);
+                }
+            }
+        }
+        return rc;
+    }
+    /* Hierarchical. */
+    int c = per_unit(op, f->scaleup_domain);
+    int doms = n / c;
+    double intra = (double)(c - 1) / c * B;
+    double inter_b = B / c;
+    double inter = (op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0) * (doms - 1.0) / doms * inter_b;
+    int ph_in = 0, ph_x = 1, ph_out = 2;
+    if (op->coll == GW_NET_ALLGATHER) {
+        ph_x = 0;
+        ph_out = 1;
+        ph_in = -1;
+    } else if (op->coll == GW_NET_REDUCESCATTER) {
+        ph_in = 0;
+        ph_x = 1;
+        ph_out = -1;
+    }
+    for (int d = 0; d < doms && rc == GW_OK; d++) {
+        for (int j = 0; j < c && rc == GW_OK; j++) {
+            size_t u = M(d * c + j), v = M(d * c + (j + 1) % c);
+            if (ph_in >= 0)
+                rc = flow(g, u, v, intra, ph_in);
+            if (ph_out >= 0 && rc == GW_OK)
+                rc = flow(g, u, v, intra, ph_out);
+            if (rc == GW_OK)
+                rc = flow(g, u, M(((d + 1) % doms) * c + j), inter, ph_x);
+        }
+    }
+    return rc;
+#undef M
+}
+
+static double est_flows_per_gpu(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
+{
+    if (op->coll == GW_NET_ALLTOALL)
+        return op->n - 1.0;
+    if (a == GW_NET_ALGO_TREE)
+        return 4.0 * per_unit(op, f->gpus_per_node) + 2.0;
+    if (a == GW_NET_ALGO_HIER)
+        return 3.0;
+    if (a == GW_NET_ALGO_RING)
+        return (double)per_unit(op, f->gpus_per_node);
+    return 1.0;
+}
+
+/* ---- Components -------------------------------------------------------------------------- */
+
+static bool multiple(double a, double b)
+{
+    return b > 0 && fmod(a, b) == 0.0;
+}
+
+/* The component size: the smallest unit of the hierarchy that every op's
+ * blocks tile (its traffic never leaves it, and all such units are
+ * isomorphic), else the job. */
+static double component_size(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
+{
+    double units[GW_NET_MAX_TIERS + 3];
+    int nu = 0;
+    if (t->f.scaleup_domain > 1)
+        units[nu++] = t->f.scaleup_domain;
+    if (t->tiers >= 2)
+        for (int j = 0; j <= t->tiers - 2; j++)
+            units[nu++] = t->subtree_gpus[j];
+    if (t->f.buildings > 1)
+        units[nu++] = t->building_gpus;
+    for (int u = 0; u < nu; u++) {
+        double U = units[u];
+        if (U >= job)
+            break;
+        /* Isomorphic units: whole nodes, aligned with the NVLink domains
+         * and the buildings. */
+        double dom = t->f.scaleup_domain;
+        if (!multiple(U, t->f.gpus_per_node) || !(multiple(U, dom) || multiple(dom, U)))
+            continue;
+        if (t->f.buildings > 1 && U < t->building_gpus && !multiple(t->building_gpus, U))
+            continue;
+        bool ok = true;
+        for (size_t i = 0; i < n_ops && ok; i++)
+            ok = multiple(U, ops[i].stride * ops[i].n);
+        if (ok)
+            return U;
+    }
+    return job;
+}
+
+typedef struct comp_out {
+    double op_done[GW_NET_MAX_OPS];  /* last completion minus start */
+    double op_lat[GW_NET_MAX_OPS];   /* largest route latency */
+    double flows, flow_classes, link_classes;
+    /* per link kind-tier: max utilisation numerator (carried / cap) and count */
+    double kt_busy[GW__NL_KINDS_ * 8], kt_count[GW__NL_KINDS_ * 8], kt_cap[GW__NL_KINDS_ * 8];
+} comp_out;
+
+static size_t kt_index(uint32_t kt)
+{
+    uint32_t kind = kt >> 8, tier = kt & 0xff;
+    return (size_t)kind * 8 + (tier < 7 ? tier : 7);
+}
+
+static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, size_t n,
+                               const gw_net_op *ops, const gw_net_algo *algos, size_t n_ops,
+                               bool collapse, comp_out *co, gw_error *err)
+{
+    gw__comp c;
+    gw__comp_init(&c, t, g0, n);
+    gw__netp e;
+    double est = 0.0;
+    for (size_t i = 0; i < n_ops; i++)
+        est += (double)n * est_flows_per_gpu(&ops[i], algos[i], &t->f);
+    if (est > 6e7)
+        return gw__err(err, GW_ERANGE,
+                       "%.3g flows in one component is beyond what the simulator expands; "
+                       "use fewer ranks per all-to-all group",
+                       est);
+    gw_status rc = gw__netp_init(ctx, &e, c.n_links, (size_t)est + 16, (size_t)(est * 6) + 64);
+    if (rc != GW_OK) {
+        gw__netp_free(ctx, &e);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    gw__comp_links(&c, &e);
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
+        g.op = (int)i;
+        g.start = ops[i].start_s;
+        g.max_lat = 0.0;
+        double blk = ops[i].stride * ops[i].n;
+        for (double b0 = 0; b0 + blk <= (double)n && rc == GW_OK; b0 += blk)
+            for (size_t o = 0; o < (size_t)ops[i].stride && rc == GW_OK; o++)
+                rc = group_flows(&g, &ops[i], algos[i], (size_t)b0 + o);
+        co->op_lat[i] = g.max_lat;
+    }
+    if (rc != GW_OK) {
+        gw__netp_free(ctx, &e);
+        return gw__err(err, rc, "out of memory building flows");
+    }
+    co->flows = (double)e.nf;
+    gw__netp q;
+    gw__netp *solve = &e;
+    uint32_t *fcls = NULL;
+    if (collapse) {
+        rc = gw__netp_quotient(ctx, &e, &q, &fcls, err);
+        if (rc != GW_OK) {
+            gw__netp_free(ctx, &e);
+            return gw__err(err, rc, "out of memory in the quotient");
+        }
+        solve = &q;
+    }
+    rc = gw__netp_solve(ctx, solve, err);
+    if (rc == GW_OK) {
+        co->flow_classes = (double)solve->nf;
+        co->link_classes = (double)solve->nl;
+        for (size_t i = 0; i < n_ops; i++)
+            co->op_done[i] = 0.0;
+        for (size_t f = 0; f < solve->nf; f++) {
+            int o = solve->op[f];
+            double d = solve->done[f] - ops[o].start_s;
+            if (d > co->op_done[o])
+                co->op_done[o] = d;
+        }
+        for (size_t l = 0; l < solve->nl; l++) {
+            size_t k = kt_index(solve->kind_l[l]);
+            /* carried is per link of the class (w is per link). */
+            double per = solve->carried[l] / solve->cap[l];
+            if (per > co->kt_busy[k])
+                co->kt_busy[k] = per;
+            co->kt_count[k] += solve->mult_l[l];
+            co->kt_cap[k] = solve->cap[l];
+        }
+    }
+    if (collapse)
+        gw__netp_free(ctx, &q);
+    gw_free(ctx, fcls);
+    gw__netp_free(ctx, &e);
+    return rc;
+}
+
+static gw_status check_ops(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops,
+                           gw_error *err)
+{
+    if (!(job >= 1.0) || job > t->f.gpus)
+        return gw__err(err, GW_ERANGE, "the job needs %.0f GPUs; the fabric has %.0f", job,
+                       t->f.gpus);
+    if (n_ops < 1 || n_ops > GW_NET_MAX_OPS)
+        return gw__err(err, GW_EINVAL, "expected 1 to %d collectives", GW_NET_MAX_OPS);
+    for (size_t i = 0; i < n_ops; i++) {
+        const gw_net_op *o = &ops[i];
+        if (o->n < 1 || !(o->stride >= 1.0) || o->stride != floor(o->stride) ||
+            !(o->bytes >= 0.0) || !isfinite(o->bytes))
+            return gw__err(err, GW_ERANGE, "collective %zu: bad ranks, stride or size", i);
+        if (!multiple(job, o->stride * o->n))
+            return gw__err(err, GW_ERANGE,
+                           "%s over %d ranks %g GPUs apart does not tile the %.0f GPUs of the job",
+                           gw_net_coll_name(o->coll), o->n, o->stride, job);
+        if (o->algo != GW_NET_ALGO_AUTO && !algo_ok(o, o->algo, &t->f))
+            return gw__err(err, GW_ERANGE, "the %s algorithm does not apply to %s over %d ranks",
+                           gw_net_algo_name(o->algo), gw_net_coll_name(o->coll), o->n);
+    }
+    return GW_OK;
+}
+
+static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
+                                const gw_net_op *ops, const gw_net_algo *algos, size_t n_ops,
+                                gw_net_mode mode, gw_net_sim_result *out, gw_error *err)
+{
+    bool collapse = mode != GW_NET_MODE_EXPANDED;
+    double U = collapse ? component_size(t, job, ops, n_ops) : job;
+    if (!collapse && job > GW_NET_EXPANDED_MAX_GPUS)
+        return gw__err(err, GW_ERANGE, "the expanded mode is for up to %d GPUs, not %.0f",
+                       GW_NET_EXPANDED_MAX_GPUS, job);
+    double full = floor(job / U);
+    double rest = job - full * U;
+    comp_out a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    gw_status rc = run_component(ctx, t, 0.0, (size_t)U, ops, algos, n_ops, collapse, &a, err);
+    if (rc == GW_OK && rest > 0)
+        rc = run_component(ctx, t, full * U, (size_t)rest, ops, algos, n_ops, collapse, &b, err);
+    if (rc != GW_OK)
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->n_ops = n_ops;
+    out->collapsed = collapse;
+    out->components = full + (rest > 0 ? 1 : 0);
+    out->flows = a.flows * full + b.flows;
+    out->flow_classes = a.flow_classes + b.flow_classes;
+    out->link_classes = a.link_classes + b.link_classes;
+    gw__comp cj;
+    gw__comp_init(&cj, t, 0.0, (size_t)job);
+    out->links = (double)cj.n_links;
+    for (size_t i = 0; i < n_ops; i++) {
+        double d = fmax(a.op_done[i], b.op_done[i]);
+        double lat = fmax(a.op_lat[i], b.op_lat[i]);
+        double extra = (steps_of(&ops[i], algos[i], &t->f) - 1.0) * lat;
+        if (ops[i].bytes <= 0.0 || ops[i].n <= 1) {
+            d = 0.0;
+            extra = 0.0;
+        }
+        out->op[i].algo = algos[i];
+        out->op[i].time_s = d + (extra > 0 ? extra : 0.0);
+        out->op[i].algbw_Bps = out->op[i].time_s > 0 ? ops[i].bytes / out->op[i].time_s : 0.0;
+        out->op[i].busbw_Bps = out->op[i].algbw_Bps * gw_net_busbw_factor(ops[i].coll, ops[i].n);
+        out->op[i].flows = job * est_flows_per_gpu(&ops[i], algos[i], &t->f);
+        double end = ops[i].start_s + out->op[i].time_s;
+        if (end > out->time_s)
+            out->time_s = end;
+    }
+    /* Hottest link kinds: bytes carried per link over capacity x time. */
+    typedef struct {
+        size_t k;
+        double u;
+    } hk;
+    hk hot[GW__NL_KINDS_ * 8];
+    size_t nh = 0;
+    for (size_t k = 0; k < GW__NL_KINDS_ * 8; k++) {
+        double busy = fmax(a.kt_busy[k], b.kt_busy[k]);
+        if (busy <= 0.0 || out->time_s <= 0.0)
+            continue;
+        hot[nh].k = k;
+        hot[nh++].u = busy / out->time_s;
+    }
+    for (size_t i = 0; i < nh; i++)
+        for (size_t j = i + 1; j < nh; j++)
+            if (hot[j].u > hot[i].u) {
+                hk tmp = hot[i];
+                hot[i] = hot[j];
+                hot[j] = tmp;
+            }
+    for (size_t i = 0; i < nh && i < GW_NET_MAX_HOT; i++) {
+        size_t k = hot[i].k;
+        gw_net_hot_link *h = &out->hot[out->n_hot++];
+        uint32_t kt = (uint32_t)(k / 8) << 8 | (uint32_t)(k % 8 == 7 ? 0xff : k % 8);
+        gw__net_kind_name(kt, h->name, sizeof h->name);
+        h->tier = (k % 8 == 7) ? -1 : (int)(k % 8);
+        h->count = a.kt_count[k] * full + b.kt_count[k];
+        h->busy_frac = hot[i].u > 1.0 ? 1.0 : hot[i].u;
+        h->Bps = fmax(a.kt_cap[k], b.kt_cap[k]);
+    }
+    return GW_OK;
+}
+
+gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const gw_net_op *ops,
+                          size_t n_ops, gw_net_mode mode, gw_net_sim_result *out, gw_error *err)
+{
+    if (!t || !ops || !out)
+        return gw__err(err, GW_EINVAL, "gw_net_simulate: NULL argument");
+    gw_status rc = check_ops(t, job, ops, n_ops, err);
+    if (rc != GW_OK)
+        return rc;
+    gw_net_algo algos[GW_NET_MAX_OPS];
+    /* AUTO: the fastest applicable algorithm of each op run alone, as
+     * NCCL's tuner would pick it for this size. */
+    for (size_t i = 0; i < n_ops; i++) {
+        algos[i] = ops[i].algo;
+        if (algos[i] != GW_NET_ALGO_AUTO)
+            continue;
+        double best = INFINITY;
+        for (int a = GW_NET_ALGO_RING; a < GW_NET_ALGO_COUNT_; a++) {
+            if (!algo_ok(&ops[i], (gw_net_algo)a, &t->f))
+                continue;
+            gw_net_algo one = (gw_net_algo)a;
+            gw_net_sim_result r;
+            gw_status rc2 = simulate_fixed(ctx, t, job, &ops[i], &one, 1, mode, &r, err);
+            if (rc2 == GW_ERANGE)
+                continue; /* too large in this algorithm: try the others */
+            if (rc2 != GW_OK)
+                return rc2;
+            if (r.op[0].time_s < best) {
+                best = r.op[0].time_s;
+                algos[i] = one;
+            }
+        }
+        if (algos[i] == GW_NET_ALGO_AUTO)
+            return gw__err(err, GW_ERANGE, "no algorithm can simulate %s over %d ranks here",
+                           gw_net_coll_name(ops[i].coll), ops[i].n);
+    }
+    gw__err_clear(err);
+    return simulate_fixed(ctx, t, job, ops, algos, n_ops, mode, out, err);
+}
+
+/* ---- Oracle exchange format ---------------------------------------------------------------- */
+
+gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, const gw_net_op *ops,
+                             size_t n_ops, FILE *flows_out, FILE *times_out, gw_error *err)
+{
+    if (!t || !ops || !flows_out)
+        return gw__err(err, GW_EINVAL, "gw_net_dump_oracle: NULL argument");
+    gw_status rc = check_ops(t, job, ops, n_ops, err);
+    if (rc != GW_OK)
+        return rc;
+    if (job > GW_NET_EXPANDED_MAX_GPUS)
+        return gw__err(err, GW_ERANGE, "the oracle dump is for up to %d GPUs",
+                       GW_NET_EXPANDED_MAX_GPUS);
+    gw__comp c;
+    gw__comp_init(&c, t, 0.0, (size_t)job);
+    gw__netp e;
+    rc = gw__netp_init(ctx, &e, c.n_links, 1024, 8192);
+    if (rc != GW_OK) {
+        gw__netp_free(ctx, &e);
+        return gw__err(err, rc, "out of memory");
+    }
+    gw__comp_links(&c, &e);
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
+        gw_net_algo a = ops[i].algo;
+        if (a == GW_NET_ALGO_AUTO)
+            a = ops[i].coll == GW_NET_ALLTOALL || ops[i].coll == GW_NET_SENDRECV
+                    ? GW_NET_ALGO_DIRECT
+                    : GW_NET_ALGO_RING;
+        if (a == GW_NET_ALGO_HIER) {
+            rc = gw__err(err, GW_ERANGE, "the oracle format has one phase; "
+                                         "use ring, tree or direct");
+            break;
+        }
+        g.op = (int)i;
+        g.start = ops[i].start_s;
+        double blk = ops[i].stride * ops[i].n;
+        for (double b0 = 0; b0 + blk <= job && rc == GW_OK; b0 += blk)
+            for (size_t o = 0; o < (size_t)ops[i].stride && rc == GW_OK; o++)
+                rc = group_flows(&g, &ops[i], a, (size_t)b0 + o);
+    }
+    if (rc == GW_OK)
+        rc = gw__netp_solve(ctx, &e, err);
+    if (rc == GW_OK) {
+        /* Only the links some flow uses; latencies are carried by the
+         * first link of each route (a flow's latency is the sum of its
+         * links', and the oracle checks that). */
+        fprintf(flows_out, "# gigawatt net oracle exchange v1: %.0f GPUs, %zu flows\n", job,
+                e.nf);
+        uint8_t *used = gw_calloc(ctx, e.nl ? e.nl : 1, 1);
+        if (!used) {
+            gw__netp_free(ctx, &e);
+            return gw__err(err, GW_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < e.ni; i++)
+            used[e.lk[i]] = 1;
+        for (size_t l = 0; l < e.nl; l++)
+            if (used[l])
+                fprintf(flows_out, "link %zu %.17g 0\n", l, e.cap[l]);
+        gw_free(ctx, used);
+        for (size_t f = 0; f < e.nf; f++) {
+            /* Host ids: the GPU, found from the route's first link. */
+            uint32_t l0 = e.lk[e.off[f]], lz = e.lk[e.off[f + 1] - 1];
+            size_t src = l0 < 2 * c.n ? l0 % c.n : l0 - 2 * c.n;
+            size_t dst = lz < 2 * c.n ? lz - c.n : lz - 3 * c.n;
+            fprintf(flows_out, "flow %zu %.17g %.17g %zu %zu", f, e.bytes[f],
+                    e.start[f] + e.lat[f], src, dst);
+            for (size_t i = e.off[f]; i < e.off[f + 1]; i++)
+                fprintf(flows_out, " %u", e.lk[i]);
+            fputc('\n', flows_out);
+            if (times_out)
+                fprintf(times_out, "flow %zu %.17g\n", f, e.done[f]);
+        }
+    }
+    gw__netp_free(ctx, &e);
+    return rc;
+}

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_net.c: the flow-level network model. Hand-computed max-min cases,
+ * the collapsed (quotient) solver against the expanded one on many
+ * topologies and collectives, the closed-form search model against the
+ * alpha-beta model on a non-blocking fabric, oversubscription, failures and
+ * buildings, and the topology's input errors.
+ */
+#include <gigawatt/gigawatt.h>
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* clang-format off: cmocka needs the headers above first */
+#include <cmocka.h>
+/* clang-format on */
+
+static gw_net_fabric fabric(double gpus, int gpn, int dom, int radix)
+{
+    gw_net_fabric f;
+    memset(&f, 0, sizeof f);
+    f.gpus = gpus;
+    f.gpus_per_node = gpn;
+    f.scaleup_domain = dom;
+    f.scaleup_Bps = 400e9;
+    f.nic_Bps = 25e9;
+    f.nics_per_gpu = 1;
+    f.radix = radix;
+    f.planes = 1;
+    for (int i = 0; i < GW_NET_MAX_TIERS; i++)
+        f.oversub[i] = 1.0;
+    f.scaleup_eff = f.scaleout_eff = 1.0;
+    f.pxn = true;
+    f.buildings = 1;
+    return f;
+}
+
+static gw_net_topo build(const gw_net_fabric *f)
+{
+    gw_net_topo t;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_status rc = gw_net_topo_build(f, &t, &err);
+    if (rc != GW_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(rc, GW_OK);
+    return t;
+}
+
+static double sim1(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_coll c, gw_net_algo a,
+                   int n, double stride, double bytes, gw_net_mode mode)
+{
+    gw_net_op op = {c, a, n, stride, bytes, 0.0, NULL};
+    gw_net_sim_result r;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_status rc = gw_net_simulate(ctx, t, job, &op, 1, mode, &r, &err);
+    if (rc != GW_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(rc, GW_OK);
+    return r.op[0].time_s;
+}
+
+/* Two H100-like nodes: the ring all-reduce is bound by the NICs (8 x 25
+ * GB/s per node against 400 GB/s of NVLink): busbw = 200 GB/s exactly. */
+static void ring_two_nodes(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    gw_net_topo t = build(&f);
+    double B = 1e9;
+    double tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 16, 1, B,
+                     GW_NET_MODE_EXPANDED);
+    double busbw = B / tm * 2.0 * 15 / 16;
+    assert_true(fabs(busbw - 200e9) < 1e-6 * 200e9);
+    /* One node: NVLink only, 400 GB/s. */
+    tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 8, 1, B, GW_NET_MODE_EXPANDED);
+    busbw = B / tm * 2.0 * 7 / 8;
+    assert_true(fabs(busbw - 400e9) < 1e-6 * 400e9);
+}
+
+/* Send/recv between the two nodes over one NIC each: B / 25 GB/s plus the
+ * route latency; a second flow on the same NIC halves the rate
+ * (all-to-all of 2 ranks one node apart, 8 groups, one per rail: each NIC
+ * carries one flow each way). */
+static void p2p_latency(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    f.nic_latency_s = 2e-6;
+    f.switch_latency_s = 1e-6;
+    gw_net_topo t = build(&f);
+    double B = 25e6;
+    double tm = sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, B,
+                     GW_NET_MODE_EXPANDED);
+    /* Same leaf (rail), one switch: 2 us + 1 us + 1 ms. */
+    assert_true(fabs(tm - (1e-3 + 3e-6)) < 1e-12);
+}
+
+/* The quotient gives the expanded answer on every case. */
+static void collapsed_equals_expanded(void **state)
+{
+    gw_ctx *ctx = *state;
+    struct {
+        double gpus;
+        int gpn, dom, radix;
+        double o0, o1, f1;
+        int planes, pxn, bld;
+    } fabs_[] = {
+        {256, 8, 8, 8, 1, 1, 0, 1, 1, 1},   {256, 8, 8, 8, 3, 1, 0, 1, 1, 1},
+        {512, 4, 8, 16, 1, 2, 0.25, 2, 1, 1}, {288, 4, 72, 16, 1, 1, 0, 1, 1, 1},
+        {1024, 8, 8, 8, 1, 1, 0, 1, 0, 2},  {1024, 8, 16, 16, 2, 1, 0.5, 4, 1, 4},
+    };
+    struct {
+        gw_net_coll c;
+        gw_net_algo a;
+        int n;
+        double stride;
+    } ops[] = {
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 32, 8},   {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 8},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_HIER, 32, 1},   {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 64, 4},
+        {GW_NET_REDUCESCATTER, GW_NET_ALGO_HIER, 16, 2}, {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 1},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 16},  {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 32, 8},
+    };
+    int checked = 0;
+    for (size_t i = 0; i < sizeof fabs_ / sizeof fabs_[0]; i++) {
+        gw_net_fabric f = fabric(fabs_[i].gpus, fabs_[i].gpn, fabs_[i].dom, fabs_[i].radix);
+        f.oversub[0] = fabs_[i].o0;
+        f.oversub[1] = fabs_[i].o1;
+        f.down_frac[1] = fabs_[i].f1;
+        f.planes = fabs_[i].planes;
+        f.nics_per_gpu = fabs_[i].planes;
+        f.pxn = fabs_[i].pxn != 0;
+        f.buildings = fabs_[i].bld;
+        f.building_Bps = 400e9;
+        f.nic_latency_s = 3e-6;
+        f.switch_latency_s = 5e-7;
+        f.scaleup_latency_s = 2e-6;
+        gw_net_topo t = build(&f);
+        for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
+            gw_net_op op = {ops[j].c, ops[j].a, ops[j].n, ops[j].stride, 3e7, 0.0, NULL};
+            gw_net_sim_result re, rc_;
+            gw_error err;
+            memset(&err, 0, sizeof err);
+            double job = f.gpus;
+            if (gw_net_simulate(ctx, &t, job, &op, 1, GW_NET_MODE_EXPANDED, &re, &err) != GW_OK)
+                continue; /* the algorithm does not apply to this layout */
+            assert_int_equal(gw_net_simulate(ctx, &t, job, &op, 1, GW_NET_MODE_COLLAPSED, &rc_,
+                                             &err),
+                             GW_OK);
+            assert_true(rc_.flow_classes <= re.flow_classes);
+            double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
+            if (d > 1e-9)
+                fprintf(stderr, "fabric %zu op %zu: collapsed %.12g expanded %.12g\n", i, j,
+                        rc_.op[0].time_s, re.op[0].time_s);
+            assert_true(d <= 1e-9);
+            checked++;
+        }
+        /* Contended: DP ring, EP all-to-all and PP sends at once. */
+        gw_net_op many[3] = {{GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 8, 32, 5e7, 0.0, "dp"},
+                             {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 1, 2e7, 0.0, "ep"},
+                             {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64, 1e7, 1e-5, "pp"}};
+        gw_net_sim_result re, rc_;
+        gw_error err;
+        memset(&err, 0, sizeof err);
+        if (gw_net_simulate(ctx, &t, f.gpus, many, 3, GW_NET_MODE_EXPANDED, &re, &err) == GW_OK) {
+            assert_int_equal(
+                gw_net_simulate(ctx, &t, f.gpus, many, 3, GW_NET_MODE_COLLAPSED, &rc_, &err),
+                GW_OK);
+            for (int k = 0; k < 3; k++)
+                assert_true(fabs(rc_.op[k].time_s - re.op[k].time_s) <= 1e-9 * re.op[k].time_s);
+            checked++;
+        }
+    }
+    assert_true(checked >= 40);
+}
+
+/* A 2:1 leaf halves the bandwidth of traffic that must cross the spine; a
+ * quarter of the spine uplinks down in a 3-tier tree costs 4/3. */
+static void oversubscription_and_failures(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(512, 8, 8, 8);
+    gw_net_topo t1 = build(&f);
+    /* Send/recv to the partner 256 GPUs away: every flow crosses the top. */
+    double a = sim1(ctx, &t1, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    f.oversub[0] = 3.0; /* radix 8: 6 down, 2 up */
+    gw_net_topo t2 = build(&f);
+    double b = sim1(ctx, &t2, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(b / a - 3.0) < 1e-6);
+    f.oversub[0] = 1.0;
+    f.down_frac[1] = 0.25;
+    gw_net_topo t3 = build(&f);
+    assert_true(t3.tiers >= 3);
+    double c = sim1(ctx, &t3, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(c / a - 4.0 / 3.0) < 1e-6);
+    /* A failed plane of two: half the NIC bandwidth. */
+    f.down_frac[1] = 0.0;
+    f.planes = 2;
+    f.nics_per_gpu = 2;
+    f.nic_Bps = 12.5e9;
+    gw_net_topo t4 = build(&f);
+    double d = sim1(ctx, &t4, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(d / a - 1.0) < 1e-6);
+    f.planes_down = 1;
+    gw_net_topo t5 = build(&f);
+    double e = sim1(ctx, &t5, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(e / a - 2.0) < 1e-6);
+}
+
+/* Two buildings joined by 1/8 of their GPUs' NIC bandwidth: traffic that
+ * crosses takes 8x as long. */
+static void buildings(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(512, 8, 8, 8);
+    gw_net_topo t1 = build(&f);
+    double a = sim1(ctx, &t1, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    f.buildings = 2;
+    f.building_Bps = 256 * 25e9 / 8;
+    gw_net_topo t2 = build(&f);
+    double b = sim1(ctx, &t2, 512, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 256, 1e9,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(b / a - 8.0) < 1e-6);
+}
+
+/* The search's closed form is the alpha-beta model on a non-blocking
+ * fabric, and slower behind an oversubscribed leaf. */
+static void closed_form(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(4096, 8, 8, 64);
+    gw_net_topo t = build(&f);
+    gw_net_comm *nc = NULL;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_comm_new(ctx, &t, 4096, &nc, &err), GW_OK);
+    const gw_train_comm_model *m = gw_net_comm_model(nc), *ab = gw_train_comm_alphabeta();
+    gw_train_topo tt;
+    memset(&tt, 0, sizeof tt);
+    tt.scaleup_Bps = 400e9;
+    tt.scaleout_Bps = 25e9;
+    tt.scaleup_eff = tt.scaleout_eff = 1.0;
+    tt.scaleup_latency_s = 1e-6;
+    tt.scaleout_latency_s = 5e-6;
+    tt.scaleup_domain = 8;
+    gw_train_group g = {512, 1, 8, GW_TRAIN_GROUP_DP};
+    assert_true(fabs(m->allreduce_s(m->ud, &tt, g, 1e9) - ab->allreduce_s(ab->ud, &tt, g, 1e9)) <
+                1e-15);
+    gw_train_group e = {64, 8, 1, GW_TRAIN_GROUP_EP};
+    assert_true(fabs(m->alltoall_s(m->ud, &tt, e, 1e9) - ab->alltoall_s(ab->ud, &tt, e, 1e9)) <
+                1e-15);
+    gw_net_comm_free(nc);
+    f.oversub[0] = 3.0; /* radix 64: 48 down, 16 up */
+    gw_net_topo t2 = build(&f);
+    assert_int_equal(gw_net_comm_new(ctx, &t2, 4096, &nc, &err), GW_OK);
+    m = gw_net_comm_model(nc);
+    /* DP members one node apart stay on their rail's leaf: no slowdown. */
+    assert_true(fabs(m->allreduce_s(m->ud, &tt, g, 1e9) - ab->allreduce_s(ab->ud, &tt, g, 1e9)) <
+                1e-3 * ab->allreduce_s(ab->ud, &tt, g, 1e9));
+    /* Members 512 GPUs apart cross the spine on every edge: 3x. */
+    gw_train_group w = {8, 1, 512, GW_TRAIN_GROUP_DP};
+    double slow = m->allreduce_s(m->ud, &tt, w, 1e9), fast = ab->allreduce_s(ab->ud, &tt, w, 1e9);
+    assert_true(slow > 2.5 * fast);
+    gw_net_comm_free(nc);
+}
+
+static void topo_errors(void **state)
+{
+    (void)state;
+    gw_net_topo t;
+    gw_error err;
+    gw_net_fabric f = fabric(1e6, 8, 8, 4);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    assert_string_equal(err.where, "cluster.switch");
+    memset(&err, 0, sizeof err);
+    f = fabric(64, 8, 8, 8);
+    f.oversub[0] = 0.5;
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    assert_string_equal(err.where, "cluster.oversubscription");
+    memset(&err, 0, sizeof err);
+    f = fabric(64, 8, 8, 8);
+    f.planes = 0;
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    assert_string_equal(err.where, "cluster.planes");
+    f = fabric(64, 8, 12, 8);
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    memset(&err, 0, sizeof err);
+    f = fabric(64, 8, 8, 8);
+    f.buildings = 2;
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    assert_string_equal(err.where, "network.building_bandwidth");
+}
+
+static int setup(void **state)
+{
+    *state = gw_ctx_new(NULL, NULL);
+    return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    gw_ctx_free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ring_two_nodes),
+        cmocka_unit_test(p2p_latency),
+        cmocka_unit_test(collapsed_equals_expanded),
+        cmocka_unit_test(oversubscription_and_failures),
+        cmocka_unit_test(buildings),
+        cmocka_unit_test(closed_form),
+        cmocka_unit_test(topo_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
