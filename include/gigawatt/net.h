@@ -252,6 +252,32 @@ GW_API gw_status gw_net_topo_from_scenario(gw_ctx *ctx, const gw_catalog *cat,
                                            const gw_scenario *sc, const char *data_dir,
                                            gw_net_topo *out, gw_error *err);
 
+/* ---- Published measurements ------------------------------------------------- */
+
+typedef struct gw_net_vrow {
+    char id[64], family[48], collective[24], accelerator[48];
+    double gpus, size;
+    char metric[8];           /* "busbw", "algbw" or "link" (DeepEP bottleneck) */
+    double measured_GBps, predicted_GBps;
+    double error;             /* predicted / measured - 1 */
+    gw_net_algo algo;
+    char skipped[160];        /* why the row is not compared ("" when it is) */
+} gw_net_vrow;
+
+typedef struct gw_net_validation {
+    size_t n_rows, n_used, n_over_30;
+    gw_net_vrow *rows;        /* owned: gw_net_validation_free */
+    double median_abs, mean_abs, max_abs;
+} gw_net_validation;
+
+/* Reads a collectives CSV (data/validation/COLLECTIVES.md) and predicts
+ * every row. Errors: GW_EIO, GW_EPARSE and GW_ESCHEMA with file:line. */
+GW_API gw_status gw_net_validate(gw_ctx *ctx, const gw_catalog *cat, const gw_train_params *tp,
+                                 const char *path, gw_net_validation *out, gw_error *err);
+GW_API void gw_net_validation_free(gw_ctx *ctx, gw_net_validation *v);
+GW_API void gw_net_validation_report(gw_doc *doc, gw_doc_node *parent,
+                                     const gw_net_validation *v);
+
 /* ---- Reports ----------------------------------------------------------------- */
 
 GW_API void gw_net_sim_report(gw_doc *doc, gw_doc_node *parent, const char *key,

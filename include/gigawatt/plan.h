@@ -13,6 +13,7 @@
 #include <gigawatt/core.h>
 #include <gigawatt/report.h>
 #include <gigawatt/scenario.h>
+#include <gigawatt/train.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,11 @@ GW_API gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
  * seq: 6 * N_active * tokens (Kaplan et al. 2020) and the same plus causal
  * attention-score FLOPs, 3 * 2 * 2 * L * s/2 * n_heads * (d_qk + d_v) per
  * token (QK^T and AV, forward + 2x backward, half for the causal mask). */
+/* Training options from a scenario's workload and cluster keys (GPUs,
+ * sequence, batch, tokens, precision, software facts, tolerances), on top
+ * of gw_train_opts_init. The one mapping `run`, `net` and the tests share. */
+GW_API void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o);
+
 GW_API void gw_plan_compute_flop(const gw_model *m, double tokens, double seq, double *flop_6nd,
                                  double *flop_with_attention);
 

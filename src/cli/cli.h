@@ -147,6 +147,7 @@ int gw_cmd_catalog(gw_cli *cli, int argc, char **argv);
 int gw_cmd_train(gw_cli *cli, int argc, char **argv);
 int gw_cmd_validate(gw_cli *cli, int argc, char **argv);
 int gw_cmd_site(gw_cli *cli, int argc, char **argv);
+int gw_cmd_net(gw_cli *cli, int argc, char **argv);
 int gw_cmd_cost(gw_cli *cli, int argc, char **argv);
 int gw_cmd_export(gw_cli *cli, int argc, char **argv);
 int gw_cmd_rel(gw_cli *cli, int argc, char **argv);

@@ -28,6 +28,7 @@ static const command commands[] = {
     {"validate", gw_cmd_validate, "predicted vs measured step times of published runs (CSV)"},
     {"rel", gw_cmd_rel, "interruptions, checkpoint interval and goodput (analytic, Monte Carlo)"},
     {"site", gw_cmd_site, "power, racks, network bill of materials and build-out phases"},
+    {"net", gw_cmd_net, "network topology, collectives (nccl-tests view) and a step's traffic"},
     {"cost", gw_cmd_cost, "capex, opex, $/GPU-hour and cost of a training run"},
     {"export", gw_cmd_export, "export-control classification (TPP, PD) and compliant clusters"},
     {"catalog", gw_cmd_catalog, "list or show accelerators, models, network parts and sites"},

@@ -446,19 +446,15 @@ static void cmap_free(gw_ctx *ctx, cmap *m)
     gw_free(ctx, m->val);
 }
 
-/* Renumbers colours to dense ids; returns the number of classes. */
-static gw_status densify(gw_ctx *ctx, const uint64_t *col, size_t n, uint32_t *id, size_t *ncls)
+/* Renumbers colours to dense ids with the map m (sized for n); returns
+ * the number of classes. */
+static void densify(cmap *m, const uint64_t *col, size_t n, uint32_t *id, size_t *ncls)
 {
-    cmap m;
-    if (cmap_init(ctx, &m, n) != GW_OK) {
-        cmap_free(ctx, &m);
-        return GW_ENOMEM;
-    }
+    memset(m->val, 0xff, m->cap * sizeof *m->val);
+    m->n = 0;
     for (size_t i = 0; i < n; i++)
-        id[i] = cmap_get(&m, col[i]);
-    *ncls = m.n;
-    cmap_free(ctx, &m);
-    return GW_OK;
+        id[i] = cmap_get(m, col[i]);
+    *ncls = m->n;
 }
 
 gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_t **flow_class,
@@ -484,8 +480,16 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
                       (hash_double(e->start[f]) * 5u) ^
                       mix64((uint64_t)e->op[f] << 16 | e->phase[f]));
     size_t ncl = 0, ncf = 0;
-    if (densify(ctx, cl, nl, idl, &ncl) != GW_OK || densify(ctx, cf, nf, idf, &ncf) != GW_OK)
+    cmap mf, ml;
+    memset(&mf, 0, sizeof mf);
+    memset(&ml, 0, sizeof ml);
+    if (cmap_init(ctx, &mf, nf) != GW_OK || cmap_init(ctx, &ml, nl) != GW_OK) {
+        cmap_free(ctx, &mf);
+        cmap_free(ctx, &ml);
         goto out;
+    }
+    densify(&ml, cl, nl, idl, &ncl);
+    densify(&mf, cf, nf, idf, &ncf);
     for (int round = 0; round < 64; round++) {
         /* Flows: own colour + multiset of link colours. */
         for (size_t f = 0; f < nf; f++) {
@@ -495,8 +499,7 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
             cf[f] = mix64(((uint64_t)idf[f] << 32) ^ h);
         }
         size_t ncf2 = 0;
-        if (densify(ctx, cf, nf, idf, &ncf2) != GW_OK)
-            goto out;
+        densify(&mf, cf, nf, idf, &ncf2);
         /* Links: own colour + multiset of flow colours. */
         for (size_t l = 0; l < nl; l++)
             acc[l] = 0;
@@ -508,14 +511,15 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
         for (size_t l = 0; l < nl; l++)
             cl[l] = mix64(((uint64_t)idl[l] << 32) ^ acc[l]);
         size_t ncl2 = 0;
-        if (densify(ctx, cl, nl, idl, &ncl2) != GW_OK)
-            goto out;
+        densify(&ml, cl, nl, idl, &ncl2);
         bool stable = ncf2 == ncf && ncl2 == ncl;
         ncf = ncf2;
         ncl = ncl2;
         if (stable)
             break;
     }
+    cmap_free(ctx, &mf);
+    cmap_free(ctx, &ml);
     /* The quotient problem. */
     rep_l = gw_malloc(ctx, (ncl ? ncl : 1) * sizeof *rep_l);
     rep_f = gw_malloc(ctx, (ncf ? ncf : 1) * sizeof *rep_f);

@@ -134,6 +134,11 @@ static int per_unit(const gw_net_op *op, double unit)
 static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
 {
     int n = op->n;
+    if (a == GW_NET_ALGO_HIER) {
+        int c = per_unit(op, f->scaleup_domain);
+        double k = op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0;
+        return k * ((c - 1.0) + (n / c - 1.0));
+    }
     switch (op->coll) {
     case GW_NET_ALLREDUCE:
         if (a == GW_NET_ALGO_TREE) {
@@ -582,10 +587,18 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
         if (algos[i] != GW_NET_ALGO_AUTO)
             continue;
         double best = INFINITY;
-        for (int a = GW_NET_ALGO_RING; a < GW_NET_ALGO_COUNT_; a++) {
-            if (!algo_ok(&ops[i], (gw_net_algo)a, &t->f))
+        /* Fewest latency steps first; an algorithm whose step latencies
+         * alone exceed the best time so far cannot win (a ring over a
+         * million ranks takes 2 million steps). */
+        static const gw_net_algo order[] = {GW_NET_ALGO_DIRECT, GW_NET_ALGO_TREE,
+                                            GW_NET_ALGO_HIER, GW_NET_ALGO_RING};
+        double lat_min = fmin(t->f.scaleup_latency_s, t->f.nic_latency_s);
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+            gw_net_algo one = order[k];
+            if (!algo_ok(&ops[i], one, &t->f))
                 continue;
-            gw_net_algo one = (gw_net_algo)a;
+            if (steps_of(&ops[i], one, &t->f) * lat_min >= best)
+                continue;
             gw_net_sim_result r;
             gw_status rc2 = simulate_fixed(ctx, t, job, &ops[i], &one, 1, mode, &r, err);
             if (rc2 == GW_ERANGE)
@@ -595,6 +608,8 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
             if (r.op[0].time_s < best) {
                 best = r.op[0].time_s;
                 algos[i] = one;
+                if (n_ops == 1)
+                    *out = r; /* one op: this run is the answer */
             }
         }
         if (algos[i] == GW_NET_ALGO_AUTO)
@@ -602,6 +617,8 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
                            gw_net_coll_name(ops[i].coll), ops[i].n);
     }
     gw__err_clear(err);
+    if (n_ops == 1 && ops[0].algo == GW_NET_ALGO_AUTO)
+        return GW_OK;
     return simulate_fixed(ctx, t, job, ops, algos, n_ops, mode, out, err);
 }
 

@@ -239,6 +239,31 @@ static bool soft_failure(gw_status rc)
     return rc == GW_EINFEASIBLE || rc == GW_ENOTFOUND || rc == GW_ERANGE;
 }
 
+void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
+{
+    gw_train_opts_init(o);
+    o->n_gpus = sc->cluster.gpus;
+    o->seq_len = sc->workload.seq_len;
+    if (sc->workload.global_batch_tokens > 0)
+        o->global_batch_tokens = sc->workload.global_batch_tokens;
+    o->tokens = sc->workload.tokens;
+    o->precision = (int)sc->workload.precision;
+    o->cuda_graphs = sc->workload.cuda_graphs != 0;
+    o->batch_slack = sc->workload.batch_tolerance;
+    o->max_idle_frac = sc->cluster.allow_idle_gpus;
+    o->flash_attention = sc->workload.flash_attention != 0;
+    o->tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
+    o->seq_parallel = sc->workload.sequence_parallel != 0;
+    gw_train_fp8_recipe fr;
+    gw_train_cp_comm cc;
+    if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
+        o->fp8_recipe = (int)fr;
+    if (strcmp(sc->workload.cp_comm, "any") == 0)
+        o->cp_comm = GW_TRAIN_ANY;
+    else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)
+        o->cp_comm = (int)cc;
+}
+
 static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
                              const gw_accel *a, const gw_system *sys, const gw_model *m,
                              gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
@@ -271,29 +296,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     /* Training: the step-time model and the parallelism search. */
     bool have_train = false;
     gw_train_opts to;
-    gw_train_opts_init(&to);
-    to.n_gpus = gpus;
-    to.seq_len = sc->workload.seq_len;
-    if (sc->workload.global_batch_tokens > 0)
-        to.global_batch_tokens = sc->workload.global_batch_tokens;
-    to.tokens = sc->workload.tokens;
-    to.precision = (int)sc->workload.precision;
-    to.cuda_graphs = sc->workload.cuda_graphs != 0;
-    to.batch_slack = sc->workload.batch_tolerance;
-    to.max_idle_frac = sc->cluster.allow_idle_gpus;
-    to.flash_attention = sc->workload.flash_attention != 0;
-    to.tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
-    to.seq_parallel = sc->workload.sequence_parallel != 0;
-    {
-        gw_train_fp8_recipe fr;
-        gw_train_cp_comm cc;
-        if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
-            to.fp8_recipe = (int)fr;
-        if (strcmp(sc->workload.cp_comm, "any") == 0)
-            to.cp_comm = GW_TRAIN_ANY;
-        else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)
-            to.cp_comm = (int)cc;
-    }
+    gw_plan_train_opts(sc, &to);
     to.top_k = 3;
     /* A synchronous job rarely uses every GPU of a site: TP, PP, EP and the
      * batch divide by powers of two, and a million does not. When the whole

@@ -204,14 +204,14 @@ static void alpha_beta(void **state)
     t.scaleup_domain = 8;
     /* Ring all-gather of 8 GB over 8 ranks in one domain, no latency:
      * (n-1)/n * B / beta = 7/8 * 8e9 / 400e9 = 17.5 ms. */
-    gw_train_group g = {8, 8};
+    gw_train_group g = {8, 8, 1, GW_TRAIN_GROUP_TP};
     assert_true(fabs(cm->allgather_s(cm->ud, &t, g, 8e9) - 0.0175) < 1e-12);
     /* All-reduce = reduce-scatter + all-gather: 35 ms (ring beats tree's
      * 2 B / beta = 40 ms). */
     assert_true(fabs(cm->allreduce_s(cm->ud, &t, g, 8e9) - 0.035) < 1e-12);
     /* Hierarchical, 16 ranks = 2 domains of 8: intra all-gather 17.5 ms,
      * then across domains 1/2 * (8e9/8) / 50e9 = 10 ms. */
-    gw_train_group h = {16, 8};
+    gw_train_group h = {16, 8, 1, GW_TRAIN_GROUP_TP};
     assert_true(fabs(cm->allgather_s(cm->ud, &t, h, 8e9) - 0.0275) < 1e-12);
     /* p2p across domains: 1 GB / 50 GB/s = 20 ms. */
     assert_true(fabs(cm->p2p_s(cm->ud, &t, true, 1e9) - 0.02) < 1e-12);
