@@ -244,6 +244,14 @@ GW_API gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog
                              const gw_train_opts *opts, const gw_train_eval *ev,
                              gw_net_step_result *out, gw_error *err);
 
+/* The step time of ev's configuration (from gw_train_plan with opts)
+ * evaluated again with every dimension fixed and the collective model comm
+ * (NULL: alpha-beta). */
+GW_API gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
+                               const gw_accel *a, const gw_system *sys,
+                               const gw_train_opts *opts, const gw_train_eval *ev,
+                               const gw_train_comm_model *comm, double *step_s, gw_error *err);
+
 /* The topology of a scenario: plans its site (cluster.gpus of
  * cluster.accelerator on cluster.system) and builds the fabric from the
  * site's bill of materials, data/train.yaml (data_dir, NULL: default) and

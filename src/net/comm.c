@@ -258,7 +258,7 @@ static double st_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
 }
 
 /* Evaluates ev's configuration again, every dimension fixed, with comm. */
-static gw_status fixed_step(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
+gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                             const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
                             const gw_train_eval *ev, const gw_train_comm_model *comm,
                             double *step_s, gw_error *err)
@@ -318,9 +318,9 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
     gw_train_comm_model rec = {"net step (recording)", &u, st_allreduce, st_allgather,
                                st_reducescatter, st_alltoall, st_p2p};
     u.mode = MODE_RECORD;
-    rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_closed_form_s, err);
+    rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_closed_form_s, err);
     if (rc == GW_OK)
-        rc = fixed_step(ctx, cat, m, a, sys, opts, ev, gw_train_comm_alphabeta(),
+        rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, gw_train_comm_alphabeta(),
                         &out->step_alphabeta_s, err);
     if (rc != GW_OK)
         goto done;
@@ -378,10 +378,10 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         }
     }
     u.mode = MODE_ALONE;
-    rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_alone_s, err);
+    rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_alone_s, err);
     if (rc == GW_OK) {
         u.mode = MODE_CONTENDED;
-        rc = fixed_step(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_contended_s, err);
+        rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_contended_s, err);
     }
 done:
     gw_net_comm_free(nc);

@@ -26,8 +26,18 @@ gw_status gw_net_topo_from_scenario(gw_ctx *ctx, const gw_catalog *cat, const gw
     gw_net_fabric f;
     if (rc == GW_OK)
         rc = gw_net_fabric_from_site(site, sc, tp, &f, err);
-    if (rc == GW_OK)
+    if (rc == GW_OK) {
         rc = gw_net_topo_build(&f, out, err);
+        /* Point at the scenario key that set the bad value. */
+        if (rc != GW_OK && err && err->where[0] && err->line == 0) {
+            char key[sizeof err->where];
+            gw__strlcpy(key, err->where, sizeof key);
+            err->where[0] = '\0';
+            gw__scenario_locate(sc, key, err);
+            if (!err->where[0])
+                gw__strlcpy(err->where, key, sizeof err->where);
+        }
+    }
 out:
     gw_free(ctx, site);
     gw_free(ctx, tp);

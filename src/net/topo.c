@@ -99,7 +99,7 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return bad(err, "network.buildings", "expected at least one building, got %g",
                    (double)f->buildings);
     if (f->buildings > 1 && !(f->building_Bps > 0.0))
-        return bad(err, "network.building_bandwidth",
+        return bad(err, "network.buildings",
                    "inter-building bandwidth must be positive with %g buildings",
                    (double)f->buildings);
     if (!(f->scaleup_eff > 0.0 && f->scaleup_eff <= 1.0) ||

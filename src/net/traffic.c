@@ -143,6 +143,9 @@ static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *
     case GW_NET_ALLREDUCE:
         if (a == GW_NET_ALGO_TREE) {
             int c = per_unit(op, f->gpus_per_node);
+            int cd = per_unit(op, f->scaleup_domain);
+            if (cd > c && cd <= 32)
+                c = cd;
             int m = n / c;
             return 2.0 * (ceil(log2((double)m)) + (c - 1));
         }
@@ -163,8 +166,10 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
     case GW_NET_ALGO_RING:
         return op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
                op->coll == GW_NET_REDUCESCATTER;
-    case GW_NET_ALGO_TREE:
-        return op->coll == GW_NET_ALLREDUCE && op->n / c_node > 1;
+    case GW_NET_ALGO_TREE: {
+        int c = c_dom > c_node && c_dom <= 32 ? c_dom : c_node;
+        return op->coll == GW_NET_ALLREDUCE && op->n / c > 1;
+    }
     case GW_NET_ALGO_HIER:
         return (op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
                 op->coll == GW_NET_REDUCESCATTER) &&
@@ -245,7 +250,13 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
     }
     double fac = op->coll == GW_NET_ALLREDUCE ? 2.0 * (n - 1) / n : (double)(n - 1) / n;
     if (a == GW_NET_ALGO_RING) {
+        /* Channels: one per member in a node, or in the NVLink domain when
+         * it spans nodes (NVL8 partitions, NVL72) and NCCL's channel limit
+         * (32) allows, so that every member's NIC carries a channel. */
         int c = per_unit(op, f->gpus_per_node);
+        int cd = per_unit(op, f->scaleup_domain);
+        if (cd > c && cd <= 32)
+            c = cd;
         int nodes = n / c;
         if (nodes <= 1) {
             for (int i = 0; i < n && rc == GW_OK; i++)
@@ -266,11 +277,17 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
     }
     if (a == GW_NET_ALGO_TREE) {
         int c = per_unit(op, f->gpus_per_node);
+        int cd = per_unit(op, f->scaleup_domain);
+        if (cd > c && cd <= 32)
+            c = cd; /* the domain is the tree's node, as for the ring */
         int nodes = n / c;
-        int chans = c > 1 ? c : 2;
+        /* Every channel (one per member of a node, on that member's rail)
+         * carries half its share on each tree, so every NIC serves both
+         * trees: interior in one, a leaf in the other (NCCL's balance). */
+        int chans = 2 * c;
         double share = B / chans;
         for (int ch = 0; ch < chans && rc == GW_OK; ch++) {
-            int cc = ch % c;
+            int cc = ch / 2;
             for (int k = 0; k < nodes && rc == GW_OK; k++) {
                 int base = k * c;
                 /* Chain inside the node from the head (member cc). */
@@ -331,7 +348,8 @@ static double est_flows_per_gpu(const gw_net_op *op, gw_net_algo a, const gw_net
     if (a == GW_NET_ALGO_HIER)
         return 3.0;
     if (a == GW_NET_ALGO_RING)
-        return (double)per_unit(op, f->gpus_per_node);
+        return fmax((double)per_unit(op, f->gpus_per_node),
+                    per_unit(op, f->scaleup_domain) <= 32 ? per_unit(op, f->scaleup_domain) : 0);
     return 1.0;
 }
 

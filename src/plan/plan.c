@@ -21,6 +21,7 @@
  * holding only "not_computed": the reason, so no section vanishes silently.
  */
 #include <gigawatt/econ.h>
+#include <gigawatt/net.h>
 #include <gigawatt/plan.h>
 #include <gigawatt/policy.h>
 #include <gigawatt/rel.h>
@@ -78,7 +79,8 @@ static void not_computed(gw_doc *doc, gw_doc_node *parent, const char *key, cons
 static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      const gw_site_result *site, const gw_train_result *tr,
                      const gw_rel_result *rel, const gw_econ_result *econ,
-                     const gw_econ_run *run, const gw_policy_chip *chip)
+                     const gw_econ_run *run, const gw_policy_chip *chip,
+                     const char *net_line)
 {
     gw_doc_num(doc, hl, "gpus", "GPUs (scenario)", sc->cluster.gpus, "");
     if (site) {
@@ -112,6 +114,8 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
         gw_train_report_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s,
                                "s", false);
         gw_train_report_figure(doc, hl, tr, "mfu", "MFU", tr->best.mfu, "frac", true);
+        if (net_line && net_line[0])
+            gw_doc_str(doc, hl, "network", "network", net_line);
         if (tr->run_s > 0) {
             gw_train_report_figure(doc, hl, tr, "training_time_s",
                                    "training time (no failures)", tr->run_s, "s", false);
@@ -223,6 +227,8 @@ static size_t job_sizes(double n, double *out, size_t max)
 /* ---- The modules, in dependency order ----------------------------------- */
 
 typedef struct plan_state {
+    gw_net_topo net;
+    char net_line[200]; /* the headline's network line ("" without one) */
     gw_site_result site;
     gw_train_result train;
     gw_rel_result rel;
@@ -264,6 +270,43 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->cp_comm = (int)cc;
 }
 
+/* What the network costs the job: the fabric, the exposed communication of
+ * the chosen layout, and its step time on a topology-free network (the
+ * alpha-beta model: the fabric's oversubscription, failures and buildings
+ * removed). */
+static void net_section(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const gw_accel *a,
+                        const gw_system *sys, const gw_train_opts *to, gw_doc *doc,
+                        gw_doc_node *parent, plan_state *st)
+{
+    const gw_train_eval *ev = &st->train.best;
+    const gw_train_time *tm = &ev->time;
+    double comm = tm->tp_comm_s + tm->cp_comm_s + tm->ep_comm_s + tm->pp_comm_s + tm->dp_comm_s;
+    double ideal = 0.0;
+    gw_error e2;
+    gw__err_clear(&e2);
+    if (gw_net_retime(ctx, cat, m, a, sys, to, ev, gw_train_comm_alphabeta(), &ideal, &e2) !=
+        GW_OK)
+        ideal = 0.0;
+    gw_doc_node *n = gw_doc_obj(doc, parent, "network", "Network");
+    gw_net_topo_report(doc, n, &st->net);
+    gw_doc_str(doc, n, "model", "Collective model in the search", st->train.comm_model);
+    gw_doc_num(doc, n, "exposed_comm_s", "Exposed communication per step", comm, "s");
+    gw_doc_num(doc, n, "exposed_comm_frac", "Share of the step", comm / tm->step_s, "frac");
+    if (ideal > 0) {
+        gw_doc_num(doc, n, "step_topology_free_s", "Step on a topology-free network", ideal, "s");
+        gw_doc_num(doc, n, "fabric_slowdown", "Fabric slowdown (step / topology-free step)",
+                   tm->step_s / ideal, "");
+    }
+    char *line = st->net_line;
+    gw__snprintf(line, sizeof st->net_line, "%d-tier fat tree, %.3g PB/s bisection; communication %.0f%% of the step%s",
+                 st->net.tiers, st->net.bisection_Bps / 1e15, 100.0 * comm / tm->step_s,
+                 ideal > 0 && tm->step_s > ideal * 1.0005 ? " (fabric adds time: see Network)"
+                                                         : "");
+    gw_doc_note(doc, "network: the search times collectives with the fat tree's bottleneck bound "
+                     "(every group of a kind at once); `gigawatt net --step` simulates the "
+                     "chosen step's flows with all kinds contending");
+}
+
 static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
                              const gw_accel *a, const gw_system *sys, const gw_model *m,
                              gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
@@ -298,6 +341,26 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     gw_train_opts to;
     gw_plan_train_opts(sc, &to);
     to.top_k = 3;
+    /* The fabric's collective model (network.model: flow, the default):
+     * the closed-form bound of the site's fat tree in the search. */
+    bool have_net = false;
+    gw_net_comm *nc = NULL;
+    if (have_site && strcmp(sc->network.model, "flow") == 0) {
+        gw__err_clear(&sub);
+        rc = gw_net_topo_from_scenario(ctx, cat, sc, NULL, &st->net, &sub);
+        if (rc == GW_OK)
+            rc = gw_net_comm_new(ctx, &st->net, gpus, &nc, &sub);
+        if (rc == GW_OK) {
+            have_net = true;
+            to.comm = gw_net_comm_model(nc);
+        } else if (soft_failure(rc)) {
+            gw_doc_note(doc, "network: %s; collectives use the alpha-beta model",
+                        gw_error_format(&sub, msg, sizeof msg));
+        } else {
+            *err = sub;
+            goto done;
+        }
+    }
     /* A synchronous job rarely uses every GPU of a site: TP, PP, EP and the
      * batch divide by powers of two, and a million does not. When the whole
      * cluster has no valid layout, try the largest job sizes c * 2^k (c odd
@@ -325,6 +388,8 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
                         "them (%.1f%%), the rest are spares or other jobs",
                         gpus, to.n_gpus, 100.0 * to.n_gpus / gpus);
         gw_train_report(doc, parent, &st->train);
+        if (have_net)
+            net_section(ctx, cat, m, a, sys, &to, doc, parent, st);
     } else if (soft_failure(rc)) {
         gw_doc_note(doc, "train: no feasible parallel configuration: %s",
                     gw_error_format(&sub, msg, sizeof msg));
@@ -421,9 +486,10 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
 
     headline(doc, hl, sc, have_site ? &st->site : NULL, have_train ? &st->train : NULL,
              have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
-             have_econ && have_train ? &st->run : NULL, &st->chip);
+             have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line);
     rc = GW_OK;
 done:
+    gw_net_comm_free(nc);
     gw_free(ctx, st);
     return rc;
 }

@@ -301,7 +301,7 @@ static void topo_errors(void **state)
     f = fabric(64, 8, 8, 8);
     f.buildings = 2;
     assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
-    assert_string_equal(err.where, "network.building_bandwidth");
+    assert_string_equal(err.where, "network.buildings");
 }
 
 static int setup(void **state)
