@@ -19,6 +19,7 @@ constants were fitted to, and what it does not capture.
 | [Training performance](models/train.md) | `train` | FLOPs, memory, step time, parallelism search, validation against published runs; MoE, MLA, CP, EP, FP8/FP4 |
 | [Reliability](models/rel.md) | `rel` | interruptions by cause, checkpointing, goodput (analytic and Monte Carlo) |
 | [Site](models/site.md) | `site` | power, racks, phases, network bill of materials |
+| [Network](models/net.md) | `net` | topology, collectives as flows, max-min fair solver, symmetry collapsing, the fabric in the training search |
 | [Economics](models/econ.md) | `econ` | capex, opex, $/GPU-hour, cost of a run, tariffs, financing |
 | [Export control](models/policy.md) | `policy` | TPP, PD, ECCN 3A090 classification, compliant clusters |
 
@@ -26,7 +27,7 @@ The first-order figures of `gigawatt run` (6 N D training compute, Kaplan et
 al. 2020, plus causal attention) are documented in `include/gigawatt/plan.h`.
 
 HDR
-  for f in params train rel site econ policy; do
+  for f in params train rel site net econ policy; do
     printf '\n---\n\n'
     # Chapters start at '#' or '##'; shift them so each is a level-2 section.
     sed -E '1s/^# /## /' "docs/models/$f.md"

@@ -34,6 +34,12 @@ struct gw_net_comm {
     const gw_net_topo *t;
     double job;
     gw_train_comm_model model;
+    /* Units the job outgrows (tiers, then the building) and the GPU-
+     * normalised uplink ratio O_t / (1 - f_t) of each, precomputed: the
+     * search calls slowdown() ~10^7 times a second. */
+    int nu;
+    double units[GW_NET_MAX_TIERS + 1], ratio[GW_NET_MAX_TIERS + 1];
+    double plane_factor;
 };
 
 static double cum_oversub(const gw_net_topo *t, int j)
@@ -49,29 +55,35 @@ static double unit_gpus(const gw_net_topo *t, int j)
     return t->subtree_gpus[j];
 }
 
+static void precompute(gw_net_comm *c)
+{
+    const gw_net_topo *t = c->t;
+    const gw_net_fabric *f = &t->f;
+    double nic_all = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes;
+    c->nu = 0;
+    for (int j = 0; j <= t->tiers - 2; j++) {
+        if (c->job <= unit_gpus(t, j))
+            continue;
+        c->units[c->nu] = unit_gpus(t, j);
+        c->ratio[c->nu++] = cum_oversub(t, j) / (1.0 - f->down_frac[j]);
+    }
+    if (f->buildings > 1 && f->building_Bps > 0.0 && c->job > t->building_gpus) {
+        c->units[c->nu] = t->building_gpus;
+        c->ratio[c->nu++] = nic_all * t->building_gpus / f->building_Bps;
+    }
+    c->plane_factor = (double)f->planes / (double)t->planes_up;
+}
+
 /* kind: 0 ring-like with spacing sp, 1 all-to-all with n_local. */
 static double slowdown(const gw_net_comm *c, int kind, int n, double stride, double sp,
                        int n_local)
 {
-    const gw_net_topo *t = c->t;
-    const gw_net_fabric *f = &t->f;
     double s = stride > 0 ? stride : 1.0;
     double blk = s * n;
     double worst = 1.0;
-    double nic_all = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes;
-    double units[GW_NET_MAX_TIERS + 1], per_gpu_ratio[GW_NET_MAX_TIERS + 1];
-    int nu = 0;
-    for (int j = 0; j <= t->tiers - 2; j++) {
-        units[nu] = unit_gpus(t, j);
-        per_gpu_ratio[nu++] = cum_oversub(t, j) / (1.0 - f->down_frac[j]);
-    }
-    if (f->buildings > 1 && f->building_Bps > 0.0) {
-        units[nu] = t->building_gpus;
-        per_gpu_ratio[nu++] = nic_all * t->building_gpus / f->building_Bps;
-    }
-    for (int u = 0; u < nu; u++) {
-        double G = units[u];
-        if (blk <= G || c->job <= G)
+    for (int u = 0; u < c->nu; u++) {
+        double G = c->units[u];
+        if (blk <= G)
             continue;
         double delta;
         if (kind == 0) {
@@ -81,17 +93,18 @@ static double slowdown(const gw_net_comm *c, int kind, int n, double stride, dou
             double remote = (double)n - (n_local > 0 ? n_local : 1);
             delta = remote > 0 ? ((double)n - m) / remote : 0.0;
         }
-        double sl = delta * per_gpu_ratio[u];
+        double sl = delta * c->ratio[u];
         if (sl > worst)
             worst = sl;
     }
-    return worst * (double)f->planes / (double)t->planes_up;
+    return worst * c->plane_factor;
 }
 
 static gw_train_topo scaled(const gw_train_topo *tt, double slow)
 {
     gw_train_topo t2 = *tt;
-    t2.scaleout_Bps /= slow;
+    if (slow != 1.0)
+        t2.scaleout_Bps /= slow;
     return t2;
 }
 
@@ -161,6 +174,7 @@ gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_
     c->model.reducescatter_s = nc_reducescatter;
     c->model.alltoall_s = nc_alltoall;
     c->model.p2p_s = nc_p2p;
+    precompute(c);
     *out = c;
     return GW_OK;
 }

@@ -360,36 +360,49 @@ static bool multiple(double a, double b)
     return b > 0 && fmod(a, b) == 0.0;
 }
 
-/* The component size: the smallest unit of the hierarchy that every op's
- * blocks tile (its traffic never leaves it, and all such units are
- * isomorphic), else the job. */
+static double gcd_d(double a, double b)
+{
+    while (b > 0.5) {
+        double r = fmod(a, b);
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+static double lcm_d(double a, double b)
+{
+    return a / gcd_d(a, b) * b;
+}
+
+/* The component size: the smallest U, a multiple of every op's block, of
+ * the node and of the NVLink domain, that nests with every unit of the
+ * hierarchy (U divides it or it divides U: scalable units, sub-trees,
+ * buildings). Traffic then never leaves a component, components own the
+ * links inside them, and all whole components are isomorphic. Else the
+ * job. */
 static double component_size(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
 {
-    double units[GW_NET_MAX_TIERS + 3];
-    int nu = 0;
+    double U0 = (double)t->f.gpus_per_node;
     if (t->f.scaleup_domain > 1)
-        units[nu++] = t->f.scaleup_domain;
+        U0 = lcm_d(U0, (double)t->f.scaleup_domain);
+    for (size_t i = 0; i < n_ops; i++)
+        U0 = lcm_d(U0, ops[i].stride * ops[i].n);
+    double units[GW_NET_MAX_TIERS + 2];
+    int nu = 0;
     if (t->tiers >= 2)
         for (int j = 0; j <= t->tiers - 2; j++)
             units[nu++] = t->subtree_gpus[j];
     if (t->f.buildings > 1)
         units[nu++] = t->building_gpus;
-    for (int u = 0; u < nu; u++) {
-        double U = units[u];
-        if (U >= job)
-            break;
-        /* Isomorphic units: whole nodes, aligned with the NVLink domains
-         * and the buildings. */
-        double dom = t->f.scaleup_domain;
-        if (!multiple(U, t->f.gpus_per_node) || !(multiple(U, dom) || multiple(dom, U)))
-            continue;
-        if (t->f.buildings > 1 && U < t->building_gpus && !multiple(t->building_gpus, U))
-            continue;
+    for (double U = U0; U < job; U += U0) {
         bool ok = true;
-        for (size_t i = 0; i < n_ops && ok; i++)
-            ok = multiple(U, ops[i].stride * ops[i].n);
+        for (int u = 0; u < nu && ok; u++)
+            ok = multiple(units[u], U) || multiple(U, units[u]);
         if (ok)
             return U;
+        if (U > 64.0 * U0 && U > 1e5)
+            break; /* nests only with the whole job */
     }
     return job;
 }
