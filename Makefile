@@ -25,6 +25,10 @@ all: build
 # and pip + venv for its install test.
 PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-venv
 
+# Test-only: the SimGrid oracle of the network simulator (tests/net/ORACLE.md),
+# a C++ tool. Without them the build still works and net_oracle_selftest skips.
+PKGS      += libsimgrid-dev g++
+
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
 deps:
