@@ -111,14 +111,19 @@ int main(void)
     ar.algo = GW_NET_ALGO_HIER;
     bad |= run(ctx, "16k H100 all-reduce 64MB, hierarchical, expanded", &h, ar,
                GW_NET_MODE_EXPANDED);
-    gw_net_fabric g = fabric(1048576, 4, 72, 900e9, 100e9, 64);
+    /* 1M GPUs in 8-GPU NVLink nodes (HGX B200-like: 900 GB/s NVLink, 800G
+     * NICs), radix-64 switches: 4 tiers. */
+    gw_net_fabric g = fabric(1048576, 8, 8, 900e9, 100e9, 64);
     gw_net_op big = {GW_NET_ALLREDUCE, GW_NET_ALGO_AUTO, 1048576, 1, 64e6, 0.0, NULL};
-    bad |= run(ctx, "1M GB200 all-reduce 64MB, auto, 4-tier", &g, big, GW_NET_MODE_COLLAPSED);
+    bad |= run(ctx, "1M B200 all-reduce 64MB, auto, 4-tier", &g, big, GW_NET_MODE_COLLAPSED);
+    big.algo = GW_NET_ALGO_HIER;
+    bad |= run(ctx, "1M B200 all-reduce 64MB, hierarchical, 4-tier", &g, big,
+               GW_NET_MODE_COLLAPSED);
     gw_net_op a2a = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 64, 1, 256e6, 0.0, NULL};
-    bad |= run(ctx, "1M GB200 EP all-to-all (64 ranks) 256MB, 4-tier", &g, a2a,
+    bad |= run(ctx, "1M B200 EP all-to-all (64 ranks) 256MB, 4-tier", &g, a2a,
                GW_NET_MODE_COLLAPSED);
     gw_net_op a2a2 = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 256, 1, 256e6, 0.0, NULL};
-    bad |= run(ctx, "1M GB200 EP all-to-all (256 ranks, 4 racks) 256MB", &g, a2a2,
+    bad |= run(ctx, "1M B200 EP all-to-all (256 ranks) 256MB, 4-tier", &g, a2a2,
                GW_NET_MODE_COLLAPSED);
 
     /* The search's closed form. */

@@ -50,7 +50,6 @@ typedef struct gw_net_fabric {
     int gpus_per_node;        /* GPUs per server / compute tray = rails per plane */
     int scaleup_domain;       /* GPUs per NVLink domain (a multiple of gpus_per_node) */
     double scaleup_Bps;       /* NVLink per GPU per direction */
-    bool in_network_reduction;/* NVLS: the NVLink switches reduce (all-reduce) */
     double nic_Bps;           /* per NIC port per direction */
     int nics_per_gpu;         /* NIC ports per GPU, all planes */
     int radix;                /* switch ports at the NIC port speed, even >= 4 */
@@ -120,7 +119,6 @@ typedef enum gw_net_algo {
     GW_NET_ALGO_RING,     /* NCCL ring, one channel per rail, rail-aligned (PXN) */
     GW_NET_ALGO_TREE,     /* NCCL double binary tree across nodes, chain inside (all-reduce) */
     GW_NET_ALGO_HIER,     /* reduce-scatter in the NVLink domain, ring across, all-gather */
-    GW_NET_ALGO_NVLS,     /* in-switch reduction inside one NVLink domain (all-reduce) */
     GW_NET_ALGO_DIRECT,   /* one flow per pair (all-to-all, send/recv) */
     GW_NET_ALGO_COUNT_
 } gw_net_algo;
