@@ -79,7 +79,7 @@ static int first_int(const char *s)
 {
     while (*s && !isdigit((unsigned char)*s))
         s++;
-    return *s ? atoi(s) : 0;
+    return *s ? (int)strtol(s, NULL, 10) : 0;
 }
 
 static bool contains(const char *s, const char *needle)

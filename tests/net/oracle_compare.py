@@ -35,7 +35,7 @@ CASES = [
                             "--ranks", "2", "--stride", "2048", "--size", "512MB",
                             "--set", "cluster.oversubscription=3"]),
     ("a2a-4096x4-contended", ["--gpu", "h100-sxm", "--gpus", "4096", "--collective",
-                              "all-to-all", "--ranks", "5", "--stride", "8", "--size", "100MB",
+                              "all-to-all", "--ranks", "4", "--stride", "1024", "--size", "100MB",
                               "--set", "cluster.oversubscription=3",
                               "--set", "network.spine_links_down=10%"]),
     ("a2a-nvl72-576", ["--gpu", "gb200", "--gpus", "576", "--collective", "all-to-all",
