@@ -288,9 +288,9 @@ gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     o.ep = c->ep;
     o.etp = c->etp;
     o.micro_batch = c->micro_batch;
-    o.recompute = c->recompute;
+    o.recompute = (int)c->recompute;
     o.zero = c->zero;
-    o.precision = c->precision;
+    o.precision = (int)c->precision;
     o.cp_comm = c->cp_comm;
     o.seq_parallel = c->seq_parallel;
     o.global_batch_seqs = c->global_batch_seqs;
