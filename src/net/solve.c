@@ -307,7 +307,7 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
             rc = gw__err(err, GW_EINTERNAL, "network solver did not converge");
             goto out2;
         }
-        double next_act = INFINITY;
+        double next_act = (double)INFINITY;
         for (size_t f = 0; f < nf; f++) {
             if (s.state[f] != 0)
                 continue;

@@ -617,7 +617,7 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
         algos[i] = ops[i].algo;
         if (algos[i] != GW_NET_ALGO_AUTO)
             continue;
-        double best = INFINITY;
+        double best = (double)INFINITY;
         /* Fewest latency steps first; an algorithm whose step latencies
          * alone exceed the best time so far cannot win (a ring over a
          * million ranks takes 2 million steps). */

@@ -315,6 +315,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     plan_state *st = gw_calloc(ctx, 1, sizeof *st);
     if (!st)
         return gw__err(err, GW_ENOMEM, "out of memory planning the scenario");
+    gw_net_comm *nc = NULL; /* the fabric's collective model, when there is one */
     gw_status rc;
     gw_error sub;
     char msg[1100];
@@ -344,7 +345,6 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     /* The fabric's collective model (network.model: flow, the default):
      * the closed-form bound of the site's fat tree in the search. */
     bool have_net = false;
-    gw_net_comm *nc = NULL;
     if (have_site && strcmp(sc->network.model, "flow") == 0) {
         gw__err_clear(&sub);
         rc = gw_net_topo_from_scenario(ctx, cat, sc, NULL, &st->net, &sub);
