@@ -400,6 +400,35 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.batch_slack = batch_tol >= 0 ? batch_tol : sc->workload.batch_tolerance;
     o.max_idle_frac = idle_tol >= 0 ? idle_tol : sc->cluster.allow_idle_gpus;
 
+    /* The fabric: the scenario's cluster and network sections with this
+     * accelerator, system and GPU count (network.model: flow, the
+     * default); the search then times collectives on it. A fabric the
+     * catalog cannot build (no NIC or switch for the GPU) falls back to
+     * the alpha-beta model, and the report says which model ran. */
+    gw_net_topo *topo = calloc(1, sizeof *topo);
+    gw_net_comm *nc = NULL;
+    char net_note[600] = "";
+    if (topo && strcmp(sc->network.model, "flow") == 0 && accel) {
+        sc->cluster.accelerator = accel->name;
+        sc->cluster.system = sys ? sys->name : (gpu_arg ? "" : sc->cluster.system);
+        if (gpu_arg && !sys_arg) {
+            sc->cluster.nic = "";
+            sc->cluster.fabric_switch = "";
+        }
+        sc->cluster.gpus = o.n_gpus;
+        sc->site.n_phases = 0;
+        gw_error nerr;
+        memset(&nerr, 0, sizeof nerr);
+        if (gw_net_topo_from_scenario(cli->ctx, cat, sc, cli->data_dir, topo, &nerr) == GW_OK &&
+            gw_net_comm_new(cli->ctx, topo, o.n_gpus, &nc, &nerr) == GW_OK) {
+            o.comm = gw_net_comm_model(nc);
+        } else {
+            char buf[540];
+            snprintf(net_note, sizeof net_note, "network: %s; collectives use the alpha-beta model",
+                     gw_error_format(&nerr, buf, sizeof buf));
+        }
+    }
+
     gw_train_result *res = calloc(1, sizeof *res);
     gw_doc *doc = gw_cli_doc(cli);
     if (!res || !doc) {
@@ -422,6 +451,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     if (rc == GW_OK && emit_arg && !cli->json) {
         code = write_text(cli, text);
     } else if (rc == GW_OK) {
+        if (net_note[0])
+            gw_doc_note(doc, "%s", net_note);
         gw_train_report(doc, gw_doc_root(doc), res);
         if (text) {
             gw_doc_node *e = gw_doc_obj(doc, gw_doc_root(doc), "emit", "framework launch "
@@ -435,6 +466,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     }
     gw_free(cli->ctx, text);
     gw_doc_free(doc);
+    gw_net_comm_free(nc);
+    free(topo);
     free(res);
     gw_model_free(cli->ctx, owned);
     gw_scenario_free(sc);

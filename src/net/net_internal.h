@@ -47,9 +47,11 @@ typedef struct gw__netp {
 
 gw_status gw__netp_init(gw_ctx *ctx, gw__netp *p, size_t nl, size_t nf_hint, size_t ni_hint);
 void gw__netp_free(gw_ctx *ctx, gw__netp *p);
-/* Appends a flow; route of n links with weight 1 each. */
+/* Appends a bundle of mult identical flows (same route, size, start):
+ * one variable, the per-flow rate, loading each link of its route mult
+ * times (exact: max-min gives identical flows identical rates). */
 gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start,
-                       int op, int phase, const uint32_t *route, int n);
+                       int op, int phase, const uint32_t *route, int n, double mult);
 /* Solves: done[] and carried[]. */
 gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err);
 /* Builds the quotient q of the expanded problem e by colour refinement. */

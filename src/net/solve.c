@@ -105,7 +105,7 @@ void gw__netp_free(gw_ctx *ctx, gw__netp *p)
 }
 
 gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start,
-                       int op, int phase, const uint32_t *route, int n)
+                       int op, int phase, const uint32_t *route, int n, double mult)
 {
     if (p->nf + 1 >= p->cap_f && grow_flows(ctx, p, p->cap_f * 2 + 16) != GW_OK)
         return GW_ENOMEM;
@@ -115,12 +115,12 @@ gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, doubl
     p->bytes[f] = bytes;
     p->lat[f] = lat;
     p->start[f] = start;
-    p->mult_f[f] = 1.0;
+    p->mult_f[f] = mult;
     p->op[f] = (uint16_t)op;
     p->phase[f] = (uint16_t)phase;
     for (int i = 0; i < n; i++) {
         p->lk[p->ni] = route[i];
-        p->w[p->ni] = 1.0;
+        p->w[p->ni] = mult;
         p->ni++;
     }
     p->off[f + 1] = p->ni;
@@ -477,7 +477,7 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
         cl[l] = hash_double(e->cap[l]) ^ mix64(e->kind_l[l] + 7u);
     for (size_t f = 0; f < nf; f++)
         cf[f] = mix64(hash_double(e->bytes[f]) ^ (hash_double(e->lat[f]) * 3u) ^
-                      (hash_double(e->start[f]) * 5u) ^
+                      (hash_double(e->start[f]) * 5u) ^ (hash_double(e->mult_f[f]) * 7u) ^
                       mix64((uint64_t)e->op[f] << 16 | e->phase[f]));
     size_t ncl = 0, ncf = 0;
     cmap mf, ml;
@@ -561,11 +561,13 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
             hops[j] += 1.0;
         }
         if (gw__netp_add(ctx, q, e->bytes[f], e->lat[f], e->start[f], e->op[f], e->phase[f],
-                         route, nr) != GW_OK)
+                         route, nr, 1.0) != GW_OK)
             goto out;
-        q->mult_f[c] = cnt_f[c];
+        /* A class of cnt expanded flows, each a bundle of mult_f. */
+        double flows = cnt_f[c] * e->mult_f[f];
+        q->mult_f[c] = flows;
         for (int j = 0; j < nr; j++)
-            q->w[q->off[c] + (size_t)j] = cnt_f[c] * hops[j] / cnt_l[route[j]];
+            q->w[q->off[c] + (size_t)j] = flows * hops[j] / cnt_l[route[j]];
     }
     if (flow_class) {
         *flow_class = idf;

@@ -191,14 +191,20 @@ typedef struct gen {
     double max_lat;
 } gen;
 
-static gw_status flow(gen *g, size_t a, size_t b, double bytes, int phase)
+/* mult identical flows from a to b. */
+static gw_status flow_k(gen *g, size_t a, size_t b, double bytes, int phase, double mult)
 {
     uint32_t route[24];
     double lat = 0.0;
     int h = gw__comp_route(g->c, a, b, route, &lat);
     if (lat > g->max_lat)
         g->max_lat = lat;
-    return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h);
+    return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h, mult);
+}
+
+static gw_status flow(gen *g, size_t a, size_t b, double bytes, int phase)
+{
+    return flow_k(g, a, b, bytes, phase, 1.0);
 }
 
 /* NCCL's binary tree (ncclGetBtree): parent of rank r of n, -1 for the root. */
@@ -264,14 +270,15 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
             return rc;
         }
         double share = fac * B / c;
-        for (int ch = 0; ch < c && rc == GW_OK; ch++) {
-            for (int k = 0; k < nodes && rc == GW_OK; k++) {
-                int base = k * c, next = ((k + 1) % nodes) * c;
-                for (int j = 0; j + 1 < c && rc == GW_OK; j++)
-                    rc = flow(g, M(base + (ch + j) % c), M(base + (ch + j + 1) % c), share, 0);
-                if (rc == GW_OK)
-                    rc = flow(g, M(base + (ch + c - 1) % c), M(next + ch), share, 0);
-            }
+        for (int k = 0; k < nodes && rc == GW_OK; k++) {
+            int base = k * c, next = ((k + 1) % nodes) * c;
+            /* Chain hops: channel ch runs q -> q+1 for every q but ch - 1,
+             * so each hop carries c - 1 channels (one bundle). */
+            for (int q = 0; q < c && rc == GW_OK && c > 1; q++)
+                rc = flow_k(g, M(base + q), M(base + (q + 1) % c), share, 0, c - 1.0);
+            /* Channel ch leaves from member ch - 1 to the next node's ch. */
+            for (int ch = 0; ch < c && rc == GW_OK; ch++)
+                rc = flow(g, M(base + (ch + c - 1) % c), M(next + ch), share, 0);
         }
         return rc;
     }
@@ -286,17 +293,22 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
          * trees: interior in one, a leaf in the other (NCCL's balance). */
         int chans = 2 * c;
         double share = B / chans;
+        for (int k = 0; k < nodes && rc == GW_OK && c > 1; k++) {
+            /* Chains inside the node from each channel's head (member
+             * ch / 2): hop q -> q+1 is in every chain but those headed by
+             * q + 1, 2 (c - 1) channels, both ways (one bundle each). */
+            int base = k * c;
+            for (int q = 0; q < c && rc == GW_OK; q++) {
+                size_t u = M(base + q), v = M(base + (q + 1) % c);
+                rc = flow_k(g, v, u, share, 0, 2.0 * (c - 1));
+                if (rc == GW_OK)
+                    rc = flow_k(g, u, v, share, 0, 2.0 * (c - 1));
+            }
+        }
         for (int ch = 0; ch < chans && rc == GW_OK; ch++) {
             int cc = ch / 2;
             for (int k = 0; k < nodes && rc == GW_OK; k++) {
                 int base = k * c;
-                /* Chain inside the node from the head (member cc). */
-                for (int j = 0; j + 1 < c && rc == GW_OK; j++) {
-                    size_t u = M(base + (cc + j) % c), v = M(base + (cc + j + 1) % c);
-                    rc = flow(g, v, u, share, 0);
-                    if (rc == GW_OK)
-                        rc = flow(g, u, v, share, 0);
-                }
                 int par = ch % 2 == 0 ? btree_parent(nodes, k) : dtree_parent(nodes, k);
                 if (par >= 0 && rc == GW_OK) {
                     size_t u = M(base + cc), v = M(par * c + cc);
@@ -457,7 +469,9 @@ static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, siz
         gw__netp_free(ctx, &e);
         return gw__err(err, rc, "out of memory building flows");
     }
-    co->flows = (double)e.nf;
+    co->flows = 0.0;
+    for (size_t f = 0; f < e.nf; f++)
+        co->flows += e.mult_f[f];
     gw__netp q;
     gw__netp *solve = &e;
     uint32_t *fcls = NULL;
@@ -713,18 +727,22 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
             if (used[l])
                 fprintf(flows_out, "link %zu %.17g 0\n", l, e.cap[l]);
         gw_free(ctx, used);
+        size_t id = 0;
         for (size_t f = 0; f < e.nf; f++) {
             /* Host ids: the GPU, found from the route's first link. */
             uint32_t l0 = e.lk[e.off[f]], lz = e.lk[e.off[f + 1] - 1];
             size_t src = l0 < 2 * c.n ? l0 % c.n : l0 - 2 * c.n;
             size_t dst = lz < 2 * c.n ? lz - c.n : lz - 3 * c.n;
-            fprintf(flows_out, "flow %zu %.17g %.17g %zu %zu", f, e.bytes[f],
-                    e.start[f] + e.lat[f], src, dst);
-            for (size_t i = e.off[f]; i < e.off[f + 1]; i++)
-                fprintf(flows_out, " %u", e.lk[i]);
-            fputc('\n', flows_out);
-            if (times_out)
-                fprintf(times_out, "flow %zu %.17g\n", f, e.done[f]);
+            /* A bundle is written as its flows, one by one. */
+            for (double k = 0; k < e.mult_f[f]; k += 1.0, id++) {
+                fprintf(flows_out, "flow %zu %.17g %.17g %zu %zu", id, e.bytes[f],
+                        e.start[f] + e.lat[f], src, dst);
+                for (size_t i = e.off[f]; i < e.off[f + 1]; i++)
+                    fprintf(flows_out, " %u", e.lk[i]);
+                fputc('\n', flows_out);
+                if (times_out)
+                    fprintf(times_out, "flow %zu %.17g\n", id, e.done[f]);
+            }
         }
     }
     gw__netp_free(ctx, &e);
