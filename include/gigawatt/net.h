@@ -228,7 +228,8 @@ typedef struct gw_net_step_result {
         double alone_s;          /* simulated, this kind alone */
         double contended_s;      /* simulated, with the other kinds */
         gw_net_algo algo;
-        bool simulated;          /* false: kept the closed form (does not tile) */
+        bool simulated;          /* false: kept the closed form (why says why) */
+        char why[64];
     } call[16];
     double step_closed_form_s;   /* the search's figure */
     double step_alone_s;         /* each collective's simulated time */
@@ -236,6 +237,10 @@ typedef struct gw_net_step_result {
     double step_alphabeta_s;     /* the topology-free model, for reference */
     gw_net_sim_result sim;       /* the contended simulation */
 } gw_net_step_result;
+
+/* Flows one step simulation may expand (per component); calls beyond it
+ * keep the closed form and say so. */
+#define GW_NET_STEP_MAX_FLOWS 8e6
 
 GW_API gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
                              const gw_model *m, const gw_accel *a, const gw_system *sys,

@@ -237,6 +237,11 @@ typedef struct gw_train_comm_model {
     double (*alltoall_s)(void *ud, const gw_train_topo *t, gw_train_group g, double bytes);
     /* cross_domain: the two ranks are in different scale-up domains. */
     double (*p2p_s)(void *ud, const gw_train_topo *t, bool cross_domain, double bytes);
+    /* Optional (NULL: p2p_s): a pipeline send between stages, every rank of
+     * group g (the pipeline: n stages, stride GPUs apart) sending at once,
+     * for models that know the placement. */
+    double (*sendrecv_s)(void *ud, const gw_train_topo *t, gw_train_group g, bool cross_domain,
+                         double bytes);
 } gw_train_comm_model;
 
 /* The built-in alpha-beta model: ring (bandwidth-optimal) or double binary

@@ -156,6 +156,17 @@ static double nc_p2p(void *ud, const gw_train_topo *tt, bool cross, double bytes
     return ab->p2p_s(ab->ud, &t2, cross, bytes);
 }
 
+/* A pipeline send with the stages' placement known. */
+static double nc_sendrecv(void *ud, const gw_train_topo *tt, gw_train_group g, bool cross,
+                          double bytes)
+{
+    const gw_train_comm_model *ab = gw_train_comm_alphabeta();
+    double s = g.stride > 0 ? g.stride : 1.0;
+    double slow = cross ? slowdown(ud, 0, g.n, s, s, 1) : 1.0;
+    gw_train_topo t2 = scaled(tt, slow);
+    return ab->p2p_s(ab->ud, &t2, cross, bytes);
+}
+
 gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_comm **out,
                           gw_error *err)
 {
@@ -174,6 +185,7 @@ gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_
     c->model.reducescatter_s = nc_reducescatter;
     c->model.alltoall_s = nc_alltoall;
     c->model.p2p_s = nc_p2p;
+    c->model.sendrecv_s = nc_sendrecv;
     precompute(c);
     *out = c;
     return GW_OK;
@@ -271,6 +283,15 @@ static double st_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
     return step_call(u, GW_NET_SENDRECV, GW_TRAIN_GROUP_PP, u->pp, u->pp_stride, b, c);
 }
 
+static double st_sendrecv(void *ud, const gw_train_topo *t, gw_train_group g, bool cross,
+                          double b)
+{
+    step_ud *u = ud;
+    double c = u->base->sendrecv_s ? u->base->sendrecv_s(u->base->ud, t, g, cross, b)
+                                   : u->base->p2p_s(u->base->ud, t, cross, b);
+    return step_call(u, GW_NET_SENDRECV, GW_TRAIN_GROUP_PP, g.n, g.stride, b, c);
+}
+
 /* Evaluates ev's configuration again, every dimension fixed, with comm. */
 gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                             const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
@@ -330,7 +351,7 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
     u.pp = ev->cfg.pp;
     u.pp_stride = ev->cfg.tp * ev->cfg.cp * ev->cfg.dp;
     gw_train_comm_model rec = {"net step (recording)", &u, st_allreduce, st_allgather,
-                               st_reducescatter, st_alltoall, st_p2p};
+                               st_reducescatter, st_alltoall, st_p2p, st_sendrecv};
     u.mode = MODE_RECORD;
     rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_closed_form_s, err);
     if (rc == GW_OK)
@@ -350,8 +371,18 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         gw_net_sim_result sr;
         gw_error e2;
         memset(&e2, 0, sizeof e2);
-        if (gw_net_simulate(ctx, t, job, &op, 1, GW_NET_MODE_COLLAPSED, &sr, &e2) != GW_OK)
-            continue; /* keeps the closed form (e.g. the group does not tile) */
+        if (fmod(job, op.stride * op.n) != 0.0) {
+            gw__strlcpy(out->call[i].why, "does not tile the job", sizeof out->call[i].why);
+            continue;
+        }
+        if (gw__net_estimate_flows(t, job, &op, 1) > GW_NET_STEP_MAX_FLOWS) {
+            gw__strlcpy(out->call[i].why, "too many flows to simulate", sizeof out->call[i].why);
+            continue;
+        }
+        if (gw_net_simulate(ctx, t, job, &op, 1, GW_NET_MODE_COLLAPSED, &sr, &e2) != GW_OK) {
+            gw__strlcpy(out->call[i].why, e2.msg, sizeof out->call[i].why);
+            continue; /* keeps the closed form */
+        }
         out->call[i].simulated = true;
         out->call[i].alone_s = sr.op[0].time_s;
         out->call[i].contended_s = sr.op[0].time_s;
@@ -374,7 +405,7 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         ops[nops] = op;
         who[nops++] = i;
     }
-    if (nops > 0) {
+    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_FLOWS) {
         gw_error e2;
         memset(&e2, 0, sizeof e2);
         if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) ==

@@ -78,6 +78,10 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n);
 int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, double *lat);
 /* Fills cap[] and kind_l[] of a problem over the component's links. */
 void gw__comp_links(const gw__comp *c, gw__netp *p);
+/* Expanded flows in the largest component the ops would simulate (the
+ * costliest applicable algorithm of each): what a simulation costs. */
+double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
+                              size_t n_ops);
 /* Name of a link kind for reports. */
 const char *gw__net_kind_name(uint32_t kind_tier, char *buf, size_t n);
 

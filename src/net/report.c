@@ -155,7 +155,7 @@ void gw_net_step_report(gw_doc *doc, gw_doc_node *parent, const gw_net_step_resu
             gw_doc_num(doc, row, "contended_s", "Simulated, contended", s->call[i].contended_s,
                        "s");
         } else {
-            gw_doc_na(doc, row, "alone_s", "Simulated alone", "s", "does not tile the job");
+            gw_doc_na(doc, row, "alone_s", "Simulated alone", "s", s->call[i].why);
         }
     }
     gw_net_sim_report(doc, n, "contended_simulation", &s->sim);

@@ -171,9 +171,14 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
         return op->coll == GW_NET_ALLREDUCE && op->n / c > 1;
     }
     case GW_NET_ALGO_HIER:
+        /* Only when every NVLink domain holds exactly c_dom members of a
+         * group: with groups that straddle domains (32 ranks 4 apart in
+         * 72-GPU domains) the "intra-domain" phases would cross the
+         * network, which no library does. */
         return (op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
                 op->coll == GW_NET_REDUCESCATTER) &&
-               f->scaleup_domain > 1 && c_dom > 1 && op->n / c_dom > 1;
+               f->scaleup_domain > 1 && c_dom > 1 && op->n / c_dom > 1 &&
+               (double)c_dom * op->stride == dom;
     case GW_NET_ALGO_DIRECT:
         return op->coll == GW_NET_ALLTOALL || op->coll == GW_NET_SENDRECV;
     default: return false;
@@ -233,6 +238,35 @@ static int dtree_parent(int n, int r)
     return p < 0 ? -1 : (p + 1) % n;
 }
 
+/* Runs of consecutive members of the group m0 + s i that share an NVLink
+ * domain (without NVLink, every member is a run). Returns the start index
+ * of each run and n as a sentinel (caller frees with gw_free), the number
+ * of runs and the shortest run; NULL when out of memory. */
+static int *member_runs(gen *g, const gw_net_op *op, size_t m0, int *nr, int *lmin)
+{
+    const double D = g->c->t->f.scaleup_domain > 1 ? g->c->t->f.scaleup_domain : 0.0;
+    int *st = gw_malloc(g->ctx, ((size_t)op->n + 1) * sizeof *st);
+    if (!st)
+        return NULL;
+    int k = 0;
+    double prev = -1.0;
+    for (int i = 0; i < op->n; i++) {
+        double gi = g->c->g0 + (double)m0 + op->stride * i;
+        double dom = D > 0 ? floor(gi / D) : gi;
+        if (i == 0 || dom != prev)
+            st[k++] = i;
+        prev = dom;
+    }
+    st[k] = op->n;
+    int m = op->n;
+    for (int j = 0; j < k; j++)
+        if (st[j + 1] - st[j] < m)
+            m = st[j + 1] - st[j];
+    *nr = k;
+    *lmin = m;
+    return st;
+}
+
 /* The flows of one group with members m0 + s i (component-local). */
 static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t m0)
 {
@@ -256,30 +290,48 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
     }
     double fac = op->coll == GW_NET_ALLREDUCE ? 2.0 * (n - 1) / n : (double)(n - 1) / n;
     if (a == GW_NET_ALGO_RING) {
-        /* Channels: one per member in a node, or in the NVLink domain when
-         * it spans nodes (NVL8 partitions, NVL72) and NCCL's channel limit
-         * (32) allows, so that every member's NIC carries a channel. */
-        int c = per_unit(op, f->gpus_per_node);
-        int cd = per_unit(op, f->scaleup_domain);
-        if (cd > c && cd <= 32)
-            c = cd;
-        int nodes = n / c;
-        if (nodes <= 1) {
+        /* Runs of consecutive members in one NVLink domain (a group of 64
+         * ranks 4 apart in 72-GPU domains has runs of 18 and less). One
+         * channel per member of the shortest run, at most 32 (NCCL's
+         * limit): channel ch enters each run at its ch-th member, visits the
+         * run over NVLink and leaves from the member before it to the next
+         * run's ch-th member (PXN keeps the hop on one rail). */
+        int nr = 0, lmin = 0;
+        int *st = member_runs(g, op, m0, &nr, &lmin);
+        if (!st)
+            return GW_ENOMEM;
+        if (nr <= 1) {
             for (int i = 0; i < n && rc == GW_OK; i++)
                 rc = flow(g, M(i), M((i + 1) % n), fac * B, 0);
+            gw_free(g->ctx, st);
             return rc;
         }
-        double share = fac * B / c;
-        for (int k = 0; k < nodes && rc == GW_OK; k++) {
-            int base = k * c, next = ((k + 1) % nodes) * c;
-            /* Chain hops: channel ch runs q -> q+1 for every q but ch - 1,
-             * so each hop carries c - 1 channels (one bundle). */
-            for (int q = 0; q < c && rc == GW_OK && c > 1; q++)
-                rc = flow_k(g, M(base + q), M(base + (q + 1) % c), share, 0, c - 1.0);
-            /* Channel ch leaves from member ch - 1 to the next node's ch. */
-            for (int ch = 0; ch < c && rc == GW_OK; ch++)
-                rc = flow(g, M(base + (ch + c - 1) % c), M(next + ch), share, 0);
+        /* Channels: the longest run's members, at most 32; a shorter run
+         * (a partial domain at the end of the job) takes several channels
+         * per member, channel ch entering at member ch mod L. */
+        int lmax = 0;
+        for (int k = 0; k < nr; k++)
+            if (st[k + 1] - st[k] > lmax)
+                lmax = st[k + 1] - st[k];
+        (void)lmin;
+        int C = lmax < 32 ? lmax : 32;
+        double share = fac * B / C;
+        for (int k = 0; k < nr && rc == GW_OK; k++) {
+            int base = st[k], L = st[k + 1] - st[k], next = st[(k + 1) % nr];
+            int Ln = st[(k + 1) % nr + 1] - next;
+            /* Hop q -> q+1 is in every channel's walk but those entering at
+             * q + 1: one bundle of the channels that use it. */
+            for (int q = 0; q < L && rc == GW_OK && L > 1; q++) {
+                int r = (q + 1) % L;
+                double enter = r < C ? (double)((C - 1 - r) / L + 1) : 0.0;
+                double mult = C - enter;
+                if (mult > 0)
+                    rc = flow_k(g, M(base + q), M(base + (q + 1) % L), share, 0, mult);
+            }
+            for (int ch = 0; ch < C && rc == GW_OK; ch++)
+                rc = flow(g, M(base + (ch % L + L - 1) % L), M(next + ch % Ln), share, 0);
         }
+        gw_free(g->ctx, st);
         return rc;
     }
     if (a == GW_NET_ALGO_TREE) {
@@ -417,6 +469,22 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
             break; /* nests only with the whole job */
     }
     return job;
+}
+
+double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
+                              size_t n_ops)
+{
+    double U = component_size(t, job, ops, n_ops);
+    double per = 0.0;
+    for (size_t i = 0; i < n_ops; i++) {
+        double worst = 0.0;
+        for (int a = GW_NET_ALGO_RING; a < GW_NET_ALGO_COUNT_; a++)
+            if ((ops[i].algo == GW_NET_ALGO_AUTO || ops[i].algo == (gw_net_algo)a) &&
+                algo_ok(&ops[i], (gw_net_algo)a, &t->f))
+                worst = fmax(worst, est_flows_per_gpu(&ops[i], (gw_net_algo)a, &t->f));
+        per += worst;
+    }
+    return U * per;
 }
 
 typedef struct comp_out {

@@ -146,6 +146,7 @@ static const gw_train_comm_model alphabeta = {
     ab_reducescatter,
     ab_alltoall,
     ab_p2p,
+    NULL,
 };
 
 const gw_train_comm_model *gw_train_comm_alphabeta(void)

@@ -436,7 +436,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     if (pp > 1) {
         bool cross = (double)tp * cp * dp >= dom;
         double bytes = T * P->h * 2.0 / sp;
-        double t = cm->p2p_s(cm->ud, topo, cross, bytes);
+        gw_train_group gp = {pp, 1, tp * cp * dp, GW_TRAIN_GROUP_PP};
+        double t = cm->sendrecv_s ? cm->sendrecv_s(cm->ud, topo, gp, cross, bytes)
+                                  : cm->p2p_s(cm->ud, topo, cross, bytes);
         if (sp == 1.0 && tp > 1) {
             /* Without sequence parallelism every TP rank holds the whole
              * boundary activation. Megatron-LM's scatter/gather exchange
@@ -445,7 +447,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
              * rank across the stage boundary and all-gathers it over the
              * scale-up links on arrival. */
             gw_train_group g = {tp, tp <= dom ? tp : dom, 1, GW_TRAIN_GROUP_TP};
-            t = cm->p2p_s(cm->ud, topo, cross, bytes / tp) +
+            t = (cm->sendrecv_s ? cm->sendrecv_s(cm->ud, topo, gp, cross, bytes / tp)
+                                : cm->p2p_s(cm->ud, topo, cross, bytes / tp)) +
                 cm->allgather_s(cm->ud, topo, g, bytes);
         }
         /* Forward activations and backward gradients cross vpp stage

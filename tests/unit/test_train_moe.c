@@ -134,7 +134,7 @@ static double zero_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
 }
 
 static const gw_train_comm_model bytes_model = {"bytes", NULL,      zero_coll, zero_coll,
-                                                zero_coll, bytes_a2a, zero_p2p};
+                                                zero_coll, bytes_a2a, zero_p2p, NULL};
 
 static double bytes_ag(void *ud, const gw_train_topo *t, gw_train_group g, double b)
 {
@@ -144,7 +144,7 @@ static double bytes_ag(void *ud, const gw_train_topo *t, gw_train_group g, doubl
 }
 
 static const gw_train_comm_model ag_model = {"ag-bytes", NULL,      zero_coll, bytes_ag,
-                                             zero_coll,  zero_coll, zero_p2p};
+                                             zero_coll,  zero_coll, zero_p2p, NULL};
 
 static void cp_kv_exchange(void **state)
 {
@@ -181,7 +181,7 @@ static void cp_kv_exchange(void **state)
 
 /* One second per byte of all-gather, reduce-scatter and all-to-all. */
 static const gw_train_comm_model coll_bytes_model = {"coll-bytes", NULL,      zero_coll, bytes_ag,
-                                                     bytes_ag,     bytes_a2a, zero_p2p};
+                                                     bytes_ag,     bytes_a2a, zero_p2p, NULL};
 
 static void cp_comm_modes(void **state)
 {
