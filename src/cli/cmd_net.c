@@ -35,7 +35,8 @@ static void help(void)
         "  --sizes A:B     sizes from A to B, doubling (nccl-tests -b A -e B -f 2)\n"
         "  --ranks N       ranks per group (default: all GPUs)\n"
         "  --stride S      GPUs between consecutive group members (default 1)\n"
-        "  --algo A        ring, tree, hierarchical, direct or auto (default: the fastest)\n"
+        "  --algo A        ring, tree, hierarchical, halving-doubling, direct or auto\n"
+        "                  (default: the fastest)\n"
         "  --expanded      solve one variable per flow instead of the exact quotient\n"
         "                  (up to 65536 GPUs; the answer is the same, slower)\n"
         "  --step          also plan the scenario's training job and simulate one step's\n"
@@ -153,8 +154,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
             if (gw_net_algo_parse(v, &algo) != GW_OK)
-                return gw_cli_usage_error(cli, "--algo: expected ring, tree, hierarchical, direct "
-                                               "or auto, got \"%s\"",
+                return gw_cli_usage_error(cli, "--algo: expected ring, tree, hierarchical, "
+                                               "halving-doubling, direct or auto, got \"%s\"",
                                           v);
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--size", GW_DIM_BYTES, 1.0, 1e13,
                                        &s_lo)) != 0) {

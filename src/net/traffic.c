@@ -32,8 +32,8 @@
 
 static const char *const coll_names[GW_NET_COLL_COUNT_] = {
     "all-reduce", "all-gather", "reduce-scatter", "all-to-all", "sendrecv"};
-static const char *const algo_names[GW_NET_ALGO_COUNT_] = {"auto", "ring", "tree",
-                                                           "hierarchical", "direct"};
+static const char *const algo_names[GW_NET_ALGO_COUNT_] = {
+    "auto", "ring", "tree", "hierarchical", "direct", "halving-doubling"};
 
 const char *gw_net_coll_name(gw_net_coll c)
 {
@@ -134,6 +134,10 @@ static int per_unit(const gw_net_op *op, double unit)
 static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
 {
     int n = op->n;
+    if (a == GW_NET_ALGO_HALVING) {
+        double k = ceil(log2((double)n));
+        return op->coll == GW_NET_ALLREDUCE ? 2.0 * k : k;
+    }
     if (a == GW_NET_ALGO_HIER) {
         int c = per_unit(op, f->scaleup_domain);
         double k = op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0;
@@ -181,6 +185,10 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
                (double)c_dom * op->stride == dom;
     case GW_NET_ALGO_DIRECT:
         return op->coll == GW_NET_ALLTOALL || op->coll == GW_NET_SENDRECV;
+    case GW_NET_ALGO_HALVING:
+        return (op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
+                op->coll == GW_NET_REDUCESCATTER) &&
+               op->n > 1 && (op->n & (op->n - 1)) == 0;
     default: return false;
     }
 }
@@ -372,6 +380,35 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
         }
         return rc;
     }
+    if (a == GW_NET_ALGO_HALVING) {
+        /* Recursive halving (Thakur et al. 2005): in step k every member
+         * trades half of what it still holds with the member n / 2^(k+1)
+         * away; recursive doubling for all-gather runs the steps in
+         * reverse with growing halves. Each step is a phase (its own
+         * latency). */
+        int steps = 0;
+        while ((1 << steps) < n)
+            steps++;
+        int ph = 0;
+        if (op->coll != GW_NET_ALLGATHER) {
+            for (int k = 0; k < steps && rc == GW_OK; k++, ph++) {
+                int d = n >> (k + 1);
+                double b = B / (double)(2 << k);
+                for (int i = 0; i < n && rc == GW_OK; i++)
+                    rc = flow(g, M(i), M(i ^ d), b, ph);
+            }
+        }
+        if (op->coll != GW_NET_REDUCESCATTER) {
+            double base_b = op->coll == GW_NET_ALLGATHER ? B / n : B / n;
+            for (int k = 0; k < steps && rc == GW_OK; k++, ph++) {
+                int d = 1 << k;
+                double b = base_b * (double)(1 << k);
+                for (int i = 0; i < n && rc == GW_OK; i++)
+                    rc = flow(g, M(i), M(i ^ d), b, ph);
+            }
+        }
+        return rc;
+    }
     /* Hierarchical. */
     int c = per_unit(op, f->scaleup_domain);
     int doms = n / c;
@@ -411,6 +448,8 @@ static double est_flows_per_gpu(const gw_net_op *op, gw_net_algo a, const gw_net
         return 4.0 * per_unit(op, f->gpus_per_node) + 2.0;
     if (a == GW_NET_ALGO_HIER)
         return 3.0;
+    if (a == GW_NET_ALGO_HALVING)
+        return 2.0 * ceil(log2((double)op->n));
     if (a == GW_NET_ALGO_RING)
         return fmax((double)per_unit(op, f->gpus_per_node),
                     per_unit(op, f->scaleup_domain) <= 32 ? per_unit(op, f->scaleup_domain) : 0);
@@ -636,7 +675,11 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
     for (size_t i = 0; i < n_ops; i++) {
         double d = fmax(a.op_done[i], b.op_done[i]);
         double lat = fmax(a.op_lat[i], b.op_lat[i]);
-        double extra = (steps_of(&ops[i], algos[i], &t->f) - 1.0) * lat;
+        /* Step latencies beyond the first; halving-doubling's steps are
+         * phases, each already waiting for its route latency. */
+        double extra = algos[i] == GW_NET_ALGO_HALVING
+                           ? 0.0
+                           : (steps_of(&ops[i], algos[i], &t->f) - 1.0) * lat;
         if (ops[i].bytes <= 0.0 || ops[i].n <= 1) {
             d = 0.0;
             extra = 0.0;
@@ -703,8 +746,9 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
         /* Fewest latency steps first; an algorithm whose step latencies
          * alone exceed the best time so far cannot win (a ring over a
          * million ranks takes 2 million steps). */
-        static const gw_net_algo order[] = {GW_NET_ALGO_DIRECT, GW_NET_ALGO_TREE,
-                                            GW_NET_ALGO_HIER, GW_NET_ALGO_RING};
+        static const gw_net_algo order[] = {GW_NET_ALGO_DIRECT, GW_NET_ALGO_HALVING,
+                                            GW_NET_ALGO_TREE, GW_NET_ALGO_HIER,
+                                            GW_NET_ALGO_RING};
         double lat_min = fmin(t->f.scaleup_latency_s, t->f.nic_latency_s);
         for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
             gw_net_algo one = order[k];
@@ -764,7 +808,7 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
             a = ops[i].coll == GW_NET_ALLTOALL || ops[i].coll == GW_NET_SENDRECV
                     ? GW_NET_ALGO_DIRECT
                     : GW_NET_ALGO_RING;
-        if (a == GW_NET_ALGO_HIER) {
+        if (a == GW_NET_ALGO_HIER || a == GW_NET_ALGO_HALVING) {
             rc = gw__err(err, GW_ERANGE, "the oracle format has one phase; "
                                          "use ring, tree or direct");
             break;
