@@ -39,6 +39,10 @@ extern "C" {
 #define GW_NET_EXPANDED_MAX_GPUS  65536
 #define GW_NET_MAX_OPS            8
 #define GW_NET_MAX_HOT            8
+/* --algo auto simulates the algorithms whose expansion stays within this
+ * many solver variables, then only the cheapest one beyond it (when its
+ * step latencies alone could still win). */
+#define GW_NET_AUTO_MAX_VARS      4e6
 
 /* ---- Topology ------------------------------------------------------------ */
 

@@ -456,6 +456,22 @@ static double est_flows_per_gpu(const gw_net_op *op, gw_net_algo a, const gw_net
     return 1.0;
 }
 
+/* Solver variables per GPU before the quotient (bundles count once): what
+ * a simulation costs. */
+static double est_vars_per_gpu(const gw_net_op *op, gw_net_algo a)
+{
+    if (op->coll == GW_NET_ALLTOALL)
+        return op->n - 1.0;
+    switch (a) {
+    case GW_NET_ALGO_TREE: return 6.0;
+    case GW_NET_ALGO_HIER: return 3.0;
+    case GW_NET_ALGO_RING: return 2.0;
+    case GW_NET_ALGO_HALVING:
+        return (op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0) * ceil(log2((double)op->n));
+    default: return 1.0;
+    }
+}
+
 /* ---- Components -------------------------------------------------------------------------- */
 
 static bool multiple(double a, double b)
@@ -516,12 +532,16 @@ double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op 
     double U = component_size(t, job, ops, n_ops);
     double per = 0.0;
     for (size_t i = 0; i < n_ops; i++) {
-        double worst = 0.0;
+        /* AUTO: the cheapest applicable algorithm (the search skips the
+         * costly ones when a cheaper one exists). */
+        double best = 0.0;
         for (int a = GW_NET_ALGO_RING; a < GW_NET_ALGO_COUNT_; a++)
             if ((ops[i].algo == GW_NET_ALGO_AUTO || ops[i].algo == (gw_net_algo)a) &&
-                algo_ok(&ops[i], (gw_net_algo)a, &t->f))
-                worst = fmax(worst, est_flows_per_gpu(&ops[i], (gw_net_algo)a, &t->f));
-        per += worst;
+                algo_ok(&ops[i], (gw_net_algo)a, &t->f)) {
+                double v = est_vars_per_gpu(&ops[i], (gw_net_algo)a);
+                best = best > 0.0 ? fmin(best, v) : v;
+            }
+        per += best;
     }
     return U * per;
 }
@@ -750,10 +770,38 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
                                             GW_NET_ALGO_TREE, GW_NET_ALGO_HIER,
                                             GW_NET_ALGO_RING};
         double lat_min = fmin(t->f.scaleup_latency_s, t->f.nic_latency_s);
-        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
-            gw_net_algo one = order[k];
-            if (!algo_ok(&ops[i], one, &t->f))
-                continue;
+        /* Algorithms whose expansion would exceed GW_NET_AUTO_MAX_VARS are
+         * skipped while a cheaper one applies (a double binary tree or
+         * halving-doubling over a million ranks: tens of millions of
+         * flows, tens of seconds). */
+        double U = component_size(t, job, &ops[i], 1), cheapest = (double)INFINITY;
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+            if (algo_ok(&ops[i], order[k], &t->f))
+                cheapest = fmin(cheapest, U * est_vars_per_gpu(&ops[i], order[k]));
+        /* Two rounds: the algorithms within the budget, then the cheapest
+         * one over it whose step latencies alone could still beat them
+         * (at a million ranks the tree, whose latency is logarithmic). */
+        gw_net_algo over = GW_NET_ALGO_AUTO;
+        double over_cost = (double)INFINITY;
+        for (size_t k = 0; k <= sizeof order / sizeof order[0]; k++) {
+            gw_net_algo one;
+            if (k < sizeof order / sizeof order[0]) {
+                one = order[k];
+                if (!algo_ok(&ops[i], one, &t->f))
+                    continue;
+                double cost = U * est_vars_per_gpu(&ops[i], one);
+                if (cost > GW_NET_AUTO_MAX_VARS && cost > cheapest) {
+                    if (cost < over_cost) {
+                        over_cost = cost;
+                        over = one;
+                    }
+                    continue;
+                }
+            } else {
+                if (over == GW_NET_ALGO_AUTO)
+                    break;
+                one = over;
+            }
             if (steps_of(&ops[i], one, &t->f) * lat_min >= best)
                 continue;
             gw_net_sim_result r;
