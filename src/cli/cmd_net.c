@@ -17,7 +17,8 @@ static void help(void)
     printf(
         "usage: gigawatt net [SCENARIO.yaml] [--gpu NAME] [--system NAME] [--gpus N]\n"
         "                    [--collective C] [--size S | --sizes A:B] [--ranks N] [--stride S]\n"
-        "                    [--algo A] [--expanded] [--step] [--validate FILE.csv]\n"
+        "                    [--algo A] [--job-gpus N] [--expanded] [--step]\n"
+        "                    [--validate FILE.csv]\n"
         "                    [--oracle FILE] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
         "The flow-level network model of the scenario's fabric (the built-in default\n"
         "when none is given): the topology (tiers, switches, bisection, oversubscription\n"
@@ -35,6 +36,9 @@ static void help(void)
         "  --sizes A:B     sizes from A to B, doubling (nccl-tests -b A -e B -f 2)\n"
         "  --ranks N       ranks per group (default: all GPUs)\n"
         "  --stride S      GPUs between consecutive group members (default 1)\n"
+        "  --job-gpus N    the collective runs on the first N GPUs only, the rest of\n"
+        "                  the fabric idle (default: all; compare with all to see what\n"
+        "                  a second job on the same spine costs)\n"
         "  --algo A        ring, tree, hierarchical, halving-doubling, direct or auto\n"
         "                  (default: the fastest)\n"
         "  --expanded      solve one variable per flow instead of the exact quotient\n"
@@ -121,7 +125,7 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
     gw_cli_sizing size = {0.0, 0.0};
     gw_net_coll coll = GW_NET_ALLREDUCE;
     gw_net_algo algo = GW_NET_ALGO_AUTO;
-    double s_lo = 64e6, s_hi = 64e6, ranks = 0, stride = 1;
+    double s_lo = 64e6, s_hi = 64e6, ranks = 0, stride = 1, job_gpus = 0;
     bool expanded = false, step = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -173,6 +177,10 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_count(cli, "--stride", v, 1, 1e8, &stride))
                 return 2;
+        } else if (gw_cli_is_opt(a, "--job-gpus")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_count(cli, "--job-gpus", v, 1, 1e8, &job_gpus))
+                return 2;
         } else if (gw_cli_is_opt(a, "--validate")) {
             if (!(validate = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
@@ -220,6 +228,14 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
         return gw_cli_fail(cli, &err);
     }
     double job = topo.f.gpus;
+    if (job_gpus > 0) {
+        if (job_gpus > job) {
+            gw_scenario_free(sc);
+            return gw_cli_usage_error(cli, "--job-gpus %.0f is more than the fabric's %.0f GPUs",
+                                      job_gpus, job);
+        }
+        job = job_gpus;
+    }
     int n = ranks > 0 ? (int)ranks : (int)(job / stride);
     if (ranks <= 0 && stride > 1 && fmod(job, stride) != 0) {
         gw_scenario_free(sc);
@@ -258,6 +274,7 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
     gw_doc_num(doc, cn, "ranks", "Ranks per group", n, "");
     gw_doc_num(doc, cn, "stride", "GPUs between members", stride, "");
     gw_doc_num(doc, cn, "groups", "Groups at once", job / n, "");
+    gw_doc_num(doc, cn, "job_gpus", "GPUs running it", job, "");
     gw_doc_node *rows = gw_doc_arr(doc, cn, "sizes", "Sizes");
     gw_net_sim_result last;
     memset(&last, 0, sizeof last);
