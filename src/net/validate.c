@@ -19,6 +19,8 @@
 
 #include "core/core_internal.h"
 
+#define NAN_SIZE (-1.0) /* a size cell that is not a usable number */
+
 enum {
     C_ID, C_FAMILY, C_COLL, C_ACCEL, C_GPUS, C_NODES, C_GPN, C_DOM, C_NIC, C_NICS, C_ALGO,
     C_SIZE, C_ALGBW, C_BUSBW, C_TIME, C_METRIC, C_N_
@@ -74,12 +76,20 @@ static double num(const char *s)
     return end && end != s ? x : (double)NAN;
 }
 
+/* A whole number in [1, hi] from a cell, else 0 (blank, NaN, out of range:
+ * no undefined float-to-int conversion). */
+static int small_int(double x, double hi)
+{
+    return x >= 1.0 && x <= hi ? (int)x : 0;
+}
+
 /* The first integer in a text such as "nvlink-8 (H800 ...)". */
 static int first_int(const char *s)
 {
     while (*s && !isdigit((unsigned char)*s))
         s++;
-    return *s ? (int)strtol(s, NULL, 10) : 0;
+    long v = *s ? strtol(s, NULL, 10) : 0;
+    return v >= 1 && v <= 1000000 ? (int)v : 0;
 }
 
 static bool contains(const char *s, const char *needle)
@@ -121,6 +131,10 @@ static void predict(vctx *v, gw_net_vrow *r)
         gw__snprintf(r->skipped, sizeof r->skipped, "GPU count not stated");
         return;
     }
+    if (gpus > 65536 || gpus != floor(gpus)) {
+        gw__snprintf(r->skipped, sizeof r->skipped, "GPU count outside 2..65536");
+        return;
+    }
     const char *algo = fld(v, C_ALGO);
     bool innet = contains(algo, "nvls") || contains(algo, "sharp") || contains(algo, "collnet");
     bool off = contains(algo, "disabled") || contains(algo, "enable=0") ||
@@ -129,10 +143,12 @@ static void predict(vctx *v, gw_net_vrow *r)
         gw__snprintf(r->skipped, sizeof r->skipped, "in-switch reduction (NVLS/SHARP) not modelled");
         return;
     }
-    int gpn = (int)num(fld(v, C_GPN));
+    int gpn = small_int(num(fld(v, C_GPN)), 1024);
     double nodes = num(fld(v, C_NODES));
     if (gpn < 1)
-        gpn = nodes >= 1 ? (int)(gpus / nodes) : (gpus < 8 ? (int)gpus : 8);
+        gpn = nodes >= 1 && nodes <= gpus ? (int)(gpus / nodes) : (gpus < 8 ? (int)gpus : 8);
+    if (gpn < 1)
+        gpn = 1;
     /* "nvl72 racks; job uses 3 partitions of 4 GPUs": the partition is
      * the NVLink domain the job sees. */
     const char *dtext = fld(v, C_DOM);
@@ -143,8 +159,8 @@ static void predict(vctx *v, gw_net_vrow *r)
     if (dom % gpn != 0)
         dom = gpn;
     double nic = num(fld(v, C_NIC));
-    int nics = (int)num(fld(v, C_NICS));
-    if (!(nic > 0))
+    int nics = small_int(num(fld(v, C_NICS)), 64);
+    if (!(nic > 0) || !(nic < 1e6))
         nic = 400.0;
     if (nics < 1)
         nics = 1;
@@ -190,6 +206,8 @@ static void predict(vctx *v, gw_net_vrow *r)
     else if (contains(algo, "tree"))
         op.algo = GW_NET_ALGO_TREE;
     double size = num(fld(v, C_SIZE));
+    if (!(size <= 1e15))
+        size = NAN_SIZE;
     bool bottleneck = ep && !(size > 0);
     /* A bandwidth quoted without a size is the plateau of large messages:
      * 16 GiB, the largest size nccl-tests runs by default scripts use. */
