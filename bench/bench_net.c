@@ -8,7 +8,9 @@
  *   3. EP all-to-all (groups of 64) on 1,048,576 GPUs: < 1 s, < 1 GB;
  *   4. the same 16,384-GPU all-reduce expanded (one variable per flow),
  *      against the collapsed solver;
- *   5. the search's closed form: collective-model calls per second.
+ *   5. the search's closed form: collective-model calls per second;
+ *   6. the training search on one thread with the fat tree's closed form
+ *      against the alpha-beta model (target: >= 1M evaluations/s/core).
  * Prints wall time, peak RSS growth (VmHWM) and the answer of each case.
  * Run: make bench && ./build/bench_net
  */
@@ -160,6 +162,52 @@ int main(void)
             gw_net_comm_free(nc);
         }
     }
+    /* 6. The training search with the fabric's collective model. */
+    gw_catalog *cat = NULL;
+    const gw_model *m = NULL;
+    const gw_accel *a = NULL;
+    if (gw_catalog_load(ctx, NULL, &cat, &err) == GW_OK &&
+        gw_catalog_model_find(cat, "deepseek-v3", &m, &err) == GW_OK &&
+        gw_catalog_accel_find(cat, "h800-sxm", &a, &err) == GW_OK) {
+        gw_net_fabric hf = fabric(2048, 8, 8, 200e9, 50e9, 64);
+        hf.oversub[0] = 2.0;
+        gw_net_topo ht;
+        gw_net_comm *nc = NULL;
+        static gw_train_result r;
+        if (gw_net_topo_build(&hf, &ht, &err) == GW_OK &&
+            gw_net_comm_new(ctx, &ht, 2048, &nc, &err) == GW_OK) {
+            gw_ctx_set_threads(ctx, 1);
+            for (int k = 0; k < 2; k++) {
+                gw_train_opts o;
+                gw_train_opts_init(&o);
+                o.n_gpus = 2048;
+                o.seq_len = 4096;
+                o.global_batch_tokens = 62.9e6;
+                o.batch_slack = 0.05;
+                o.precision = GW_TRAIN_ANY;
+                o.comm = k == 0 ? gw_net_comm_model(nc) : NULL;
+                double best = 1e9;
+                for (int rep = 0; rep < 3; rep++) {
+                    double t0 = now_s();
+                    if (gw_train_plan(ctx, cat, m, a, NULL, &o, &r, &err) != GW_OK) {
+                        fprintf(stderr, "search: %s\n", err.msg);
+                        bad = 1;
+                        break;
+                    }
+                    double dt = now_s() - t0;
+                    if (dt < best)
+                        best = dt;
+                }
+                printf("%-52s %8.3f s  %.2f M evaluations/s on one core (%llu)\n",
+                       k == 0 ? "deepseek-v3 search, 2,048 H800, 2:1 leaf, net model"
+                              : "deepseek-v3 search, 2,048 H800, alpha-beta",
+                       best, (double)r.n_evaluated / best / 1e6,
+                       (unsigned long long)r.n_evaluated);
+            }
+            gw_net_comm_free(nc);
+        }
+    }
+    gw_catalog_free(cat);
     gw_ctx_free(ctx);
     return bad;
 }
