@@ -124,8 +124,8 @@ typedef enum gw_net_algo {
     GW_NET_ALGO_TREE,     /* NCCL double binary tree across nodes, chain inside (all-reduce) */
     GW_NET_ALGO_HIER,     /* reduce-scatter in the NVLink domain, ring across, all-gather */
     GW_NET_ALGO_DIRECT,   /* one flow per pair (all-to-all, send/recv) */
-    GW_NET_ALGO_HALVING,  /* recursive halving (reduce-scatter) / doubling (all-gather);
-                             both for all-reduce: log2 n steps, power-of-two n */
+    GW_NET_ALGO_HALVING,  /* recursive halving (reduce-scatter) / doubling (all-gather),
+                             NCCL's PAT: one rank per node, power-of-two n, log2 n steps */
     GW_NET_ALGO_COUNT_
 } gw_net_algo;
 

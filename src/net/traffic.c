@@ -186,9 +186,10 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
     case GW_NET_ALGO_DIRECT:
         return op->coll == GW_NET_ALLTOALL || op->coll == GW_NET_SENDRECV;
     case GW_NET_ALGO_HALVING:
-        return (op->coll == GW_NET_ALLREDUCE || op->coll == GW_NET_ALLGATHER ||
-                op->coll == GW_NET_REDUCESCATTER) &&
-               op->n > 1 && (op->n & (op->n - 1)) == 0;
+        /* NCCL's PAT: all-gather and reduce-scatter with one rank per node,
+         * power-of-two groups (NCCL 2.23 release notes). */
+        return (op->coll == GW_NET_ALLGATHER || op->coll == GW_NET_REDUCESCATTER) &&
+               c_node == 1 && op->n > 1 && (op->n & (op->n - 1)) == 0;
     default: return false;
     }
 }
