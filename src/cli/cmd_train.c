@@ -62,6 +62,12 @@ static void help(void)
         "                       1x128 tiles: one fused quantisation for all experts)\n"
         "  --cuda-graphs        expert blocks captured in CUDA graphs: no per-expert\n"
         "                       host overhead (default: eager, as the H100 recipes)\n"
+        );
+    printf(
+        "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
+        "  --net-step           re-time the best configuration and the alternatives with\n"
+        "                       the flow simulation of one step on the fabric (each\n"
+        "                       collective alone, then all kinds contending; gigawatt net)\n"
         "software facts (default: the scenario's workload.* keys, all on, as current\n"
         "Megatron-Core; validate reads them from data/train.yaml run_profiles and CSV):\n"
         "  --flash-attention on|off    fused attention (off: s^2 scores in HBM, dropout)\n"
@@ -120,6 +126,54 @@ static int on_off(gw_cli *cli, const char *flag, const char *v)
     return -1;
 }
 
+/* The best configuration and the alternatives re-timed by the flow
+ * simulation of one step (gw_net_step), against the search's figure. */
+static gw_status net_retime(gw_cli *cli, gw_doc *doc, const gw_net_topo *topo,
+                            const gw_catalog *cat, const gw_model *m, const gw_accel *a,
+                            const gw_system *sys, const gw_train_opts *o,
+                            const gw_train_result *res, gw_error *err)
+{
+    gw_net_step_result *st = calloc(1, sizeof *st);
+    if (!st) {
+        err->code = GW_ENOMEM;
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return GW_ENOMEM;
+    }
+    gw_doc_node *n = gw_doc_obj(doc, gw_doc_root(doc), "net_step",
+                                "Flow simulation of one step (best and alternatives)");
+    gw_doc_node *rows = gw_doc_arr(doc, n, "configurations", "Configurations");
+    gw_status rc = GW_OK;
+    for (size_t i = 0; i <= res->n_top && rc == GW_OK; i++) {
+        const gw_train_eval *ev = i == 0 ? &res->best : &res->top[i - 1];
+        rc = gw_net_step(cli->ctx, topo, cat, m, a, sys, o, ev, st, err);
+        if (rc != GW_OK)
+            break;
+        const gw_train_config *c = &ev->cfg;
+        char lay[96];
+        snprintf(lay, sizeof lay, "TP%d PP%d VPP%d DP%d CP%d EP%d mb%d", c->tp, c->pp, c->vpp,
+                 c->dp, c->cp, c->ep, c->micro_batch);
+        gw_doc_node *row = gw_doc_obj(doc, rows, NULL, NULL);
+        gw_doc_str(doc, row, "layout", "layout", lay);
+        gw_doc_num(doc, row, "step_search_s", "search", st->step_closed_form_s, "s");
+        gw_doc_num(doc, row, "step_alone_s", "simulated, alone", st->step_alone_s, "s");
+        gw_doc_num(doc, row, "step_contended_s", "simulated, contended", st->step_contended_s,
+                   "s");
+        size_t kept = 0;
+        for (size_t k = 0; k < st->n_calls; k++)
+            kept += !st->call[k].simulated;
+        gw_doc_int(doc, row, "closed_form_calls", "collectives kept closed-form", (int64_t)kept);
+    }
+    if (rc == GW_OK)
+        gw_doc_note(doc, "net-step: each collective of the step simulated on the fabric alone "
+                         "(every group of its kind at once), then the largest of every kind "
+                         "together, a worst case for contention; collectives whose simulation "
+                         "would expand more than %.0f flows keep the search's closed form "
+                         "(gigawatt net --step lists them)",
+                    GW_NET_STEP_MAX_FLOWS);
+    free(st);
+    return rc;
+}
+
 int gw_cmd_train(gw_cli *cli, int argc, char **argv)
 {
     const char *model_arg = NULL, *gpu_arg = NULL, *sys_arg = NULL;
@@ -127,6 +181,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     gw_train_opts o;
     gw_train_opts_init(&o);
     int precision_set = 0;
+    bool net_step = false;
     /* Software facts: -1 = the scenario's workload.* (default on). */
     int flash = -1, overlap = -1, seqpar = -1;
     double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0;
@@ -237,6 +292,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             else
                 return gw_cli_usage_error(
                     cli, "--cp-comm: expected ring, allgather, a2a or any, got \"%s\"", v);
+        } else if (strcmp(a, "--net-step") == 0) {
+            net_step = true;
         } else if (strcmp(a, "--cuda-graphs") == 0) {
             o.cuda_graphs = true;
         } else if (gw_cli_is_opt(a, "--flash-attention") ||
@@ -454,13 +511,18 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         if (net_note[0])
             gw_doc_note(doc, "%s", net_note);
         gw_train_report(doc, gw_doc_root(doc), res);
+        if (net_step && nc)
+            rc = net_retime(cli, doc, topo, cat, model, accel, sys, &o, res, &err);
+        else if (net_step)
+            gw_doc_note(doc, "--net-step: no fabric to simulate (%s)",
+                        net_note[0] ? net_note : "network.model is alpha-beta");
         if (text) {
             gw_doc_node *e = gw_doc_obj(doc, gw_doc_root(doc), "emit", "framework launch "
                                                                        "configuration");
             gw_doc_str(doc, e, "framework", "framework", gw_train_emit_name(emit));
             gw_doc_str(doc, e, "text", "text", text);
         }
-        code = gw_cli_emit(cli, doc);
+        code = rc == GW_OK ? gw_cli_emit(cli, doc) : gw_cli_fail(cli, &err);
     } else {
         code = gw_cli_fail(cli, &err);
     }
