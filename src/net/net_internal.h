@@ -70,6 +70,9 @@ typedef struct gw__comp {
     size_t n_links;
     double cap[GW__NL_KINDS_];      /* per kind; pipes per tier below */
     double pipe_cap[GW_NET_MAX_TIERS];
+    /* Integer forms for routing (GPU indices and unit sizes are whole). */
+    uint64_t g0i, dom, gpn, bld;      /* bld 0: one building */
+    uint64_t unit[GW_NET_MAX_TIERS], per_bld[GW_NET_MAX_TIERS], u0[GW_NET_MAX_TIERS];
 } gw__comp;
 
 void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n);

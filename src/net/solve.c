@@ -410,6 +410,8 @@ static uint64_t hash_double(double v)
 typedef struct cmap {
     uint64_t *key;
     uint32_t *val;
+    uint32_t *stamp; /* a slot is in use when its stamp is the map's gen */
+    uint32_t gen;
     size_t cap, n;
 } cmap;
 
@@ -420,21 +422,23 @@ static gw_status cmap_init(gw_ctx *ctx, cmap *m, size_t n)
         m->cap <<= 1;
     m->key = gw_malloc(ctx, m->cap * sizeof *m->key);
     m->val = gw_malloc(ctx, m->cap * sizeof *m->val);
+    m->stamp = gw_calloc(ctx, m->cap, sizeof *m->stamp);
     m->n = 0;
-    if (!m->key || !m->val)
+    m->gen = 1;
+    if (!m->key || !m->val || !m->stamp)
         return GW_ENOMEM;
-    memset(m->val, 0xff, m->cap * sizeof *m->val);
     return GW_OK;
 }
 
 static uint32_t cmap_get(cmap *m, uint64_t k)
 {
     size_t i = (size_t)mix64(k) & (m->cap - 1);
-    while (m->val[i] != UINT32_MAX) {
+    while (m->stamp[i] == m->gen) {
         if (m->key[i] == k)
             return m->val[i];
         i = (i + 1) & (m->cap - 1);
     }
+    m->stamp[i] = m->gen;
     m->key[i] = k;
     m->val[i] = (uint32_t)m->n++;
     return m->val[i];
@@ -444,13 +448,17 @@ static void cmap_free(gw_ctx *ctx, cmap *m)
 {
     gw_free(ctx, m->key);
     gw_free(ctx, m->val);
+    gw_free(ctx, m->stamp);
 }
 
 /* Renumbers colours to dense ids with the map m (sized for n); returns
  * the number of classes. */
 static void densify(cmap *m, const uint64_t *col, size_t n, uint32_t *id, size_t *ncls)
 {
-    memset(m->val, 0xff, m->cap * sizeof *m->val);
+    if (++m->gen == 0) { /* wrapped: clear the stamps once */
+        memset(m->stamp, 0, m->cap * sizeof *m->stamp);
+        m->gen = 1;
+    }
     m->n = 0;
     for (size_t i = 0; i < n; i++)
         id[i] = cmap_get(m, col[i]);

@@ -249,6 +249,16 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
     for (int j = 0; j <= T - 2; j++)
         c->pipe_cap[j] = t->subtree_up_Bps[j] * f->scaleout_eff;
     c->cap[GW__NL_BLD_UP] = c->cap[GW__NL_BLD_DOWN] = f->building_Bps * f->scaleout_eff;
+    c->g0i = (uint64_t)g0;
+    c->dom = (uint64_t)(f->scaleup_domain > 1 ? f->scaleup_domain : 1);
+    c->gpn = (uint64_t)f->gpus_per_node;
+    c->bld = f->buildings > 1 ? (uint64_t)t->building_gpus : 0;
+    for (int j = 0; j <= T - 2; j++) {
+        c->unit[j] = (uint64_t)t->subtree_gpus[j];
+        c->per_bld[j] = c->bld ? (c->bld + c->unit[j] - 1) / c->unit[j] : 0;
+        c->u0[j] = c->bld ? (c->g0i / c->bld) * c->per_bld[j] + (c->g0i % c->bld) / c->unit[j]
+                          : c->g0i / c->unit[j];
+    }
 }
 
 void gw__comp_links(const gw__comp *c, gw__netp *p)
@@ -283,16 +293,15 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
         p->mult_l[l] = 1.0;
 }
 
-/* Index of GPU g's tier-j sub-tree within the component. */
-static size_t sub_of(const gw__comp *c, double g, int j)
+/* Index of GPU g's tier-j sub-tree within the component (units restart
+ * at every building: unit_index). */
+static size_t sub_of(const gw__comp *c, uint64_t g, int j)
 {
-    const gw_net_topo *t = c->t;
-    double G = t->subtree_gpus[j];
-    double u = unit_index(t, g, G) - unit_index(t, c->g0, G);
-    if (j == 0) {
-        int gpn = t->f.gpus_per_node;
-        return (size_t)u * (size_t)gpn + (size_t)fmod(g, (double)gpn);
-    }
+    uint64_t u = c->bld ? (g / c->bld) * c->per_bld[j] + (g % c->bld) / c->unit[j]
+                        : g / c->unit[j];
+    u -= c->u0[j];
+    if (j == 0)
+        return (size_t)(u * c->gpn + g % c->gpn);
     return (size_t)u;
 }
 
@@ -301,35 +310,32 @@ int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, doubl
     const gw_net_topo *t = c->t;
     const gw_net_fabric *f = &t->f;
     const size_t n = c->n;
-    const double ga = c->g0 + (double)a, gb = c->g0 + (double)b;
-    const double dom = (double)f->scaleup_domain;
+    const uint64_t ga = c->g0i + a, gb = c->g0i + b;
     int h = 0;
-    if (f->scaleup_domain > 1 && floor(ga / dom) == floor(gb / dom)) {
+    if (c->dom > 1 && ga / c->dom == gb / c->dom) {
         route[h++] = (uint32_t)a;
         route[h++] = (uint32_t)(n + b);
         *lat = f->scaleup_latency_s;
         return h;
     }
-    const int gpn = f->gpus_per_node;
     double L = 0.0;
     size_t src = a;
-    double gs = ga;
-    int ra = (int)fmod(ga, gpn), rb = (int)fmod(gb, gpn);
-    if (f->pxn && f->scaleup_domain > 1 && ra != rb) {
+    uint64_t gs = ga;
+    uint64_t ra = ga % c->gpn, rb = gb % c->gpn;
+    if (f->pxn && c->dom > 1 && ra != rb) {
         /* PXN: NVLink to the GPU of a's node on b's rail, then its NIC. */
         size_t a2 = a - (size_t)ra + (size_t)rb;
         route[h++] = (uint32_t)a;
         route[h++] = (uint32_t)(n + a2);
         L += f->scaleup_latency_s;
         src = a2;
-        gs = c->g0 + (double)a2;
+        gs = c->g0i + a2;
     }
     route[h++] = (uint32_t)(2 * n + src);
     L += f->nic_latency_s;
     const int T = t->tiers;
     int top; /* highest tier whose pipes are crossed (exclusive) */
-    bool cross_bld = f->buildings > 1 &&
-                     floor(gs / t->building_gpus) != floor(gb / t->building_gpus);
+    bool cross_bld = c->bld && gs / c->bld != gb / c->bld;
     if (cross_bld) {
         top = T - 1;
     } else if (T == 1) {
@@ -349,9 +355,9 @@ int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, doubl
         route[h++] = (uint32_t)(c->base[j] + sub_of(c, gs, j));
     if (cross_bld) {
         size_t bb = c->base[GW_NET_MAX_TIERS];
-        size_t s0 = (size_t)(floor(c->g0 / t->building_gpus));
-        route[h++] = (uint32_t)(bb + (size_t)floor(gs / t->building_gpus) - s0);
-        route[h++] = (uint32_t)(bb + c->n_bld + (size_t)floor(gb / t->building_gpus) - s0);
+        uint64_t s0 = c->g0i / c->bld;
+        route[h++] = (uint32_t)(bb + (size_t)(gs / c->bld - s0));
+        route[h++] = (uint32_t)(bb + c->n_bld + (size_t)(gb / c->bld - s0));
         L += f->building_latency_s + 2.0 * f->switch_latency_s;
     }
     for (int j = top - 1; j >= 0; j--)
