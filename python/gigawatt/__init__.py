@@ -45,6 +45,7 @@ __all__ = [
     "train",
     "rel",
     "site",
+    "net",
     "cost",
     "export",
     "validate",
@@ -257,6 +258,14 @@ def site(scenario=None, *, set=None, data=None, threads=None, **flags):
     """``gigawatt site --json``: power, racks, network bill of materials and
     build-out phases; e.g. ``site(power="1GW")``."""
     return _scenario_command("site", scenario, set, data, threads, flags)
+
+
+def net(scenario=None, *, set=None, data=None, threads=None, **flags):
+    """``gigawatt net --json``: the fabric's topology and a collective timed
+    like nccl-tests; e.g. ``net(gpu="h100-sxm", gpus=4096,
+    collective="all-to-all", ranks=64, sizes="1MB:1GB")`` or
+    ``net(validate="data/validation/collectives.csv")``."""
+    return _scenario_command("net", scenario, set, data, threads, flags)
 
 
 def cost(scenario=None, *, set=None, data=None, threads=None, **flags):

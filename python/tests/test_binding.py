@@ -79,6 +79,9 @@ def test_rel_is_the_cli_json(cli):
     ("cost", ["--gpus", "100000"], dict(gpus=100000)),
     ("export", ["h20", "--destination", "CN"], dict(name="h20", destination="CN")),
     ("export", ["--compare"], dict(compare=True)),
+    ("net", ["--gpu", "h100-sxm", "--gpus", "1024", "--collective", "all-to-all", "--ranks", "16",
+             "--sizes", "1MB:4MB"],
+     dict(gpu="h100-sxm", gpus=1024, collective="all-to-all", ranks=16, sizes="1MB:4MB")),
 ])
 def test_other_commands_are_the_cli_json(cli, fn, args, kw):
     assert getattr(gigawatt, fn)(**kw) == cli.json(fn, *args)
