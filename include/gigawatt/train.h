@@ -87,9 +87,11 @@ GW_API gw_status gw_train_cp_comm_parse(const char *text, gw_train_cp_comm *out)
  * from data/train.yaml (which states its source or what it was fitted to).
  * Public so that calibration tools can vary them. */
 typedef struct gw_train_params {
-    /* GEMMs: efficiency(F) = gemm_eff_max[p] * F / (F + gemm_half_flop),
-     * F = FLOPs of one GEMM on one GPU after sharding. Index: gw_precision. */
-    double gemm_eff_max[GW_PREC_COUNT]; /* fraction of the dense peak, 0..1 */
+    /* GEMMs: rate = matmul ceiling x gemm_eff_max[p] x F / (F + gemm_half_flop),
+     * F = FLOPs of one GEMM on one GPU after sharding, the ceiling the
+     * accelerator's measured maximum achievable matmul rate (matmul_ceiling
+     * below). Index: gw_precision. */
+    double gemm_eff_max[GW_PREC_COUNT]; /* fraction of the matmul ceiling, 0..1 */
     double gemm_half_flop;              /* FLOP: GEMM size at half of eff_max (at BF16) */
     double attn_eff;                    /* flash-attention core, fraction of BF16 peak */
     double mem_eff;                     /* element-wise kernels, fraction of HBM bandwidth */
@@ -138,6 +140,15 @@ typedef struct gw_train_params {
         char accel[32];
         double Bps;
     } nic_override[16];
+    /* Measured maximum achievable matmul rate (MAMF) per accelerator and
+     * precision, FLOP/s (0 = not measured), and the fraction of the dense
+     * peak assumed for accelerators or precisions without a measurement. */
+    size_t n_matmul;
+    struct {
+        char accel[32];
+        double flops[GW_PREC_COUNT];
+    } matmul[24];
+    double matmul_default_frac[GW_PREC_COUNT];
     /* Software facts of published runs, by id prefix (validation only):
      * whether the framework had FlashAttention, TP comm overlap and
      * sequence parallelism. */

@@ -74,6 +74,8 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     P->kv_heads = g;
     P->V = m->vocab;
     P->peak_bf16 = a->peak_flops[GW_PREC_BF16];
+    for (int q = 0; q < GW_PREC_COUNT; q++)
+        P->mm[q] = gw__train_matmul_frac(p, a, q);
     P->flash = true;
     P->tp_overlap = true;
     P->grad_bytes = p->grad_bytes_per_param;

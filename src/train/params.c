@@ -532,6 +532,61 @@ static gw_status load_interval(const gw__ydoc *d, const gw__ynode *map, gw_train
     return rc;
 }
 
+/* matmul_ceiling: {default: {bf16: F, fp8: F, source}, <accel>: {bf16: X TFLOP/s,
+ * fp8: X TFLOP/s, source, note}}. A precision an entry leaves out falls back
+ * to the default fraction of that accelerator's peak (gw__train_matmul_frac). */
+static gw_status load_matmul(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
+                             gw_error *err)
+{
+    static const char *const keys[] = {"bf16", "fp8", "fp4", "source", "note", NULL};
+    static const struct {
+        const char *key;
+        int prec;
+    } precs[] = {{"bf16", GW_PREC_BF16}, {"fp8", GW_PREC_FP8}, {"fp4", GW_PREC_FP4}};
+    char where[160];
+    if (map == NULL)
+        return gw__err(err, GW_ESCHEMA, "train.yaml: missing section \"matmul_ceiling\"");
+    gw_status rc = gw__y_expect(d, map, GW_Y_MAP, "matmul_ceiling", err);
+    bool have_default = false;
+    for (size_t i = 0; rc == GW_OK && i < map->n; i++) {
+        const char *name = map->keys[i]->scalar;
+        bool dflt = strcmp(name, "default") == 0;
+        rc = profile_entry(d, map, i, "matmul_ceiling", "matmul_ceiling entries", keys,
+                           dflt ? 0 : p->n_matmul, sizeof p->matmul / sizeof p->matmul[0],
+                           where, sizeof where, err);
+        if (rc != GW_OK)
+            break;
+        double *dst = dflt ? p->matmul_default_frac : p->matmul[p->n_matmul].flops;
+        for (size_t k = 0; rc == GW_OK && k < sizeof precs / sizeof precs[0]; k++) {
+            gw__ynode *n = gw__ymap_get(map->vals[i], precs[k].key);
+            char w2[200];
+            if (n == NULL) {
+                if (dflt)
+                    rc = gw__y_require(d, map->vals[i], precs[k].key, where, &n, err);
+                continue;
+            }
+            gw__snprintf(w2, sizeof w2, "%s.%s", where, precs[k].key);
+            if (dflt)
+                rc = gw__y_num(d, n, w2, GW_DIM_FRACTION, 0.05, 1.0, &dst[precs[k].prec], err);
+            else
+                rc = gw__y_num(d, n, w2, GW_DIM_FLOPS, 1e12, 1e17, &dst[precs[k].prec], err);
+        }
+        if (rc != GW_OK)
+            break;
+        if (dflt) {
+            have_default = true;
+        } else {
+            gw__strlcpy(p->matmul[p->n_matmul].accel, name, sizeof p->matmul[0].accel);
+            p->n_matmul++;
+        }
+    }
+    if (rc == GW_OK && !have_default) {
+        rc = gw__err(err, GW_ESCHEMA, "matmul_ceiling: missing entry \"default\"");
+        gw__y_loc(d, map, "matmul_ceiling", err);
+    }
+    return rc;
+}
+
 gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
                                gw_error *err)
 {
@@ -557,7 +612,7 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
         static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
                                           "run_profiles", "model_profiles",
                                           "published_runs", "fit_plan",
-                                          "prediction_interval", NULL};
+                                          "prediction_interval", "matmul_ceiling", NULL};
         rc = gw__y_check_keys(d, d->root, top, "", err);
         if (rc != GW_OK)
             goto done;
@@ -646,6 +701,9 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     rc = load_interval(d, gw__ymap_get(d->root, "prediction_interval"), &p, err);
     if (rc != GW_OK)
         goto done;
+    rc = load_matmul(d, gw__ymap_get(d->root, "matmul_ceiling"), &p, err);
+    if (rc != GW_OK)
+        goto done;
     /* Precisions without their own GEMM efficiency use BF16's. */
     for (int i = 0; i < GW_PREC_COUNT; i++) {
         if (p.gemm_eff_max[i] <= 0)
@@ -656,4 +714,32 @@ done:
     gw__ydoc_free(d);
     gw_free(ctx, buf);
     return rc;
+}
+
+double gw__train_matmul_frac(const gw_train_params *p, const gw_accel *a, int prec)
+{
+    int q = prec == GW_PREC_FP6 ? GW_PREC_FP8 : prec;
+    if (q < 0 || q >= GW_PREC_COUNT || a == NULL || !(a->peak_flops[q] > 0))
+        return 1.0;
+    double dflt = p->matmul_default_frac[q] > 0 ? p->matmul_default_frac[q]
+                                                 : p->matmul_default_frac[GW_PREC_BF16];
+    if (!(dflt > 0))
+        dflt = 1.0;
+    for (size_t i = 0; i < p->n_matmul; i++) {
+        if (!gw__streq_nocase(p->matmul[i].accel, a->name))
+            continue;
+        /* A precision the entry did not measure takes the entry's next
+         * wider measured one (FP4 -> FP8 -> BF16) as a fraction of its own
+         * peak: the same chip's software maturity, not the fleet default. */
+        int r = q;
+        while (!(p->matmul[i].flops[r] > 0) && r != GW_PREC_BF16)
+            r = r == GW_PREC_FP4 ? GW_PREC_FP8 : GW_PREC_BF16;
+        double f = p->matmul[i].flops[r];
+        if (!(f > 0) || !(a->peak_flops[r] > 0))
+            return dflt;
+        /* A measurement above the catalog's peak means the two disagree on
+         * the clock; the peak bounds the rate either way. */
+        return f < a->peak_flops[r] ? f / a->peak_flops[r] : 1.0;
+    }
+    return dflt;
 }

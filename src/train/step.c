@@ -140,7 +140,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         return;
     }
     const double peak = P->a->peak_flops[c->precision];
-    const double emax = p->gemm_eff_max[c->precision];
+    const double emax = p->gemm_eff_max[c->precision] * P->mm[c->precision];
     if (!(peak > 0) || !(emax > 0) || !(P->peak_bf16 > 0)) {
         e->reject = GW_TRAIN_REJECT_PRECISION;
         return;
@@ -157,7 +157,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     const double k = m->top_k > 0 ? m->top_k : 0;
 
     /* ---- Compute per layer per micro-batch (forward) ---- */
-    const double t_kernel = p->gemm_half_flop / (P->peak_bf16 * p->gemm_eff_max[GW_PREC_BF16]);
+    const double gemm_rate_bf16 = P->peak_bf16 * P->mm[GW_PREC_BF16] * p->gemm_eff_max[GW_PREC_BF16];
+    const double t_kernel = p->gemm_half_flop / gemm_rate_bf16;
     const double gemm_rate = peak * emax;
     const double mem_rate = P->a->mem_Bps * p->mem_eff;
     const double attn_rate = P->peak_bf16 * p->attn_eff;
@@ -174,8 +175,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * applied, not skipped: 2x the causal FLOPs) at the BF16 GEMM rate,
          * plus the scores written and re-read by the fused
          * scale-mask-softmax and dropout kernels. */
-        t_core = 2.0 * T * P->f_core / tp /
-                     (P->peak_bf16 * p->gemm_eff_max[GW_PREC_BF16]) +
+        t_core = 2.0 * T * P->f_core / tp / gemm_rate_bf16 +
                  2.0 * t_kernel + T * (P->heads / tp) * P->s * p->legacy_score_bytes / mem_rate;
     }
     /* Dense MLP. */

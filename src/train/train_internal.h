@@ -60,6 +60,7 @@ typedef struct gw__train_pre {
     double p_mtp;                   /* parameters of one MTP module (layer + projection
                                        + norms; embedding and head shared) */
     double peak_bf16;
+    double mm[GW_PREC_COUNT]; /* measured matmul ceiling, fraction of the peak */
     bool flash;        /* fused attention */
     bool tp_overlap;   /* TP comm overlap available */
     double grad_bytes; /* main-grad buffer and DP gradient reduction, bytes per param */
@@ -71,6 +72,10 @@ typedef struct gw__train_pre {
     bool cuda_graphs;        /* no per-expert host overhead (graphs or one grouped kernel) */
     int fp8_recipe;          /* gw_train_fp8_recipe */
 } gw__train_pre;
+
+/* Fraction of a's dense peak its measured matmul ceiling reaches in prec
+ * (data/train.yaml matmul_ceiling), or the default fraction. */
+double gw__train_matmul_frac(const gw_train_params *p, const gw_accel *a, int prec);
 
 void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
                         const gw_train_topo *topo, const gw_train_params *p,

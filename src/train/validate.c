@@ -745,8 +745,8 @@ typedef struct fitpar {
 #define F_(n, field, lo, hi) {n, offsetof(gw_train_params, field), lo, hi}
 
 static const fitpar fit_space[] = {
-    F_("gemm_eff_max_bf16", gemm_eff_max[GW_PREC_BF16], 0.55, 0.90),
-    F_("gemm_eff_max_fp8", gemm_eff_max[GW_PREC_FP8], 0.35, 0.80),
+    F_("gemm_eff_max_bf16", gemm_eff_max[GW_PREC_BF16], 0.6, 1.0),
+    F_("gemm_eff_max_fp8", gemm_eff_max[GW_PREC_FP8], 0.5, 1.0),
     F_("gemm_half_flop", gemm_half_flop, 0.0, 60e9),
     F_("attn_eff", attn_eff, 0.25, 0.75),
     F_("mem_eff", mem_eff, 0.5, 0.95),
@@ -763,7 +763,7 @@ static const fitpar fit_space[] = {
     F_("cp_overlap", cp_overlap, 0.0, 1.0),
     F_("fp8_cast_bytes_per_elem", fp8_cast_bytes_per_elem, 0.0, 6.0),
     F_("legacy_score_bytes", legacy_score_bytes, 4.0, 24.0),
-    F_("gemm_eff_max_fp4", gemm_eff_max[GW_PREC_FP4], 0.3, 0.8),
+    F_("gemm_eff_max_fp4", gemm_eff_max[GW_PREC_FP4], 0.3, 1.0),
     F_("scaleout_bw_eff", scaleout_bw_eff, 0.5, 0.95),
 };
 
