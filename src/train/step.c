@@ -644,15 +644,26 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
     double inflight = pp > 1 ? dmin(pp + (dual ? 1.0 : 0.0), m_mb) : 1.0;
     double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
-    /* The last stage holds one micro-batch of its layers and the MTP
-     * modules in flight (1F1B), the first stage pp of its layers. */
-    double act_layers = pp == 1 ? P->L + P->n_mtp
-                                : dmax(lmax * inflight * interleave, nlast + P->n_mtp);
+    /* The first stage holds pp micro-batches of its layers in flight
+     * (1F1B); interleaved, Megatron-Core's warm-up runs 2(pp-1) + (vpp-1)pp
+     * model chunks of lmax/vpp layers before the first backward, i.e.
+     * lmax (pp + (pp-1)/vpp) layer-micro-batches -- but never more chunks
+     * than the step has (m micro-batches x vpp chunks = m lmax layers), so
+     * with m = pp interleaving costs no activation memory over 1F1B. The
+     * last stage holds one micro-batch of its layers and the MTP modules,
+     * plus the FP32 logits kept for the loss backward; the busier of the
+     * two stages sets the memory. */
+    double first_layers = pp == 1 ? P->L + P->n_mtp
+                                  : dmin(lmax * inflight * interleave, lmax * m_mb);
+    double last_layers = pp == 1 ? first_layers : nlast + P->n_mtp;
+    double logits = tokens * P->V / tp * 4.0;
+    double first_dyn = act_layer * first_layers + (pp == 1 ? logits : 0.0);
+    double last_dyn = act_layer * last_layers + logits;
+    bool first_busier = first_dyn >= last_dyn;
+    double act_layers = first_busier ? first_layers : last_layers;
     mm->activations_bytes = act_layer * act_layers;
     mm->expert_activations_bytes = act_expert_tok * act_layers;
-    /* Logits (fp32) on the last stage: kept for the loss backward. */
-    double logits = tokens * P->V / tp * 4.0;
-    mm->buffers_bytes = p->mem_workspace_bytes + logits;
+    mm->buffers_bytes = p->mem_workspace_bytes + (first_busier && pp > 1 ? 0.0 : logits);
     double mused = mm->weights_bytes + mm->grads_bytes + mm->optimizer_bytes +
                   mm->activations_bytes + mm->buffers_bytes;
     /* Weights, gradients and optimizer state live in contiguous buffers

@@ -157,6 +157,14 @@ static void pipeline_inflight(void **state)
     c.vpp = 2;
     eval_legacy(&m, &a, &p, &c, 8, &e);
     assert_true(fabs(e.mem.activations_bytes - 1.25 * 2 * 2 * per_layer) < 1e-6 * per_layer);
+    /* With only m = pp = 2 micro-batches the warm-up cannot run more than
+     * the step's m x vpp = 4 chunks of 1 layer: 4 layer-micro-batches, the
+     * same as 1F1B (megatron/core/pipeline_parallel/schedules.py, interleaved:
+     * warm-up = min(total, 2(pp-1) + (vpp-1) pp) chunks), not 1.25 x 4. */
+    eval_legacy(&m, &a, &p, &c, 2, &e);
+    assert_true(fabs(e.mem.activations_bytes - 2 * 2 * per_layer) < 1e-6 * per_layer);
+    /* Back to m = 8 for the bubble check. */
+    eval_legacy(&m, &a, &p, &c, 8, &e);
     /* Bubble: (pp-1)/vpp of one micro-batch time; with m = 8 micro-batches
      * the compute is 8 micro-batch times, so bubble/compute = 1/(2*8). */
     assert_true(fabs(e.time.bubble_s / e.time.compute_s - 1.0 / 16.0) < 0.02);
