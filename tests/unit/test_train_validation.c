@@ -149,7 +149,9 @@ static void llmfoundry_holdout(void **state)
                   v->n_ok, v->n_rows, 100 * v->all.median_abs, 100 * v->all.mean_abs,
                   100 * v->all.max_abs);
     assert_int_equal(v->n_rows, 41);
-    assert_true(v->n_ok >= 38);
+    /* Every row the source ran fits since memory_usable is what the
+     * device reports (81,559 MiB on H100; 38 of 41 fitted at 80e9 B). */
+    assert_int_equal(v->n_ok, 41);
     assert_true(v->all.mean_abs <= 0.15);
     assert_true(v->all.max_abs <= 0.30);
     gw_train_validation_free(f->ctx, v);
