@@ -73,7 +73,9 @@ typedef struct gw_scenario {
         /* Training software (gw_train_opts): */
         const char *fp8_recipe;  /* "tensor", "block", "" = model profile / tensor */
         const char *cp_comm;     /* "ring", "allgather", "a2a", "any" */
-        int cuda_graphs;         /* 1: MoE expert blocks in CUDA graphs */
+        int cuda_graphs;         /* 1: MoE expert blocks in CUDA graphs, 0: eager,
+                                    -1 (default): not stated -- read as eager, with
+                                    the interval covering both */
         int flash_attention;     /* 1 (default): fused attention kernels */
         int tp_comm_overlap;     /* 1 (default): TP collectives overlapped with GEMMs */
         int sequence_parallel;   /* 1 (default): Megatron sequence parallelism with TP */

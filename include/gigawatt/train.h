@@ -330,7 +330,18 @@ typedef struct gw_train_opts {
     const gw_train_params *params;  /* NULL: loaded from data_dir */
     const char *data_dir;           /* for data/train.yaml; NULL = default */
     const gw_train_comm_model *comm; /* NULL: gw_train_comm_alphabeta() */
+    /* Software facts the user did not state (GW_TRAIN_FACT_* bits; default
+     * 0: every fact read as set above). The best configuration is
+     * re-timed under each other reading of them, and the prediction
+     * interval widened to cover every reading (docs/models/train.md). */
+    unsigned unknown_facts;
 } gw_train_opts;
+
+/* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */
+enum {
+    GW_TRAIN_FACT_CUDA_GRAPHS = 1u, /* MoE expert blocks in CUDA graphs or eager */
+    GW_TRAIN_FACT_FP8_RECIPE = 2u   /* FP8 per-tensor or block scaling */
+};
 
 /* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
  * seq_len 8192, global batch 16M tokens, tokens 0, max_micro_batch 8,
@@ -449,6 +460,12 @@ typedef struct gw_train_result {
     /* What was asked for, to say when the search moved it: the global
      * batch in sequences before any tolerance, and the tolerances. */
     double requested_batch_seqs, batch_slack, max_idle_frac;
+    /* Unknown software facts (opts.unknown_facts): the best configuration's
+     * step time under the fastest and slowest reading of them, and the
+     * facts that moved it (GW_TRAIN_FACT_* bits; 0: none did). The
+     * interval factors above already include this spread. */
+    unsigned unknown_facts, facts_moved;
+    double facts_step_lo_s, facts_step_hi_s;
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -61,7 +61,9 @@ static void help(void)
         "  --fp8-recipe R       tensor (per-tensor scaling, default) or block (MXFP8,\n"
         "                       1x128 tiles: one fused quantisation for all experts)\n"
         "  --cuda-graphs        expert blocks captured in CUDA graphs: no per-expert\n"
-        "                       host overhead (default: eager, as the H100 recipes)\n"
+        "                       host overhead; --no-cuda-graphs: eager (as the H100\n"
+        "                       recipes). Neither (nor workload.cuda_graphs): timed\n"
+        "                       eager, interval widened to cover both\n"
         );
     printf(
         "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
@@ -183,7 +185,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     int precision_set = 0;
     bool net_step = false;
     /* Software facts: -1 = the scenario's workload.* (default on). */
-    int flash = -1, overlap = -1, seqpar = -1;
+    int flash = -1, overlap = -1, seqpar = -1, graphs = -1;
+    bool recipe_set = false;
     double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0;
     const char *emit_arg = NULL;
     gw_train_emit_fmt emit = GW_TRAIN_EMIT_MEGATRON;
@@ -281,6 +284,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                 return gw_cli_usage_error(cli, "--fp8-recipe: expected tensor or block, got \"%s\"",
                                           v);
             o.fp8_recipe = (int)fr;
+            recipe_set = true;
         } else if (gw_cli_is_opt(a, "--cp-comm")) {
             gw_train_cp_comm cc;
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
@@ -295,7 +299,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--net-step") == 0) {
             net_step = true;
         } else if (strcmp(a, "--cuda-graphs") == 0) {
-            o.cuda_graphs = true;
+            graphs = 1;
+        } else if (strcmp(a, "--no-cuda-graphs") == 0) {
+            graphs = 0;
         } else if (gw_cli_is_opt(a, "--flash-attention") ||
                    gw_cli_is_opt(a, "--tp-comm-overlap") ||
                    gw_cli_is_opt(a, "--sequence-parallel")) {
@@ -452,6 +458,20 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.flash_attention = flash >= 0 ? flash != 0 : sc->workload.flash_attention != 0;
     o.tp_comm_overlap = overlap >= 0 ? overlap != 0 : sc->workload.tp_comm_overlap != 0;
     o.seq_parallel = seqpar >= 0 ? seqpar != 0 : sc->workload.sequence_parallel != 0;
+    /* CUDA graphs and the FP8 recipe: the flag, else the scenario, else
+     * unknown, which widens the interval over both readings. */
+    if (graphs < 0)
+        graphs = sc->workload.cuda_graphs;
+    o.cuda_graphs = graphs == 1;
+    if (graphs < 0)
+        o.unknown_facts |= GW_TRAIN_FACT_CUDA_GRAPHS;
+    if (!recipe_set) {
+        gw_train_fp8_recipe fr;
+        if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
+            o.fp8_recipe = (int)fr;
+        else
+            o.unknown_facts |= GW_TRAIN_FACT_FP8_RECIPE;
+    }
     if (grad_bytes > 0)
         o.grad_bytes_per_param = grad_bytes;
     o.batch_slack = batch_tol >= 0 ? batch_tol : sc->workload.batch_tolerance;

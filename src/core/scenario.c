@@ -168,6 +168,7 @@ static void set_defaults(gw_scenario *sc)
     sc->workload.precision = GW_PREC_BF16;
     sc->workload.mfu_assumed = 0.4;
     sc->workload.fp8_recipe = "";
+    sc->workload.cuda_graphs = -1; /* not stated */
     sc->workload.cp_comm = "ring";
     /* The training software a current Megatron-Core / NeMo stack runs. */
     sc->workload.flash_attention = 1;

@@ -254,7 +254,11 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->global_batch_tokens = sc->workload.global_batch_tokens;
     o->tokens = sc->workload.tokens;
     o->precision = (int)sc->workload.precision;
-    o->cuda_graphs = sc->workload.cuda_graphs != 0;
+    /* Facts the scenario does not state (cuda_graphs -1, fp8_recipe "")
+     * are read as the defaults and widen the interval (unknown_facts). */
+    o->cuda_graphs = sc->workload.cuda_graphs == 1;
+    if (sc->workload.cuda_graphs < 0)
+        o->unknown_facts |= GW_TRAIN_FACT_CUDA_GRAPHS;
     o->batch_slack = sc->workload.batch_tolerance;
     o->max_idle_frac = sc->cluster.allow_idle_gpus;
     o->flash_attention = sc->workload.flash_attention != 0;
@@ -264,6 +268,8 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
     gw_train_cp_comm cc;
     if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
         o->fp8_recipe = (int)fr;
+    else
+        o->unknown_facts |= GW_TRAIN_FACT_FP8_RECIPE;
     if (strcmp(sc->workload.cp_comm, "any") == 0)
         o->cp_comm = GW_TRAIN_ANY;
     else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)

@@ -193,6 +193,23 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                     "was not fitted to (validate --cv family); they do not cover software or "
                     "hardware unlike those runs (docs/models/train.md)",
                     100.0 * r->interval_level, r->interval_lo_factor, r->interval_hi_factor);
+    if (r->facts_moved != 0) {
+        bool g = (r->facts_moved & GW_TRAIN_FACT_CUDA_GRAPHS) != 0;
+        bool f8 = (r->facts_moved & GW_TRAIN_FACT_FP8_RECIPE) != 0;
+        gw_doc_num(doc, b, "step_s_facts_lo", "step time, fastest reading of unstated facts",
+                   r->facts_step_lo_s, "s");
+        gw_doc_num(doc, b, "step_s_facts_hi", "step time, slowest reading of unstated facts",
+                   r->facts_step_hi_s, "s");
+        gw_doc_note(doc,
+                    "train: not stated, so not read one way: %s%s%s; the step takes %.3g s to "
+                    "%.3g s across their readings (%.3g s as timed), and the interval covers "
+                    "all of them. State them to narrow it (%s%s%s)",
+                    g ? "whether the MoE expert blocks run in CUDA graphs" : "",
+                    g && f8 ? " and " : "", f8 ? "the FP8 scaling recipe" : "",
+                    r->facts_step_lo_s, r->facts_step_hi_s, r->best.time.step_s,
+                    g ? "--cuda-graphs / --no-cuda-graphs, workload.cuda_graphs" : "",
+                    g && f8 ? "; " : "", f8 ? "--fp8-recipe, workload.fp8_recipe" : "");
+    }
 
     gw_doc_node *f = gw_doc_obj(doc, o, "flops", "FLOPs per step (whole job)");
     gw_doc_num(doc, f, "qkv_flop", "QKV projections (fwd)", r->flops.qkv, "FLOP");

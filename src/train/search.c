@@ -352,6 +352,50 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     return GW_OK;
 }
 
+/* A software fact the user did not state is not read one way silently:
+ * the best configuration is re-timed under every combination of the other
+ * readings, and the interval stretched to cover the fastest and slowest
+ * (a fact a model profile sets is known). Readings the memory model
+ * rejects are skipped: that software could not run the layout. */
+static void widen_for_unknown_facts(const gw__train_pre *P, const gw_train_opts *o,
+                                    gw_train_result *out)
+{
+    unsigned unknown = o->unknown_facts & (GW_TRAIN_FACT_CUDA_GRAPHS | GW_TRAIN_FACT_FP8_RECIPE);
+    if (P->fp8_recipe != o->fp8_recipe)
+        unknown &= ~(unsigned)GW_TRAIN_FACT_FP8_RECIPE;
+    double tb = out->best.time.step_s;
+    out->unknown_facts = unknown;
+    out->facts_step_lo_s = out->facts_step_hi_s = tb;
+    if (unknown == 0 || !(tb > 0))
+        return;
+    double tmin = tb, tmax = tb;
+    for (unsigned mask = 1; mask <= unknown; mask++) {
+        if ((mask & ~unknown) != 0)
+            continue;
+        gw__train_pre P2 = *P;
+        if (mask & GW_TRAIN_FACT_CUDA_GRAPHS)
+            P2.cuda_graphs = !P->cuda_graphs;
+        if (mask & GW_TRAIN_FACT_FP8_RECIPE)
+            P2.fp8_recipe = P->fp8_recipe == GW_TRAIN_FP8_TENSOR ? GW_TRAIN_FP8_BLOCK
+                                                                : GW_TRAIN_FP8_TENSOR;
+        gw_train_eval e2;
+        gw__train_eval(&P2, &out->best.cfg, &e2);
+        if (e2.reject != GW_TRAIN_OK || !(e2.time.step_s > 0))
+            continue;
+        double t = e2.time.step_s;
+        if (fabs(t / tb - 1.0) > 1e-3)
+            out->facts_moved |= mask;
+        tmin = t < tmin ? t : tmin;
+        tmax = t > tmax ? t : tmax;
+    }
+    out->facts_step_lo_s = tmin;
+    out->facts_step_hi_s = tmax;
+    if (out->interval_level > 0) {
+        out->interval_lo_factor *= tmin / tb;
+        out->interval_hi_factor *= tmax / tb;
+    }
+}
+
 gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                         const gw_accel *a, const gw_system *sys, const gw_train_opts *o,
                         gw_train_result *out, gw_error *err)
@@ -596,6 +640,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
         out->interval_lo_factor = exp(p->interval_log_mean - z * p->interval_log_sd);
         out->interval_hi_factor = exp(p->interval_log_mean + z * p->interval_log_sd);
     }
+    widen_for_unknown_facts(&P, o, out);
     if (o->tokens > 0) {
         out->run_tokens = o->tokens;
         out->run_s = o->tokens / out->best.tokens_per_s;

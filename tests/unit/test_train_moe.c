@@ -26,6 +26,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -597,6 +598,65 @@ static void host_bound_experts(void **state)
     assert_true(fabs(h.time.step_s - g.time.step_s) < 1e-12 * g.time.step_s);
 }
 
+/* Unstated facts (opts.unknown_facts): the best configuration is timed
+ * as stated (eager, per-tensor) and re-timed under the other readings;
+ * the interval stretches to the fastest and slowest of the four. */
+static void unknown_facts_widen(void **state)
+{
+    (void)state;
+    double t[2][2];
+    for (int g = 0; g < 2; g++)
+        for (int r = 0; r < 2; r++)
+            t[g][r] = host_eval(1e-3, GW_PREC_FP8, r ? GW_TRAIN_FP8_BLOCK : GW_TRAIN_FP8_TENSOR,
+                                g != 0)
+                          .time.step_s;
+    double lo = t[0][0], hi = t[0][0];
+    for (int g = 0; g < 2; g++)
+        for (int r = 0; r < 2; r++) {
+            lo = t[g][r] < lo ? t[g][r] : lo;
+            hi = t[g][r] > hi ? t[g][r] : hi;
+        }
+    /* The host term dominates this tiny model: graphs are much faster. */
+    assert_true(lo < 0.5 * t[0][0]);
+
+    gw_train_params p = params();
+    p.host_op_time = 1e-3;
+    p.expert_host_ops[GW_PREC_BF16] = 12;
+    p.expert_host_ops[GW_PREC_FP8] = 28;
+    p.expert_host_ops_block = 12;
+    p.interval_level = 0.8;
+    p.interval_log_mean = 0.0;
+    p.interval_log_sd = 0.1;
+    gw_train_opts o;
+    ep8_opts(&o, &p, 64);
+    o.precision = GW_PREC_FP8;
+    o.unknown_facts = GW_TRAIN_FACT_CUDA_GRAPHS | GW_TRAIN_FACT_FP8_RECIPE;
+    gw_model m = moe_model();
+    gw_accel a = gpu(8);
+    gw_train_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_ctx *ctx = gw_ctx_new(NULL, NULL);
+    assert_non_null(ctx);
+    gw_ctx_set_threads(ctx, 1);
+    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, r, &err), GW_OK);
+    assert_true(fabs(r->best.time.step_s - t[0][0]) < 1e-12 * t[0][0]);
+    assert_true(fabs(r->facts_step_lo_s - lo) < 1e-12 * lo);
+    assert_true(fabs(r->facts_step_hi_s - hi) < 1e-12 * hi);
+    assert_true(r->facts_moved == (GW_TRAIN_FACT_CUDA_GRAPHS | GW_TRAIN_FACT_FP8_RECIPE));
+    const double z = 1.2815515655446004; /* standard-normal 90th percentile */
+    assert_true(fabs(r->interval_lo_factor - exp(-z * 0.1) * lo / t[0][0]) < 1e-9);
+    assert_true(fabs(r->interval_hi_factor - exp(z * 0.1) * hi / t[0][0]) < 1e-9);
+    /* Stated facts: no widening. */
+    o.unknown_facts = 0;
+    assert_int_equal(gw_train_plan(ctx, NULL, &m, &a, NULL, &o, r, &err), GW_OK);
+    assert_true(r->facts_moved == 0);
+    assert_true(fabs(r->interval_lo_factor - exp(-z * 0.1)) < 1e-9);
+    gw_ctx_free(ctx);
+    free(r);
+}
+
 /* Issue 4 bounds on the calibration set: MoE / FP8 / CP rows median
  * |error| <= 6 %, max <= 20 %. The dense bounds of issue 3 are asserted by
  * test_train_validation.c too. */
@@ -682,6 +742,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dedup_dispatch),
+        cmocka_unit_test(unknown_facts_widen),
         cmocka_unit_test(cp_kv_exchange),
         cmocka_unit_test(cp_comm_modes),
         cmocka_unit_test(fp8_moe_storage),
