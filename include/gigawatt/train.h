@@ -335,6 +335,10 @@ typedef struct gw_train_opts {
      * re-timed under each other reading of them, and the prediction
      * interval widened to cover every reading (docs/models/train.md). */
     unsigned unknown_facts;
+    /* Scale-out bandwidth per GPU per direction, bytes/s, when the run's
+     * fabric is known to differ from the accelerator's default system
+     * (0: gw_train_topo_for's figure). */
+    double scaleout_Bps;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */

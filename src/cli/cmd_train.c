@@ -67,6 +67,8 @@ static void help(void)
         );
     printf(
         "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
+        "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
+        "                       where the fabric differs from the GPU's default system\n"
         "  --net-step           re-time the best configuration and the alternatives with\n"
         "                       the flow simulation of one step on the fabric (each\n"
         "                       collective alone, then all kinds contending; gigawatt net)\n"
@@ -324,6 +326,10 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                 return 2;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--grad-reduce-bytes", GW_DIM_BYTES,
                                        1.0, 8.0, &grad_bytes)) != 0) {
+            if (c < 0)
+                return 2;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--nic-bandwidth", GW_DIM_BANDWIDTH,
+                                       1e6, 1e13, &o.scaleout_Bps)) != 0) {
             if (c < 0)
                 return 2;
         } else if (strcmp(a, "--no-dedup-dispatch") == 0) {

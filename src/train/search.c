@@ -424,6 +424,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     }
     const gw_train_comm_model *comm = o->comm ? o->comm : gw_train_comm_alphabeta();
     gw_train_topo_for(cat, a, sys, p, &topo);
+    if (o->scaleout_Bps > 0)
+        topo.scaleout_Bps = o->scaleout_Bps;
     double seqs = batch_seqs(o);
     /* MoE load: the busiest expert's tokens over the mean. Options override
      * the data/train.yaml default; a capacity factor drops the tokens above

@@ -76,6 +76,8 @@ typedef struct vspec {
     double measured_s;
     bool extended;
     int fact[F_N_];     /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe */
+    double nic_Bps;     /* optional nic_gbps column: the run's scale-out bandwidth
+                           per GPU per direction, bytes/s (0: not stated) */
 } vspec;
 
 typedef struct vset {
@@ -97,6 +99,7 @@ typedef struct vset {
     int line, row_start;
     int col[C_N_];
     int fact_col[F_N_]; /* -1: column absent */
+    int nic_col;        /* nic_gbps, -1: column absent */
     bool have_header;
     size_t n_header;
     gw_status rc;
@@ -255,6 +258,11 @@ static void on_row(int c, void *data)
                 goto reset;
             }
         }
+        v->nic_col = -1;
+        for (size_t i = 0; i < v->nf; i++) {
+            if (strcmp(v->buf + v->off[i], "nic_gbps") == 0)
+                v->nic_col = (int)i;
+        }
         for (int k = 0; k < F_N_; k++) {
             v->fact_col[k] = -1;
             for (size_t i = 0; i < v->nf; i++) {
@@ -377,6 +385,17 @@ static void on_row(int c, void *data)
                 row_error(v, "%s: expected true or false, got \"%s\"", fact_names[k], f);
                 goto reset;
             }
+        }
+        r->nic_Bps = 0.0;
+        if (v->nic_col >= 0 && !is_blank(v->buf + v->off[v->nic_col])) {
+            const char *f = v->buf + v->off[v->nic_col];
+            double g = 0.0;
+            if (gw__parse_double(f, &g) != GW_OK || !(g > 0) || g > 1e5) {
+                row_error(v, "nic_gbps: expected a bandwidth in Gb/s (0 < x <= 100000), got \"%s\"",
+                          f);
+                goto reset;
+            }
+            r->nic_Bps = g * 1e9 / 8.0;
         }
         r->extended = ep > 1 || cp > 1 || prec == GW_PREC_FP8 || prec == GW_PREC_FP4;
         if ((double)tp * pp * cp * dp != (double)ngpu) {
@@ -638,6 +657,8 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
             o.cuda_graphs = s->fact[F_GRAPHS] != 0;
         if (s->fact[F_RECIPE] >= 0)
             o.fp8_recipe = s->fact[F_RECIPE];
+        if (s->nic_Bps > 0)
+            o.scaleout_Bps = s->nic_Bps;
         gw_train_result res;
         gw_error e;
         gw__err_clear(&e);

@@ -77,21 +77,24 @@ static void train_reproduces_validate(void **state)
     assert_non_null(in);
     static char line[65536], cmd[4096], out[1 << 20];
     assert_non_null(fgets(line, sizeof line, in)); /* header */
-    /* The optional fact column this file carries, last in the header. */
+    /* The optional columns this file carries, last in the header:
+     * sequence_parallel, then nic_gbps. */
     line[strcspn(line, "\r\n")] = '\0';
-    const char *last = strrchr(line, ',');
-    bool sp_column = last && strcmp(last + 1, "sequence_parallel") == 0;
+    const char *tail = strstr(line, ",source,");
+    assert_non_null(tail);
+    assert_string_equal(tail, ",source,sequence_parallel,nic_gbps");
     size_t row = 0, n_checked = 0, n_failed = 0;
     while (fgets(line, sizeof line, in)) {
         line[strcspn(line, "\r\n")] = '\0';
-        /* A stated sequence_parallel fact (the last field) wins over the
-         * profile, as in validate. */
-        const char *sp_fact = "";
-        if (sp_column) {
-            char *comma = strrchr(line, ',');
-            assert_non_null(comma);
-            sp_fact = comma + 1;
-        }
+        /* Stated facts (the last two fields) win over the profile, as in
+         * validate. */
+        char *comma = strrchr(line, ',');
+        assert_non_null(comma);
+        const char *nic = comma + 1;
+        *comma = '\0';
+        comma = strrchr(line, ',');
+        assert_non_null(comma);
+        const char *sp_fact = comma + 1;
         /* The first 18 columns hold no commas or quotes. */
         char *c[18];
         char *q = line;
@@ -150,13 +153,17 @@ static void train_reproduces_validate(void **state)
                  c[8], c[10], c[13], gbt, c[16], zero, c[12][0] ? c[12] : "any",
                  flash ? "on" : "off", overlap ? "on" : "off", seqpar ? "on" : "off",
                  gw_train_fp8_recipe_name((gw_train_fp8_recipe)recipe),
-                 graphs ? " --cuda-graphs" : "");
+                 graphs ? " --cuda-graphs" : " --no-cuda-graphs");
         opt(cmd, sizeof cmd, "--vpp", strcmp(c[5], "1") == 0 ? "1" : c[6]);
         opt(cmd, sizeof cmd, "--etp", c[9]);
         opt(cmd, sizeof cmd, "--micro-batch", c[14]);
         opt(cmd, sizeof cmd, "--max-vpp", maxvpp);
         opt(cmd, sizeof cmd, "--grad-reduce-bytes", gbytes);
         opt(cmd, sizeof cmd, "--moe-imbalance", imb);
+        char nicbw[48] = "";
+        if (nic[0] != '\0')
+            snprintf(nicbw, sizeof nicbw, "%sGb/s", nic);
+        opt(cmd, sizeof cmd, "--nic-bandwidth", nicbw);
         FILE *pipe = popen(cmd, "r");
         assert_non_null(pipe);
         size_t len = fread(out, 1, sizeof out - 1, pipe);
