@@ -118,9 +118,11 @@ gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, doubl
     p->mult_f[f] = mult;
     p->op[f] = (uint16_t)op;
     p->phase[f] = (uint16_t)phase;
+    /* A link standing for mult_l links (an orbit, a class) takes its share
+     * of the flows' load (mult_l is 1 in an expanded problem). */
     for (int i = 0; i < n; i++) {
         p->lk[p->ni] = route[i];
-        p->w[p->ni] = mult;
+        p->w[p->ni] = mult / p->mult_l[route[i]];
         p->ni++;
     }
     p->off[f + 1] = p->ni;
@@ -482,7 +484,7 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
     if (!cl || !cf || !acc || !idl || !idf)
         goto out;
     for (size_t l = 0; l < nl; l++)
-        cl[l] = hash_double(e->cap[l]) ^ mix64(e->kind_l[l] + 7u);
+        cl[l] = hash_double(e->cap[l]) ^ mix64(e->kind_l[l] + 7u) ^ (hash_double(e->mult_l[l]) * 3u);
     for (size_t f = 0; f < nf; f++)
         cf[f] = mix64(hash_double(e->bytes[f]) ^ (hash_double(e->lat[f]) * 3u) ^
                       (hash_double(e->start[f]) * 5u) ^ (hash_double(e->mult_f[f]) * 7u) ^
@@ -537,7 +539,7 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
         goto out;
     for (size_t l = nl; l-- > 0;) {
         rep_l[idl[l]] = (uint32_t)l;
-        cnt_l[idl[l]] += 1.0;
+        cnt_l[idl[l]] += e->mult_l[l]; /* a link of e may stand for an orbit */
     }
     for (size_t f = nf; f-- > 0;) {
         rep_f[idf[f]] = (uint32_t)f;

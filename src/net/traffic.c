@@ -203,6 +203,7 @@ typedef struct gen {
     int op;
     double start;
     double max_lat;
+    bool rail; /* rail orbits: only flows from rail 0, on the rail view's links */
 } gen;
 
 /* mult identical flows from a to b. */
@@ -210,9 +211,20 @@ static gw_status flow_k(gen *g, size_t a, size_t b, double bytes, int phase, dou
 {
     uint32_t route[24];
     double lat = 0.0;
+    /* Rail orbits (rail_symmetric): every orbit of flows under the rotation
+     * of the rails has exactly one flow leaving a GPU of rail 0 (the
+     * rotation moves every GPU), which stands for the gpn of them. The
+     * others' latencies equal their representative's. */
+    if (g->rail && (g->c->g0i + a) % g->c->gpn != 0)
+        return GW_OK;
     int h = gw__comp_route(g->c, a, b, route, &lat);
     if (lat > g->max_lat)
         g->max_lat = lat;
+    if (g->rail) {
+        for (int i = 0; i < h; i++)
+            route[i] = gw__comp_rail_link(g->c, route[i]);
+        mult *= (double)g->c->gpn;
+    }
     return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h, mult);
 }
 
@@ -547,6 +559,59 @@ double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op 
     return U * per;
 }
 
+/* Tree node size of a tree all-reduce (group_flows): the members in one
+ * node, or in one NVLink domain of at most 32 of them. */
+static int tree_unit(const gw_net_op *op, const gw_net_fabric *f)
+{
+    int c = per_unit(op, f->gpus_per_node);
+    int cd = per_unit(op, f->scaleup_domain);
+    return cd > c && cd <= 32 ? cd : c;
+}
+
+/* Whether the ops' flows in component c are invariant under the rotation
+ * of the rails (gw__comp_rail_ok: the fabric is), so that one flow per
+ * orbit, those leaving rail 0, can be generated (docs/models/net.md,
+ * "Rail orbits"). Shown for two algorithms whose structure sits on whole
+ * nodes, groups m0 + s i with s dividing the node and gpn / s members per
+ * node (blocks of s n GPUs are whole nodes, and the rotation maps group o
+ * to group o + 1 of the same block, or group s - 1 to group 0 shifted by
+ * one member):
+ *   tree: channel cc on member cc of every tree node maps to channel
+ *     cc + 1 (of the same tree: the trees are over nodes), the cyclic chain
+ *     q -> q + 1 inside a node to q + 1 -> q + 2; this needs the tree node
+ *     to be one physical node (tree_unit x s = gpn);
+ *   hierarchical: the cyclic ring over a domain's members maps to itself
+ *     shifted when the domain is one node (domain = gpn), and the ring
+ *     across domains of position j to that of position j + 1.
+ * Anything else keeps the full expansion. */
+static bool rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
+                           size_t n_ops)
+{
+    if (!gw__comp_rail_ok(c))
+        return false;
+    const gw_net_fabric *f = &c->t->f;
+    const int gpn = f->gpus_per_node;
+    for (size_t i = 0; i < n_ops; i++) {
+        const gw_net_op *op = &ops[i];
+        double s = op->stride;
+        if (s > gpn || fmod((double)gpn, s) != 0.0)
+            return false;
+        int members = (int)((double)gpn / s);
+        if (op->n % members != 0)
+            return false;
+        if (algos[i] == GW_NET_ALGO_TREE) {
+            if (tree_unit(op, f) != members)
+                return false;
+        } else if (algos[i] == GW_NET_ALGO_HIER) {
+            if (f->scaleup_domain != gpn || per_unit(op, f->scaleup_domain) != members)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 typedef struct comp_out {
     double op_done[GW_NET_MAX_OPS];  /* last completion minus start */
     double op_lat[GW_NET_MAX_OPS];   /* largest route latency */
@@ -576,13 +641,23 @@ static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, siz
                        "%.3g flows in one component is beyond what the simulator expands; "
                        "use fewer ranks per all-to-all group",
                        est);
-    gw_status rc = gw__netp_init(ctx, &e, c.n_links, (size_t)est + 16, (size_t)(est * 6) + 64);
+    /* The quotient needs no more than one flow per rail orbit when the
+     * traffic is symmetric under rotating the rails (collapsed mode only:
+     * the expanded mode is the reference it is checked against). */
+    bool rail = collapse && rail_symmetric(&c, ops, algos, n_ops);
+    if (rail)
+        est /= (double)c.gpn;
+    gw_status rc = gw__netp_init(ctx, &e, rail ? gw__comp_rail_nlinks(&c) : c.n_links,
+                                 (size_t)est + 16, (size_t)(est * 6) + 64);
     if (rc != GW_OK) {
         gw__netp_free(ctx, &e);
         return gw__err(err, GW_ENOMEM, "out of memory");
     }
-    gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    if (rail)
+        gw__comp_rail_links(&c, &e);
+    else
+        gw__comp_links(&c, &e);
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, rail};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         g.op = (int)i;
         g.start = ops[i].start_s;
@@ -850,7 +925,7 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
         return gw__err(err, rc, "out of memory");
     }
     gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, false};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         gw_net_algo a = ops[i].algo;
         if (a == GW_NET_ALGO_AUTO)
