@@ -203,7 +203,8 @@ typedef struct gen {
     int op;
     double start;
     double max_lat;
-    bool rail; /* rail orbits: only flows from rail 0, on the rail view's links */
+    bool rail;   /* rail orbits: only flows from rail 0, on the rail view's links */
+    bool mirror; /* and only from the lower half of the nodes */
 } gen;
 
 /* mult identical flows from a to b. */
@@ -217,13 +218,18 @@ static gw_status flow_k(gen *g, size_t a, size_t b, double bytes, int phase, dou
      * others' latencies equal their representative's. */
     if (g->rail && (g->c->g0i + a) % g->c->gpn != 0)
         return GW_OK;
+    /* With the mirror too (an even number N of nodes, so it moves every
+     * node), the flows from nodes below N / 2 stand for their mirror
+     * images as well. */
+    if (g->mirror && a / g->c->gpn >= g->c->n / g->c->gpn / 2)
+        return GW_OK;
     int h = gw__comp_route(g->c, a, b, route, &lat);
     if (lat > g->max_lat)
         g->max_lat = lat;
     if (g->rail) {
         for (int i = 0; i < h; i++)
-            route[i] = gw__comp_rail_link(g->c, route[i]);
-        mult *= (double)g->c->gpn;
+            route[i] = gw__comp_rail_link(g->c, g->mirror, route[i]);
+        mult *= (double)g->c->gpn * (g->mirror ? 2.0 : 1.0);
     }
     return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h, mult);
 }
@@ -568,6 +574,10 @@ static int tree_unit(const gw_net_op *op, const gw_net_fabric *f)
     return cd > c && cd <= 32 ? cd : c;
 }
 
+/* Symmetries of the ops' flows in a component that the generator can use
+ * (rail_symmetric). */
+enum { SYM_NONE = 0, SYM_RAIL, SYM_RAIL_MIRROR };
+
 /* Whether the ops' flows in component c are invariant under the rotation
  * of the rails (gw__comp_rail_ok: the fabric is), so that one flow per
  * orbit, those leaving rail 0, can be generated (docs/models/net.md,
@@ -583,33 +593,44 @@ static int tree_unit(const gw_net_op *op, const gw_net_fabric *f)
  *   hierarchical: the cyclic ring over a domain's members maps to itself
  *     shifted when the domain is one node (domain = gpn), and the ring
  *     across domains of position j to that of position j + 1.
- * Anything else keeps the full expansion. */
-static bool rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
-                           size_t n_ops)
+ * Anything else keeps the full expansion. Tree all-reduces over an even
+ * number m of tree nodes are invariant under the mirror of the nodes as
+ * well (gw__comp_mirror_ok: the fabric is): NCCL's second tree is the
+ * first mirrored (dtree_parent), so channel 2cc's edge k -> parent(k) maps
+ * to channel 2cc + 1's edge m-1-k -> m-1-parent(k), block b to block
+ * count-1-b, and chains stay chains. (For odd m the second tree is
+ * shifted, not mirrored; the ring across domains of the hierarchical
+ * algorithm would run backwards.) */
+static int rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
+                          size_t n_ops)
 {
     if (!gw__comp_rail_ok(c))
-        return false;
+        return SYM_NONE;
+    bool mirror = gw__comp_mirror_ok(c);
     const gw_net_fabric *f = &c->t->f;
     const int gpn = f->gpus_per_node;
     for (size_t i = 0; i < n_ops; i++) {
         const gw_net_op *op = &ops[i];
         double s = op->stride;
         if (s > gpn || fmod((double)gpn, s) != 0.0)
-            return false;
+            return SYM_NONE;
         int members = (int)((double)gpn / s);
         if (op->n % members != 0)
-            return false;
+            return SYM_NONE;
         if (algos[i] == GW_NET_ALGO_TREE) {
             if (tree_unit(op, f) != members)
-                return false;
+                return SYM_NONE;
+            if ((op->n / members) % 2 != 0)
+                mirror = false;
         } else if (algos[i] == GW_NET_ALGO_HIER) {
             if (f->scaleup_domain != gpn || per_unit(op, f->scaleup_domain) != members)
-                return false;
+                return SYM_NONE;
+            mirror = false;
         } else {
-            return false;
+            return SYM_NONE;
         }
     }
-    return true;
+    return mirror ? SYM_RAIL_MIRROR : SYM_RAIL;
 }
 
 typedef struct comp_out {
@@ -644,9 +665,10 @@ static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, siz
     /* The quotient needs no more than one flow per rail orbit when the
      * traffic is symmetric under rotating the rails (collapsed mode only:
      * the expanded mode is the reference it is checked against). */
-    bool rail = collapse && rail_symmetric(&c, ops, algos, n_ops);
+    int sym = collapse ? rail_symmetric(&c, ops, algos, n_ops) : SYM_NONE;
+    bool rail = sym != SYM_NONE, mirror = sym == SYM_RAIL_MIRROR;
     if (rail)
-        est /= (double)c.gpn;
+        est /= (double)c.gpn * (mirror ? 2.0 : 1.0);
     gw_status rc = gw__netp_init(ctx, &e, rail ? gw__comp_rail_nlinks(&c) : c.n_links,
                                  (size_t)est + 16, (size_t)(est * 6) + 64);
     if (rc != GW_OK) {
@@ -654,10 +676,10 @@ static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, siz
         return gw__err(err, GW_ENOMEM, "out of memory");
     }
     if (rail)
-        gw__comp_rail_links(&c, &e);
+        gw__comp_rail_links(&c, mirror, &e);
     else
         gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0, rail};
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, rail, mirror};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         g.op = (int)i;
         g.start = ops[i].start_s;
@@ -925,7 +947,7 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
         return gw__err(err, rc, "out of memory");
     }
     gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0, false};
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, false, false};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         gw_net_algo a = ops[i].algo;
         if (a == GW_NET_ALGO_AUTO)
