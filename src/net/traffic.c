@@ -533,10 +533,17 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
             units[nu++] = t->subtree_gpus[j];
     if (t->f.buildings > 1)
         units[nu++] = t->building_gpus;
+    /* A component inside a scalable unit keeps its traffic on its leaves
+     * only when every flow between rails moves over NVLink (PXN, or inside
+     * a domain). Without NVLink or PXN such a flow climbs the leaf's
+     * uplinks, which the unit's other components share: then the component
+     * must hold whole scalable units. */
+    bool on_leaves = t->f.pxn && t->f.scaleup_domain > 1;
     for (double U = U0; U < job; U += U0) {
         bool ok = true;
         for (int u = 0; u < nu && ok; u++)
-            ok = multiple(units[u], U) || multiple(U, units[u]);
+            ok = (multiple(units[u], U) && (on_leaves || u > 0 || t->tiers < 2)) ||
+                 multiple(U, units[u]);
         if (ok)
             return U;
         if (U > 64.0 * U0 && U > 1e5)
