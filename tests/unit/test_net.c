@@ -298,7 +298,8 @@ static void symmetric_views_equal_expanded(void **state)
         f.switch_latency_s = 5e-7;
         f.scaleup_latency_s = 2e-6;
         gw_net_topo t = build(&f);
-        gw_net_op op = {GW_NET_ALLREDUCE, cases[k].a, cases[k].n, cases[k].stride, 6.4e7, 0.0, NULL};
+        gw_net_op op = {GW_NET_ALLREDUCE, cases[k].a, cases[k].n, cases[k].stride, 6.4e7, 0.0,
+                        NULL};
         gw_net_sim_result re, rc_;
         gw_error err;
         memset(&err, 0, sizeof err);
