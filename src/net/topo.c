@@ -316,7 +316,8 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
 bool gw__comp_rail_ok(const gw__comp *c)
 {
     const uint64_t gpn = c->gpn;
-    if (gpn < 2 || c->g0i % gpn != 0 || c->n % gpn != 0 || c->dom % gpn != 0 ||
+    /* dom 1: no NVLink, every flow between GPUs takes the network. */
+    if (gpn < 2 || c->g0i % gpn != 0 || c->n % gpn != 0 || (c->dom > 1 && c->dom % gpn != 0) ||
         c->bld % gpn != 0)
         return false;
     for (int j = 0; j <= c->t->tiers - 2; j++)

@@ -200,7 +200,7 @@ static void rail_view_is_an_orbit_quotient(void **state)
         {256, 8, 8, 8, 1, 1, 0, 256},   {512, 4, 8, 16, 1, 1, 0, 512},
         {288, 4, 72, 16, 1, 1, 0, 288}, {1024, 8, 16, 16, 4, 1, 0, 1024},
         {1024, 8, 8, 8, 2, 0, 0, 1024}, {512, 8, 8, 8, 1, 1, 256, 192},
-        {384, 8, 8, 8, 1, 1, 0, 384},
+        {384, 8, 8, 8, 1, 1, 0, 384},   {128, 4, 1, 8, 1, 0, 0, 128},
     };
     int mirrored = 0;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -285,6 +285,7 @@ static void symmetric_views_equal_expanded(void **state)
         {288, 8, 8, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 288, 1},
         {288, 8, 8, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 144, 2},
         {1000, 8, 8, 16, 3, 0, 1, GW_NET_ALGO_TREE, 200, 1},
+        {512, 4, 1, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 256, 1},
         {8192, 8, 8, 32, 1, 0.5, 1, GW_NET_ALGO_HIER, 8192, 1},
         {4096, 8, 8, 16, 2, 0, 2, GW_NET_ALGO_HIER, 512, 2},
     };
