@@ -11,7 +11,10 @@
  * same number of flows of each flow class (an equitable partition); the
  * max-min fair rates are then equal within a class and one variable per
  * class is exact. Groups that never leave a sub-tree are simulated once per
- * distinct sub-tree (isomorphic, independent components). The expanded
+ * distinct sub-tree (isomorphic, independent components). Before the
+ * refinement, the tree and hierarchical all-reduces generate one flow per
+ * orbit of the rail rotation (and of the node mirror, for the tree), which
+ * gives the same classes at a fraction of the cost. The expanded
  * problem (one variable per flow) is kept for checks up to
  * GW_NET_EXPANDED_MAX_GPUS. docs/models/net.md has the equations, the
  * symmetry argument and what is not modelled.

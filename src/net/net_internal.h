@@ -9,6 +9,7 @@
 
 #include <gigawatt/net.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,18 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n);
 int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, double *lat);
 /* Fills cap[] and kind_l[] of a problem over the component's links. */
 void gw__comp_links(const gw__comp *c, gw__netp *p);
+/* Rail orbits (topo.c): whether rotating every node's local GPU index maps
+ * the component's fabric onto itself, and whether mirroring its nodes
+ * does too; the number of links of the rail view (one representative per
+ * orbit, mirrored nodes folded onto the lower half when mirror is set);
+ * the representative of link l; and the view's cap[], kind_l[] and
+ * mult_l[] (the orbit's size, 0 for a link that represents none). */
+bool gw__comp_rail_ok(const gw__comp *c);
+bool gw__comp_mirror_ok(const gw__comp *c);
+size_t gw__comp_rail_nlinks(const gw__comp *c);
+uint32_t gw__comp_rail_link(const gw__comp *c, bool mirror, uint32_t l);
+void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p);
+
 /* Expanded flows in the largest component the ops would simulate (the
  * costliest applicable algorithm of each): what a simulation costs. */
 double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,

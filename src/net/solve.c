@@ -118,9 +118,11 @@ gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, doubl
     p->mult_f[f] = mult;
     p->op[f] = (uint16_t)op;
     p->phase[f] = (uint16_t)phase;
+    /* A link standing for mult_l links (an orbit, a class) takes its share
+     * of the flows' load (mult_l is 1 in an expanded problem). */
     for (int i = 0; i < n; i++) {
         p->lk[p->ni] = route[i];
-        p->w[p->ni] = mult;
+        p->w[p->ni] = mult / p->mult_l[route[i]];
         p->ni++;
     }
     p->off[f + 1] = p->ni;
@@ -406,11 +408,17 @@ static uint64_t hash_double(double v)
     return mix64(u + 0x9e3779b97f4a7c15ULL);
 }
 
-/* Open-addressing map from 64-bit colours to dense class ids. */
+/* Open-addressing map from 64-bit colours to dense class ids. A slot
+ * holds its key, id and stamp together: one cache line per probe (the
+ * refinement's cost at a million GPUs is these probes). */
+typedef struct cslot {
+    uint64_t key;
+    uint32_t val;
+    uint32_t stamp; /* in use when it is the map's gen */
+} cslot;
+
 typedef struct cmap {
-    uint64_t *key;
-    uint32_t *val;
-    uint32_t *stamp; /* a slot is in use when its stamp is the map's gen */
+    cslot *slot;
     uint32_t gen;
     size_t cap, n;
 } cmap;
@@ -420,35 +428,30 @@ static gw_status cmap_init(gw_ctx *ctx, cmap *m, size_t n)
     m->cap = 16;
     while (m->cap < 2 * n + 16)
         m->cap <<= 1;
-    m->key = gw_malloc(ctx, m->cap * sizeof *m->key);
-    m->val = gw_malloc(ctx, m->cap * sizeof *m->val);
-    m->stamp = gw_calloc(ctx, m->cap, sizeof *m->stamp);
+    m->slot = gw_calloc(ctx, m->cap, sizeof *m->slot);
     m->n = 0;
     m->gen = 1;
-    if (!m->key || !m->val || !m->stamp)
-        return GW_ENOMEM;
-    return GW_OK;
+    return m->slot ? GW_OK : GW_ENOMEM;
 }
 
 static uint32_t cmap_get(cmap *m, uint64_t k)
 {
-    size_t i = (size_t)mix64(k) & (m->cap - 1);
-    while (m->stamp[i] == m->gen) {
-        if (m->key[i] == k)
-            return m->val[i];
+    /* Colours are mix64 outputs already: their low bits are uniform. */
+    size_t i = (size_t)k & (m->cap - 1);
+    while (m->slot[i].stamp == m->gen) {
+        if (m->slot[i].key == k)
+            return m->slot[i].val;
         i = (i + 1) & (m->cap - 1);
     }
-    m->stamp[i] = m->gen;
-    m->key[i] = k;
-    m->val[i] = (uint32_t)m->n++;
-    return m->val[i];
+    m->slot[i].stamp = m->gen;
+    m->slot[i].key = k;
+    m->slot[i].val = (uint32_t)m->n++;
+    return m->slot[i].val;
 }
 
 static void cmap_free(gw_ctx *ctx, cmap *m)
 {
-    gw_free(ctx, m->key);
-    gw_free(ctx, m->val);
-    gw_free(ctx, m->stamp);
+    gw_free(ctx, m->slot);
 }
 
 /* Renumbers colours to dense ids with the map m (sized for n); returns
@@ -456,7 +459,8 @@ static void cmap_free(gw_ctx *ctx, cmap *m)
 static void densify(cmap *m, const uint64_t *col, size_t n, uint32_t *id, size_t *ncls)
 {
     if (++m->gen == 0) { /* wrapped: clear the stamps once */
-        memset(m->stamp, 0, m->cap * sizeof *m->stamp);
+        for (size_t i = 0; i < m->cap; i++)
+            m->slot[i].stamp = 0;
         m->gen = 1;
     }
     m->n = 0;
@@ -476,13 +480,14 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
     uint64_t *acc = gw_malloc(ctx, (nl ? nl : 1) * sizeof *acc);
     uint32_t *idl = gw_malloc(ctx, (nl ? nl : 1) * sizeof *idl);
     uint32_t *idf = gw_malloc(ctx, (nf ? nf : 1) * sizeof *idf);
-    uint32_t *rep_l = NULL, *rep_f = NULL;
+    uint32_t *rep_l = NULL, *rep_f = NULL, *lcls = NULL;
     double *cnt_l = NULL, *cnt_f = NULL;
     memset(q, 0, sizeof *q);
     if (!cl || !cf || !acc || !idl || !idf)
         goto out;
     for (size_t l = 0; l < nl; l++)
-        cl[l] = hash_double(e->cap[l]) ^ mix64(e->kind_l[l] + 7u);
+        cl[l] = mix64(hash_double(e->cap[l]) ^ mix64(e->kind_l[l] + 7u) ^
+                      (hash_double(e->mult_l[l]) * 3u));
     for (size_t f = 0; f < nf; f++)
         cf[f] = mix64(hash_double(e->bytes[f]) ^ (hash_double(e->lat[f]) * 3u) ^
                       (hash_double(e->start[f]) * 5u) ^ (hash_double(e->mult_f[f]) * 7u) ^
@@ -499,11 +504,14 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
     densify(&ml, cl, nl, idl, &ncl);
     densify(&mf, cf, nf, idf, &ncf);
     for (int round = 0; round < 64; round++) {
-        /* Flows: own colour + multiset of link colours. */
+        /* Flows: own colour + multiset of link colours (each link's term
+         * mixed once, in cl, which the links' step below rewrites). */
+        for (size_t l = 0; l < nl; l++)
+            cl[l] = mix64((uint64_t)idl[l] * 0x100000001b3ULL + 1);
         for (size_t f = 0; f < nf; f++) {
             uint64_t h = 0;
             for (size_t i = e->off[f]; i < e->off[f + 1]; i++)
-                h += mix64((uint64_t)idl[e->lk[i]] * 0x100000001b3ULL + 1);
+                h += cl[e->lk[i]];
             cf[f] = mix64(((uint64_t)idf[f] << 32) ^ h);
         }
         size_t ncf2 = 0;
@@ -537,26 +545,41 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
         goto out;
     for (size_t l = nl; l-- > 0;) {
         rep_l[idl[l]] = (uint32_t)l;
-        cnt_l[idl[l]] += 1.0;
+        cnt_l[idl[l]] += e->mult_l[l]; /* a link of e may stand for an orbit */
     }
     for (size_t f = nf; f-- > 0;) {
         rep_f[idf[f]] = (uint32_t)f;
         cnt_f[idf[f]] += 1.0;
     }
-    if (gw__netp_init(ctx, q, ncl, ncf + 1, 8 * ncf + 8) != GW_OK)
+    /* Classes of links that stand for none (mult_l 0: a mirror image in a
+     * symmetric view, which no flow crosses) are left out; lcls renumbers
+     * the others in order. */
+    lcls = gw_malloc(ctx, (ncl ? ncl : 1) * sizeof *lcls);
+    if (!lcls)
         goto out;
+    size_t nql = 0;
     for (size_t c = 0; c < ncl; c++) {
+        lcls[c] = (uint32_t)nql;
+        if (cnt_l[c] > 0.0)
+            rep_l[nql++] = rep_l[c];
+    }
+    if (gw__netp_init(ctx, q, nql, ncf + 1, 8 * ncf + 8) != GW_OK)
+        goto out;
+    for (size_t c = 0; c < nql; c++) {
         q->cap[c] = e->cap[rep_l[c]];
-        q->mult_l[c] = cnt_l[c];
+        q->mult_l[c] = 0.0;
         q->kind_l[c] = e->kind_l[rep_l[c]];
     }
+    for (size_t c = 0; c < ncl; c++)
+        if (cnt_l[c] > 0.0)
+            q->mult_l[lcls[c]] = cnt_l[c];
     for (size_t c = 0; c < ncf; c++) {
         size_t f = rep_f[c];
         uint32_t route[64];
         double hops[64];
         int nr = 0;
         for (size_t i = e->off[f]; i < e->off[f + 1]; i++) {
-            uint32_t lc = idl[e->lk[i]];
+            uint32_t lc = lcls[idl[e->lk[i]]];
             int j = 0;
             while (j < nr && route[j] != lc)
                 j++;
@@ -575,7 +598,7 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
         double flows = cnt_f[c] * e->mult_f[f];
         q->mult_f[c] = flows;
         for (int j = 0; j < nr; j++)
-            q->w[q->off[c] + (size_t)j] = flows * hops[j] / cnt_l[route[j]];
+            q->w[q->off[c] + (size_t)j] = flows * hops[j] / q->mult_l[route[j]];
     }
     if (flow_class) {
         *flow_class = idf;
@@ -592,6 +615,7 @@ out:
     gw_free(ctx, idf);
     gw_free(ctx, rep_l);
     gw_free(ctx, rep_f);
+    gw_free(ctx, lcls);
     gw_free(ctx, cnt_l);
     gw_free(ctx, cnt_f);
     return rc;

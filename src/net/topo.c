@@ -293,6 +293,140 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
         p->mult_l[l] = 1.0;
 }
 
+/* ---- Rail orbits ----------------------------------------------------------
+ *
+ * Rotating every node's local GPU index by one (rail r -> r + 1 mod gpn)
+ * maps the component's fabric onto itself when the component holds whole
+ * nodes and every unit above the node (NVLink domain, scalable unit,
+ * sub-tree, building) holds whole nodes: NVLink, NIC and leaf links move to
+ * the next rail's, the pipes of tiers >= 1 and the campus links stay put,
+ * and routes and latencies commute with the rotation (PXN's hop to the
+ * destination's rail rotates with both ends). The rail view numbers one
+ * representative per orbit: node x of the per-GPU kinds, scalable unit u
+ * of the leaf pipes, and every upper link as itself; mult_l is the orbit's
+ * size.
+ *
+ * Mirroring the component's nodes (node x -> N - 1 - x, rails kept) is a
+ * symmetry too when every unit either tiles the component from its start
+ * or holds all of it: unit i maps to unit count - 1 - i, routes and
+ * latencies commute. With it the view keeps node min(x, N - 1 - x) (and
+ * unit min(i, count - 1 - i)); the mirrored copies stay in the numbering
+ * with mult_l 0 and carry nothing. */
+
+bool gw__comp_rail_ok(const gw__comp *c)
+{
+    const uint64_t gpn = c->gpn;
+    /* dom 1: no NVLink, every flow between GPUs takes the network. */
+    if (gpn < 2 || c->g0i % gpn != 0 || c->n % gpn != 0 || (c->dom > 1 && c->dom % gpn != 0) ||
+        c->bld % gpn != 0)
+        return false;
+    for (int j = 0; j <= c->t->tiers - 2; j++)
+        if (c->unit[j] % gpn != 0)
+            return false;
+    return true;
+}
+
+/* The component tiles units of u GPUs from its start, or lies in one. */
+static bool mirrors(const gw__comp *c, uint64_t u)
+{
+    if (u <= 1)
+        return true;
+    return (c->g0i % u == 0 && c->n % u == 0) || c->g0i / u == (c->g0i + c->n - 1) / u;
+}
+
+bool gw__comp_mirror_ok(const gw__comp *c)
+{
+    if (!gw__comp_rail_ok(c) || (c->n / c->gpn) % 2 != 0 || !mirrors(c, c->dom) ||
+        !mirrors(c, c->bld))
+        return false;
+    for (int j = 0; j <= c->t->tiers - 2; j++)
+        if (!mirrors(c, c->unit[j]) || (c->bld && c->bld % c->unit[j] != 0))
+            return false;
+    return true;
+}
+
+/* Links of the rail view, laid out as the component's with every per-GPU
+ * kind and the leaf pipes divided by gpn. */
+static size_t rail_base(const gw__comp *c, int j)
+{
+    const size_t gpn = (size_t)c->gpn, nodes = c->n / gpn;
+    size_t b = 4 * nodes;
+    for (int i = 0; i < j && i <= c->t->tiers - 2; i++)
+        b += 2 * (i == 0 ? c->n_sub[0] / gpn : c->n_sub[i]);
+    return b;
+}
+
+size_t gw__comp_rail_nlinks(const gw__comp *c)
+{
+    return rail_base(c, GW_NET_MAX_TIERS) + 2 * c->n_bld;
+}
+
+/* Unit i of count, mirrored onto the lower half when mirror is set. */
+static size_t fold(size_t i, size_t count, bool mirror)
+{
+    return mirror && count - 1 - i < i ? count - 1 - i : i;
+}
+
+/* Size of the orbit of unit i of count whose links stand for per links
+ * each (0: not the representative). */
+static double orbit(size_t i, size_t count, bool mirror, double per)
+{
+    if (!mirror)
+        return per;
+    if (count - 1 - i < i)
+        return 0.0;
+    return count - 1 - i == i ? per : 2.0 * per;
+}
+
+uint32_t gw__comp_rail_link(const gw__comp *c, bool mirror, uint32_t l)
+{
+    const size_t n = c->n, gpn = (size_t)c->gpn, nodes = n / gpn;
+    if (l < 4 * n) /* kind l / n, GPU l % n (component-local, g0 whole nodes) */
+        return (uint32_t)((l / n) * nodes + fold((l % n) / gpn, nodes, mirror));
+    for (int j = 0; j <= c->t->tiers - 2; j++) {
+        size_t ns = c->n_sub[j];
+        if (l >= c->base[j] + 2 * ns)
+            continue;
+        size_t off = l - c->base[j], dir = off / ns, s = off % ns;
+        if (j == 0) /* s = scalable unit x gpn + rail */
+            return (uint32_t)(rail_base(c, 0) + dir * (ns / gpn) + fold(s / gpn, ns / gpn, mirror));
+        return (uint32_t)(rail_base(c, j) + dir * ns + fold(s, ns, mirror));
+    }
+    size_t off = l - c->base[GW_NET_MAX_TIERS], dir = off / c->n_bld, s = off % c->n_bld;
+    return (uint32_t)(rail_base(c, GW_NET_MAX_TIERS) + dir * c->n_bld + fold(s, c->n_bld, mirror));
+}
+
+void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p)
+{
+    const size_t gpn = (size_t)c->gpn, nodes = c->n / gpn;
+    static const int per_gpu[4] = {GW__NL_NVL_OUT, GW__NL_NVL_IN, GW__NL_NIC_UP,
+                                   GW__NL_NIC_DOWN};
+    for (int k = 0; k < 4; k++)
+        for (size_t x = 0; x < nodes; x++) {
+            p->cap[(size_t)k * nodes + x] = c->cap[per_gpu[k]];
+            p->kind_l[(size_t)k * nodes + x] = (uint32_t)per_gpu[k] << 8 | 0xff;
+            p->mult_l[(size_t)k * nodes + x] = orbit(x, nodes, mirror, (double)gpn);
+        }
+    for (int j = 0; j <= c->t->tiers - 2; j++) {
+        size_t ns = j == 0 ? c->n_sub[0] / gpn : c->n_sub[j], b = rail_base(c, j);
+        for (size_t s = 0; s < ns; s++)
+            for (size_t dir = 0; dir < 2; dir++) {
+                p->cap[b + dir * ns + s] = c->pipe_cap[j];
+                p->kind_l[b + dir * ns + s] =
+                    (uint32_t)(dir ? GW__NL_PIPE_DOWN : GW__NL_PIPE_UP) << 8 | (uint32_t)j;
+                p->mult_l[b + dir * ns + s] = orbit(s, ns, mirror, j == 0 ? (double)gpn : 1.0);
+            }
+    }
+    size_t bb = rail_base(c, GW_NET_MAX_TIERS);
+    for (size_t s = 0; s < c->n_bld; s++)
+        for (size_t dir = 0; dir < 2; dir++) {
+            p->cap[bb + dir * c->n_bld + s] = c->cap[dir ? GW__NL_BLD_DOWN : GW__NL_BLD_UP];
+            p->kind_l[bb + dir * c->n_bld + s] =
+                (uint32_t)(dir ? GW__NL_BLD_DOWN : GW__NL_BLD_UP) << 8 | 0xff;
+            p->mult_l[bb + dir * c->n_bld + s] = orbit(s, c->n_bld, mirror, 1.0);
+        }
+}
+
 /* Index of GPU g's tier-j sub-tree within the component (units restart
  * at every building: unit_index). */
 static size_t sub_of(const gw__comp *c, uint64_t g, int j)

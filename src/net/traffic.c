@@ -203,6 +203,8 @@ typedef struct gen {
     int op;
     double start;
     double max_lat;
+    bool rail;   /* rail orbits: only flows from rail 0, on the rail view's links */
+    bool mirror; /* and only from the lower half of the nodes */
 } gen;
 
 /* mult identical flows from a to b. */
@@ -210,9 +212,25 @@ static gw_status flow_k(gen *g, size_t a, size_t b, double bytes, int phase, dou
 {
     uint32_t route[24];
     double lat = 0.0;
+    /* Rail orbits (rail_symmetric): every orbit of flows under the rotation
+     * of the rails has exactly one flow leaving a GPU of rail 0 (the
+     * rotation moves every GPU), which stands for the gpn of them. The
+     * others' latencies equal their representative's. */
+    if (g->rail && (g->c->g0i + a) % g->c->gpn != 0)
+        return GW_OK;
+    /* With the mirror too (an even number N of nodes, so it moves every
+     * node), the flows from nodes below N / 2 stand for their mirror
+     * images as well. */
+    if (g->mirror && a / g->c->gpn >= g->c->n / g->c->gpn / 2)
+        return GW_OK;
     int h = gw__comp_route(g->c, a, b, route, &lat);
     if (lat > g->max_lat)
         g->max_lat = lat;
+    if (g->rail) {
+        for (int i = 0; i < h; i++)
+            route[i] = gw__comp_rail_link(g->c, g->mirror, route[i]);
+        mult *= (double)g->c->gpn * (g->mirror ? 2.0 : 1.0);
+    }
     return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, phase, route, h, mult);
 }
 
@@ -515,10 +533,17 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
             units[nu++] = t->subtree_gpus[j];
     if (t->f.buildings > 1)
         units[nu++] = t->building_gpus;
+    /* A component inside a scalable unit keeps its traffic on its leaves
+     * only when every flow between rails moves over NVLink (PXN, or inside
+     * a domain). Without NVLink or PXN such a flow climbs the leaf's
+     * uplinks, which the unit's other components share: then the component
+     * must hold whole scalable units. */
+    bool on_leaves = t->f.pxn && t->f.scaleup_domain > 1;
     for (double U = U0; U < job; U += U0) {
         bool ok = true;
         for (int u = 0; u < nu && ok; u++)
-            ok = multiple(units[u], U) || multiple(U, units[u]);
+            ok = (multiple(units[u], U) && (on_leaves || u > 0 || t->tiers < 2)) ||
+                 multiple(U, units[u]);
         if (ok)
             return U;
         if (U > 64.0 * U0 && U > 1e5)
@@ -545,6 +570,74 @@ double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op 
         per += best;
     }
     return U * per;
+}
+
+/* Tree node size of a tree all-reduce (group_flows): the members in one
+ * node, or in one NVLink domain of at most 32 of them. */
+static int tree_unit(const gw_net_op *op, const gw_net_fabric *f)
+{
+    int c = per_unit(op, f->gpus_per_node);
+    int cd = per_unit(op, f->scaleup_domain);
+    return cd > c && cd <= 32 ? cd : c;
+}
+
+/* Symmetries of the ops' flows in a component that the generator can use
+ * (rail_symmetric). */
+enum { SYM_NONE = 0, SYM_RAIL, SYM_RAIL_MIRROR };
+
+/* Whether the ops' flows in component c are invariant under the rotation
+ * of the rails (gw__comp_rail_ok: the fabric is), so that one flow per
+ * orbit, those leaving rail 0, can be generated (docs/models/net.md,
+ * "Rail orbits"). Shown for two algorithms whose structure sits on whole
+ * nodes, groups m0 + s i with s dividing the node and gpn / s members per
+ * node (blocks of s n GPUs are whole nodes, and the rotation maps group o
+ * to group o + 1 of the same block, or group s - 1 to group 0 shifted by
+ * one member):
+ *   tree: channel cc on member cc of every tree node maps to channel
+ *     cc + 1 (of the same tree: the trees are over nodes), the cyclic chain
+ *     q -> q + 1 inside a node to q + 1 -> q + 2; this needs the tree node
+ *     to be one physical node (tree_unit x s = gpn);
+ *   hierarchical: the cyclic ring over a domain's members maps to itself
+ *     shifted when the domain is one node (domain = gpn), and the ring
+ *     across domains of position j to that of position j + 1.
+ * Anything else keeps the full expansion. Tree all-reduces over an even
+ * number m of tree nodes are invariant under the mirror of the nodes as
+ * well (gw__comp_mirror_ok: the fabric is): NCCL's second tree is the
+ * first mirrored (dtree_parent), so channel 2cc's edge k -> parent(k) maps
+ * to channel 2cc + 1's edge m-1-k -> m-1-parent(k), block b to block
+ * count-1-b, and chains stay chains. (For odd m the second tree is
+ * shifted, not mirrored; the ring across domains of the hierarchical
+ * algorithm would run backwards.) */
+static int rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
+                          size_t n_ops)
+{
+    if (!gw__comp_rail_ok(c))
+        return SYM_NONE;
+    bool mirror = gw__comp_mirror_ok(c);
+    const gw_net_fabric *f = &c->t->f;
+    const int gpn = f->gpus_per_node;
+    for (size_t i = 0; i < n_ops; i++) {
+        const gw_net_op *op = &ops[i];
+        double s = op->stride;
+        if (s > gpn || fmod((double)gpn, s) != 0.0)
+            return SYM_NONE;
+        int members = (int)((double)gpn / s);
+        if (op->n % members != 0)
+            return SYM_NONE;
+        if (algos[i] == GW_NET_ALGO_TREE) {
+            if (tree_unit(op, f) != members)
+                return SYM_NONE;
+            if ((op->n / members) % 2 != 0)
+                mirror = false;
+        } else if (algos[i] == GW_NET_ALGO_HIER) {
+            if (f->scaleup_domain != gpn || per_unit(op, f->scaleup_domain) != members)
+                return SYM_NONE;
+            mirror = false;
+        } else {
+            return SYM_NONE;
+        }
+    }
+    return mirror ? SYM_RAIL_MIRROR : SYM_RAIL;
 }
 
 typedef struct comp_out {
@@ -576,13 +669,24 @@ static gw_status run_component(gw_ctx *ctx, const gw_net_topo *t, double g0, siz
                        "%.3g flows in one component is beyond what the simulator expands; "
                        "use fewer ranks per all-to-all group",
                        est);
-    gw_status rc = gw__netp_init(ctx, &e, c.n_links, (size_t)est + 16, (size_t)(est * 6) + 64);
+    /* The quotient needs no more than one flow per rail orbit when the
+     * traffic is symmetric under rotating the rails (collapsed mode only:
+     * the expanded mode is the reference it is checked against). */
+    int sym = collapse ? rail_symmetric(&c, ops, algos, n_ops) : SYM_NONE;
+    bool rail = sym != SYM_NONE, mirror = sym == SYM_RAIL_MIRROR;
+    if (rail)
+        est /= (double)c.gpn * (mirror ? 2.0 : 1.0);
+    gw_status rc = gw__netp_init(ctx, &e, rail ? gw__comp_rail_nlinks(&c) : c.n_links,
+                                 (size_t)est + 16, (size_t)(est * 6) + 64);
     if (rc != GW_OK) {
         gw__netp_free(ctx, &e);
         return gw__err(err, GW_ENOMEM, "out of memory");
     }
-    gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    if (rail)
+        gw__comp_rail_links(&c, mirror, &e);
+    else
+        gw__comp_links(&c, &e);
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, rail, mirror};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         g.op = (int)i;
         g.start = ops[i].start_s;
@@ -850,7 +954,7 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
         return gw__err(err, rc, "out of memory");
     }
     gw__comp_links(&c, &e);
-    gen g = {ctx, &c, &e, 0, 0.0, 0.0};
+    gen g = {ctx, &c, &e, 0, 0.0, 0.0, false, false};
     for (size_t i = 0; i < n_ops && rc == GW_OK; i++) {
         gw_net_algo a = ops[i].algo;
         if (a == GW_NET_ALGO_AUTO)

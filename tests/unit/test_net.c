@@ -9,6 +9,7 @@
 #include <gigawatt/gigawatt.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,8 @@
 /* clang-format off: cmocka needs the headers above first */
 #include <cmocka.h>
 /* clang-format on */
+
+#include "net/net_internal.h"
 
 static gw_net_fabric fabric(double gpus, int gpn, int dom, int radix)
 {
@@ -181,6 +184,181 @@ static void collapsed_equals_expanded(void **state)
     assert_true(checked >= 45);
 }
 
+/* The rail and mirror views (topo.c) are orbit quotients of the fabric:
+ * rotating the rails (and mirroring the nodes) maps every route onto a
+ * route with the same representatives and latency, and each
+ * representative's mult_l is the number of links that map to it. Checked
+ * pair by pair on small fabrics, whole components and a partial one. */
+static void rail_view_is_an_orbit_quotient(void **state)
+{
+    gw_ctx *ctx = *state;
+    struct {
+        double gpus;
+        int gpn, dom, radix, bld, pxn;
+        double g0, n;
+    } cases[] = {
+        {256, 8, 8, 8, 1, 1, 0, 256},   {512, 4, 8, 16, 1, 1, 0, 512},
+        {288, 4, 72, 16, 1, 1, 0, 288}, {1024, 8, 16, 16, 4, 1, 0, 1024},
+        {1024, 8, 8, 8, 2, 0, 0, 1024}, {512, 8, 8, 8, 1, 1, 256, 192},
+        {384, 8, 8, 8, 1, 1, 0, 384},   {128, 4, 1, 8, 1, 0, 0, 128},
+    };
+    int mirrored = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        gw_net_fabric f = fabric(cases[k].gpus, cases[k].gpn, cases[k].dom, cases[k].radix);
+        f.buildings = cases[k].bld;
+        f.building_Bps = 1e11;
+        f.pxn = cases[k].pxn != 0;
+        f.nic_latency_s = 3e-6;
+        f.switch_latency_s = 5e-7;
+        f.scaleup_latency_s = 2e-6;
+        gw_net_topo t = build(&f);
+        gw__comp c;
+        gw__comp_init(&c, &t, cases[k].g0, (size_t)cases[k].n);
+        assert_true(gw__comp_rail_ok(&c));
+        const size_t n = c.n, gpn = (size_t)c.gpn, nodes = n / gpn;
+        for (int mirror = 0; mirror <= (gw__comp_mirror_ok(&c) ? 1 : 0); mirror++) {
+            mirrored += mirror;
+            gw__netp v;
+            assert_int_equal(gw__netp_init(ctx, &v, gw__comp_rail_nlinks(&c), 16, 64), GW_OK);
+            gw__comp_rail_links(&c, mirror != 0, &v);
+            double *seen = calloc(v.nl, sizeof *seen);
+            assert_non_null(seen);
+            for (uint32_t l = 0; l < c.n_links; l++) {
+                uint32_t r = gw__comp_rail_link(&c, mirror != 0, l);
+                assert_true(r < v.nl);
+                seen[r] += 1.0;
+            }
+            for (size_t r = 0; r < v.nl; r++)
+                assert_true(seen[r] == v.mult_l[r]);
+            free(seen);
+            for (size_t a = 0; a < n; a++) {
+                for (size_t b = 0; b < n; b++) {
+                    if (a == b)
+                        continue;
+                    uint32_t r0[24], r1[24];
+                    double l0 = 0, l1 = 0;
+                    /* The rotation, then (with mirror) the mirror image. */
+                    size_t ra = a - a % gpn + (a + 1) % gpn, rb = b - b % gpn + (b + 1) % gpn;
+                    if (mirror) {
+                        ra = (nodes - 1 - ra / gpn) * gpn + ra % gpn;
+                        rb = (nodes - 1 - rb / gpn) * gpn + rb % gpn;
+                    }
+                    int h0 = gw__comp_route(&c, a, b, r0, &l0);
+                    int h1 = gw__comp_route(&c, ra, rb, r1, &l1);
+                    assert_int_equal(h0, h1);
+                    assert_true(l0 == l1);
+                    for (int i = 0; i < h0; i++)
+                        assert_int_equal(gw__comp_rail_link(&c, mirror != 0, r0[i]),
+                                         gw__comp_rail_link(&c, mirror != 0, r1[i]));
+                }
+            }
+            gw__netp_free(ctx, &v);
+        }
+    }
+    assert_true(mirrored >= 4);
+}
+
+/* The tree and hierarchical all-reduces run on one flow per rail (and
+ * mirror) orbit in the collapsed mode: their answers equal the expanded
+ * solver's (one variable per flow, no symmetry used) up to 16,384 GPUs,
+ * on fabrics with and without the mirror, odd tree node counts (no
+ * mirror: NCCL shifts the second tree), strided groups, oversubscription,
+ * failed links, buildings and NVL72 domains; the busiest links too. */
+static void symmetric_views_equal_expanded(void **state)
+{
+    gw_ctx *ctx = *state;
+    struct {
+        double gpus;
+        int gpn, dom, radix;
+        double o0, f1;
+        int bld;
+        gw_net_algo a;
+        int n;
+        double stride;
+    } cases[] = {
+        {16384, 8, 8, 64, 1, 0, 1, GW_NET_ALGO_TREE, 16384, 1},
+        {16384, 8, 8, 64, 2, 0.1, 1, GW_NET_ALGO_TREE, 2048, 8},
+        {4096, 8, 8, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 1024, 2},
+        {4096, 8, 8, 16, 1, 0, 4, GW_NET_ALGO_TREE, 4096, 1},
+        {1152, 4, 72, 16, 2, 0, 1, GW_NET_ALGO_TREE, 1152, 1},
+        {72, 8, 8, 8, 1, 0, 1, GW_NET_ALGO_TREE, 72, 1},
+        {288, 8, 8, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 288, 1},
+        {288, 8, 8, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 144, 2},
+        {1000, 8, 8, 16, 3, 0, 1, GW_NET_ALGO_TREE, 200, 1},
+        {512, 4, 1, 16, 3, 0.25, 1, GW_NET_ALGO_TREE, 256, 1},
+        {8192, 8, 8, 32, 1, 0.5, 1, GW_NET_ALGO_HIER, 8192, 1},
+        {4096, 8, 8, 16, 2, 0, 2, GW_NET_ALGO_HIER, 512, 2},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        gw_net_fabric f = fabric(cases[k].gpus, cases[k].gpn, cases[k].dom, cases[k].radix);
+        f.oversub[0] = cases[k].o0;
+        f.down_frac[1] = cases[k].f1;
+        f.buildings = cases[k].bld;
+        f.building_Bps = 2e12;
+        f.nic_latency_s = 3e-6;
+        f.switch_latency_s = 5e-7;
+        f.scaleup_latency_s = 2e-6;
+        gw_net_topo t = build(&f);
+        gw_net_op op = {GW_NET_ALLREDUCE, cases[k].a, cases[k].n, cases[k].stride, 6.4e7, 0.0,
+                        NULL};
+        gw_net_sim_result re, rc_;
+        gw_error err;
+        memset(&err, 0, sizeof err);
+        assert_int_equal(
+            gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_EXPANDED, &re, &err), GW_OK);
+        assert_int_equal(
+            gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err), GW_OK);
+        double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
+        if (d > 1e-9)
+            fprintf(stderr, "case %zu: collapsed %.12g expanded %.12g\n", k, rc_.op[0].time_s,
+                    re.op[0].time_s);
+        assert_true(d <= 1e-9);
+        assert_true(rc_.flows == re.flows);
+        /* Link kinds as busy as each other (uplinks and downlinks) may
+         * list in either order: match them by name. */
+        assert_int_equal(rc_.n_hot, re.n_hot);
+        for (size_t h = 0; h < re.n_hot; h++) {
+            size_t j = 0;
+            while (j < rc_.n_hot && strcmp(rc_.hot[j].name, re.hot[h].name) != 0)
+                j++;
+            if (j == rc_.n_hot) { /* a tie at the end of the list */
+                assert_true(re.hot[h].busy_frac <= rc_.hot[rc_.n_hot - 1].busy_frac + 1e-9);
+                continue;
+            }
+            assert_true(rc_.hot[j].count == re.hot[h].count);
+            assert_true(fabs(rc_.hot[j].busy_frac - re.hot[h].busy_frac) <= 1e-9);
+        }
+    }
+}
+
+/* Without PXN a flow between rails climbs its leaf's uplinks, which every
+ * group inside a scalable unit shares: a component must not be smaller
+ * than the unit then (it was: send/recv in groups of 8 ranks 2 apart on 4
+ * nodes of a 3:1 leaf ran as two 16-GPU components, each with the whole
+ * unit's uplinks, twice as fast as the expanded answer). Found by a random
+ * sweep of collapsed against expanded. */
+static void no_pxn_components_hold_scalable_units(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(32, 8, 8, 8);
+    f.pxn = false;
+    f.oversub[0] = 3.0;
+    f.down_frac[1] = 0.2;
+    f.nic_latency_s = 3e-6;
+    gw_net_topo t = build(&f);
+    double e = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7,
+                    GW_NET_MODE_EXPANDED);
+    double c = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(c - e) <= 1e-9 * e);
+    /* With PXN the same groups stay on their leaves: components of 16. */
+    f.pxn = true;
+    t = build(&f);
+    e = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7, GW_NET_MODE_EXPANDED);
+    c = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7, GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(c - e) <= 1e-9 * e);
+}
+
 /* A 2:1 leaf halves the bandwidth of traffic that must cross the spine; a
  * quarter of the spine uplinks down in a 3-tier tree costs 4/3. */
 static void oversubscription_and_failures(void **state)
@@ -323,6 +501,9 @@ int main(void)
         cmocka_unit_test(ring_two_nodes),
         cmocka_unit_test(p2p_latency),
         cmocka_unit_test(collapsed_equals_expanded),
+        cmocka_unit_test(rail_view_is_an_orbit_quotient),
+        cmocka_unit_test(symmetric_views_equal_expanded),
+        cmocka_unit_test(no_pxn_components_hold_scalable_units),
         cmocka_unit_test(oversubscription_and_failures),
         cmocka_unit_test(buildings),
         cmocka_unit_test(closed_form),
