@@ -43,7 +43,7 @@ extern "C" {
 
 #define GW_REL_MAX_CAUSES 32 /* causes per profile (more is GW_ERANGE at load) */
 #define GW_REL_NAME_LEN   64
-#define GW_REL_MAX_NOTES  8
+#define GW_REL_MAX_NOTES  12
 
 /* What a cause's rate is counted per. */
 typedef enum gw_rel_scope {
@@ -53,11 +53,27 @@ typedef enum gw_rel_scope {
     GW_REL_SCOPE_LINK,    /* per scale-out fabric link-hour (cables, optics, ports) */
     GW_REL_SCOPE_SWITCH,  /* per scale-out switch-hour */
     GW_REL_SCOPE_JOB,     /* per job-hour (whole-job events, planned maintenance) */
+    GW_REL_SCOPE_RACK,    /* per rack-scale NVLink domain-hour (NVL72: switch trays, power
+                             shelves); 0 units on systems whose domain is one node */
     GW_REL_SCOPE_COUNT_
 } gw_rel_scope;
 
-/* "gpu", "node", "nic", "link", "switch", "job". Never NULL. */
+/* "gpu", "node", "nic", "link", "switch", "job", "rack". Never NULL. */
 GW_API const char *gw_rel_scope_name(gw_rel_scope s);
+
+/* Fault-tolerance levers (docs/models/rel.md, "Fault-tolerance levers"); a
+ * lever set is a bit mask of (1u << lever). Append only. */
+typedef enum gw_rel_lever {
+    GW_REL_LEVER_INMEM = 0,   /* in-memory / peer checkpoints: snapshot, copy to a peer host */
+    GW_REL_LEVER_ELASTIC,     /* elastic data parallelism: go on with fewer replicas */
+    GW_REL_LEVER_PARTIAL,     /* partial restart: only the affected replica restarts */
+    GW_REL_LEVER_HOT_SPARES,  /* in-job hot spares: swap in a warm node, no rescheduling */
+    GW_REL_LEVER_FAST_DETECT, /* in-band failure detection (heartbeats, transport timeouts) */
+    GW_REL_N_LEVERS
+} gw_rel_lever;
+
+/* "in-memory", "elastic", "partial", "hot-spares", "fast-detect"; "?" if out of range. */
+GW_API const char *gw_rel_lever_name(gw_rel_lever l);
 
 /* ---- The job ------------------------------------------------------------ */
 
@@ -75,6 +91,8 @@ typedef struct gw_rel_job {
     int switch_radix;        /* scale-out switch ports; 0: data default */
     double n_switches;       /* scale-out switches; 0: fat-tree estimate */
     double n_links;          /* scale-out links (cables); 0: fat-tree estimate */
+    int rack_gpus;           /* GPUs per rack-scale NVLink domain; 0: from the catalog
+                                system (0 there when its domain is one node) */
 
     /* Failure model. */
     const char *profile;   /* failures.yaml profile; NULL: its default_profile */
@@ -101,6 +119,10 @@ typedef struct gw_rel_job {
     double repair_s;              /* time to repair a failed node; 0: data default */
     bool stragglers_removed;      /* straggler nodes are found and excluded (no slowdown) */
     double target_goodput;        /* for the "what it takes" answers; 0: data default (0.9) */
+    unsigned levers;              /* fault-tolerance levers in use, mask of 1u << gw_rel_lever */
+    double replica_gpus;          /* GPUs per data-parallel replica (elastic, partial);
+                                     0: the larger of the data default and the GPUs that
+                                     hold the checkpoint state at the data's state per GPU */
 
     /* Monte Carlo (trials == 0: analytic only). */
     uint64_t trials;
@@ -142,7 +164,27 @@ typedef struct gw_rel_cause {
     double observed;        /* count in the profile's reference run, given only when the
                                job is that run (same GPUs, window mode, same duration) */
     double mc_mean;         /* Monte Carlo mean count; NaN without Monte Carlo */
+    bool proxy;             /* rate carried over from another generation (see rel.md) */
+    bool contained;         /* confined to one data-parallel replica (elastic/partial apply) */
+    double gpus_out;        /* GPUs a hardware failure takes out (node or rack domain) */
 } gw_rel_cause;
+
+/* The lever search of one job: goodput under each lever alone and the cheapest
+ * set that reaches the target (analytic, eq. R9-R12 of rel.md). */
+typedef struct gw_rel_levers {
+    double goodput_none;                    /* no lever (the baseline of this table) */
+    double goodput_alone[GW_REL_N_LEVERS];  /* each lever alone */
+    double goodput_all;                     /* every lever */
+    bool found;                             /* some set reaches target_goodput */
+    unsigned best_set;                      /* cheapest such set (fewest levers on a tie) */
+    double best_goodput;
+    double best_spare_gpus;                 /* GPUs held as spares by that set */
+    double best_cost_usd;                   /* best_spare_gpus x price_per_gpu_usd */
+    unsigned max_set;                       /* set with the highest goodput */
+    double max_goodput;
+    double spare_pool_gpus;                 /* GPUs a spare pool must hold (99.9% quantile) */
+    double price_per_gpu_usd;               /* from the catalog system; NaN if unknown */
+} gw_rel_levers;
 
 /* Summary of a simulated distribution. */
 typedef struct gw_rel_dist {
@@ -155,7 +197,12 @@ typedef struct gw_rel_result {
 
     /* Components in the job. */
     double gpus, nodes, nics, links, switches;
-    int fabric_tiers; /* fat-tree tiers (0 when counts were given) */
+    double racks;             /* rack-scale NVLink domains (0 when the domain is one node) */
+    int rack_gpus;            /* GPUs per rack domain (0: none) */
+    int fabric_tiers;
+    double node_rate_factor;  /* applied to node-scoped rates: this node's GPUs / the
+                                 profile's reference node's GPUs (1 when equal) */
+    size_t n_proxy;           /* causes whose rate is a proxy from another generation */ /* fat-tree tiers (0 when counts were given) */
 
     /* Interruption rates (means over the run). */
     double rate_unexpected_s; /* per second */
@@ -203,6 +250,12 @@ typedef struct gw_rel_result {
     double req_write_Bps;  /* least checkpoint write bandwidth */
     double req_rate_scale; /* largest factor on all unexpected rates */
 
+    /* Fault-tolerance levers: those in use and the search over all sets. */
+    unsigned levers;
+    double replica_gpus;     /* GPUs per data-parallel replica */
+    double rate_contained_s; /* unexpected rate confined to one replica */
+    gw_rel_levers lever_search;
+
     /* Monte Carlo (trials == 0: not run; then all NaN). */
     uint64_t trials;
     uint64_t seed;
@@ -248,6 +301,17 @@ GW_API gw_status gw_rel_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_rel_jo
  * table and, with Monte Carlo, a "montecarlo" object; notes go to the
  * document's notes. Never fails (the doc keeps allocation failures). */
 GW_API void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r);
+
+/* Writes a lever set as "in-memory+elastic" ("none" for 0) into buf (always
+ * NUL-terminated, truncated to len). Returns buf. */
+GW_API const char *gw_rel_lever_set_str(unsigned set, char *buf, size_t len);
+
+/* Writes one row of a lever table (the lever search of r, for r->gpus GPUs)
+ * into arr (an array node, e.g. gw_doc_arr(doc, parent, "lever_search", ...)):
+ * gpus, goodput with no lever, with each lever alone and with all, the
+ * cheapest set reaching the target with its goodput, spare GPUs and cost.
+ * Never fails. */
+GW_API void gw_rel_report_levers_row(gw_doc *doc, gw_doc_node *arr, const gw_rel_result *r);
 
 /* Names of the profiles in data/failures.yaml (data_dir as in gw_rel_job),
  * copied into names[0..max); *n gets the number found (may exceed max);

@@ -45,6 +45,16 @@ static void help(void)
         "  --repair DUR          node repair time\n"
         "  --no-stragglers       stragglers are detected and removed\n"
         "  --target G            goodput target for the 'what it takes' answers (0.9)\n"
+        "fault-tolerance levers (docs/models/rel.md):\n"
+        "  --in-memory           in-memory checkpoints copied to a peer host (no storage read)\n"
+        "  --elastic             elastic data parallelism: go on with fewer replicas\n"
+        "  --partial             partial restart: only the affected replica restarts\n"
+        "  --hot-spares          in-job hot spares: swap in a warm node, no rescheduling\n"
+        "  --fast-detect         in-band failure detection (heartbeats, transport timeouts)\n"
+        "  --replica-gpus N      GPUs per data-parallel replica (default: from the model size)\n"
+        "  --lever-search        goodput under each lever alone and the cheapest set reaching\n"
+        "                        the target, at each of --lever-gpus\n"
+        "  --lever-gpus LIST     GPU counts of the lever search (default 100k,300k,1M)\n"
         "Monte Carlo:\n"
         "  --trials N            simulate N runs (0: analytic only)\n"
         "  --seed S              random seed (default 1)\n"
@@ -77,6 +87,52 @@ static int list_profiles(gw_cli *cli)
     return code;
 }
 
+/* The lever a flag names, or -1. */
+static int lever_flag(const char *a)
+{
+    static const char *const flags[GW_REL_N_LEVERS] = {"--in-memory", "--elastic", "--partial",
+                                                       "--hot-spares", "--fast-detect"};
+    for (int k = 0; k < (int)GW_REL_N_LEVERS; k++) {
+        if (strcmp(a, flags[k]) == 0)
+            return k;
+    }
+    return -1;
+}
+
+#define MAX_LEVER_GPUS 8
+
+/* "100k,300k,1M" -> counts; false (after a usage error) on a bad list. */
+static bool parse_lever_gpus(gw_cli *cli, const char *text, double *out, size_t *n)
+{
+    char buf[256];
+    *n = 0;
+    if (strlen(text) >= sizeof buf || text[0] == '\0') {
+        gw_cli_usage_error(cli, "--lever-gpus: expected a comma-separated list of GPU counts");
+        return false;
+    }
+    memcpy(buf, text, strlen(text) + 1);
+    char *p = buf;
+    while (p) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (*n >= MAX_LEVER_GPUS) {
+            gw_cli_usage_error(cli, "--lever-gpus: at most %d counts", MAX_LEVER_GPUS);
+            return false;
+        }
+        double v = 0.0;
+        if (!gw_cli_parse_num(cli, "--lever-gpus", p, GW_DIM_TOKENS, 1.0, 1e9, &v))
+            return false;
+        if (floor(v) != v) {
+            gw_cli_usage_error(cli, "--lever-gpus: expected whole numbers, got %.17g", v);
+            return false;
+        }
+        out[(*n)++] = v;
+        p = comma ? comma + 1 : NULL;
+    }
+    return true;
+}
+
 typedef struct num_flag {
     const char *flag;
     gw_dim dim;
@@ -92,7 +148,8 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
     const char *scenario = NULL, *gpu = NULL, *model_name = NULL;
     double gpus = 0.0, days = 0.0, work_days = 0.0, gpn = 0.0, trials = 0.0, seed = 1.0;
     double search_trials = 0.0, spares = -1.0;
-    bool list = false;
+    bool list = false, lever_search = false;
+    const char *lever_gpus = NULL;
     num_flag nums[] = {
         {"--gpus", GW_DIM_TOKENS, 1.0, 1e9, &gpus},
         {"--gpus-per-node", GW_DIM_NONE, 1.0, 1024.0, &gpn},
@@ -114,6 +171,7 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
         {"--trials", GW_DIM_TOKENS, 0.0, 1e9, &trials},
         {"--seed", GW_DIM_NONE, 0.0, 9007199254740992.0, &seed},
         {"--search-trials", GW_DIM_TOKENS, 1.0, 1e9, &search_trials},
+        {"--replica-gpus", GW_DIM_TOKENS, 1.0, 1e9, &fl.replica_gpus},
     };
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -138,9 +196,9 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
         }
         if (done)
             continue;
-        const char **strs[] = {&gpu, &fl.system, &fl.profile, &model_name};
-        const char *sflags[] = {"--gpu", "--system", "--profile", "--model"};
-        for (size_t k = 0; k < 4 && !done; k++) {
+        const char **strs[] = {&gpu, &fl.system, &fl.profile, &model_name, &lever_gpus};
+        const char *sflags[] = {"--gpu", "--system", "--profile", "--model", "--lever-gpus"};
+        for (size_t k = 0; k < 5 && !done; k++) {
             if (!gw_cli_is_opt(a, sflags[k]))
                 continue;
             const char *v = gw_cli_optval(cli, argc, argv, &i);
@@ -159,6 +217,10 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
             fl.search_interval = true;
         } else if (strcmp(a, "--list-profiles") == 0) {
             list = true;
+        } else if (strcmp(a, "--lever-search") == 0) {
+            lever_search = true;
+        } else if (lever_flag(a) >= 0) {
+            fl.levers |= 1u << (unsigned)lever_flag(a);
         } else if (a[0] == '-') {
             return gw_cli_usage_error(cli, "unknown option \"%s\"", a);
         } else if (scenario) {
@@ -169,6 +231,12 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
     }
     if (list)
         return list_profiles(cli);
+    double lv_gpus[MAX_LEVER_GPUS] = {1e5, 3e5, 1e6};
+    size_t n_lv = 3;
+    if (lever_gpus && !lever_search)
+        return gw_cli_usage_error(cli, "--lever-gpus: needs --lever-search");
+    if (lever_gpus && !parse_lever_gpus(cli, lever_gpus, lv_gpus, &n_lv))
+        return 2;
     if (days > 0.0 && work_days > 0.0)
         return gw_cli_usage_error(cli, "--days and --work-days exclude each other");
     if (gpu && scenario)
@@ -246,6 +314,9 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
     }
     job.checkpoint_async = fl.checkpoint_async;
     job.stragglers_removed = fl.stragglers_removed;
+    job.levers = fl.levers;
+    if (fl.replica_gpus > 0.0)
+        job.replica_gpus = fl.replica_gpus;
     job.search_interval = fl.search_interval;
     if (model_name) {
         rc = gw_catalog_model_find(cat, model_name, &model, &err);
@@ -298,7 +369,28 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
     if (res->trials > 0)
         gw_doc_note(doc, "rel: Monte Carlo with %llu trials, seed %llu",
                     (unsigned long long)res->trials, (unsigned long long)res->seed);
-    gw_rel_report(doc, gw_doc_obj(doc, root, "rel", "Reliability"), res);
+    gw_doc_node *relnode = gw_doc_obj(doc, root, "rel", "Reliability");
+    gw_rel_report(doc, relnode, res);
+    if (lever_search) {
+        /* The same job at each size, analytic only. */
+        gw_doc_node *arr = gw_doc_arr(doc, relnode, "lever_search", "Lever search");
+        gw_rel_job lj = job;
+        lj.trials = 0;
+        lj.search_interval = false;
+        for (size_t k = 0; k < n_lv && rc == GW_OK; k++) {
+            lj.gpus = lv_gpus[k];
+            rc = gw_rel_plan(cli->ctx, cat, &lj, res, &err);
+            if (rc == GW_OK)
+                gw_rel_report_levers_row(doc, arr, res);
+        }
+        if (rc != GW_OK) {
+            gw_free(cli->ctx, res);
+            gw_doc_free(doc);
+            goto fail;
+        }
+        gw_doc_note(doc, "rel: lever search: analytic, same job and failure model at each size; "
+                         "levers as in docs/models/rel.md");
+    }
     gw_free(cli->ctx, res);
     code = gw_cli_emit(cli, doc);
     gw_doc_free(doc);

@@ -121,6 +121,23 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                                    "training time (no failures)", tr->run_s, "s", false);
             if (rel) {
                 gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
+                {
+                    /* The lever search of rel (docs/models/rel.md R12). */
+                    const gw_rel_levers *lv = &rel->lever_search;
+                    char set[96], line[256];
+                    if (lv->found)
+                        gw__snprintf(line, sizeof line,
+                                     "%.1f%% with %s; %.0f spare GPUs, $%.3gM",
+                                     100.0 * lv->best_goodput,
+                                     gw_rel_lever_set_str(lv->best_set, set, sizeof set),
+                                     lv->best_spare_gpus, lv->best_cost_usd / 1e6);
+                    else
+                        gw__snprintf(line, sizeof line,
+                                     "no lever set reaches %.0f%%; best %.1f%% with %s",
+                                     100.0 * rel->target_goodput, 100.0 * lv->max_goodput,
+                                     gw_rel_lever_set_str(lv->max_set, set, sizeof set));
+                    gw_doc_str(doc, hl, "goodput_levers", "goodput with FT levers", line);
+                }
                 /* Beyond the rel model's wall-clock cap the run does not
                  * finish: an interruption comes before the work between two
                  * checkpoints is done (1e194 years is not an answer). */

@@ -55,6 +55,7 @@ void gw__rel_counts_make(double gpus, int gpus_per_node, int nics_per_gpu, doubl
                          double links, double switches, gw__rel_counts *c)
 {
     c->gpus = gpus;
+    c->racks = 0.0;
     c->nodes = ceil(gpus / (double)gpus_per_node);
     c->nics = gpus * (double)nics_per_gpu;
     gw__rel_fabric_count(c->nics, radix, c);
@@ -79,6 +80,8 @@ double gw__rel_scope_units(const gw__rel_counts *c, gw_rel_scope s)
         return c->links;
     case GW_REL_SCOPE_SWITCH:
         return c->switches;
+    case GW_REL_SCOPE_RACK:
+        return c->racks;
     case GW_REL_SCOPE_JOB:
     case GW_REL_SCOPE_COUNT_:
         break;
@@ -108,7 +111,7 @@ double gw__rel_goodput(const gw__rel_sim *s, double lam_u, double lam_p)
     double c = tau * sig + s->block_s;        /* one checkpoint cycle, wall */
     double lag = s->async ? s->write_s : 0.0; /* commit lag after the snapshot */
     double R = s->detect_s + s->restart_s;    /* recovery after an unexpected stop */
-    double P = s->write_s + s->restart_s;     /* planned stop: flush then restart */
+    double P = (s->flush_s > 0.0 ? s->flush_s : s->write_s) + s->restart_s; /* flush, restart */
     double L = lam_u + lam_p;
     if (!(L > 0.0))
         return tau / c;

@@ -83,8 +83,8 @@ static gw_status opt_bool(const gw__ydoc *d, const gw__ynode *map, const char *k
 
 const char *gw_rel_scope_name(gw_rel_scope s)
 {
-    static const char *const names[GW_REL_SCOPE_COUNT_] = {"gpu",  "node",   "nic",
-                                                           "link", "switch", "job"};
+    static const char *const names[GW_REL_SCOPE_COUNT_] = {"gpu",    "node", "nic", "link",
+                                                           "switch", "job",  "rack"};
     if ((int)s < 0 || s >= GW_REL_SCOPE_COUNT_)
         return "?";
     return names[s];
@@ -104,19 +104,51 @@ static gw_status parse_scope(const gw__ydoc *d, const gw__ynode *n, const char *
         }
     }
     gw__err(err, GW_ESCHEMA,
-            "unknown scope \"%s\" (expected one of: gpu, node, nic, link, switch, job)", s);
+            "unknown scope \"%s\" (expected one of: gpu, node, nic, link, switch, job, rack)",
+            s);
     gw__y_loc(d, n, where, err);
     return GW_ESCHEMA;
 }
 
 /* ---- Profiles -------------------------------------------------------------- */
 
-static gw_status parse_cause(const gw__ydoc *d, const gw__ynode *n, const char *where,
+/* A list of names (measured_on, systems), at most GW__REL_MAX_NAMES. */
+static gw_status parse_names(const gw__ydoc *d, const gw__ynode *n, const char *where,
+                             char (*dst)[GW_REL_NAME_LEN], size_t *n_out, gw_error *err)
+{
+    gw_status rc = gw__y_expect(d, n, GW_Y_SEQ, where, err);
+    if (rc != GW_OK)
+        return rc;
+    if (n->n == 0 || n->n > GW__REL_MAX_NAMES) {
+        gw__err(err, GW_ERANGE, "expected 1 to %d names, got %zu", GW__REL_MAX_NAMES, n->n);
+        gw__y_loc(d, n, where, err);
+        return GW_ERANGE;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const char *s = NULL;
+        rc = gw__y_str(d, n->vals[i], where, &s, err);
+        if (rc != GW_OK)
+            return rc;
+        if (strlen(s) >= GW_REL_NAME_LEN) {
+            gw__err(err, GW_ERANGE, "name longer than %d characters", GW_REL_NAME_LEN - 1);
+            gw__y_loc(d, n->vals[i], where, err);
+            return GW_ERANGE;
+        }
+        gw__strlcpy(dst[i], s, GW_REL_NAME_LEN);
+    }
+    *n_out = n->n;
+    return GW_OK;
+}
+
+/* gen: a generation's cause, which may name the node cause it `replaces`. */
+static gw_status parse_cause(const gw__ydoc *d, const gw__ynode *n, const char *where, bool gen,
                              gw__rel_cause_def *c, gw_error *err)
 {
-    static const char *const keys[] = {"name",    "category", "scope", "hardware",
-                                       "planned", "observed", "rate",  NULL};
-    gw_status rc = gw__y_check_keys(d, n, keys, where, err);
+    static const char *const keys[] = {"name",     "category", "scope", "hardware", "planned",
+                                       "observed", "rate",     "proxy", NULL};
+    static const char *const gen_keys[] = {"name", "category", "scope", "hardware", "planned",
+                                           "rate", "proxy",    "replaces", NULL};
+    gw_status rc = gw__y_check_keys(d, n, gen ? gen_keys : keys, where, err);
     if (rc == GW_OK)
         rc = copy_str(d, n, "name", where, c->name, sizeof c->name, err);
     if (rc == GW_OK)
@@ -133,6 +165,11 @@ static gw_status parse_cause(const gw__ydoc *d, const gw__ynode *n, const char *
         rc = opt_bool(d, n, "hardware", where, &c->hardware, err);
     if (rc == GW_OK)
         rc = opt_bool(d, n, "planned", where, &c->planned, err);
+    if (rc == GW_OK)
+        rc = opt_bool(d, n, "proxy", where, &c->proxy, err);
+    c->replaces[0] = '\0';
+    if (rc == GW_OK && gen && gw__ymap_get(n, "replaces"))
+        rc = copy_str(d, n, "replaces", where, c->replaces, sizeof c->replaces, err);
     c->observed = (double)NAN;
     if (rc == GW_OK && (v = gw__ymap_get(n, "observed")) != NULL) {
         long long k = 0;
@@ -202,11 +239,18 @@ static gw_status parse_reference(const gw__ydoc *d, const gw__ynode *n, const ch
 static gw_status parse_profile(const gw__ydoc *d, const gw__ynode *n, const char *where,
                                gw__rel_profile *p, gw_error *err)
 {
-    static const char *const keys[] = {"name",      "description", "source",
-                                       "reference", "causes",      NULL};
+    static const char *const keys[] = {"name",   "description", "source", "reference",
+                                       "causes", "measured_on", NULL};
     gw_status rc = gw__y_check_keys(d, n, keys, where, err);
     if (rc == GW_OK)
         rc = copy_str(d, n, "name", where, p->name, sizeof p->name, err);
+    p->n_measured_on = 0;
+    if (rc == GW_OK && gw__ymap_get(n, "measured_on")) {
+        char wm[128];
+        gw__snprintf(wm, sizeof wm, "%s.measured_on", where);
+        rc = parse_names(d, gw__ymap_get(n, "measured_on"), wm, p->measured_on, &p->n_measured_on,
+                         err);
+    }
     gw__ynode *v = NULL;
     char w[128];
     if (rc == GW_OK)
@@ -233,10 +277,87 @@ static gw_status parse_profile(const gw__ydoc *d, const gw__ynode *n, const char
     for (size_t i = 0; i < v->n && rc == GW_OK; i++) {
         char wi[128];
         gw__snprintf(wi, sizeof wi, "%s.causes[%zu]", where, i);
-        rc = parse_cause(d, v->vals[i], wi, &p->causes[i], err);
+        rc = parse_cause(d, v->vals[i], wi, false, &p->causes[i], err);
     }
     p->n_causes = v->n;
     return rc;
+}
+
+/* ---- Generations ----------------------------------------------------------- */
+
+static gw_status parse_generation(const gw__ydoc *d, const gw__ynode *n, const char *where,
+                                  gw__rel_generation *g, gw_error *err)
+{
+    static const char *const keys[] = {"name", "description", "source", "systems", "causes", NULL};
+    gw_status rc = gw__y_check_keys(d, n, keys, where, err);
+    if (rc == GW_OK)
+        rc = copy_str(d, n, "name", where, g->name, sizeof g->name, err);
+    gw__ynode *v = NULL;
+    char w[128];
+    if (rc == GW_OK)
+        rc = gw__y_require(d, n, "source", where, &v, err);
+    if (rc == GW_OK)
+        rc = gw__y_require(d, n, "systems", where, &v, err);
+    if (rc == GW_OK) {
+        gw__snprintf(w, sizeof w, "%s.systems", where);
+        rc = parse_names(d, v, w, g->systems, &g->n_systems, err);
+    }
+    if (rc == GW_OK)
+        rc = gw__y_require(d, n, "causes", where, &v, err);
+    if (rc == GW_OK) {
+        gw__snprintf(w, sizeof w, "%s.causes", where);
+        rc = gw__y_expect(d, v, GW_Y_SEQ, w, err);
+    }
+    if (rc != GW_OK)
+        return rc;
+    if (v->n == 0 || v->n > GW__REL_MAX_GEN_CAUSES) {
+        gw__err(err, GW_ERANGE, "a generation needs 1 to %d causes, got %zu",
+                GW__REL_MAX_GEN_CAUSES, v->n);
+        gw__y_loc(d, v, w, err);
+        return GW_ERANGE;
+    }
+    for (size_t i = 0; i < v->n && rc == GW_OK; i++) {
+        char wi[128];
+        gw__snprintf(wi, sizeof wi, "%s.causes[%zu]", where, i);
+        rc = parse_cause(d, v->vals[i], wi, true, &g->causes[i], err);
+    }
+    g->n_causes = v->n;
+    return rc;
+}
+
+static gw_status parse_generations(const gw__ydoc *d, const gw__ynode *v, gw__rel_model *m,
+                                   gw_error *err)
+{
+    gw_status rc = gw__y_expect(d, v, GW_Y_SEQ, "generations", err);
+    if (rc != GW_OK)
+        return rc;
+    if (v->n > GW__REL_MAX_GENERATIONS) {
+        gw__err(err, GW_ERANGE, "expected at most %d generations, got %zu",
+                GW__REL_MAX_GENERATIONS, v->n);
+        gw__y_loc(d, v, "generations", err);
+        return GW_ERANGE;
+    }
+    for (size_t i = 0; i < v->n && rc == GW_OK; i++) {
+        char w[128];
+        gw__snprintf(w, sizeof w, "generations[%zu]", i);
+        rc = parse_generation(d, v->vals[i], w, &m->generations[i], err);
+    }
+    m->n_generations = v->n;
+    return rc;
+}
+
+const gw__rel_generation *gw__rel_generation_for(const gw__rel_model *m, const char *system)
+{
+    if (!system || !system[0])
+        return NULL;
+    for (size_t i = 0; i < m->n_generations; i++) {
+        const gw__rel_generation *g = &m->generations[i];
+        for (size_t k = 0; k < g->n_systems; k++) {
+            if (gw__streq_nocase(g->systems[k], system))
+                return g;
+        }
+    }
+    return NULL;
 }
 
 /* ---- Job defaults ---------------------------------------------------------- */
@@ -274,6 +395,13 @@ static const param_spec param_specs[] = {
     P("longest_run", GW_DIM_TIME, 1.0, 1e12, longest_run_s),
     P("search_span", GW_DIM_NONE, 1.5, 1e3, search_span),
     P("min_interval", GW_DIM_TIME, 1e-3, 1e6, min_interval_s),
+    P("detect_fast", GW_DIM_TIME, 0.0, 1e7, detect_fast_s),
+    P("hot_restart_reference", GW_DIM_TIME, 0.0, 1e7, hot_restart_ref_s),
+    P("hot_restart_reference_gpus", GW_DIM_NONE, 1.0, 1e9, hot_restart_ref_gpus),
+    P("peer_copy_per_gpu", GW_DIM_BANDWIDTH, 1.0, 1e15, peer_copy_per_gpu_Bps),
+    P("elastic_pause", GW_DIM_TIME, 0.0, 1e6, elastic_pause_s),
+    P("replica_gpus", GW_DIM_NONE, 1.0, 1e9, replica_gpus),
+    P("replica_state_per_gpu", GW_DIM_BYTES, 1.0, 1e15, replica_state_per_gpu_bytes),
 };
 #undef P
 #define N_PARAMS (sizeof param_specs / sizeof param_specs[0])
@@ -303,8 +431,8 @@ static gw_status parse_job(const gw__ydoc *d, const gw__ynode *n, gw__rel_params
 static gw_status parse_model(const gw__ydoc *d, gw__rel_model *m, gw_error *err)
 {
     static const char *const keys[] = {
-        "schema_version", "default_profile", "profiles",          "job",
-        "validation",     "validation_ettr", "validation_counts", NULL};
+        "schema_version",  "default_profile",   "profiles",    "job", "validation",
+        "validation_ettr", "validation_counts", "generations", NULL};
     const gw__ynode *root = d->root;
     gw_status rc = gw__y_check_keys(d, root, keys, "", err);
     gw__ynode *v = NULL;
@@ -351,6 +479,12 @@ static gw_status parse_model(const gw__ydoc *d, gw__rel_model *m, gw_error *err)
         return GW_ESCHEMA;
     }
     m->default_index = (size_t)(dp - m->profiles);
+    m->n_generations = 0;
+    if ((v = gw__ymap_get(root, "generations")) != NULL) {
+        rc = parse_generations(d, v, m, err);
+        if (rc != GW_OK)
+            return rc;
+    }
     rc = gw__y_require(d, root, "job", "", &v, err);
     if (rc == GW_OK)
         rc = parse_job(d, v, &m->p, err);

@@ -182,7 +182,7 @@ static void run_trial(const gw__rel_sim *s, gsl_rng *rng, ring *q, uint64_t *cc,
         if (gi == GW__REL_G_PLANNED) {
             np++;
             wc += n * tau + fmin((e - n * cyc) / sig, tau); /* checkpoint on demand */
-            rec_end = tn + s->write_s + s->restart_s;
+            rec_end = tn + (s->flush_s > 0.0 ? s->flush_s : s->write_s) + s->restart_s;
         } else {
             nu++;
             double nc = s->async ? (e >= lag ? floor((e - lag) / cyc) : 0.0) : n;

@@ -137,6 +137,13 @@ static double solve(gw__rel_sim *s, const opt_ctx *o, double lu, double lp, doub
     return goodput_at(s, tau, lu, lp);
 }
 
+double gw__rel_solve(gw__rel_sim *s, double fixed_tau_s, double horizon_s, double lu, double lp,
+                     double *tau_out)
+{
+    opt_ctx o = {fixed_tau_s, horizon_s};
+    return solve(s, &o, lu, lp, tau_out);
+}
+
 /* Largest x in [lo, hi] with f(x) >= target for f decreasing in x (bisection
  * in log space). Returns NaN if f(lo) < target, hi if f(hi) >= target. */
 typedef double (*fx_fn)(void *ud, double x);
@@ -241,28 +248,66 @@ static gw_status check_job(const gw_rel_job *job, gw_error *err)
         return gw__err(err, GW_EINVAL, "spares_frac must be at most 10");
     if (job->weibull_shape > 20.0)
         return gw__err(err, GW_EINVAL, "weibull_shape must be at most 20");
+    if (job->levers >= (1u << GW_REL_N_LEVERS))
+        return gw__err(err, GW_EINVAL, "levers: unknown lever bit in 0x%x", job->levers);
+    if (!(job->replica_gpus >= 0.0) || isinf(job->replica_gpus) || job->rack_gpus < 0)
+        return gw__err(err, GW_EINVAL, "replica_gpus and rack_gpus must not be negative");
     return GW_OK;
 }
 
-static gw_status resolve_node(const gw_catalog *cat, const gw_rel_job *job, int *gpn, int *npg,
+/* What the catalog says about the job's hardware. */
+typedef struct hw_info {
+    int gpn, npg;       /* GPUs per node, NICs per GPU */
+    int rack_gpus;      /* GPUs per rack-scale NVLink domain; 0: none */
+    double price_gpu;   /* USD per GPU; NaN if unknown */
+    const char *accel;  /* catalog accelerator name, or NULL */
+    const char *system; /* catalog system name, or NULL */
+} hw_info;
+
+static double price_per_gpu(const gw_system *sys, const gw_accel *a)
+{
+    int per = sys ? (sys->price_per_rack ? sys->gpus_per_rack : sys->gpus_per_node) : 0;
+    if (sys && sys->price_usd > 0.0 && per > 0)
+        return sys->price_usd / (double)per;
+    if (a && a->price_low_usd > 0.0 && a->price_high_usd > 0.0)
+        return 0.5 * (a->price_low_usd + a->price_high_usd);
+    return (double)NAN;
+}
+
+static gw_status resolve_node(const gw_catalog *cat, const gw_rel_job *job, hw_info *hw,
                               gw_rel_result *r, gw_error *err)
 {
-    *gpn = job->gpus_per_node;
-    *npg = job->nics_per_gpu;
-    if (*gpn > 0) {
-        if (*npg <= 0)
-            *npg = 1;
+    hw->gpn = job->gpus_per_node;
+    hw->npg = job->nics_per_gpu;
+    hw->rack_gpus = job->rack_gpus;
+    hw->price_gpu = (double)NAN;
+    hw->accel = job->accelerator;
+    hw->system = job->system;
+    const gw_system *sys = NULL;
+    const gw_accel *a = NULL;
+    if (hw->gpn > 0) {
+        if (hw->npg <= 0)
+            hw->npg = 1;
+        /* The catalog may still know the system's price. */
+        if (cat && job->system && job->system[0])
+            (void)gw_catalog_system_find(cat, job->system, &sys, NULL);
+        if (cat && job->accelerator && job->accelerator[0]) {
+            (void)gw_catalog_accel_find(cat, job->accelerator, &a, NULL);
+            if (a && !sys)
+                (void)gw_catalog_system_for(cat, a, &sys, NULL);
+        }
+        hw->price_gpu = price_per_gpu(sys, a);
         return GW_OK;
     }
     if (!cat || !job->accelerator || !job->accelerator[0])
         return gw__err(err, GW_EINVAL,
                        "gpus_per_node unknown: give an accelerator and a catalog, or set it");
-    const gw_system *sys = NULL;
     gw_status rc;
     if (job->system && job->system[0]) {
         rc = gw_catalog_system_find(cat, job->system, &sys, err);
+        if (rc == GW_OK)
+            (void)gw_catalog_accel_find(cat, job->accelerator, &a, NULL);
     } else {
-        const gw_accel *a = NULL;
         rc = gw_catalog_accel_find(cat, job->accelerator, &a, err);
         if (rc == GW_OK)
             rc = gw_catalog_system_for(cat, a, &sys, err);
@@ -271,9 +316,14 @@ static gw_status resolve_node(const gw_catalog *cat, const gw_rel_job *job, int 
         return rc;
     if (sys->gpus_per_node <= 0)
         return gw__err(err, GW_ERANGE, "system %s has no gpus_per_node", sys->name);
-    *gpn = sys->gpus_per_node;
-    if (*npg <= 0)
-        *npg = sys->nics_per_gpu > 0 ? sys->nics_per_gpu : 1;
+    hw->gpn = sys->gpus_per_node;
+    if (hw->npg <= 0)
+        hw->npg = sys->nics_per_gpu > 0 ? sys->nics_per_gpu : 1;
+    /* A rack-scale system: its NVLink domain spans more than one node. */
+    if (hw->rack_gpus <= 0 && sys->scaleup_domain > sys->gpus_per_node && sys->gpus_per_rack > 0)
+        hw->rack_gpus = sys->gpus_per_rack;
+    hw->price_gpu = price_per_gpu(sys, a);
+    hw->system = sys->name;
     gw__strlcpy(r->system, sys->name, sizeof r->system);
     return GW_OK;
 }
@@ -289,30 +339,88 @@ static double restart_default(const gw__rel_params *p, double gpus)
     return r < p->restart_min_s ? p->restart_min_s : r;
 }
 
+/* True when the profile was measured on another accelerator than the job's:
+ * its rates are then proxies (data/failures.yaml `measured_on`). */
+static bool profile_is_proxy(const gw__rel_profile *prof, const char *accel)
+{
+    if (prof->n_measured_on == 0 || !accel || !accel[0])
+        return false;
+    for (size_t i = 0; i < prof->n_measured_on; i++) {
+        if (gw__streq_nocase(prof->measured_on[i], accel))
+            return false;
+    }
+    return true;
+}
+
+/* The job's causes: the profile's, less those a generation's rack part
+ * replaces, plus the generation's rack parts (R1a). */
+static size_t effective_causes(const gw__rel_profile *prof, const gw__rel_generation *gen,
+                               const gw__rel_cause_def **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < prof->n_causes; i++) {
+        bool replaced = false;
+        for (size_t k = 0; gen && k < gen->n_causes; k++) {
+            if (gen->causes[k].replaces[0] &&
+                gw__streq_nocase(gen->causes[k].replaces, prof->causes[i].name) &&
+                prof->causes[i].scope == GW_REL_SCOPE_NODE)
+                replaced = true;
+        }
+        if (!replaced)
+            out[n++] = &prof->causes[i];
+    }
+    for (size_t k = 0; gen && k < gen->n_causes && n < GW_REL_MAX_CAUSES; k++)
+        out[n++] = &gen->causes[k];
+    return n;
+}
+
 /* Per-cause rates for the job (R1-R3) and the three superposed groups. */
-static void build_causes(const gw__rel_profile *prof, const gw__rel_counts *cnt,
-                         const gw_rel_job *job, const gw__rel_params *p, gw_rel_result *r,
-                         gw__rel_sim *s)
+static void build_causes(const gw__rel_profile *prof, const gw__rel_generation *gen,
+                         const gw__rel_counts *cnt, const hw_info *hw, const gw_rel_job *job,
+                         const gw__rel_params *p, gw_rel_result *r, gw__rel_sim *s)
 {
     double scale = job->rate_scale > 0.0 ? job->rate_scale : 1.0;
     bool is_ref = job->gpus == prof->ref_gpus && !(job->work_s > 0.0) &&
                   fabs(job->duration_s - prof->ref_duration_s) <= 1e-6 * prof->ref_duration_s;
+    bool prof_proxy = profile_is_proxy(prof, hw->accel);
     r->lemon_factor = 1.0 + job->lemon_fraction * (p->lemon_rate_multiplier - 1.0);
-    r->n_causes = prof->n_causes;
-    for (size_t i = 0; i < prof->n_causes; i++) {
-        const gw__rel_cause_def *d = &prof->causes[i];
+    /* Node-scoped rates were measured per node of ref_gpus_per_node GPUs;
+     * applied per GPU of host hardware on other nodes (R1b). */
+    r->node_rate_factor = (double)hw->gpn / (double)prof->ref_gpus_per_node;
+    const gw__rel_cause_def *defs[GW_REL_MAX_CAUSES];
+    size_t n = effective_causes(prof, gen, defs);
+    r->n_causes = n;
+    r->n_proxy = 0;
+    double contained = 0.0, unexpected = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const gw__rel_cause_def *d = defs[i];
         gw_rel_cause *c = &r->causes[i];
         gw__strlcpy(c->name, d->name, sizeof c->name);
         gw__strlcpy(c->category, d->category, sizeof c->category);
         c->scope = d->scope;
         c->planned = d->planned;
         c->hardware = d->hardware;
+        c->proxy = d->proxy || prof_proxy;
+        r->n_proxy += c->proxy ? 1 : 0;
         c->units = gw__rel_scope_units(cnt, d->scope);
-        c->rate_per_unit_s =
-            d->rate_s * (d->planned ? 1.0 : scale) * (d->hardware ? r->lemon_factor : 1.0);
+        double unit_factor = d->scope == GW_REL_SCOPE_NODE ? r->node_rate_factor : 1.0;
+        c->rate_per_unit_s = d->rate_s * unit_factor * (d->planned ? 1.0 : scale) *
+                             (d->hardware ? r->lemon_factor : 1.0);
         c->rate_s = c->units * c->rate_per_unit_s;
-        c->observed = is_ref ? d->observed : (double)NAN;
+        c->observed = is_ref && d >= prof->causes && d < prof->causes + prof->n_causes
+                          ? d->observed
+                          : (double)NAN;
         c->mc_mean = (double)NAN;
+        /* Contained: the failed part belongs to one data-parallel replica
+         * (R9); switches, job-wide events and planned stops are not. */
+        c->contained = !d->planned && d->scope != GW_REL_SCOPE_SWITCH && d->scope != GW_REL_SCOPE_JOB;
+        c->gpus_out = !d->hardware                   ? 0.0
+                      : d->scope == GW_REL_SCOPE_RACK ? (double)hw->rack_gpus
+                                                      : (double)hw->gpn;
+        if (!d->planned) {
+            unexpected += c->rate_s;
+            contained += c->contained ? c->rate_s : 0.0;
+        }
         int gi = d->planned ? GW__REL_G_PLANNED : d->hardware ? GW__REL_G_HW : GW__REL_G_SW;
         gw__rel_group *g = &s->g[gi];
         g->cause[g->n] = i;
@@ -320,6 +428,7 @@ static void build_causes(const gw__rel_profile *prof, const gw__rel_counts *cnt,
         g->cum[g->n] = g->rate_s;
         g->n++;
     }
+    r->rate_contained_s = unexpected > 0.0 ? contained / unexpected : 0.0; /* fraction for now */
     for (int gi = 0; gi < GW__REL_N_GROUPS; gi++) {
         gw__rel_group *g = &s->g[gi];
         for (size_t k = 0; k < g->n; k++)
@@ -327,7 +436,7 @@ static void build_causes(const gw__rel_profile *prof, const gw__rel_counts *cnt,
         if (g->n)
             g->cum[g->n - 1] = 1.0;
     }
-    s->n_causes = prof->n_causes;
+    s->n_causes = n;
     s->shape = job->weibull_shape > 0.0 ? job->weibull_shape : 1.0;
     s->age_ref_s = p->reference_age_s;
     s->age0_s = job->fleet_age_s > 0.0 ? job->fleet_age_s : p->reference_age_s;
@@ -378,21 +487,229 @@ static void job_costs(const gw__rel_counts *cnt, const gw_rel_job *job, const gw
     r->max_wall_s = r->window_mode ? 0.0 : p->longest_run_s;
 }
 
+/* ---- Fault-tolerance levers (R9-R12) ------------------------------------- */
+
+#define LV(l) (1u << (unsigned)(l))
+
+const char *gw_rel_lever_name(gw_rel_lever l)
+{
+    static const char *const names[GW_REL_N_LEVERS] = {"in-memory", "elastic", "partial",
+                                                       "hot-spares", "fast-detect"};
+    if ((int)l < 0 || l >= GW_REL_N_LEVERS)
+        return "?";
+    return names[l];
+}
+
+/* Everything the levers change, derived once from the job without levers. */
+typedef struct lever_ctx {
+    gw__rel_sim base;       /* the job without levers */
+    double frac_contained;  /* of the unexpected rate, confined to one replica */
+    double replicas;        /* data-parallel replicas in the job */
+    double snap_s;          /* device-to-host snapshot of a GPU's checkpoint shard */
+    double peer_s;          /* copy of that shard to a peer host's memory */
+    double fetch_s;         /* a restarted replica fetches its state from a peer replica */
+    double storage_s;       /* full checkpoint write to storage */
+    double restart_replica_s, hot_restart_job_s, hot_restart_replica_s;
+    double detect_fast_s, pause_s, repair_s;
+    bool user_detect, user_restart; /* given by the user: levers leave them alone */
+    double fixed_tau_s;
+} lever_ctx;
+
+/* The job's sim under a lever set: in-memory checkpoints (R9), hot spares
+ * and fast detection (R12) change its parameters. */
+static void lever_sim(const lever_ctx *L, unsigned set, gw__rel_sim *s)
+{
+    *s = L->base;
+    if (set & LV(GW_REL_LEVER_INMEM)) {
+        s->async = true;
+        s->block_s = L->snap_s;
+        s->write_s = L->peer_s;
+        s->flush_s = L->storage_s; /* planned stops still flush to storage */
+    }
+    if ((set & LV(GW_REL_LEVER_HOT_SPARES)) && !L->user_restart)
+        s->restart_s = L->hot_restart_job_s;
+    if ((set & LV(GW_REL_LEVER_FAST_DETECT)) && !L->user_detect)
+        s->detect_s = L->detect_fast_s;
+}
+
+/* Goodput of sim s (already lever_sim'd for set) at mean rates lu
+ * (unexpected) and lp (planned). Elastic and partial restarts take the
+ * contained failures out of the renewal model (R7) and charge them as an
+ * availability factor *avail (R10, R11). */
+static double lever_goodput(const lever_ctx *L, unsigned set, gw__rel_sim *s, double lu,
+                            double lp, double horizon_s, double *tau, double *avail,
+                            double *lu_eff)
+{
+    bool el = (set & LV(GW_REL_LEVER_ELASTIC)) != 0, pa = (set & LV(GW_REL_LEVER_PARTIAL)) != 0;
+    bool hot = (set & LV(GW_REL_LEVER_HOT_SPARES)) != 0;
+    double A = 1.0, lj = lu;
+    if (el || pa) {
+        double lc = L->frac_contained * lu;
+        lj = lu - lc;
+        double D = s->detect_s;
+        double rrep = hot ? L->hot_restart_replica_s : L->restart_replica_s;
+        if (el) {
+            /* The job stalls for detection and a quorum change, then runs
+             * without the replica until it is back (R10). */
+            double out = (pa || hot) ? D + rrep + L->fetch_s : L->repair_s;
+            double cap = lc * out / L->replicas;
+            A = (1.0 - lc * (D + L->pause_s)) * (1.0 - (cap < 1.0 ? cap : 1.0));
+        } else {
+            /* The job waits while one replica restarts and fetches its state
+             * from a peer; no rollback (R11). */
+            A = 1.0 - lc * (D + rrep + L->fetch_s);
+        }
+        A = A > 0.0 ? A : 0.0;
+    }
+    double g = gw__rel_solve(s, L->fixed_tau_s, horizon_s, lj, lp, tau) * A;
+    if (avail)
+        *avail = A;
+    if (lu_eff)
+        *lu_eff = lj;
+    return g;
+}
+
+/* Spare GPUs a set holds: every set that replaces failed parts needs the
+ * pool; elastic alone runs on without the replica until it is repaired. */
+static double lever_spares(unsigned set, double pool_gpus)
+{
+    unsigned need = LV(GW_REL_LEVER_PARTIAL) | LV(GW_REL_LEVER_HOT_SPARES);
+    if ((set & LV(GW_REL_LEVER_ELASTIC)) && !(set & need))
+        return 0.0;
+    return pool_gpus;
+}
+
+static unsigned popcount5(unsigned x)
+{
+    unsigned n = 0;
+    for (unsigned k = 0; k < GW_REL_N_LEVERS; k++)
+        n += (x >> k) & 1u;
+    return n;
+}
+
+/* Every lever set (2^5): each alone, and the cheapest that reaches target
+ * (fewest spare GPUs, then fewest levers, then highest goodput). */
+static void lever_search(const lever_ctx *L, double lu, double lp, double horizon_s, double target,
+                         gw_rel_levers *out)
+{
+    out->found = false;
+    out->max_goodput = -1.0;
+    double best_spares = HUGE_VAL;
+    unsigned best_n = 99;
+    for (unsigned set = 0; set < LV(GW_REL_N_LEVERS); set++) {
+        gw__rel_sim s;
+        lever_sim(L, set, &s);
+        double tau = 0.0;
+        double g = lever_goodput(L, set, &s, lu, lp, horizon_s, &tau, NULL, NULL);
+        if (set == 0)
+            out->goodput_none = g;
+        if (set == LV(GW_REL_N_LEVERS) - 1u)
+            out->goodput_all = g;
+        for (unsigned k = 0; k < GW_REL_N_LEVERS; k++) {
+            if (set == LV(k))
+                out->goodput_alone[k] = g;
+        }
+        if (g > out->max_goodput) {
+            out->max_goodput = g;
+            out->max_set = set;
+        }
+        if (!(g >= target))
+            continue;
+        double sp = lever_spares(set, out->spare_pool_gpus);
+        unsigned n = popcount5(set);
+        bool better = !out->found || sp < best_spares ||
+                      (sp == best_spares && (n < best_n || (n == best_n && g > out->best_goodput)));
+        if (better) {
+            out->found = true;
+            out->best_set = set;
+            out->best_goodput = g;
+            best_spares = sp;
+            best_n = n;
+        }
+    }
+    if (out->found) {
+        out->best_spare_gpus = best_spares;
+        out->best_cost_usd = best_spares * out->price_per_gpu_usd;
+    } else {
+        out->best_set = 0;
+        out->best_goodput = out->best_spare_gpus = out->best_cost_usd = (double)NAN;
+    }
+}
+
+static double hot_restart(const gw__rel_params *p, double gpus)
+{
+    double r = p->hot_restart_ref_s + p->restart_per_doubling_s * log2(gpus / p->hot_restart_ref_gpus);
+    return r < p->hot_restart_ref_s ? p->hot_restart_ref_s : r;
+}
+
+/* Fills L from the job's lever-free sim s and its result r. */
+static void lever_setup(const gw_rel_job *job, const gw__rel_params *p, const hw_info *hw,
+                        const gw__rel_sim *s, gw_rel_result *r, lever_ctx *L)
+{
+    memset(L, 0, sizeof *L);
+    L->base = *s;
+    L->frac_contained = r->rate_contained_s; /* a fraction until analytic() */
+    double rg = job->replica_gpus;
+    if (!(rg > 0.0)) {
+        rg = ceil(r->checkpoint_bytes / p->replica_state_per_gpu_bytes);
+        rg = rg > p->replica_gpus ? rg : p->replica_gpus;
+        rg = ceil(rg / (double)hw->gpn) * (double)hw->gpn;
+    }
+    rg = rg < job->gpus ? rg : job->gpus;
+    r->replica_gpus = rg;
+    L->replicas = job->gpus / rg;
+    double shard = r->checkpoint_bytes / job->gpus;
+    L->snap_s = shard / p->snapshot_per_gpu_Bps;
+    L->peer_s = shard / p->peer_copy_per_gpu_Bps;
+    L->fetch_s = r->checkpoint_bytes / rg / p->peer_copy_per_gpu_Bps;
+    L->storage_s = r->checkpoint_write_s;
+    L->restart_replica_s = job->restart_s > 0.0 ? job->restart_s : restart_default(p, rg);
+    L->hot_restart_job_s = hot_restart(p, job->gpus);
+    L->hot_restart_replica_s = job->restart_s > 0.0 ? job->restart_s : hot_restart(p, rg);
+    L->detect_fast_s = p->detect_fast_s;
+    L->pause_s = p->elastic_pause_s;
+    L->repair_s = r->repair_s;
+    L->user_detect = job->detect_s > 0.0;
+    L->user_restart = job->restart_s > 0.0;
+    L->fixed_tau_s = job->checkpoint_interval_s;
+}
+
+/* GPUs the spare pool must hold: nodes and rack domains in repair at the
+ * spare quantile (Poisson, an M/G/infinity queue). */
+static double spare_pool_gpus(const gw_rel_result *r, const hw_info *hw, const gw__rel_params *p)
+{
+    double node_hw = 0.0, rack_hw = 0.0;
+    for (size_t i = 0; i < r->n_causes; i++) {
+        const gw_rel_cause *c = &r->causes[i];
+        if (!c->hardware)
+            continue;
+        if (c->scope == GW_REL_SCOPE_RACK)
+            rack_hw += c->rate_s;
+        else
+            node_hw += c->rate_s;
+    }
+    double nodes = gw__rel_poisson_quantile(node_hw * r->repair_s, p->spare_quantile);
+    double racks = gw__rel_poisson_quantile(rack_hw * r->repair_s, p->spare_quantile);
+    return nodes * (double)hw->gpn + racks * (double)hw->rack_gpus;
+}
+
 /* Rates over the run, interval, goodput (R7), counts, loss breakdown, spares
  * and the "what it takes" answers. */
-static void analytic(const gw_rel_job *job, const gw__rel_params *p, gw__rel_sim *s,
-                     gw_rel_result *r)
+static void analytic(const gw_rel_job *job, const gw__rel_params *p, const lever_ctx *L,
+                     gw__rel_sim *s, gw_rel_result *r)
 {
     /* Mean rates over the run (Weibull: iterate on the wall-clock length). */
     double wall = r->window_mode ? job->duration_s : job->work_s;
     double lu = 0.0, lp = s->g[GW__REL_G_PLANNED].rate_s, g = 0.0, tau = 0.0;
+    double avail = 1.0, lu_eff = 0.0;
     opt_ctx o = {job->checkpoint_interval_s, wall};
     for (int it = 0; it < (s->shape == 1.0 || r->window_mode ? 1 : 6); it++) {
         lu = gw__rel_group_mean_rate(s, GW__REL_G_HW, wall) + s->g[GW__REL_G_SW].rate_s;
-        g = solve(s, &o, lu, lp, &tau);
+        g = lever_goodput(L, job->levers, s, lu, lp, wall, &tau, &avail, &lu_eff);
         if (!r->window_mode)
             wall = g > 0.0 ? job->work_s / g : s->max_wall_s;
     }
+    r->rate_contained_s = L->frac_contained * lu;
     if (job->checkpoint_interval_s > 0.0 && tau > job->checkpoint_interval_s)
         add_note(r,
                  "checkpoint interval raised to %.0f s so that an asynchronous write "
@@ -433,8 +750,10 @@ static void analytic(const gw_rel_job *job, const gw__rel_params *p, gw__rel_sim
     {
         double cyc = tau * s->sigma + s->block_s;
         double lag = s->async ? s->write_s : 0.0;
-        double parts[5] = {s->block_s / cyc, lu * (cyc / 2.0 + lag), lu * r->recovery_s,
-                           lp * (s->write_s + s->restart_s), 1.0 - 1.0 / s->sigma};
+        double flush = s->flush_s > 0.0 ? s->flush_s : s->write_s;
+        double parts[5] = {s->block_s / cyc, lu_eff * (cyc / 2.0 + lag),
+                           lu_eff * r->recovery_s + (1.0 - avail), lp * (flush + s->restart_s),
+                           1.0 - 1.0 / s->sigma};
         double sum = 0.0;
         for (int k = 0; k < 5; k++)
             sum += parts[k];
@@ -461,7 +780,7 @@ static void analytic(const gw_rel_job *job, const gw__rel_params *p, gw__rel_sim
         q.s = *s;
         q.o = o;
         q.o.fixed_tau_s = 0.0;
-        q.lu = lu;
+        q.lu = lu_eff;
         q.lp = lp;
         q.ckpt_bytes = r->checkpoint_bytes;
         double T = r->target_goodput;
@@ -522,13 +841,20 @@ gw_status gw_rel_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_rel_job *job,
     gw__strlcpy(r->profile, prof->name, sizeof r->profile);
 
     /* Components. */
-    int gpn = 0, npg = 0;
-    rc = resolve_node(cat, job, &gpn, &npg, r, err);
+    hw_info hw;
+    rc = resolve_node(cat, job, &hw, r, err);
     if (rc != GW_OK)
         goto done;
     double radix = job->switch_radix > 0 ? (double)job->switch_radix : p->switch_radix;
     gw__rel_counts cnt;
-    gw__rel_counts_make(job->gpus, gpn, npg, radix, job->n_links, job->n_switches, &cnt);
+    gw__rel_counts_make(job->gpus, hw.gpn, hw.npg, radix, job->n_links, job->n_switches, &cnt);
+    const gw__rel_generation *gen = NULL;
+    if (hw.rack_gpus > 0) {
+        cnt.racks = ceil(job->gpus / (double)hw.rack_gpus);
+        gen = gw__rel_generation_for(m, hw.system);
+    }
+    r->racks = cnt.racks;
+    r->rack_gpus = hw.rack_gpus;
     r->gpus = cnt.gpus;
     r->nodes = cnt.nodes;
     r->nics = cnt.nics;
@@ -538,9 +864,40 @@ gw_status gw_rel_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_rel_job *job,
 
     gw__rel_sim s;
     memset(&s, 0, sizeof s);
-    build_causes(prof, &cnt, job, p, r, &s);
+    build_causes(prof, gen, &cnt, &hw, job, p, r, &s);
     job_costs(&cnt, job, p, r, &s);
-    analytic(job, p, &s, r);
+    lever_ctx L;
+    lever_setup(job, p, &hw, &s, r, &L);
+    /* The job's own levers change its sim (and so the Monte Carlo). */
+    lever_sim(&L, job->levers, &s);
+    r->levers = job->levers;
+    r->detect_s = s.detect_s;
+    r->restart_s = s.restart_s;
+    r->recovery_s = s.detect_s + s.restart_s;
+    r->checkpoint_async = s.async;
+    r->checkpoint_block_s = s.block_s;
+    analytic(job, p, &L, &s, r);
+    {
+        double wall = r->window_mode ? job->duration_s : r->wall_s;
+        gw_rel_levers *lv = &r->lever_search;
+        lv->spare_pool_gpus = spare_pool_gpus(r, &hw, p);
+        lv->price_per_gpu_usd = hw.price_gpu;
+        lever_search(&L, r->rate_unexpected_s, r->rate_planned_s, wall, r->target_goodput, lv);
+    }
+    if (r->n_proxy > 0)
+        add_note(r,
+                 "%zu of %zu failure rates are proxies carried over from another generation "
+                 "(marked in the causes)",
+                 r->n_proxy, r->n_causes);
+    if (r->node_rate_factor != 1.0)
+        add_note(r,
+                 "node-scoped rates measured on %d-GPU nodes applied per GPU of host: x %.3g per "
+                 "%d-GPU node",
+                 (int)lround((double)hw.gpn / r->node_rate_factor), r->node_rate_factor, hw.gpn);
+    if (job->trials > 0 &&
+        (job->levers & (LV(GW_REL_LEVER_ELASTIC) | LV(GW_REL_LEVER_PARTIAL))))
+        add_note(r, "elastic/partial restarts are analytic only: the Monte Carlo stops the job "
+                    "on every failure");
 
     /* Monte Carlo. */
     r->trials = job->trials;

@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GW__REL_MAX_PROFILES 16
+#define GW__REL_MAX_PROFILES    16
+#define GW__REL_MAX_GENERATIONS 8
+#define GW__REL_MAX_NAMES       8 /* measured_on / systems entries */
+#define GW__REL_MAX_GEN_CAUSES  8
 
 /* ---- Failure catalog (data/failures.yaml) ------------------------------ */
 
@@ -23,8 +26,10 @@ typedef struct gw__rel_cause_def {
     gw_rel_scope scope;
     bool hardware;
     bool planned;
+    bool proxy;      /* rate carried over from another generation (data says so) */
     double rate_s;   /* per component per second */
     double observed; /* count in the reference run; NaN if none */
+    char replaces[GW_REL_NAME_LEN]; /* generation causes: the node cause it takes over, or "" */
 } gw__rel_cause_def;
 
 typedef struct gw__rel_profile {
@@ -32,9 +37,21 @@ typedef struct gw__rel_profile {
     double ref_gpus;
     int ref_gpus_per_node, ref_nics_per_gpu, ref_switch_radix;
     double ref_duration_s;
+    size_t n_measured_on; /* accelerators the rates were measured on (0: not said) */
+    char measured_on[GW__REL_MAX_NAMES][GW_REL_NAME_LEN];
     size_t n_causes;
     gw__rel_cause_def causes[GW_REL_MAX_CAUSES];
 } gw__rel_profile;
+
+/* Parts of rack-scale systems (data/failures.yaml `generations`), added to
+ * any profile on the listed systems. */
+typedef struct gw__rel_generation {
+    char name[GW_REL_NAME_LEN];
+    size_t n_systems;
+    char systems[GW__REL_MAX_NAMES][GW_REL_NAME_LEN];
+    size_t n_causes;
+    gw__rel_cause_def causes[GW__REL_MAX_GEN_CAUSES];
+} gw__rel_generation;
 
 /* The `job:` section: defaults of gw_rel_job, all base SI units. */
 typedef struct gw__rel_params {
@@ -55,12 +72,21 @@ typedef struct gw__rel_params {
     double longest_run_s;
     double search_span;
     double min_interval_s;
+    /* Fault-tolerance levers. */
+    double detect_fast_s;
+    double hot_restart_ref_s, hot_restart_ref_gpus;
+    double peer_copy_per_gpu_Bps;
+    double elastic_pause_s;
+    double replica_gpus;
+    double replica_state_per_gpu_bytes;
 } gw__rel_params;
 
 typedef struct gw__rel_model {
     size_t n_profiles;
     size_t default_index;
     gw__rel_profile profiles[GW__REL_MAX_PROFILES];
+    size_t n_generations;
+    gw__rel_generation generations[GW__REL_MAX_GENERATIONS];
     gw__rel_params p;
 } gw__rel_model;
 
@@ -71,10 +97,14 @@ void gw__rel_model_free(gw_ctx *ctx, gw__rel_model *m);
 /* Profile by name (case-insensitive), or NULL. */
 const gw__rel_profile *gw__rel_profile_find(const gw__rel_model *m, const char *name);
 
+/* Generation whose `systems` lists `system` (case-insensitive), or NULL. */
+const gw__rel_generation *gw__rel_generation_for(const gw__rel_model *m, const char *system);
+
 /* ---- Component counts ---------------------------------------------------- */
 
 typedef struct gw__rel_counts {
     double gpus, nodes, nics, links, switches;
+    double racks; /* rack-scale NVLink domains (0: none) */
     int tiers;
 } gw__rel_counts;
 
@@ -111,7 +141,8 @@ typedef struct gw__rel_sim {
     double tau_floor_s;                /* shortest interval the optimisers consider */
     double sigma;                      /* wall seconds per work second (1 + straggler slowdown) */
     double block_s;                    /* blocked time per checkpoint */
-    double write_s;                    /* full checkpoint write */
+    double write_s;                    /* full checkpoint write (commit lag if async) */
+    double flush_s;                    /* planned stop: write to storage; 0: write_s */
     bool async;                        /* commit lags the snapshot by write_s */
     double detect_s, restart_s;
     double spare_nodes; /* < 0: unlimited */
@@ -126,6 +157,12 @@ typedef struct gw__rel_sim {
  * (renewal-reward; docs/models/rel.md eq. R7), with rates lam_u (unexpected)
  * and lam_p (planned) per second. */
 double gw__rel_goodput(const gw__rel_sim *s, double lam_u, double lam_p);
+/* Optimum (fixed_tau_s > 0: that) interval of s for rates lu, lp, at most
+ * horizon_s when there are no failures; returns the goodput, *tau_out the
+ * interval (plan.c). */
+double gw__rel_solve(gw__rel_sim *s, double fixed_tau_s, double horizon_s, double lu, double lp,
+                     double *tau_out);
+
 /* Mean rate of a group over the wall-clock window [0, wall_s] (Weibull). */
 double gw__rel_group_mean_rate(const gw__rel_sim *s, int group, double wall_s);
 

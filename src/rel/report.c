@@ -21,6 +21,58 @@ static void dist(gw_doc *doc, gw_doc_node *parent, const char *key, const char *
     gw_doc_num(doc, o, "p95", "95th percentile", d->p95, unit);
 }
 
+const char *gw_rel_lever_set_str(unsigned set, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return "";
+    buf[0] = '\0';
+    size_t used = 0;
+    for (unsigned k = 0; k < GW_REL_N_LEVERS; k++) {
+        if (!(set & (1u << k)))
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? "+" : "",
+                         gw_rel_lever_name((gw_rel_lever)k));
+        if (n < 0 || (size_t)n >= len - used)
+            return buf;
+        used += (size_t)n;
+    }
+    if (used == 0)
+        snprintf(buf, len, "none");
+    return buf;
+}
+
+void gw_rel_report_levers_row(gw_doc *doc, gw_doc_node *arr, const gw_rel_result *r)
+{
+    if (!doc || !arr || !r)
+        return;
+    const gw_rel_levers *lv = &r->lever_search;
+    static const char *const keys[GW_REL_N_LEVERS] = {"in_memory", "elastic", "partial",
+                                                      "hot_spares", "fast_detect"};
+    gw_doc_node *o = gw_doc_obj(doc, arr, NULL, NULL);
+    char set[96];
+    gw_doc_num(doc, o, "gpus", "GPUs", r->gpus, "");
+    gw_doc_num(doc, o, "none", "no lever", lv->goodput_none, "frac");
+    for (unsigned k = 0; k < GW_REL_N_LEVERS; k++)
+        gw_doc_num(doc, o, keys[k], gw_rel_lever_name((gw_rel_lever)k), lv->goodput_alone[k],
+                   "frac");
+    gw_doc_num(doc, o, "all", "all five", lv->goodput_all, "frac");
+    if (lv->found) {
+        gw_doc_str(doc, o, "cheapest", "cheapest set reaching target",
+                   gw_rel_lever_set_str(lv->best_set, set, sizeof set));
+        gw_doc_num(doc, o, "cheapest_goodput", "its goodput", lv->best_goodput, "frac");
+        gw_doc_num(doc, o, "spare_gpus", "spare GPUs", lv->best_spare_gpus, "");
+        gw_doc_num(doc, o, "cost_usd", "spare cost", lv->best_cost_usd, "USD");
+    } else {
+        /* No set reaches the target: show the best one instead. */
+        gw_doc_str(doc, o, "cheapest", "cheapest set reaching target", "none");
+        gw_doc_num(doc, o, "cheapest_goodput", "its goodput", (double)NAN, "frac");
+        gw_doc_num(doc, o, "spare_gpus", "spare GPUs", (double)NAN, "");
+        gw_doc_num(doc, o, "cost_usd", "spare cost", (double)NAN, "USD");
+    }
+    gw_doc_str(doc, o, "best", "best set", gw_rel_lever_set_str(lv->max_set, set, sizeof set));
+    gw_doc_num(doc, o, "best_goodput", "best goodput", lv->max_goodput, "frac");
+}
+
 void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
 {
     if (!doc || !parent || !r)
@@ -61,6 +113,13 @@ void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
     gw_doc_num(doc, c, "links", "scale-out links", r->links, "");
     gw_doc_num(doc, c, "switches", "scale-out switches", r->switches, "");
     gw_doc_int(doc, c, "fabric_tiers", "fat-tree tiers (0: given)", r->fabric_tiers);
+    if (r->racks > 0.0) {
+        gw_doc_num(doc, c, "racks", "rack NVLink domains", r->racks, "");
+        gw_doc_int(doc, c, "rack_gpus", "GPUs per rack domain", r->rack_gpus);
+    }
+    if (r->node_rate_factor != 1.0)
+        gw_doc_num(doc, c, "node_rate_factor", "node-rate factor (GPUs per node / reference)",
+                   r->node_rate_factor, "");
 
     gw_doc_node *k = gw_doc_obj(doc, parent, "checkpoint", "Checkpoint and restart");
     gw_doc_num(doc, k, "params", "model parameters", r->params, "");
@@ -98,6 +157,21 @@ void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
                "B/s");
     gw_doc_num(doc, q, "max_rate_scale", "largest factor on failure rates", r->req_rate_scale, "");
 
+    {
+        const gw_rel_levers *lv = &r->lever_search;
+        char set[96];
+        gw_doc_node *l = gw_doc_obj(doc, parent, "levers", "Fault-tolerance levers");
+        gw_doc_str(doc, l, "in_use", "levers in use", gw_rel_lever_set_str(r->levers, set, sizeof set));
+        gw_doc_num(doc, l, "replica_gpus", "GPUs per data-parallel replica", r->replica_gpus, "");
+        gw_doc_num(doc, l, "contained_frac", "failures confined to one replica",
+                   r->rate_unexpected_s > 0.0 ? r->rate_contained_s / r->rate_unexpected_s : 0.0,
+                   "frac");
+        gw_doc_num(doc, l, "spare_pool_gpus", "spare pool (99.9% of GPUs in repair)",
+                   lv->spare_pool_gpus, "");
+        gw_doc_num(doc, l, "price_per_gpu_usd", "price per GPU", lv->price_per_gpu_usd, "USD");
+        gw_rel_report_levers_row(doc, gw_doc_arr(doc, l, "search", "Goodput by lever set"), r);
+    }
+
     gw_doc_node *t = gw_doc_arr(doc, parent, "causes", "Interruptions by cause");
     for (size_t j = 0; j < r->n_causes; j++) {
         const gw_rel_cause *x = &r->causes[j];
@@ -110,6 +184,8 @@ void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
                    x->rate_per_unit_s > 0.0 ? 1.0 / x->rate_per_unit_s : HUGE_VAL, "s");
         gw_doc_num(doc, o, "expected", "expected", x->expected, "");
         gw_doc_num(doc, o, "share", "share", x->share, "frac");
+        if (r->n_proxy > 0)
+            gw_doc_bool(doc, o, "proxy", "proxy", x->proxy);
         if (r->trials > 0)
             gw_doc_num(doc, o, "mc_mean", "simulated", x->mc_mean, "");
         if (!isnan(x->observed))

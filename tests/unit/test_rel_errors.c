@@ -100,7 +100,14 @@ static gw_status plan_with(const char *yaml, gw_error *err)
     "  max_wall_factor: {value: 10, source: s}\n"                                                \
     "  longest_run: {value: 100 years, source: s}\n"                                            \
     "  search_span: {value: 8, source: s}\n"                                                    \
-    "  min_interval: {value: 30 s, source: s}\n"
+    "  min_interval: {value: 30 s, source: s}\n"                                                \
+    "  detect_fast: {value: 10 s, source: s}\n"                                                 \
+    "  hot_restart_reference: {value: 20 s, source: s}\n"                                       \
+    "  hot_restart_reference_gpus: {value: 1024, source: s}\n"                                  \
+    "  peer_copy_per_gpu: {value: 12.5 GB/s, source: s}\n"                                      \
+    "  elastic_pause: {value: 5 s, source: s}\n"                                                \
+    "  replica_gpus: {value: 128, source: s}\n"                                                 \
+    "  replica_state_per_gpu: {value: 44.3 GB, source: s}\n"
 
 /* A minimal valid file plans: one GPU cause at 1e-5 /h on 1024 GPUs for a
  * day gives 1024 x 24 x 1e-5 = 0.24576 expected interruptions. */
@@ -123,15 +130,15 @@ static void test_bad_scope(void **state)
 {
     (void)state;
     gw_error err;
-    assert_int_equal(plan_with(HEAD "      - {name: g, category: GPU, scope: rack, "
+    assert_int_equal(plan_with(HEAD "      - {name: g, category: GPU, scope: pods, "
                                     "rate: {value: 1e-5 /h, source: s}}\n" JOB,
                                &err),
                      GW_ESCHEMA);
     assert_int_equal(err.line, 8);
-    assert_int_equal(err.column, 41); /* "rack" starts at column 41 of line 8 */
+    assert_int_equal(err.column, 41); /* "pods" starts at column 41 of line 8 */
     assert_string_equal(err.where, "profiles[0].causes[0].scope");
-    assert_string_equal(err.msg, "unknown scope \"rack\" (expected one of: gpu, node, nic, "
-                                 "link, switch, job)");
+    assert_string_equal(err.msg, "unknown scope \"pods\" (expected one of: gpu, node, nic, "
+                                 "link, switch, job, rack)");
 }
 
 static void test_missing_source(void **state)
