@@ -61,15 +61,17 @@ typedef struct plan_state {
     bool any_weights_fit, any_layout;
 } plan_state;
 
-static void consider(plan_state *st, const gw_infer_config *cfg)
+static void consider(plan_state *st, const gw_infer_config *cfg, bool probe_only)
 {
     gw_infer_eval e;
     if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, st->o, cfg, &e, NULL) !=
         GW_OK)
         return;
     gw_infer_result *r = st->out;
-    r->n_evaluated++;
-    r->n_rejected[e.reject]++;
+    if (!probe_only) {
+        r->n_evaluated++;
+        r->n_rejected[e.reject]++;
+    }
     if (e.reject == GW_INFER_REJECT_LAYOUT)
         return;
     st->any_layout = true;
@@ -82,7 +84,7 @@ static void consider(plan_state *st, const gw_infer_config *cfg)
                 r->fastest_ttft_s = e.ttft_s;
         }
     }
-    if (e.reject != GW_INFER_OK)
+    if (e.reject != GW_INFER_OK || probe_only)
         return;
     r->n_feasible++;
     if (r->n_feasible == 1 || better(&e, &r->best))
@@ -131,25 +133,24 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
     cfg->batch = 1.0;
     if (o->concurrency > 0) {
         double reps = floor(o->n_gpus / R);
-        consider(st, cfg);
+        consider(st, cfg, true); /* the fastest step, for error messages */
         if (reps < 1)
             return;
         cfg->batch = o->concurrency / (reps * dpa);
-        if (cfg->batch != 1.0)
-            consider(st, cfg);
+        consider(st, cfg, false);
         return;
     }
     gw_infer_eval probe;
     if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &probe, NULL) !=
             GW_OK ||
         probe.reject == GW_INFER_REJECT_LAYOUT) {
-        consider(st, cfg); /* counts the rejection */
+        consider(st, cfg, false); /* counts the rejection */
         return;
     }
     double mb = probe.max_batch;
     for (double b = 1.0;; b *= 2.0) {
         cfg->batch = b;
-        consider(st, cfg);
+        consider(st, cfg, false);
         if (b * 2.0 > mb)
             break;
     }
@@ -157,7 +158,7 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
     for (int q = 1; q <= 3 && mb > p2; q++) {
         cfg->batch = floor(p2 + (mb - p2) * q / 3.0);
         if (cfg->batch > p2)
-            consider(st, cfg);
+            consider(st, cfg, false);
     }
 }
 
