@@ -144,6 +144,9 @@ typedef struct gw_infer_opts {
     int precision;           /* gw_precision, or GW_INFER_ANY (BF16, FP8, FP4) */
     int kv_precision;        /* gw_precision (BF16 or FP8), or GW_INFER_ANY */
     double ttft_s, tpot_s;   /* latency bounds, 0: none */
+    bool queue_excess;       /* requests beyond what fits wait in a queue (the batch
+                                is capped at the largest that fits: burst
+                                benchmarks); false: such a concurrency is rejected */
     const char *data_dir;    /* catalog directory (data/), NULL: embedded */
     const gw_infer_params *params;  /* NULL: loaded from data/infer.yaml */
     const gw_train_params *tparams; /* NULL: loaded from data/train.yaml */
@@ -247,8 +250,8 @@ typedef struct gw_infer_validation {
     double median_abs, max_abs, mean_signed;
     bool has_loso;
     double loso_median_abs, loso_max_abs;
-    double fit[2];        /* with loso: decode_mem_eff and step_overhead (s)
-                             fitted on all evaluated rows */
+    double fit[2];        /* with loso: prefill_gemm_eff and attn_eff fitted on
+                             all evaluated rows */
     char path[256];
 } gw_infer_validation;
 

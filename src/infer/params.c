@@ -59,11 +59,11 @@ double gw__infer_prec_bytes(const gw_train_params *tp, gw_precision p)
     }
 }
 
-const char *const gw__infer_fit_names[GW__INFER_N_FIT] = {"decode_mem_eff", "step_overhead"};
+const char *const gw__infer_fit_names[GW__INFER_N_FIT] = {"prefill_gemm_eff", "attn_eff"};
 
 double *gw__infer_fit_slot(gw_infer_params *p, int i)
 {
-    return i == 0 ? &p->decode_mem_eff : &p->step_overhead_s;
+    return i == 0 ? &p->prefill_gemm_eff : &p->attn_eff;
 }
 
 /* ---- data/infer.yaml ---------------------------------------------------- */

@@ -137,6 +137,13 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
         if (reps < 1)
             return;
         cfg->batch = o->concurrency / (reps * dpa);
+        if (o->queue_excess) {
+            gw_infer_eval probe;
+            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &probe,
+                                     NULL) == GW_OK &&
+                probe.max_batch >= 1 && cfg->batch > probe.max_batch)
+                cfg->batch = probe.max_batch;
+        }
         consider(st, cfg, false);
         return;
     }
