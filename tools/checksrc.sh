@@ -31,13 +31,13 @@ fi
 # Layers (docs/ARCHITECTURE.md): each module may include the public headers
 # and internal headers of its own layer's modules and of lower layers only.
 #   0 core (core.h, scenario.h)   1 report (the gw_doc model)   2 catalog
-#   3 train rel econ   4 site   5 policy   6 plan   7 cli
+#   3 train rel econ   4 site   5 policy net infer   6 plan   7 cli
 # Core, the lowest layer, must also call nothing above it (gw_catalog_*,
 # gw_model_*, gw_train_*, gw_doc_* ...).
 layer_of() {
   case $1 in
     core|scenario) echo 0;; report) echo 1;; catalog) echo 2;;
-    train|rel|econ) echo 3;; site) echo 4;; policy|net) echo 5;; plan) echo 6;;
+    train|rel|econ) echo 3;; site) echo 4;; policy|net|infer) echo 5;; plan) echo 6;;
     cli|gigawatt) echo 7;; *) echo 99;;
   esac
 }

@@ -20,6 +20,7 @@ constants were fitted to, and what it does not capture.
 | [Reliability](models/rel.md) | `rel` | interruptions by cause, checkpointing, goodput (analytic and Monte Carlo) |
 | [Site](models/site.md) | `site` | power, racks, phases, network bill of materials |
 | [Network](models/net.md) | `net` | topology, collectives as flows, max-min fair solver, symmetry collapsing, the fabric in the training search |
+| [Inference serving](models/infer.md) | `infer` | KV cache, decode and prefill steps, continuous batching, frontier, tokens per MW and per $, validation on published serving runs |
 | [Economics](models/econ.md) | `econ` | capex, opex, $/GPU-hour, cost of a run, tariffs, financing |
 | [Export control](models/policy.md) | `policy` | TPP, PD, ECCN 3A090 classification, compliant clusters |
 
@@ -27,7 +28,7 @@ The first-order figures of `gigawatt run` (6 N D training compute, Kaplan et
 al. 2020, plus causal attention) are documented in `include/gigawatt/plan.h`.
 
 HDR
-  for f in params train rel site net econ policy; do
+  for f in params train rel site net infer econ policy; do
     printf '\n---\n\n'
     # Chapters start at '#' or '##'; shift them so each is a level-2 section.
     sed -E '1s/^# /## /' "docs/models/$f.md"

@@ -18,5 +18,6 @@
 #include <gigawatt/econ.h>
 #include <gigawatt/policy.h>
 #include <gigawatt/net.h>
+#include <gigawatt/infer.h>
 
 #endif /* GIGAWATT_H */

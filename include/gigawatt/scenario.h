@@ -121,6 +121,20 @@ typedef struct gw_scenario {
         double building_latency_s;
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
     } network;
+
+    /* Inference serving (gigawatt infer, docs/models/infer.md). Appended:
+     * earlier fields keep their offsets. */
+    struct {
+        const char *model;       /* catalog name or config.json; "" = workload.model */
+        double gpus;             /* GPUs serving; 0 = cluster.gpus */
+        double input_len;        /* prompt tokens per request */
+        double output_len;       /* generated tokens per request */
+        double concurrency;      /* requests in flight over all GPUs; 0 = searched */
+        const char *precision;   /* "bf16", "fp8", "fp4" or "any" */
+        const char *kv_precision; /* "bf16", "fp8" or "any" */
+        int tp, ep;              /* 0 = searched */
+        double ttft_s, tpot_s;   /* latency bounds; 0 = none */
+    } serving;
 } gw_scenario;
 
 typedef struct gw_scenario_doc gw_scenario_doc;

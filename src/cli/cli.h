@@ -151,5 +151,6 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv);
 int gw_cmd_cost(gw_cli *cli, int argc, char **argv);
 int gw_cmd_export(gw_cli *cli, int argc, char **argv);
 int gw_cmd_rel(gw_cli *cli, int argc, char **argv);
+int gw_cmd_infer(gw_cli *cli, int argc, char **argv);
 
 #endif /* GW_CLI_H */

@@ -125,13 +125,25 @@ static const field fields[] = {
     {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
      NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
+    {"serving.model", F_STR, GW_DIM_NONE, 0, 0, OFF(serving.model), NULL},
+    {"serving.gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(serving.gpus), NULL},
+    {"serving.input_len", F_COUNT, GW_DIM_TOKENS, 1, 1e7, OFF(serving.input_len), NULL},
+    {"serving.output_len", F_COUNT, GW_DIM_TOKENS, 1, 1e7, OFF(serving.output_len), NULL},
+    {"serving.concurrency", F_COUNT, GW_DIM_TOKENS, 1, 1e9, OFF(serving.concurrency), NULL},
+    {"serving.precision", F_ENUM, GW_DIM_NONE, 0, 0, OFF(serving.precision), "|any|bf16|fp8|fp4|"},
+    {"serving.kv_precision", F_ENUM, GW_DIM_NONE, 0, 0, OFF(serving.kv_precision),
+     "|bf16|fp8|any|"},
+    {"serving.tp", F_INT, GW_DIM_NONE, 1, 1024, OFF(serving.tp), NULL},
+    {"serving.ep", F_INT, GW_DIM_NONE, 1, 65536, OFF(serving.ep), NULL},
+    {"serving.ttft", F_NUM_GT, GW_DIM_TIME, 0, 3600, OFF(serving.ttft_s), "no TTFT bound"},
+    {"serving.tpot", F_NUM_GT, GW_DIM_TIME, 0, 60, OFF(serving.tpot_s), "no TPOT bound"},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
 static const char *const sections[] = {"schema_version", "name",        "description",
                                        "site",           "cluster",     "workload",
                                        "economics",      "policy",      "reliability",
-                                       "network",        NULL};
+                                       "network",        "serving",     NULL};
 static const char *const phase_keys[] = {"name", "date", "accelerator", "gpus", "power", NULL};
 
 /* The private scenario: the public struct first, so a gw_scenario* is one. */
@@ -182,6 +194,11 @@ static void set_defaults(gw_scenario *sc)
     sc->network.buildings = 1;
     sc->network.building_latency_s = 0.0;
     sc->network.pxn = 1;
+    sc->serving.model = "";
+    sc->serving.input_len = 1024;
+    sc->serving.output_len = 1024;
+    sc->serving.precision = "any";
+    sc->serving.kv_precision = "bf16";
 }
 
 /* ---- Binding ------------------------------------------------------------- */

@@ -376,7 +376,7 @@ static void test_errors_sections(void **state)
                "s.yaml:2:7: site: expected a mapping (key: value pairs), got a scalar value");
     load_fails("name: t\nclutser:\n  gpus: 8\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:1: clutser: unknown key \"clutser\"; did you mean \"cluster\"? (expected one of: schema_version, "
-               "name, description, site, cluster, workload, economics, policy, reliability, network)");
+               "name, description, site, cluster, workload, economics, policy, reliability, network, serving)");
     load_fails("- a\n- b\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:1:1: expected a mapping (key: value pairs), got a list");
     load_fails("site:\n  cooling: water\n", NULL, 0, GW_ESCHEMA,
