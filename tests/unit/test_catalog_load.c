@@ -676,6 +676,48 @@ static void test_copy_empty_source(void **state)
     assert_non_null(strstr(line, ".values.tdp.source: "));
 }
 
+/* Issue 12 item 5: the catalog must not contradict itself across units.
+ *   - A rack-priced system whose GPU also has a per-GPU price range: the
+ *     range's midpoint times GPUs per rack is within 15 % of the rack price
+ *     (GB200 used to carry $71.5k per GPU beside a $2.6M rack, 2x apart).
+ *   - data/systems.yaml's convention is MAXIMUM wall power: a rack's power
+ *     is at least its GPUs' TDP and at least the maximum power of the nodes
+ *     it holds (GB300's "142 kW" next to "8 x 33 kW" of power shelves was
+ *     the case that prompted this). */
+static void test_units_consistent(void **state)
+{
+    (void)state;
+    size_t n_checked = 0;
+    for (size_t i = 0; i < gw_catalog_n_systems(cat); i++) {
+        const gw_system *s = gw_catalog_system_at(cat, i);
+        const gw_accel *a = NULL;
+        gw_error err;
+        memset(&err, 0, sizeof err);
+        assert_int_equal(gw_catalog_accel_find(cat, s->accelerator, &a, &err), GW_OK);
+        if (s->price_per_rack && s->price_usd > 0.0 && a->price_low_usd > 0.0 &&
+            a->price_high_usd > 0.0) {
+            double mid = 0.5 * (a->price_low_usd + a->price_high_usd);
+            double ratio = mid * s->gpus_per_rack / s->price_usd;
+            if (fabs(ratio - 1.0) > 0.15)
+                fail_msg("%s: per-GPU price %.0f x %d GPUs = %.3g vs rack price %.3g", s->name,
+                         mid, s->gpus_per_rack, mid * s->gpus_per_rack, s->price_usd);
+            n_checked++;
+        }
+        if (s->rack_power_w > 0.0 && s->gpus_per_rack > 0) {
+            if (s->rack_power_w < s->gpus_per_rack * a->tdp_w)
+                fail_msg("%s: rack power %.0f W below its GPUs' TDP %.0f W", s->name,
+                         s->rack_power_w, s->gpus_per_rack * a->tdp_w);
+            if (s->node_power_w > 0.0 && s->gpus_per_node > 0) {
+                double nodes = (double)s->gpus_per_rack / s->gpus_per_node;
+                if (s->rack_power_w < 0.99 * nodes * s->node_power_w)
+                    fail_msg("%s: rack power %.0f W below %.0f nodes x %.0f W (max convention)",
+                             s->name, s->rack_power_w, nodes, s->node_power_w);
+            }
+        }
+    }
+    assert_true(n_checked >= 2); /* GB200 and GB300 NVL72 at least */
+}
+
 static void test_missing_dir(void **state)
 {
     (void)state;
@@ -701,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_kind_parse),
+        cmocka_unit_test(test_units_consistent),
         cmocka_unit_test_setup_teardown(test_copy_loads_unchanged, setup_copy, teardown_copy),
         cmocka_unit_test_setup_teardown(test_copy_errors, setup_copy, teardown_copy),
         cmocka_unit_test_setup_teardown(test_copy_empty_source, setup_copy, teardown_copy),

@@ -40,11 +40,17 @@ static void loads(void **state)
     gw_econ_range p;
     const char *basis = NULL;
     assert_int_equal(gw_econ_gpu_price(&d, cat, a, &p, &basis, NULL), GW_OK);
-    /* data/econ.yaml: low = rack price / 72, high = Oracle's Abilene purchase
-     * per GPU, base = their midpoint (not fitted to the $/GW anchors, which
-     * test_site_plan checks independently). */
-    assert_true(p.low == 43000.0 && p.high == 100000.0);
-    assert_true(fabs(p.base - 0.5 * (p.low + p.high)) < 1e-9);
+    /* data/econ.yaml: one GPU slot of the NVL72 rack. The base times 72 is
+     * the rack price of data/systems.yaml (issue 12: the base used to be
+     * $71.5k beside a $2.6M rack); the high end carries the reading of
+     * Oracle's "$40B for 400k chips" as GPUs ($100k), the low end the
+     * cheapest rack estimate / 72. Not fitted to the $/GW anchors, which
+     * test_econ_cost checks independently. */
+    const gw_system *rack = NULL;
+    assert_int_equal(gw_catalog_system_find(cat, "gb200-nvl72", &rack, NULL), GW_OK);
+    assert_true(rack->price_per_rack);
+    assert_true(fabs(p.base * rack->gpus_per_rack / rack->price_usd - 1.0) < 0.15);
+    assert_true(p.low < p.base && p.base < p.high && p.high == 100000.0);
     /* H100 has no econ.yaml entry: catalog price x (1 + 25% overhead). */
     assert_int_equal(gw_catalog_accel_find(cat, "h100-sxm", &a, NULL), GW_OK);
     assert_int_equal(gw_econ_gpu_price(&d, cat, a, &p, &basis, NULL), GW_OK);
@@ -114,7 +120,7 @@ static void range_out_of_order(void **state)
     gw_error err;
     memset(&err, 0, sizeof err);
     assert_int_equal(
-        load_patched("facility_low: {value: 9.3 USD/W", "facility_low: {value: 99 USD/W", &err),
+        load_patched("facility_low: {value: 12.5 USD/W", "facility_low: {value: 99 USD/W", &err),
         GW_ERANGE);
     assert_true(err.line > 0);
     memset(&err, 0, sizeof err);
