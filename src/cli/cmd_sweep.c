@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <omp.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -957,7 +956,8 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
     }
 #endif
     if (!code) {
-        int nt = threads > 0 ? (int)threads : omp_get_num_procs();
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        int nt = threads > 0 ? (int)threads : cores > 0 ? (int)cores : 1;
         size_t mine = 0;
         for (size_t k = (size_t)rank; k < np; k += (size_t)size)
             mine++;
