@@ -200,6 +200,13 @@ static void run_point(const sweep *s, size_t idx, result *r)
             line = e + 1;
         if ((e = strchr(line, '\n')))
             *e = '\0';
+        /* "gigawatt: msg" or "gigawatt train: msg" -> "msg" */
+        size_t pl = strlen("gigawatt");
+        if (strncmp(line, "gigawatt", pl) == 0) {
+            const char *c = line[pl] == ':' ? line + pl : strchr(line + pl, ':');
+            if (c && c[1] == ' ' && (line[pl] == ':' || strncmp(line + pl + 1, s->command, strlen(s->command)) == 0))
+                line += (size_t)(c + 2 - line);
+        }
         r->error = strdup(line);
         free(ebuf);
     }

@@ -42,4 +42,13 @@ cmp -s "$tmp/p.json" "$tmp/db.json" || fail "point JSON differs from gigawatt tr
 "$bin" sweep --db "$tmp/full.db" --csv "$tmp/out.csv" || fail "export"
 [ "$(wc -l < "$tmp/out.csv")" = $((npoints + 1)) ] || fail "csv: not $((npoints + 1)) lines"
 head -1 "$tmp/out.csv" | grep -q '^idx,cluster.gpus,workload.global_batch_tokens,step_s,' || fail "csv header: $(head -1 "$tmp/out.csv")"
+# --points: one row per CSV line; an infeasible point is an error row with
+# the command's message, not a failure of the sweep.
+printf 'cluster.gpus,workload.model\n64,llama3-8b\n8,frontier-moe-6t\n128,llama3-8b\n' > "$tmp/p.csv"
+"$bin" sweep --command train --points "$tmp/p.csv" -q --db "$tmp/p.db" || fail "--points sweep"
+[ "$(count "$tmp/p.db" "SELECT count(*) FROM points WHERE status='ok'")" = 2 ] || fail "--points: not 2 ok rows"
+count "$tmp/p.db" "SELECT error FROM points WHERE idx=1" | grep -q '^no configuration of frontier-moe-6t' \
+  || fail "--points: error row: $(count "$tmp/p.db" "SELECT error FROM points WHERE idx=1")"
+[ "$(count "$tmp/p.db" "SELECT typeof(\"workload.model\") FROM points WHERE idx=0")" = text ] || fail "text column"
+[ "$(count "$tmp/p.db" "SELECT \"cluster.gpus\" FROM points WHERE idx=2")" = 128.0 ] || fail "numeric column"
 echo "ok"
