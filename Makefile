@@ -29,6 +29,10 @@ PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-v
 # a C++ tool. Without them the build still works and net_oracle_selftest skips.
 PKGS      += libsimgrid-dev g++
 
+# gigawatt sweep: SQLite results; Open MPI for mpirun -n N gigawatt sweep
+# (optional at build time: without it the sweep runs in one process).
+PKGS      += libsqlite3-dev libopenmpi-dev openmpi-bin sqlite3
+
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
 deps:

@@ -15,6 +15,9 @@
 #include <gigawatt/scenario.h>
 #include <gigawatt/train.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +44,58 @@ GW_API void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o);
 
 GW_API void gw_plan_compute_flop(const gw_model *m, double tokens, double seq, double *flop_6nd,
                                  double *flop_with_attention);
+
+/* ---- Sweeps (`gigawatt sweep`): the grid of scenario overrides ----------
+ *
+ * One axis is one `--vary KEY=SPEC`: the scenario key and its values as
+ * --set texts. SPEC is a comma-separated list of items; each item is a value
+ * ("10k", "1 GW", "h100-sxm") or a range:
+ *   A:B:STEP   A, A+STEP, ... up to B inclusive (STEP may be negative)
+ *   A:B:logN   N values from A to B evenly spaced in log (A, B > 0); when A
+ *              and B are whole numbers the values are rounded to whole
+ *              numbers (duplicates dropped), so 10k:1M:log5 gives
+ *              10000,31623,100000,316228,1000000.
+ * Range ends and steps take the units --set takes ("1GW:3GW:500MW"); a
+ * range's values are written in base units ("1500000000 W"). Several axes
+ * make a grid, the first axis varying slowest. */
+#define GW_SWEEP_MAX_VALUES 1000000   /* values on one axis */
+#define GW_SWEEP_MAX_POINTS 100000000 /* points in one grid */
+
+typedef struct gw_sweep_axis {
+    char key[128];  /* "cluster.gpus" */
+    size_t n;       /* number of values */
+    char **values;  /* n --set value texts (allocated with the context) */
+    bool numeric;   /* every value is a number (with or without a unit) */
+    double *num;    /* n values in base units (NaN where not numeric) */
+} gw_sweep_axis;
+
+/* Parses "KEY=SPEC" into *axis (zeroed first). Errors: GW_EUSAGE for a
+ * missing "=", an empty key or value, a bad number, range or step, or too
+ * many values; err->where is "--vary". Free with gw_plan_sweep_axis_free. */
+GW_API gw_status gw_plan_sweep_axis_parse(gw_ctx *ctx, const char *spec, gw_sweep_axis *axis,
+                                          gw_error *err);
+GW_API void gw_plan_sweep_axis_free(gw_ctx *ctx, gw_sweep_axis *axis); /* NULL is a no-op */
+
+/* A value as a number in base units: a bare number ("16k", "1e6", "12%")
+ * or one with a unit --set takes ("1 GW", "2.5 USD/MWh"). False if none. */
+GW_API bool gw_plan_sweep_value_num(const char *text, double *out);
+
+/* The number of points of the grid of n_axes axes (1 for none). Errors:
+ * GW_EUSAGE when it exceeds GW_SWEEP_MAX_POINTS. */
+GW_API gw_status gw_plan_sweep_grid_size(const gw_sweep_axis *axes, size_t n_axes, size_t *n_points,
+                                         gw_error *err);
+
+/* The value index on each axis of grid point idx (< grid size), first axis
+ * slowest: choice[a] for a in 0..n_axes-1. */
+GW_API void gw_plan_sweep_grid_point(const gw_sweep_axis *axes, size_t n_axes, size_t idx,
+                                     size_t *choice);
+
+/* Checks that "key=value" is a valid --set override (known key, value of
+ * the right type, unit and range) by applying the n_sets overrides sets
+ * (the command's own --set, may be NULL) and then it to the built-in default
+ * scenario. Errors as gw_scenario_load reports them for --set. */
+GW_API gw_status gw_plan_sweep_check(gw_ctx *ctx, const char *const *sets, size_t n_sets,
+                                     const char *key, const char *value, gw_error *err);
 
 #ifdef __cplusplus
 }

@@ -320,6 +320,8 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
         fprintf(gw_cli_errf(cli), "%s: out of memory building the report\n", cli->prog);
         return 1;
     }
+    if (cli->doc_hook)
+        cli->doc_hook(cli->doc_hook_ud, doc);
     FILE *out = stdout;
     out_file of;
     if (cli->output) {

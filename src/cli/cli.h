@@ -17,6 +17,10 @@
 
 #define GW_CLI_MAX_SETS 64
 
+/* Called by gw_cli_emit with each result document before it is rendered
+ * (gigawatt sweep reads a point's headline figures from it). */
+typedef void (*gw_cli_doc_hook)(void *ud, const gw_doc *doc);
+
 /* Options common to every command, parsed by gw_cli_common_opt(). */
 typedef struct gw_cli {
     gw_ctx *ctx;
@@ -38,9 +42,12 @@ typedef struct gw_cli {
      * first report (units done, monotonic seconds) and the latest. */
     uint64_t progress_total, progress_done0, progress_done;
     double progress_t0_s;
+    gw_cli_doc_hook doc_hook;  /* see gw_cli_invoke_hooked, or NULL */
+    void *doc_hook_ud;
 } gw_cli;
 
 typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
+
 
 /* Tries to consume a common option at argv[*i] (advancing *i past its
  * argument). Returns 1 if consumed, 0 if not a common option, -1 after
@@ -137,6 +144,11 @@ int gw_cli_progress(void *ud, uint64_t done, uint64_t total);
  * and catalog, so calls in different threads do not interfere. */
 int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err);
 
+/* gw_cli_invoke, and hook(ud, doc) is called with the result document just
+ * before it is rendered (gigawatt sweep), when there is one. */
+int gw_cli_invoke_hooked(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err,
+                         gw_cli_doc_hook hook, void *ud);
+
 /* Where a command's messages go: cli->errout (the Python binding's buffer),
  * else stderr. */
 FILE *gw_cli_errf(const gw_cli *cli);
@@ -152,5 +164,6 @@ int gw_cmd_cost(gw_cli *cli, int argc, char **argv);
 int gw_cmd_export(gw_cli *cli, int argc, char **argv);
 int gw_cmd_rel(gw_cli *cli, int argc, char **argv);
 int gw_cmd_infer(gw_cli *cli, int argc, char **argv);
+int gw_cmd_sweep(gw_cli *cli, int argc, char **argv);
 
 #endif /* GW_CLI_H */

@@ -32,6 +32,7 @@ static const command commands[] = {
     {"net", gw_cmd_net, "network topology, collectives (nccl-tests view) and a step's traffic"},
     {"cost", gw_cmd_cost, "capex, opex, $/GPU-hour and cost of a training run"},
     {"export", gw_cmd_export, "export-control classification (TPP, PD) and compliant clusters"},
+    {"sweep", gw_cmd_sweep, "run or train over a grid of scenario values (threads, MPI, SQLite)"},
     {"catalog", gw_cmd_catalog, "list or show accelerators, models, network parts and sites"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -66,6 +67,12 @@ static void diag_to_stream(void *ud, int level, const char *msg)
 
 int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err)
 {
+    return gw_cli_invoke_hooked(argc, argv, out, errout, last_err, NULL, NULL);
+}
+
+int gw_cli_invoke_hooked(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err,
+                         gw_cli_doc_hook hook, void *ud)
+{
     if (last_err)
         memset(last_err, 0, sizeof *last_err);
     gw_cli cli;
@@ -74,6 +81,8 @@ int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last
     cli.out = out;
     cli.errout = errout;
     cli.last_err = last_err;
+    cli.doc_hook = hook;
+    cli.doc_hook_ud = ud;
     cli.ctx = gw_ctx_new(NULL, NULL);
     if (!cli.ctx) {
         fprintf(errout, "gigawatt: out of memory\n");

@@ -7,6 +7,7 @@
 #include <gigawatt/core.h>
 
 #include <gsl/gsl_errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -34,6 +35,13 @@ static void *default_alloc(void *ud, void *ptr, size_t size)
     return realloc(ptr, size); /* checksrc:allow */
 }
 
+static pthread_once_t gsl_handler_once = PTHREAD_ONCE_INIT;
+
+static void gsl_handler_off(void)
+{
+    gsl_set_error_handler_off();
+}
+
 gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
 {
     if (!alloc)
@@ -49,8 +57,10 @@ gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
     ctx->progress_ud = NULL;
     ctx->threads = 0;
     /* GSL's default error handler aborts the process; the library checks
-     * every GSL status itself (the one process-wide setting we make). */
-    gsl_set_error_handler_off();
+     * every GSL status itself (the one process-wide setting we make). Set
+     * once, so contexts created in parallel threads (gigawatt sweep) do not
+     * race on GSL's handler pointer. */
+    pthread_once(&gsl_handler_once, gsl_handler_off);
     return ctx;
 }
 
