@@ -74,6 +74,11 @@ typedef struct gw_net_fabric {
     int buildings;            /* the job split over this many buildings (>= 1) */
     double building_Bps;      /* per building per direction to the campus core */
     double building_latency_s;/* one way, building to building */
+    double nvls_eff;          /* in-switch reduction in the NVLink domain (NVLS): share of
+                                 the ring's achieved NVLink bandwidth; 0 = none */
+    double nvls_latency_s;    /* an NVLS reduction's fixed latency (reduce + multicast) */
+    double sharp_eff;         /* in-network reduction in the scale-out switches (SHARP):
+                                 share of the achieved port bandwidth; 0 = none */
 } gw_net_fabric;
 
 /* Derived structure, filled by gw_net_topo_build. */
@@ -129,6 +134,8 @@ typedef enum gw_net_algo {
     GW_NET_ALGO_DIRECT,   /* one flow per pair (all-to-all, send/recv) */
     GW_NET_ALGO_HALVING,  /* recursive halving (reduce-scatter) / doubling (all-gather),
                              NCCL's PAT: one rank per node, power-of-two n, log2 n steps */
+    GW_NET_ALGO_INNET,    /* in-network reduction (all-reduce): NVLS in an NVLink domain whose
+                             switches reduce, SHARP across domains on switches that do */
     GW_NET_ALGO_COUNT_
 } gw_net_algo;
 

@@ -120,6 +120,8 @@ typedef struct gw_scenario {
         double building_Bps;           /* per building per direction to the campus */
         double building_latency_s;
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
+        const char *in_network;        /* "auto" (default): NVLS / SHARP where the hardware
+                                          has it; "off" */
     } network;
 
     /* Inference serving (gigawatt infer, docs/models/infer.md). Appended:

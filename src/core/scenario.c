@@ -125,6 +125,7 @@ static const field fields[] = {
     {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
      NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
+    {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
     {"serving.model", F_STR, GW_DIM_NONE, 0, 0, OFF(serving.model), NULL},
     {"serving.gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(serving.gpus), NULL},
     {"serving.input_len", F_COUNT, GW_DIM_TOKENS, 1, 1e7, OFF(serving.input_len), NULL},
@@ -194,6 +195,7 @@ static void set_defaults(gw_scenario *sc)
     sc->network.buildings = 1;
     sc->network.building_latency_s = 0.0;
     sc->network.pxn = 1;
+    sc->network.in_network = "auto";
     sc->serving.model = "";
     sc->serving.input_len = 1024;
     sc->serving.output_len = 1024;

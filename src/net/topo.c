@@ -572,5 +572,11 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->buildings = sc->network.buildings > 0 ? sc->network.buildings : 1;
     out->building_Bps = sc->network.building_Bps;
     out->building_latency_s = sc->network.building_latency_s;
+    /* In-network reduction where the hardware has it (data/accelerators.yaml
+     * nvls_efficiency, data/network.yaml sharp_efficiency). */
+    bool innet = !(sc->network.in_network && strcmp(sc->network.in_network, "off") == 0);
+    out->nvls_eff = innet && a && out->scaleup_domain > 1 ? a->nvls_eff : 0.0;
+    out->nvls_latency_s = a ? a->nvls_latency_s : 0.0;
+    out->sharp_eff = innet && site->fabric_switch ? site->fabric_switch->sharp_eff : 0.0;
     return GW_OK;
 }
