@@ -104,6 +104,58 @@ static void p2p_latency(void **state)
     assert_true(fabs(tm - (1e-3 + 3e-6)) < 1e-12);
 }
 
+/* In-network reduction by hand. Two nodes of 8 GPUs, 400 GB/s NVLink and
+ * 25 GB/s NICs at full efficiency, NVLS at 0.8 with a 5 us latency, SHARP
+ * at 0.9; NIC latency 3 us, 1 us per switch, NVLink step 2 us. */
+static void in_network_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    f.nic_latency_s = 3e-6;
+    f.switch_latency_s = 1e-6;
+    f.scaleup_latency_s = 2e-6;
+    f.nvls_eff = 0.8;
+    f.nvls_latency_s = 5e-6;
+    f.sharp_eff = 0.9;
+    gw_net_topo t = build(&f);
+    double B = 1e9;
+    /* NVLS inside one node: every NVLink carries (1 + 1/8) B / 0.8 =
+     * 1.40625 GB each way at 400 GB/s = 3.515625 ms, after the 5 us NVLS
+     * latency (one step). busbw = 2 (7/8) B / t = 497 GB/s > the ring's
+     * 400 GB/s line rate. */
+    double tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1, B,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - (5e-6 + 1.40625e9 / 400e9)) < 1e-12);
+    /* AUTO picks it over the ring (B 2 (7/8) / 400 GB/s = 4.375 ms). */
+    gw_net_op op = {GW_NET_ALLREDUCE, GW_NET_ALGO_AUTO, 8, 1, B, 0.0, NULL};
+    gw_net_sim_result r;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_simulate(ctx, &t, 16, &op, 1, GW_NET_MODE_COLLAPSED, &r, &err), GW_OK);
+    assert_int_equal(r.op[0].algo, GW_NET_ALGO_INNET);
+    /* Across the two nodes: NVLS legs carry (B + B/8) / 0.8 = 3.515625 ms
+     * of NVLink each; SHARP sends B/8 / 0.9 = 138.9 MB up and down every
+     * NIC, 5.5556 ms at 25 GB/s, the bottleneck. Both nodes' GPU j share
+     * rail j's leaf (a scalable unit holds 4 nodes), so the reduction
+     * stays in the leaf: route latency 3 us + 1 switch = 4 us; no uplink
+     * carries anything. Two steps: + one more step at the longest route
+     * latency (the 5 us NVLS one). */
+    tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 1, B, GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - (4e-6 + B / 8 / 0.9 / 25e9 + 5e-6)) < 1e-12);
+    /* Without SHARP the algorithm does not apply across nodes; without
+     * NVLS not inside one. */
+    f.sharp_eff = 0.0;
+    gw_net_topo t2 = build(&f);
+    gw_net_op op2 = {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 1, B, 0.0, NULL};
+    assert_int_equal(gw_net_simulate(ctx, &t2, 16, &op2, 1, GW_NET_MODE_COLLAPSED, &r, &err),
+                     GW_ERANGE);
+    f.nvls_eff = 0.0;
+    gw_net_topo t3 = build(&f);
+    op2.n = 8;
+    assert_int_equal(gw_net_simulate(ctx, &t3, 16, &op2, 1, GW_NET_MODE_COLLAPSED, &r, &err),
+                     GW_ERANGE);
+}
+
 /* The quotient gives the expanded answer on every case. */
 static void collapsed_equals_expanded(void **state)
 {
@@ -130,6 +182,8 @@ static void collapsed_equals_expanded(void **state)
         {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 16},  {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
         {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 32, 8}, {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 16, 16},
         {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 64, 4},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1},  {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 32, 1},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 16}, {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 4, 2},
     };
     int checked = 0;
     for (size_t i = 0; i < sizeof fabs_ / sizeof fabs_[0]; i++) {
@@ -145,6 +199,9 @@ static void collapsed_equals_expanded(void **state)
         f.nic_latency_s = 3e-6;
         f.switch_latency_s = 5e-7;
         f.scaleup_latency_s = 2e-6;
+        f.nvls_eff = 0.8;
+        f.nvls_latency_s = 4e-6;
+        f.sharp_eff = 0.9;
         gw_net_topo t = build(&f);
         for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
             gw_net_op op = {ops[j].c, ops[j].a, ops[j].n, ops[j].stride, 3e7, 0.0, NULL};
@@ -500,6 +557,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ring_two_nodes),
         cmocka_unit_test(p2p_latency),
+        cmocka_unit_test(in_network_by_hand),
         cmocka_unit_test(collapsed_equals_expanded),
         cmocka_unit_test(rail_view_is_an_orbit_quotient),
         cmocka_unit_test(symmetric_views_equal_expanded),
