@@ -39,8 +39,9 @@ static void help(void)
         "  --job-gpus N    the collective runs on the first N GPUs only, the rest of\n"
         "                  the fabric idle (default: all; compare with all to see what\n"
         "                  a second job on the same spine costs)\n"
-        "  --algo A        ring, tree, hierarchical, halving-doubling, direct or auto\n"
-        "                  (default: the fastest)\n"
+        "  --algo A        ring, tree, hierarchical, halving-doubling, direct,\n"
+        "                  in-network (NVLS / SHARP, all-reduce, where the hardware\n"
+        "                  has it) or auto (default: the fastest)\n"
         "  --expanded      solve one variable per flow instead of the exact quotient\n"
         "                  (up to 65536 GPUs; the answer is the same, slower)\n"
         "  --step          also plan the scenario's training job and simulate one step's\n"
@@ -159,7 +160,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
                 return 2;
             if (gw_net_algo_parse(v, &algo) != GW_OK)
                 return gw_cli_usage_error(cli, "--algo: expected ring, tree, hierarchical, "
-                                               "halving-doubling, direct or auto, got \"%s\"",
+                                               "halving-doubling, direct, in-network or auto, "
+                                               "got \"%s\"",
                                           v);
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--size", GW_DIM_BYTES, 1.0, 1e13,
                                        &s_lo)) != 0) {
