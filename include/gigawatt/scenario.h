@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 #define GW_SCENARIO_MAX_PHASES 16
+#define GW_SCENARIO_MAX_FAILURES 16
 
 /* A build-out phase: on `date`, `gpus` of `accelerator` (or `power_w` worth)
  * come online. */
@@ -122,6 +123,14 @@ typedef struct gw_scenario {
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
         const char *in_network;        /* "auto" (default): NVLS / SHARP where the hardware
                                           has it; "off" */
+        /* Named failed switches: tier "leaf", "spine", "core" or
+         * "super-core" (tiers 0-3), index over that tier's switches of all
+         * planes and buildings (plane-major; docs/models/net.md). */
+        size_t n_failures;
+        struct {
+            const char *tier;
+            double index;
+        } failures[GW_SCENARIO_MAX_FAILURES];
     } network;
 
     /* Inference serving (gigawatt infer, docs/models/infer.md). Appended:

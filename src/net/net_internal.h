@@ -80,8 +80,11 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n);
 /* Route from GPU a to GPU b (component-local indices); returns the hop
  * count (<= 16) and the latency. */
 int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, double *lat);
-/* Fills cap[] and kind_l[] of a problem over the component's links. */
+/* Fills cap[] and kind_l[] of a problem over the component's links (named
+ * failures applied). */
 void gw__comp_links(const gw__comp *c, gw__netp *p);
+/* Lowers the capacities of the links the named failures hit. */
+void gw__comp_failures(const gw__comp *c, gw__netp *p);
 /* Rail orbits (topo.c): whether rotating every node's local GPU index maps
  * the component's fabric onto itself, and whether mirroring its nodes
  * does too; the number of links of the rail view (one representative per

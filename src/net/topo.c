@@ -45,6 +45,8 @@ static int down_ports(int k, double o)
     return d;
 }
 
+static gw_status check_failures(const gw_net_topo *t, gw_error *err);
+
 gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *err)
 {
     if (!f || !out)
@@ -138,6 +140,8 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return GW_ERANGE;
     }
     t.tiers = T;
+    if (f->n_failed < 0 || f->n_failed > GW_NET_MAX_FAILED)
+        return bad(err, "network.failures", "at most %g named failures", (double)GW_NET_MAX_FAILED);
 
     const int gpn = f->gpus_per_node;
     t.leaf_gpus = t.leaf_down[0] / t.ports_per_gpu;
@@ -194,7 +198,142 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         for (int j = 0; j < T; j++)
             t.switches[j] *= f->buildings;
     }
+    gw_status frc = check_failures(&t, err);
+    if (frc != GW_OK)
+        return frc;
     *out = t;
+    return GW_OK;
+}
+
+static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core",
+                                                          "super-core"};
+
+int gw_net_tier_parse(const char *s)
+{
+    for (int i = 0; s && i < GW_NET_MAX_TIERS; i++)
+        if (strcmp(s, tier_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *gw_net_tier_name(int tier)
+{
+    return tier >= 0 && tier < GW_NET_MAX_TIERS ? tier_names[tier] : "?";
+}
+
+/* ---- Named failures --------------------------------------------------------
+ *
+ * A failed switch of tier t in plane p takes its share of the aggregated
+ * plane's capacity:
+ *  - a leaf (one rail of one scalable unit): its GPUs' NIC links and the
+ *    leaf's uplinks lose 1 / planes_up (with one plane up they would be cut
+ *    off: an error);
+ *  - a tier-t switch, t >= 1, one of the `per` tier-t switches of its
+ *    tier-t sub-tree per plane (the building's at the top tier): every
+ *    tier-(t-1) sub-tree (leaf, for t = 1) below it and the sub-tree
+ *    itself lose 1 / (per x planes_up) of their uplinks (a rail-optimised
+ *    Clos spreads each one's uplinks evenly over the switches above).
+ * Switch w of a tier (per plane) lies in building w / (per-plane count /
+ * buildings); leaves are numbered scalable unit-major, rail-minor. */
+
+static size_t sub_of(const gw__comp *c, uint64_t g, int j);
+
+typedef struct fail_geo {
+    int tier;
+    double bld, first, count; /* affected GPUs [first, first + count) */
+    double frac;              /* of each affected link's nominal capacity */
+} fail_geo;
+
+static gw_status fail_geometry(const gw_net_topo *t, int i, fail_geo *g, gw_error *err)
+{
+    const gw_net_fabric *f = &t->f;
+    int tier = f->failed_tier[i];
+    double idx = f->failed_index[i];
+    char where[64];
+    gw__snprintf(where, sizeof where, "network.failures[%d].index", i);
+    if (tier < 0 || tier >= t->tiers) {
+        gw__err(err, GW_ERANGE, "the fabric has %d switch tier%s (%s%s%s); no %s to fail",
+                t->tiers, t->tiers == 1 ? "" : "s", tier_names[0], t->tiers > 1 ? " to " : "",
+                t->tiers > 1 ? tier_names[t->tiers - 1] : "",
+                tier >= 0 && tier < GW_NET_MAX_TIERS ? tier_names[tier] : "such tier");
+        gw__err_loc(err, NULL, 0, 0, where);
+        return GW_ERANGE;
+    }
+    double per_plane = t->switches[tier];
+    double total = per_plane * f->planes;
+    if (!(idx >= 0 && idx < total)) {
+        gw__err(err, GW_ERANGE, "%s switch %.0f does not exist: the fabric has %.0f (0 to %.0f; "
+                                "%.0f per plane x %d planes)",
+                tier_names[tier], idx, total, total - 1, per_plane, f->planes);
+        gw__err_loc(err, NULL, 0, 0, where);
+        return GW_ERANGE;
+    }
+    int plane = (int)floor(idx / per_plane);
+    double w = idx - plane * per_plane;
+    if (plane >= f->planes - f->planes_down) {
+        g->count = 0.0; /* a switch of a failed plane: nothing more lost */
+        return GW_OK;
+    }
+    double per_bld = per_plane / f->buildings;
+    double b = floor(w / per_bld), wl = w - b * per_bld;
+    g->tier = tier;
+    g->bld = b;
+    double bg = t->building_gpus;
+    if (tier == 0) {
+        if (t->tiers == 1) {
+            g->first = b * bg;
+            g->count = bg;
+        } else {
+            double su = floor(wl / f->gpus_per_node);
+            g->first = b * bg + su * t->subtree_gpus[0] + fmod(wl, f->gpus_per_node);
+            g->count = t->subtree_gpus[0]; /* every gpn-th GPU of the unit: one rail */
+        }
+        if (t->planes_up <= 1) {
+            gw__err(err, GW_ERANGE,
+                    "leaf %.0f is the only plane of its GPUs: they would be cut off (fail "
+                    "a plane with network.planes_down, or add planes)",
+                    idx);
+            gw__err_loc(err, NULL, 0, 0, where);
+            return GW_ERANGE;
+        }
+        g->frac = 1.0 / t->planes_up;
+        return GW_OK;
+    }
+    double span = tier <= t->tiers - 2 ? t->subtree_gpus[tier] : bg;
+    double subs = ceil(bg / span);
+    double per = per_bld / subs;
+    double s = floor(wl / per);
+    g->first = b * bg + s * span;
+    g->count = fmin(span, bg - s * span);
+    g->frac = 1.0 / (per * t->planes_up);
+    return GW_OK;
+}
+
+static gw_status check_failures(const gw_net_topo *t, gw_error *err)
+{
+    double lost[GW_NET_MAX_FAILED];
+    fail_geo g[GW_NET_MAX_FAILED];
+    for (int i = 0; i < t->f.n_failed; i++) {
+        memset(&g[i], 0, sizeof g[i]);
+        gw_status rc = fail_geometry(t, i, &g[i], err);
+        if (rc != GW_OK)
+            return rc;
+        lost[i] = g[i].frac;
+        /* Failures of the same unit add up; all of it gone is an error. */
+        for (int j = 0; j < i; j++)
+            if (g[j].count > 0 && g[i].count > 0 && g[j].tier == g[i].tier &&
+                g[j].first == g[i].first) {
+                lost[i] += g[j].frac;
+            }
+        if (lost[i] >= 1.0 - 1e-12) {
+            gw__err(err, GW_ERANGE, "with this failure every %s uplink of its unit is down",
+                    tier_names[g[i].tier]);
+            char where[64];
+            gw__snprintf(where, sizeof where, "network.failures[%d].index", i);
+            gw__err_loc(err, NULL, 0, 0, where);
+            return GW_ERANGE;
+        }
+    }
     return GW_OK;
 }
 
@@ -291,6 +430,56 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
     }
     for (size_t l = 0; l < p->nl; l++)
         p->mult_l[l] = 1.0;
+    gw__comp_failures(c, p);
+}
+
+void gw__comp_failures(const gw__comp *c, gw__netp *p)
+{
+    const gw_net_topo *t = c->t;
+    const size_t n = c->n;
+    const double g0 = c->g0, g1 = c->g0 + (double)n;
+    for (int i = 0; i < t->f.n_failed; i++) {
+        fail_geo g;
+        memset(&g, 0, sizeof g);
+        if (fail_geometry(t, i, &g, NULL) != GW_OK || !(g.count > 0))
+            continue;
+        if (g.tier == 0) {
+            /* T = 1: the building's one switch per plane, every GPU of it;
+             * else one rail of a unit: every gpn-th GPU from first. Their
+             * NICs, and the leaf's uplinks. */
+            double step = t->tiers == 1 ? 1.0 : (double)c->gpn;
+            bool leaf_done = false;
+            for (double x = g.first; x < g.first + g.count; x += step) {
+                if (x < g0 || x >= g1)
+                    continue;
+                size_t a = (size_t)(x - g0);
+                p->cap[2 * n + a] -= c->cap[GW__NL_NIC_UP] * g.frac;
+                p->cap[3 * n + a] -= c->cap[GW__NL_NIC_DOWN] * g.frac;
+                if (t->tiers >= 2 && !leaf_done) {
+                    size_t s = sub_of(c, (uint64_t)x, 0);
+                    p->cap[c->base[0] + s] -= c->pipe_cap[0] * g.frac;
+                    p->cap[c->base[0] + c->n_sub[0] + s] -= c->pipe_cap[0] * g.frac;
+                    leaf_done = true;
+                }
+            }
+            continue;
+        }
+        /* Tier t >= 1: the uplinks of every tier-(t-1) sub-tree below it
+         * (leaves for t = 1: every rail) and of its own sub-tree. */
+        for (int j = g.tier - 1; j <= g.tier && j <= t->tiers - 2; j++) {
+            double step = t->subtree_gpus[j];
+            for (double x = g.first; x < g.first + g.count; x += step) {
+                for (uint64_t r = 0; r < (j == 0 ? c->gpn : 1); r++) {
+                    double y = x + (double)r;
+                    if (y < g0 || y >= g1)
+                        continue;
+                    size_t s = sub_of(c, (uint64_t)y, j);
+                    p->cap[c->base[j] + s] -= c->pipe_cap[j] * g.frac;
+                    p->cap[c->base[j] + c->n_sub[j] + s] -= c->pipe_cap[j] * g.frac;
+                }
+            }
+        }
+    }
 }
 
 /* ---- Rail orbits ----------------------------------------------------------
@@ -578,5 +767,9 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->nvls_eff = innet && a && out->scaleup_domain > 1 ? a->nvls_eff : 0.0;
     out->nvls_latency_s = a ? a->nvls_latency_s : 0.0;
     out->sharp_eff = innet && site->fabric_switch ? site->fabric_switch->sharp_eff : 0.0;
+    for (size_t i = 0; i < sc->network.n_failures && i < GW_NET_MAX_FAILED; i++) {
+        out->failed_tier[out->n_failed] = gw_net_tier_parse(sc->network.failures[i].tier);
+        out->failed_index[out->n_failed++] = sc->network.failures[i].index;
+    }
     return GW_OK;
 }

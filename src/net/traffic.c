@@ -673,6 +673,9 @@ static double lcm_d(double a, double b)
  * job. */
 static double component_size(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
 {
+    /* Named failures make the units unequal: the whole job is one. */
+    if (t->f.n_failed > 0)
+        return job;
     double U0 = (double)t->f.gpus_per_node;
     if (t->f.scaleup_domain > 1)
         U0 = lcm_d(U0, (double)t->f.scaleup_domain);
@@ -763,7 +766,7 @@ enum { SYM_NONE = 0, SYM_RAIL, SYM_RAIL_MIRROR };
 static int rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
                           size_t n_ops)
 {
-    if (!gw__comp_rail_ok(c))
+    if (!gw__comp_rail_ok(c) || c->t->f.n_failed > 0)
         return SYM_NONE;
     bool mirror = gw__comp_mirror_ok(c);
     const gw_net_fabric *f = &c->t->f;
