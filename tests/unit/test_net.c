@@ -156,6 +156,76 @@ static void in_network_by_hand(void **state)
                      GW_ERANGE);
 }
 
+/* Named failures by hand. Two nodes of 8 GPUs, two planes of one 25 GB/s
+ * NIC each (50 GB/s per GPU, aggregated), no latency. Send/recv of 25 MB
+ * between the two nodes on every rail (2 ranks 8 apart, 8 groups): 0.5 ms
+ * at 50 GB/s. Failing leaf 0 of plane 0 (scalable unit 0, rail 0) halves
+ * the NICs of GPUs 0 and 8: their pair takes 1 ms, which is the op's time. */
+static void named_failures_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    f.planes = 2;
+    f.nics_per_gpu = 2;
+    gw_net_topo t = build(&f);
+    double tm = sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 0.5e-3) < 1e-12);
+    f.n_failed = 1;
+    f.failed_tier[0] = 0;
+    f.failed_index[0] = 0;
+    gw_net_topo tf = build(&f);
+    tm = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+              GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 1e-3) < 1e-12);
+    double tc = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+                     GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tc - tm) <= 1e-9 * tm);
+    /* A leaf of the second plane (index 4 and up: 4 leaves per plane by the
+     * bill of materials' count) does the same. */
+    f.failed_index[0] = (double)t.switches[0];
+    gw_net_topo tf2 = build(&f);
+    tm = sim1(ctx, &tf2, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+              GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tm - 1e-3) < 1e-12);
+
+    /* A spine switch: 256 GPUs, radix 8, leaf 2:1 (6 down, 2 up): its
+     * scalable units' uplinks lose 1 / (spines per unit) each; an
+     * all-to-all across units gets slower, never faster, and the quotient
+     * still gives the expanded answer. */
+    gw_net_fabric g = fabric(256, 8, 8, 8);
+    g.oversub[0] = 3;
+    gw_net_topo tg = build(&g);
+    double base = sim1(ctx, &tg, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                       GW_NET_MODE_EXPANDED);
+    g.n_failed = 2;
+    g.failed_tier[0] = 1;
+    g.failed_index[0] = 0;
+    g.failed_tier[1] = 1;
+    g.failed_index[1] = 1;
+    gw_net_topo tg2 = build(&g);
+    double e = sim1(ctx, &tg2, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                    GW_NET_MODE_EXPANDED);
+    double c = sim1(ctx, &tg2, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(e > base * (1.0 + 1e-6));
+    assert_true(fabs(c - e) <= 1e-9 * e);
+
+    /* Errors: no such switch; a leaf whose GPUs have one plane (a tier
+     * the fabric lacks: tests/errors/net-fail-flag). */
+    gw_error err;
+    gw_net_topo bad;
+    memset(&err, 0, sizeof err);
+    g.failed_index[1] = 1e6;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    assert_string_equal(err.where, "network.failures[1].index");
+    g.failed_index[1] = 1;
+    g.failed_tier[1] = 0;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    assert_non_null(strstr(err.msg, "cut off"));
+}
+
 /* The quotient gives the expanded answer on every case. */
 static void collapsed_equals_expanded(void **state)
 {
@@ -558,6 +628,7 @@ int main(void)
         cmocka_unit_test(ring_two_nodes),
         cmocka_unit_test(p2p_latency),
         cmocka_unit_test(in_network_by_hand),
+        cmocka_unit_test(named_failures_by_hand),
         cmocka_unit_test(collapsed_equals_expanded),
         cmocka_unit_test(rail_view_is_an_orbit_quotient),
         cmocka_unit_test(symmetric_views_equal_expanded),
