@@ -75,6 +75,10 @@ typedef struct gw_net_fabric {
     int buildings;            /* the job split over this many buildings (>= 1) */
     double building_Bps;      /* per building per direction to the campus core */
     double building_latency_s;/* one way, building to building */
+    int sites;                /* the buildings split evenly over this many sites (>= 1;
+                                 it divides buildings) */
+    double site_Bps;          /* a site's WAN capacity per direction (links x rate) */
+    double site_latency_s;    /* one way, site to site */
     double nvls_eff;          /* in-switch reduction in the NVLink domain (NVLS): share of
                                  the ring's achieved NVLink bandwidth; 0 = none */
     double nvls_latency_s;    /* an NVLS reduction's fixed latency (reduce + multicast) */
@@ -103,6 +107,7 @@ typedef struct gw_net_topo {
     double subtree_up_Bps[GW_NET_MAX_TIERS]; /* a tier-t sub-tree's links to tier t+1,
                                                 per direction, after failures */
     double building_gpus;      /* GPUs per building */
+    double site_gpus;          /* GPUs per site (buildings / sites of them) */
     double bisection_Bps;      /* per plane, all planes summed, per direction */
     double switches[GW_NET_MAX_TIERS]; /* per plane */
 } gw_net_topo;

@@ -120,6 +120,11 @@ typedef struct gw_scenario {
         int buildings;                 /* the cluster split over this many buildings */
         double building_Bps;           /* per building per direction to the campus */
         double building_latency_s;
+        int sites;                     /* multi-site training: the buildings split over
+                                          this many sites joined by a WAN link (>= 1) */
+        int site_links;                /* WAN links per site (each way) */
+        double site_link_Bps;          /* per WAN link per direction */
+        double site_latency_s;         /* one way, site to site */
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
         const char *in_network;        /* "auto" (default): NVLS / SHARP where the hardware
                                           has it; "off" */

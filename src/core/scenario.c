@@ -124,6 +124,11 @@ static const field fields[] = {
      OFF(network.building_Bps), "no inter-building link"},
     {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
      NULL},
+    {"network.sites", F_INT, GW_DIM_NONE, 1, 64, OFF(network.sites), NULL},
+    {"network.site_links", F_INT, GW_DIM_NONE, 1, 100000, OFF(network.site_links), NULL},
+    {"network.site_link_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17,
+     OFF(network.site_link_Bps), "no WAN link"},
+    {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
     {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
     {"serving.model", F_STR, GW_DIM_NONE, 0, 0, OFF(serving.model), NULL},
@@ -196,6 +201,8 @@ static void set_defaults(gw_scenario *sc)
     sc->network.buildings = 1;
     sc->network.building_latency_s = 0.0;
     sc->network.pxn = 1;
+    sc->network.sites = 1;
+    sc->network.site_links = 1;
     sc->network.in_network = "auto";
     sc->serving.model = "";
     sc->serving.input_len = 1024;

@@ -24,6 +24,8 @@ enum {
     GW__NL_PIPE_DOWN,
     GW__NL_BLD_UP,    /* a building's links to the campus */
     GW__NL_BLD_DOWN,
+    GW__NL_SITE_UP,   /* a site's WAN links */
+    GW__NL_SITE_DOWN,
     GW__NL_KINDS_
 };
 
@@ -67,12 +69,14 @@ typedef struct gw__comp {
     size_t n_leaf;                  /* leaves (scalable unit x rail) touched */
     size_t n_sub[GW_NET_MAX_TIERS]; /* tier t sub-trees touched, t >= 1 */
     size_t n_bld;
+    size_t n_site;                  /* sites touched (0: one site) */
     size_t base[GW_NET_MAX_TIERS + 4];
     size_t n_links;
     double cap[GW__NL_KINDS_];      /* per kind; pipes per tier below */
     double pipe_cap[GW_NET_MAX_TIERS];
     /* Integer forms for routing (GPU indices and unit sizes are whole). */
     uint64_t g0i, dom, gpn, bld;      /* bld 0: one building */
+    uint64_t site;                    /* GPUs per site; 0: one site */
     uint64_t unit[GW_NET_MAX_TIERS], per_bld[GW_NET_MAX_TIERS], u0[GW_NET_MAX_TIERS];
 } gw__comp;
 

@@ -72,6 +72,11 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
         gw_doc_num(doc, n, "building_Bps", "Campus link per building per direction",
                    f->building_Bps, "B/s");
     }
+    if (f->sites > 1) {
+        gw_doc_int(doc, n, "sites", "Sites (WAN)", f->sites);
+        gw_doc_num(doc, n, "site_Bps", "WAN per site per direction", f->site_Bps, "B/s");
+        gw_doc_num(doc, n, "site_latency_s", "WAN latency (one way)", f->site_latency_s, "s");
+    }
     gw_doc_bool(doc, n, "pxn", "PXN (rail crossing over NVLink)", f->pxn);
     gw_doc_str(doc, n, "in_network", "In-network reduction",
                f->nvls_eff > 0 && f->sharp_eff > 0 ? "NVLS in the NVLink domain, SHARP across"

@@ -104,6 +104,16 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return bad(err, "network.buildings",
                    "inter-building bandwidth must be positive with %g buildings",
                    (double)f->buildings);
+    int sites = f->sites > 0 ? f->sites : 1;
+    if (sites > 1 && f->buildings % sites != 0)
+        return bad(err, "network.sites",
+                   "the %g buildings must split evenly over the sites (network.buildings a "
+                   "multiple of network.sites)",
+                   (double)f->buildings);
+    if (sites > 1 && !(f->site_Bps > 0.0))
+        return bad(err, "network.sites", "a WAN bandwidth (network.site_link_bandwidth) must be "
+                                         "given with %g sites",
+                   (double)sites);
     if (!(f->scaleup_eff > 0.0 && f->scaleup_eff <= 1.0) ||
         !(f->scaleout_eff > 0.0 && f->scaleout_eff <= 1.0))
         return bad(err, "efficiency", "achieved bandwidth fractions must be in (0, 1], got %g",
@@ -118,6 +128,7 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     t.plane_Bps = f->nic_Bps * f->nics_per_gpu / f->planes;
     /* Whole nodes per building. */
     t.building_gpus = ceil(f->gpus / f->buildings / f->gpus_per_node) * f->gpus_per_node;
+    t.site_gpus = t.building_gpus * (f->buildings / sites);
     for (int i = 0; i < GW_NET_MAX_TIERS; i++)
         t.leaf_down[i] = down_ports(k, f->oversub[i]);
 
@@ -179,6 +190,8 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     t.bisection_Bps = t.building_gpus / 2.0 * nic_all / worst;
     if (f->buildings > 1)
         t.bisection_Bps = fmin(t.bisection_Bps * f->buildings, f->building_Bps * f->buildings / 2.0);
+    if (sites > 1)
+        t.bisection_Bps = fmin(t.bisection_Bps, f->site_Bps * sites / 2.0);
     /* Switches per plane (netbom.c's counting, with the upper tiers'
      * own port split). */
     if (T == 1) {
@@ -379,6 +392,11 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
                    : 0;
     c->base[GW_NET_MAX_TIERS] = b;
     b += 2 * c->n_bld;
+    c->n_site = f->sites > 1 ? (size_t)(floor((g0 + (double)n - 1.0) / t->site_gpus) -
+                                        floor(g0 / t->site_gpus)) + 1
+                             : 0;
+    c->base[GW_NET_MAX_TIERS + 1] = b;
+    b += 2 * c->n_site;
     c->n_links = b;
 
     double nic = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes * f->scaleout_eff;
@@ -392,6 +410,8 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
     c->dom = (uint64_t)(f->scaleup_domain > 1 ? f->scaleup_domain : 1);
     c->gpn = (uint64_t)f->gpus_per_node;
     c->bld = f->buildings > 1 ? (uint64_t)t->building_gpus : 0;
+    c->site = f->sites > 1 ? (uint64_t)t->site_gpus : 0;
+    c->cap[GW__NL_SITE_UP] = c->cap[GW__NL_SITE_DOWN] = f->site_Bps * f->scaleout_eff;
     for (int j = 0; j <= T - 2; j++) {
         c->unit[j] = (uint64_t)t->subtree_gpus[j];
         c->per_bld[j] = c->bld ? (c->bld + c->unit[j] - 1) / c->unit[j] : 0;
@@ -427,6 +447,13 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
         p->kind_l[bb + s] = (uint32_t)GW__NL_BLD_UP << 8 | 0xff;
         p->cap[bb + c->n_bld + s] = c->cap[GW__NL_BLD_DOWN];
         p->kind_l[bb + c->n_bld + s] = (uint32_t)GW__NL_BLD_DOWN << 8 | 0xff;
+    }
+    size_t sb = c->base[GW_NET_MAX_TIERS + 1];
+    for (size_t s = 0; s < c->n_site; s++) {
+        p->cap[sb + s] = c->cap[GW__NL_SITE_UP];
+        p->kind_l[sb + s] = (uint32_t)GW__NL_SITE_UP << 8 | 0xff;
+        p->cap[sb + c->n_site + s] = c->cap[GW__NL_SITE_DOWN];
+        p->kind_l[sb + c->n_site + s] = (uint32_t)GW__NL_SITE_DOWN << 8 | 0xff;
     }
     for (size_t l = 0; l < p->nl; l++)
         p->mult_l[l] = 1.0;
@@ -505,6 +532,9 @@ void gw__comp_failures(const gw__comp *c, gw__netp *p)
 bool gw__comp_rail_ok(const gw__comp *c)
 {
     const uint64_t gpn = c->gpn;
+    /* Several sites: the rail view has no WAN links; full expansion. */
+    if (c->site)
+        return false;
     /* dom 1: no NVLink, every flow between GPUs takes the network. */
     if (gpn < 2 || c->g0i % gpn != 0 || c->n % gpn != 0 || (c->dom > 1 && c->dom % gpn != 0) ||
         c->bld % gpn != 0)
@@ -680,6 +710,14 @@ int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, doubl
         size_t bb = c->base[GW_NET_MAX_TIERS];
         uint64_t s0 = c->g0i / c->bld;
         route[h++] = (uint32_t)(bb + (size_t)(gs / c->bld - s0));
+        if (c->site && gs / c->site != gb / c->site) {
+            /* Across sites: the WAN links of both sites. */
+            size_t sb = c->base[GW_NET_MAX_TIERS + 1];
+            uint64_t q0 = c->g0i / c->site;
+            route[h++] = (uint32_t)(sb + (size_t)(gs / c->site - q0));
+            route[h++] = (uint32_t)(sb + c->n_site + (size_t)(gb / c->site - q0));
+            L += f->site_latency_s;
+        }
         route[h++] = (uint32_t)(bb + c->n_bld + (size_t)(gb / c->bld - s0));
         L += f->building_latency_s + 2.0 * f->switch_latency_s;
     }
@@ -705,6 +743,8 @@ const char *gw__net_kind_name(uint32_t kt, char *buf, size_t n)
     case GW__NL_PIPE_DOWN: gw__snprintf(buf, n, "%s downlinks", tn); break;
     case GW__NL_BLD_UP: gw__snprintf(buf, n, "building to campus"); break;
     case GW__NL_BLD_DOWN: gw__snprintf(buf, n, "campus to building"); break;
+    case GW__NL_SITE_UP: gw__snprintf(buf, n, "site to WAN"); break;
+    case GW__NL_SITE_DOWN: gw__snprintf(buf, n, "WAN to site"); break;
     default: gw__snprintf(buf, n, "link"); break;
     }
     return buf;
@@ -761,6 +801,9 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->buildings = sc->network.buildings > 0 ? sc->network.buildings : 1;
     out->building_Bps = sc->network.building_Bps;
     out->building_latency_s = sc->network.building_latency_s;
+    out->sites = sc->network.sites > 0 ? sc->network.sites : 1;
+    out->site_Bps = sc->network.site_link_Bps * (sc->network.site_links > 0 ? sc->network.site_links : 1);
+    out->site_latency_s = sc->network.site_latency_s;
     /* In-network reduction where the hardware has it (data/accelerators.yaml
      * nvls_efficiency, data/network.yaml sharp_efficiency). */
     bool innet = !(sc->network.in_network && strcmp(sc->network.in_network, "off") == 0);

@@ -339,9 +339,9 @@ static int up_links(const gw__comp *c, size_t a, size_t b, uint32_t *up, double 
 {
     uint32_t r[24];
     int h = gw__comp_route(c, a, b, r, lat), k = 0;
-    size_t bb = c->base[GW_NET_MAX_TIERS];
+    size_t bb = c->base[GW_NET_MAX_TIERS], sb = c->base[GW_NET_MAX_TIERS + 1];
     for (int i = 0; i < h; i++) {
-        bool is_up = r[i] >= bb && r[i] < bb + c->n_bld;
+        bool is_up = (r[i] >= bb && r[i] < bb + c->n_bld) || (r[i] >= sb && r[i] < sb + c->n_site);
         for (int j = 0; j < GW_NET_MAX_TIERS && !is_up; j++)
             is_up = c->n_sub[j] > 0 && r[i] >= c->base[j] && r[i] < c->base[j] + c->n_sub[j];
         if (is_up)
@@ -353,9 +353,11 @@ static int up_links(const gw__comp *c, size_t a, size_t b, uint32_t *up, double 
 /* The down-link paired with up-link l (same sub-tree or building). */
 static uint32_t down_of(const gw__comp *c, uint32_t l)
 {
-    size_t bb = c->base[GW_NET_MAX_TIERS];
+    size_t bb = c->base[GW_NET_MAX_TIERS], sb = c->base[GW_NET_MAX_TIERS + 1];
     if (l >= bb && l < bb + c->n_bld)
         return (uint32_t)(l + c->n_bld);
+    if (l >= sb && l < sb + c->n_site)
+        return (uint32_t)(l + c->n_site);
     for (int j = 0; j < GW_NET_MAX_TIERS; j++)
         if (c->n_sub[j] > 0 && l >= c->base[j] && l < c->base[j] + c->n_sub[j])
             return (uint32_t)(l + c->n_sub[j]);
@@ -688,6 +690,8 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
             units[nu++] = t->subtree_gpus[j];
     if (t->f.buildings > 1)
         units[nu++] = t->building_gpus;
+    if (t->f.sites > 1)
+        units[nu++] = t->site_gpus;
     /* A component inside a scalable unit keeps its traffic on its leaves
      * only when every flow between rails moves over NVLink (PXN, or inside
      * a domain). Without NVLink or PXN such a flow climbs the leaf's

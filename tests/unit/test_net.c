@@ -226,6 +226,58 @@ static void named_failures_by_hand(void **state)
     assert_non_null(strstr(err.msg, "cut off"));
 }
 
+/* The WAN link between sites, by hand: 32 GPUs in 2 buildings of 16, one
+ * building per site, WAN 10 GB/s per site per direction, 1 ms one way,
+ * no other latency. Send/recv between GPU i and i + 16 (16 pairs, each
+ * crossing the sites both ways): each WAN direction carries 16 flows of
+ * 10 MB at 10/16 GB/s (NICs 25 GB/s, campus 400 GB/s): 16 ms + 1 ms. */
+static void wan_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(32, 8, 8, 8);
+    f.buildings = 2;
+    f.building_Bps = 400e9;
+    f.sites = 2;
+    f.site_Bps = 10e9;
+    f.site_latency_s = 1e-3;
+    gw_net_topo t = build(&f);
+    double tm = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 17e-3) < 1e-12);
+    double tc = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
+                     GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tc - tm) <= 1e-9 * tm);
+    /* Inside a site nothing crosses the WAN: pairs 8 apart stay in their
+     * building (10 MB at 25 GB/s = 0.4 ms). */
+    tm = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 10e6, GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 0.4e-3) < 1e-12);
+    /* 4 buildings over 2 sites: the quotient still gives the expanded
+     * answer for a tree and an all-to-all across all of them. */
+    gw_net_fabric g = fabric(256, 8, 8, 8);
+    g.buildings = 4;
+    g.building_Bps = 100e9;
+    g.sites = 2;
+    g.site_Bps = 50e9;
+    g.site_latency_s = 2e-4;
+    gw_net_topo tg = build(&g);
+    gw_net_algo algos[] = {GW_NET_ALGO_TREE, GW_NET_ALGO_DIRECT};
+    gw_net_coll colls[] = {GW_NET_ALLREDUCE, GW_NET_ALLTOALL};
+    for (int k = 0; k < 2; k++) {
+        double e = sim1(ctx, &tg, 256, colls[k], algos[k], 32, 8, 3e7, GW_NET_MODE_EXPANDED);
+        double c = sim1(ctx, &tg, 256, colls[k], algos[k], 32, 8, 3e7, GW_NET_MODE_COLLAPSED);
+        assert_true(fabs(c - e) <= 1e-9 * e);
+    }
+    /* Sites must split the buildings evenly, and need a WAN bandwidth. */
+    gw_error err;
+    gw_net_topo bad;
+    memset(&err, 0, sizeof err);
+    g.sites = 3;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    g.sites = 2;
+    g.site_Bps = 0;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+}
+
 /* The quotient gives the expanded answer on every case. */
 static void collapsed_equals_expanded(void **state)
 {
@@ -629,6 +681,7 @@ int main(void)
         cmocka_unit_test(p2p_latency),
         cmocka_unit_test(in_network_by_hand),
         cmocka_unit_test(named_failures_by_hand),
+        cmocka_unit_test(wan_by_hand),
         cmocka_unit_test(collapsed_equals_expanded),
         cmocka_unit_test(rail_view_is_an_orbit_quotient),
         cmocka_unit_test(symmetric_views_equal_expanded),
