@@ -53,6 +53,10 @@ typedef struct gw_accel {
     double mem_Bps;           /* memory bandwidth, bytes/s */
     double scaleup_Bps;       /* scale-up bandwidth per GPU, bidirectional total */
     int scaleup_domain;       /* GPUs in one scale-up (NVLink) domain */
+    double nvls_eff;          /* NVLink SHARP (in-switch reduction, NCCL NVLS): the share
+                                 of the ring's achieved NVLink bandwidth it reaches; 0 = the
+                                 NVLink switches of this GPU cannot reduce */
+    double nvls_latency_s;    /* an NVLS all-reduce's fixed latency (NCCL's tuner) */
     double tdp_w;             /* module power */
     double die_area_mm2;      /* applicable die area for PD; 0 = not published */
     double price_low_usd, price_high_usd; /* per GPU (0 = no estimate) */
@@ -94,6 +98,8 @@ typedef struct gw_switch {
     int radix;                /* ports at port_Bps */
     double port_Bps;          /* per port per direction, bytes/s */
     double latency_s;         /* per hop */
+    double sharp_eff;         /* in-network reduction (InfiniBand SHARP, NCCL CollNet): share
+                                 of the achieved port bandwidth it reaches; 0 = none */
     double power_w, price_usd;
     const gw_field *fields;
     size_t n_fields;

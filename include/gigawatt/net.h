@@ -42,6 +42,7 @@ extern "C" {
 #define GW_NET_EXPANDED_MAX_GPUS  65536
 #define GW_NET_MAX_OPS            8
 #define GW_NET_MAX_HOT            8
+#define GW_NET_MAX_FAILED         16
 /* --algo auto simulates the algorithms whose expansion stays within this
  * many solver variables, then only the cheapest one beyond it (when its
  * step latencies alone could still win). */
@@ -74,6 +75,21 @@ typedef struct gw_net_fabric {
     int buildings;            /* the job split over this many buildings (>= 1) */
     double building_Bps;      /* per building per direction to the campus core */
     double building_latency_s;/* one way, building to building */
+    int sites;                /* the buildings split evenly over this many sites (>= 1;
+                                 it divides buildings) */
+    double site_Bps;          /* a site's WAN capacity per direction (links x rate) */
+    double site_latency_s;    /* one way, site to site */
+    double nvls_eff;          /* in-switch reduction in the NVLink domain (NVLS): share of
+                                 the ring's achieved NVLink bandwidth; 0 = none */
+    double nvls_latency_s;    /* an NVLS reduction's fixed latency (reduce + multicast) */
+    double sharp_eff;         /* in-network reduction in the scale-out switches (SHARP):
+                                 share of the achieved port bandwidth; 0 = none */
+    /* Named failed switches (network.failures, --fail): tier (0 leaf ..
+     * 3), index over the tier's switches of all planes and buildings,
+     * plane-major (plane p's switches are p x per-plane count + 0..). */
+    int n_failed;
+    int failed_tier[GW_NET_MAX_FAILED];
+    double failed_index[GW_NET_MAX_FAILED];
 } gw_net_fabric;
 
 /* Derived structure, filled by gw_net_topo_build. */
@@ -91,6 +107,7 @@ typedef struct gw_net_topo {
     double subtree_up_Bps[GW_NET_MAX_TIERS]; /* a tier-t sub-tree's links to tier t+1,
                                                 per direction, after failures */
     double building_gpus;      /* GPUs per building */
+    double site_gpus;          /* GPUs per site (buildings / sites of them) */
     double bisection_Bps;      /* per plane, all planes summed, per direction */
     double switches[GW_NET_MAX_TIERS]; /* per plane */
 } gw_net_topo;
@@ -107,8 +124,15 @@ GW_API gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_sc
 /* Checks the fabric and derives the tiers. Errors (GW_ERANGE with
  * err->where naming the scenario key): radix too small for the endpoints
  * (more than GW_NET_MAX_TIERS tiers), oversubscription < 1, zero planes,
- * all planes down, a domain that is not a multiple of the node. */
+ * all planes down, a domain that is not a multiple of the node, a named
+ * failure that names no switch of the fabric (where:
+ * "network.failures[i].index") or that cuts GPUs off. */
 GW_API gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *err);
+
+/* Parses a switch tier name ("leaf", "spine", "core", "super-core");
+ * -1 when unknown. */
+GW_API int gw_net_tier_parse(const char *s);
+GW_API const char *gw_net_tier_name(int tier);
 
 /* ---- Traffic -------------------------------------------------------------- */
 
@@ -129,6 +153,8 @@ typedef enum gw_net_algo {
     GW_NET_ALGO_DIRECT,   /* one flow per pair (all-to-all, send/recv) */
     GW_NET_ALGO_HALVING,  /* recursive halving (reduce-scatter) / doubling (all-gather),
                              NCCL's PAT: one rank per node, power-of-two n, log2 n steps */
+    GW_NET_ALGO_INNET,    /* in-network reduction (all-reduce): NVLS in an NVLink domain whose
+                             switches reduce, SHARP across domains on switches that do */
     GW_NET_ALGO_COUNT_
 } gw_net_algo;
 

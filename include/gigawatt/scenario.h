@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 #define GW_SCENARIO_MAX_PHASES 16
+#define GW_SCENARIO_MAX_FAILURES 16
 
 /* A build-out phase: on `date`, `gpus` of `accelerator` (or `power_w` worth)
  * come online. */
@@ -119,7 +120,22 @@ typedef struct gw_scenario {
         int buildings;                 /* the cluster split over this many buildings */
         double building_Bps;           /* per building per direction to the campus */
         double building_latency_s;
+        int sites;                     /* multi-site training: the buildings split over
+                                          this many sites joined by a WAN link (>= 1) */
+        int site_links;                /* WAN links per site (each way) */
+        double site_link_Bps;          /* per WAN link per direction */
+        double site_latency_s;         /* one way, site to site */
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
+        const char *in_network;        /* "auto" (default): NVLS / SHARP where the hardware
+                                          has it; "off" */
+        /* Named failed switches: tier "leaf", "spine", "core" or
+         * "super-core" (tiers 0-3), index over that tier's switches of all
+         * planes and buildings (plane-major; docs/models/net.md). */
+        size_t n_failures;
+        struct {
+            const char *tier;
+            double index;
+        } failures[GW_SCENARIO_MAX_FAILURES];
     } network;
 
     /* Inference serving (gigawatt infer, docs/models/infer.md). Appended:

@@ -300,6 +300,8 @@ static const vspec accel_specs[] = {
     {"memory_bandwidth", GW_DIM_BANDWIDTH, 1e6, 1e15, V_DBL, A(mem_Bps)},
     {"scaleup_bandwidth", GW_DIM_BANDWIDTH, 1e6, 1e15, V_DBL, A(scaleup_Bps)},
     {"scaleup_domain", GW_DIM_NONE, 1, 1e6, V_INT, A(scaleup_domain)},
+    {"nvls_efficiency", GW_DIM_NONE, 0, 1, V_DBL, A(nvls_eff)},
+    {"nvls_latency", GW_DIM_TIME, 0, 1e-2, V_DBL, A(nvls_latency_s)},
     {"tdp", GW_DIM_POWER, 1, 1e5, V_DBL, A(tdp_w)},
     {"die_area", GW_DIM_AREA, 1e-6, 1e-2, V_DBL, A(die_area_mm2)},
     {"transistors", GW_DIM_NONE, 0, 1e14, V_DBL, SIZE_MAX},
@@ -365,6 +367,8 @@ static gw_status load_accels(loader *L, gw_error *err)
         a->mem_Bps = tmp.a.mem_Bps;
         a->scaleup_Bps = tmp.a.scaleup_Bps;
         a->scaleup_domain = tmp.a.scaleup_domain > 0 ? tmp.a.scaleup_domain : 1;
+        a->nvls_eff = tmp.a.nvls_eff;
+        a->nvls_latency_s = tmp.a.nvls_latency_s;
         a->tdp_w = tmp.a.tdp_w;
         a->die_area_mm2 = tmp.a.die_area_mm2 * 1e6; /* m2 -> mm2 */
         a->price_low_usd = tmp.a.price_low_usd;
@@ -458,6 +462,7 @@ static const vspec switch_specs[] = {
     {"radix", GW_DIM_NONE, 1, 1e5, V_INT, W(radix)},
     {"port_bandwidth", GW_DIM_BANDWIDTH, 1e6, 1e15, V_DBL, W(port_Bps)},
     {"latency", GW_DIM_TIME, 0, 1e-3, V_DBL, W(latency_s)},
+    {"sharp_efficiency", GW_DIM_NONE, 0, 1, V_DBL, W(sharp_eff)},
     {"power", GW_DIM_POWER, 0, 1e6, V_DBL, W(power_w)},
     {"price", GW_DIM_MONEY, 0, 1e8, V_DBL, W(price_usd)},
 };

@@ -17,7 +17,7 @@ static void help(void)
     printf(
         "usage: gigawatt net [SCENARIO.yaml] [--gpu NAME] [--system NAME] [--gpus N]\n"
         "                    [--collective C] [--size S | --sizes A:B] [--ranks N] [--stride S]\n"
-        "                    [--algo A] [--job-gpus N] [--expanded] [--step]\n"
+        "                    [--algo A] [--job-gpus N] [--fail TIER:I] [--expanded] [--step]\n"
         "                    [--validate FILE.csv]\n"
         "                    [--oracle FILE] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
         "The flow-level network model of the scenario's fabric (the built-in default\n"
@@ -39,8 +39,12 @@ static void help(void)
         "  --job-gpus N    the collective runs on the first N GPUs only, the rest of\n"
         "                  the fabric idle (default: all; compare with all to see what\n"
         "                  a second job on the same spine costs)\n"
-        "  --algo A        ring, tree, hierarchical, halving-doubling, direct or auto\n"
-        "                  (default: the fastest)\n"
+        "  --algo A        ring, tree, hierarchical, halving-doubling, direct,\n"
+        "                  in-network (NVLS / SHARP, all-reduce, where the hardware\n"
+        "                  has it) or auto (default: the fastest)\n"
+        "  --fail TIER:I   the I-th switch of TIER (leaf, spine, core, super-core;\n"
+        "                  numbered over all planes, plane-major) has failed; repeat\n"
+        "                  for more (adds to the scenario's network.failures)\n"
         "  --expanded      solve one variable per flow instead of the exact quotient\n"
         "                  (up to 65536 GPUs; the answer is the same, slower)\n"
         "  --step          also plan the scenario's training job and simulate one step's\n"
@@ -127,6 +131,9 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
     gw_net_algo algo = GW_NET_ALGO_AUTO;
     double s_lo = 64e6, s_hi = 64e6, ranks = 0, stride = 1, job_gpus = 0;
     bool expanded = false, step = false;
+    const char *fail_tier[GW_SCENARIO_MAX_FAILURES];
+    double fail_index[GW_SCENARIO_MAX_FAILURES];
+    size_t n_fail = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (gw_cli_is_help(a)) {
@@ -159,7 +166,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
                 return 2;
             if (gw_net_algo_parse(v, &algo) != GW_OK)
                 return gw_cli_usage_error(cli, "--algo: expected ring, tree, hierarchical, "
-                                               "halving-doubling, direct or auto, got \"%s\"",
+                                               "halving-doubling, direct, in-network or auto, "
+                                               "got \"%s\"",
                                           v);
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--size", GW_DIM_BYTES, 1.0, 1e13,
                                        &s_lo)) != 0) {
@@ -187,6 +195,32 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
         } else if (gw_cli_is_opt(a, "--oracle")) {
             if (!(oracle = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
+        } else if (gw_cli_is_opt(a, "--fail")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            const char *colon = strchr(v, ':');
+            char tier[16];
+            size_t tl = colon ? (size_t)(colon - v) : 0;
+            char *end = NULL;
+            double idx = colon ? strtod(colon + 1, &end) : -1.0;
+            if (tl > 0 && tl < sizeof tier) {
+                memcpy(tier, v, tl);
+                tier[tl] = '\0';
+            } else {
+                tier[0] = '\0';
+            }
+            int tn = gw_net_tier_parse(tier);
+            if (tn < 0 || !end || *end != '\0' || end == colon + 1 || !(idx >= 0) ||
+                idx != floor(idx) || idx > 1e9)
+                return gw_cli_usage_error(cli, "--fail: expected TIER:INDEX with TIER leaf, "
+                                               "spine, core or super-core and INDEX a switch "
+                                               "number from 0, got \"%s\"",
+                                          v);
+            if (n_fail >= GW_SCENARIO_MAX_FAILURES)
+                return gw_cli_usage_error(cli, "--fail: at most %d failed switches",
+                                          GW_SCENARIO_MAX_FAILURES);
+            fail_tier[n_fail] = gw_net_tier_name(tn);
+            fail_index[n_fail++] = idx;
         } else if (strcmp(a, "--expanded") == 0) {
             expanded = true;
         } else if (strcmp(a, "--step") == 0) {
@@ -214,10 +248,30 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
     }
     if (sys)
         sc->cluster.system = sys;
+    /* --fail adds to the scenario's network.failures. */
+    size_t n_file_fail = sc->network.n_failures;
+    if (n_file_fail + n_fail > GW_SCENARIO_MAX_FAILURES) {
+        gw_scenario_free(sc);
+        return gw_cli_usage_error(cli, "--fail: at most %d failed switches with the scenario's",
+                                  GW_SCENARIO_MAX_FAILURES);
+    }
+    for (size_t k = 0; k < n_fail; k++) {
+        sc->network.failures[n_file_fail + k].tier = fail_tier[k];
+        sc->network.failures[n_file_fail + k].index = fail_index[k];
+    }
+    sc->network.n_failures = n_file_fail + n_fail;
     gw_error err;
     memset(&err, 0, sizeof err);
     gw_net_topo topo;
     gw_status rc = gw_net_topo_from_scenario(cli->ctx, cat, sc, cli->data_dir, &topo, &err);
+    size_t bad_fail;
+    if (rc != GW_OK && sscanf(err.where, "network.failures[%zu]", &bad_fail) == 1 &&
+        bad_fail >= n_file_fail) {
+        /* A --fail entry: name the flag, not the scenario file. */
+        err.path[0] = '\0';
+        err.line = err.column = 0;
+        snprintf(err.where, sizeof err.where, "--fail");
+    }
     if (rc != GW_OK) {
         if (gpu && strcmp(err.where, "cluster.accelerator") == 0) {
             err.path[0] = '\0';

@@ -124,7 +124,13 @@ static const field fields[] = {
      OFF(network.building_Bps), "no inter-building link"},
     {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
      NULL},
+    {"network.sites", F_INT, GW_DIM_NONE, 1, 64, OFF(network.sites), NULL},
+    {"network.site_links", F_INT, GW_DIM_NONE, 1, 100000, OFF(network.site_links), NULL},
+    {"network.site_link_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17,
+     OFF(network.site_link_Bps), "no WAN link"},
+    {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
+    {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
     {"serving.model", F_STR, GW_DIM_NONE, 0, 0, OFF(serving.model), NULL},
     {"serving.gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(serving.gpus), NULL},
     {"serving.input_len", F_COUNT, GW_DIM_TOKENS, 1, 1e7, OFF(serving.input_len), NULL},
@@ -153,6 +159,7 @@ typedef struct scenario_priv {
     gw__ydoc *doc;            /* owns every string of pub */
     gw__ynode *nodes[N_FIELDS]; /* where each field came from, for later errors */
     gw__ynode *phase_nodes[GW_SCENARIO_MAX_PHASES];
+    gw__ynode *failure_nodes[GW_SCENARIO_MAX_FAILURES]; /* network.failures[i].index */
     /* One object owned on behalf of a higher layer (the model that
      * gw_scenario_resolve imports from a config.json path), freed with the
      * scenario; core does not know its type. */
@@ -194,6 +201,9 @@ static void set_defaults(gw_scenario *sc)
     sc->network.buildings = 1;
     sc->network.building_latency_s = 0.0;
     sc->network.pxn = 1;
+    sc->network.sites = 1;
+    sc->network.site_links = 1;
+    sc->network.in_network = "auto";
     sc->serving.model = "";
     sc->serving.input_len = 1024;
     sc->serving.output_len = 1024;
@@ -411,6 +421,57 @@ static gw_status bind_phases(scenario_priv *p, gw__ynode *seq, gw_error *err)
     return GW_OK;
 }
 
+static const char *const failure_keys[] = {"tier", "index", NULL};
+
+/* network.failures: a list of {tier: leaf|spine|core|super-core, index: N}.
+ * Whether the index names a switch of the fabric is checked by the net
+ * module (gw_net_topo_build), which points back here with
+ * gw__scenario_locate("network.failures[i].index"). */
+static gw_status bind_failures(scenario_priv *p, gw__ynode *seq, gw_error *err)
+{
+    const gw__ydoc *d = p->doc;
+    gw_status rc = gw__y_expect(d, seq, GW_Y_SEQ, "network.failures", err);
+    if (rc != GW_OK)
+        return rc;
+    if (seq->n > GW_SCENARIO_MAX_FAILURES) {
+        gw__err(err, GW_ERANGE, "at most %d named failures are supported, got %zu",
+                GW_SCENARIO_MAX_FAILURES, seq->n);
+        gw__y_loc(d, seq, "network.failures", err);
+        return GW_ERANGE;
+    }
+    for (size_t i = 0; i < seq->n; i++) {
+        gw__ynode *it = seq->vals[i], *n;
+        char w[96], wk[128];
+        gw__snprintf(w, sizeof w, "network.failures[%zu]", i);
+        if ((rc = gw__y_check_keys(d, it, failure_keys, w, err)) != GW_OK)
+            return rc;
+        gw__snprintf(wk, sizeof wk, "%s.tier", w);
+        if ((rc = gw__y_require(d, it, "tier", w, &n, err)) != GW_OK)
+            return rc;
+        const char *tier;
+        if ((rc = gw__y_str(d, n, wk, &tier, err)) != GW_OK)
+            return rc;
+        if (strcmp(tier, "leaf") != 0 && strcmp(tier, "spine") != 0 &&
+            strcmp(tier, "core") != 0 && strcmp(tier, "super-core") != 0) {
+            gw__err(err, GW_ESCHEMA,
+                    "expected a switch tier: leaf, spine, core or super-core, got \"%s\"", tier);
+            gw__y_loc(d, n, wk, err);
+            return GW_ESCHEMA;
+        }
+        gw__snprintf(wk, sizeof wk, "%s.index", w);
+        if ((rc = gw__y_require(d, it, "index", w, &n, err)) != GW_OK)
+            return rc;
+        long long idx;
+        if ((rc = gw__y_int(d, n, wk, 0, 1000000000LL, &idx, err)) != GW_OK)
+            return rc;
+        p->pub.network.failures[i].tier = tier;
+        p->pub.network.failures[i].index = (double)idx;
+        p->failure_nodes[i] = n;
+    }
+    p->pub.network.n_failures = seq->n;
+    return GW_OK;
+}
+
 static gw_status bind_all(scenario_priv *p, gw_error *err)
 {
     const gw__ydoc *d = p->doc;
@@ -446,6 +507,8 @@ static gw_status bind_all(scenario_priv *p, gw_error *err)
         }
         if (strcmp(*s, "site") == 0)
             allowed[n_allowed++] = "phases";
+        if (strcmp(*s, "network") == 0)
+            allowed[n_allowed++] = "failures";
         allowed[n_allowed] = NULL;
         if ((rc = gw__y_check_keys(d, sec, allowed, *s, err)) != GW_OK)
             return rc;
@@ -471,6 +534,9 @@ static gw_status bind_all(scenario_priv *p, gw_error *err)
     }
     gw__ynode *phases = gw__ymap_get(gw__ymap_get(root, "site"), "phases");
     if (phases && (rc = bind_phases(p, phases, err)) != GW_OK)
+        return rc;
+    gw__ynode *fails = gw__ymap_get(gw__ymap_get(root, "network"), "failures");
+    if (fails && (rc = bind_failures(p, fails, err)) != GW_OK)
         return rc;
     return GW_OK;
 }
@@ -710,6 +776,9 @@ void gw__scenario_locate(const gw_scenario *sc, const char *path, gw_error *err)
 {
     scenario_priv *p = (scenario_priv *)(uintptr_t)sc;
     gw__ynode *n = field_node(p, path);
+    size_t fi;
+    if (!n && sscanf(path, "network.failures[%zu]", &fi) == 1 && fi < GW_SCENARIO_MAX_FAILURES)
+        n = p->failure_nodes[fi];
     if (n)
         gw__y_loc(p->doc, n, path, err);
     else if (err) {

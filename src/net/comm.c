@@ -38,7 +38,7 @@ struct gw_net_comm {
      * normalised uplink ratio O_t / (1 - f_t) of each, precomputed: the
      * search calls slowdown() ~10^7 times a second. */
     int nu;
-    double units[GW_NET_MAX_TIERS + 1], ratio[GW_NET_MAX_TIERS + 1];
+    double units[GW_NET_MAX_TIERS + 2], ratio[GW_NET_MAX_TIERS + 2];
     double plane_factor;
 };
 
@@ -70,6 +70,10 @@ static void precompute(gw_net_comm *c)
     if (f->buildings > 1 && f->building_Bps > 0.0 && c->job > t->building_gpus) {
         c->units[c->nu] = t->building_gpus;
         c->ratio[c->nu++] = nic_all * t->building_gpus / f->building_Bps;
+    }
+    if (f->sites > 1 && f->site_Bps > 0.0 && c->job > t->site_gpus) {
+        c->units[c->nu] = t->site_gpus;
+        c->ratio[c->nu++] = nic_all * t->site_gpus / f->site_Bps;
     }
     c->plane_factor = (double)f->planes / (double)t->planes_up;
 }

@@ -24,6 +24,8 @@ enum {
     GW__NL_PIPE_DOWN,
     GW__NL_BLD_UP,    /* a building's links to the campus */
     GW__NL_BLD_DOWN,
+    GW__NL_SITE_UP,   /* a site's WAN links */
+    GW__NL_SITE_DOWN,
     GW__NL_KINDS_
 };
 
@@ -67,12 +69,14 @@ typedef struct gw__comp {
     size_t n_leaf;                  /* leaves (scalable unit x rail) touched */
     size_t n_sub[GW_NET_MAX_TIERS]; /* tier t sub-trees touched, t >= 1 */
     size_t n_bld;
+    size_t n_site;                  /* sites touched (0: one site) */
     size_t base[GW_NET_MAX_TIERS + 4];
     size_t n_links;
     double cap[GW__NL_KINDS_];      /* per kind; pipes per tier below */
     double pipe_cap[GW_NET_MAX_TIERS];
     /* Integer forms for routing (GPU indices and unit sizes are whole). */
     uint64_t g0i, dom, gpn, bld;      /* bld 0: one building */
+    uint64_t site;                    /* GPUs per site; 0: one site */
     uint64_t unit[GW_NET_MAX_TIERS], per_bld[GW_NET_MAX_TIERS], u0[GW_NET_MAX_TIERS];
 } gw__comp;
 
@@ -80,8 +84,11 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n);
 /* Route from GPU a to GPU b (component-local indices); returns the hop
  * count (<= 16) and the latency. */
 int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, double *lat);
-/* Fills cap[] and kind_l[] of a problem over the component's links. */
+/* Fills cap[] and kind_l[] of a problem over the component's links (named
+ * failures applied). */
 void gw__comp_links(const gw__comp *c, gw__netp *p);
+/* Lowers the capacities of the links the named failures hit. */
+void gw__comp_failures(const gw__comp *c, gw__netp *p);
 /* Rail orbits (topo.c): whether rotating every node's local GPU index maps
  * the component's fabric onto itself, and whether mirroring its nodes
  * does too; the number of links of the rail view (one representative per

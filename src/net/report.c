@@ -72,7 +72,28 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
         gw_doc_num(doc, n, "building_Bps", "Campus link per building per direction",
                    f->building_Bps, "B/s");
     }
+    if (f->sites > 1) {
+        gw_doc_int(doc, n, "sites", "Sites (WAN)", f->sites);
+        gw_doc_num(doc, n, "site_Bps", "WAN per site per direction", f->site_Bps, "B/s");
+        gw_doc_num(doc, n, "site_latency_s", "WAN latency (one way)", f->site_latency_s, "s");
+    }
     gw_doc_bool(doc, n, "pxn", "PXN (rail crossing over NVLink)", f->pxn);
+    gw_doc_str(doc, n, "in_network", "In-network reduction",
+               f->nvls_eff > 0 && f->sharp_eff > 0 ? "NVLS in the NVLink domain, SHARP across"
+               : f->nvls_eff > 0                    ? "NVLS in the NVLink domain"
+               : f->sharp_eff > 0                   ? "SHARP in the scale-out switches"
+                                                    : "none");
+    if (f->n_failed > 0) {
+        gw_doc_node *fl = gw_doc_arr(doc, n, "failed_switches", "Named failed switches");
+        for (int i = 0; i < f->n_failed; i++) {
+            gw_doc_node *row = gw_doc_obj(doc, fl, NULL, NULL);
+            gw_doc_str(doc, row, "tier", "Tier", gw_net_tier_name(f->failed_tier[i]));
+            gw_doc_num(doc, row, "index", "Index (all planes)", f->failed_index[i], "");
+            double pp = t->switches[f->failed_tier[i]];
+            gw_doc_num(doc, row, "plane", "Plane", pp > 0 ? floor(f->failed_index[i] / pp) : 0,
+                       "");
+        }
+    }
     gw_doc_node *tiers = gw_doc_arr(doc, n, "tiers_detail", "Tiers");
     double O = 1.0;
     for (int j = 0; j < t->tiers; j++) {

@@ -45,6 +45,8 @@ static int down_ports(int k, double o)
     return d;
 }
 
+static gw_status check_failures(const gw_net_topo *t, gw_error *err);
+
 gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *err)
 {
     if (!f || !out)
@@ -102,6 +104,16 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return bad(err, "network.buildings",
                    "inter-building bandwidth must be positive with %g buildings",
                    (double)f->buildings);
+    int sites = f->sites > 0 ? f->sites : 1;
+    if (sites > 1 && f->buildings % sites != 0)
+        return bad(err, "network.sites",
+                   "the %g buildings must split evenly over the sites (network.buildings a "
+                   "multiple of network.sites)",
+                   (double)f->buildings);
+    if (sites > 1 && !(f->site_Bps > 0.0))
+        return bad(err, "network.sites", "a WAN bandwidth (network.site_link_bandwidth) must be "
+                                         "given with %g sites",
+                   (double)sites);
     if (!(f->scaleup_eff > 0.0 && f->scaleup_eff <= 1.0) ||
         !(f->scaleout_eff > 0.0 && f->scaleout_eff <= 1.0))
         return bad(err, "efficiency", "achieved bandwidth fractions must be in (0, 1], got %g",
@@ -116,6 +128,7 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     t.plane_Bps = f->nic_Bps * f->nics_per_gpu / f->planes;
     /* Whole nodes per building. */
     t.building_gpus = ceil(f->gpus / f->buildings / f->gpus_per_node) * f->gpus_per_node;
+    t.site_gpus = t.building_gpus * (f->buildings / sites);
     for (int i = 0; i < GW_NET_MAX_TIERS; i++)
         t.leaf_down[i] = down_ports(k, f->oversub[i]);
 
@@ -138,6 +151,8 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return GW_ERANGE;
     }
     t.tiers = T;
+    if (f->n_failed < 0 || f->n_failed > GW_NET_MAX_FAILED)
+        return bad(err, "network.failures", "at most %g named failures", (double)GW_NET_MAX_FAILED);
 
     const int gpn = f->gpus_per_node;
     t.leaf_gpus = t.leaf_down[0] / t.ports_per_gpu;
@@ -175,6 +190,8 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     t.bisection_Bps = t.building_gpus / 2.0 * nic_all / worst;
     if (f->buildings > 1)
         t.bisection_Bps = fmin(t.bisection_Bps * f->buildings, f->building_Bps * f->buildings / 2.0);
+    if (sites > 1)
+        t.bisection_Bps = fmin(t.bisection_Bps, f->site_Bps * sites / 2.0);
     /* Switches per plane (netbom.c's counting, with the upper tiers'
      * own port split). */
     if (T == 1) {
@@ -194,7 +211,142 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         for (int j = 0; j < T; j++)
             t.switches[j] *= f->buildings;
     }
+    gw_status frc = check_failures(&t, err);
+    if (frc != GW_OK)
+        return frc;
     *out = t;
+    return GW_OK;
+}
+
+static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core",
+                                                          "super-core"};
+
+int gw_net_tier_parse(const char *s)
+{
+    for (int i = 0; s && i < GW_NET_MAX_TIERS; i++)
+        if (strcmp(s, tier_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *gw_net_tier_name(int tier)
+{
+    return tier >= 0 && tier < GW_NET_MAX_TIERS ? tier_names[tier] : "?";
+}
+
+/* ---- Named failures --------------------------------------------------------
+ *
+ * A failed switch of tier t in plane p takes its share of the aggregated
+ * plane's capacity:
+ *  - a leaf (one rail of one scalable unit): its GPUs' NIC links and the
+ *    leaf's uplinks lose 1 / planes_up (with one plane up they would be cut
+ *    off: an error);
+ *  - a tier-t switch, t >= 1, one of the `per` tier-t switches of its
+ *    tier-t sub-tree per plane (the building's at the top tier): every
+ *    tier-(t-1) sub-tree (leaf, for t = 1) below it and the sub-tree
+ *    itself lose 1 / (per x planes_up) of their uplinks (a rail-optimised
+ *    Clos spreads each one's uplinks evenly over the switches above).
+ * Switch w of a tier (per plane) lies in building w / (per-plane count /
+ * buildings); leaves are numbered scalable unit-major, rail-minor. */
+
+static size_t sub_of(const gw__comp *c, uint64_t g, int j);
+
+typedef struct fail_geo {
+    int tier;
+    double bld, first, count; /* affected GPUs [first, first + count) */
+    double frac;              /* of each affected link's nominal capacity */
+} fail_geo;
+
+static gw_status fail_geometry(const gw_net_topo *t, int i, fail_geo *g, gw_error *err)
+{
+    const gw_net_fabric *f = &t->f;
+    int tier = f->failed_tier[i];
+    double idx = f->failed_index[i];
+    char where[64];
+    gw__snprintf(where, sizeof where, "network.failures[%d].index", i);
+    if (tier < 0 || tier >= t->tiers) {
+        gw__err(err, GW_ERANGE, "the fabric has %d switch tier%s (%s%s%s); no %s to fail",
+                t->tiers, t->tiers == 1 ? "" : "s", tier_names[0], t->tiers > 1 ? " to " : "",
+                t->tiers > 1 ? tier_names[t->tiers - 1] : "",
+                tier >= 0 && tier < GW_NET_MAX_TIERS ? tier_names[tier] : "such tier");
+        gw__err_loc(err, NULL, 0, 0, where);
+        return GW_ERANGE;
+    }
+    double per_plane = t->switches[tier];
+    double total = per_plane * f->planes;
+    if (!(idx >= 0 && idx < total)) {
+        gw__err(err, GW_ERANGE, "%s switch %.0f does not exist: the fabric has %.0f (0 to %.0f; "
+                                "%.0f per plane x %d planes)",
+                tier_names[tier], idx, total, total - 1, per_plane, f->planes);
+        gw__err_loc(err, NULL, 0, 0, where);
+        return GW_ERANGE;
+    }
+    int plane = (int)floor(idx / per_plane);
+    double w = idx - plane * per_plane;
+    if (plane >= f->planes - f->planes_down) {
+        g->count = 0.0; /* a switch of a failed plane: nothing more lost */
+        return GW_OK;
+    }
+    double per_bld = per_plane / f->buildings;
+    double b = floor(w / per_bld), wl = w - b * per_bld;
+    g->tier = tier;
+    g->bld = b;
+    double bg = t->building_gpus;
+    if (tier == 0) {
+        if (t->tiers == 1) {
+            g->first = b * bg;
+            g->count = bg;
+        } else {
+            double su = floor(wl / f->gpus_per_node);
+            g->first = b * bg + su * t->subtree_gpus[0] + fmod(wl, f->gpus_per_node);
+            g->count = t->subtree_gpus[0]; /* every gpn-th GPU of the unit: one rail */
+        }
+        if (t->planes_up <= 1) {
+            gw__err(err, GW_ERANGE,
+                    "leaf %.0f is the only plane of its GPUs: they would be cut off (fail "
+                    "a plane with network.planes_down, or add planes)",
+                    idx);
+            gw__err_loc(err, NULL, 0, 0, where);
+            return GW_ERANGE;
+        }
+        g->frac = 1.0 / t->planes_up;
+        return GW_OK;
+    }
+    double span = tier <= t->tiers - 2 ? t->subtree_gpus[tier] : bg;
+    double subs = ceil(bg / span);
+    double per = per_bld / subs;
+    double s = floor(wl / per);
+    g->first = b * bg + s * span;
+    g->count = fmin(span, bg - s * span);
+    g->frac = 1.0 / (per * t->planes_up);
+    return GW_OK;
+}
+
+static gw_status check_failures(const gw_net_topo *t, gw_error *err)
+{
+    double lost[GW_NET_MAX_FAILED];
+    fail_geo g[GW_NET_MAX_FAILED];
+    for (int i = 0; i < t->f.n_failed; i++) {
+        memset(&g[i], 0, sizeof g[i]);
+        gw_status rc = fail_geometry(t, i, &g[i], err);
+        if (rc != GW_OK)
+            return rc;
+        lost[i] = g[i].frac;
+        /* Failures of the same unit add up; all of it gone is an error. */
+        for (int j = 0; j < i; j++)
+            if (g[j].count > 0 && g[i].count > 0 && g[j].tier == g[i].tier &&
+                g[j].first == g[i].first) {
+                lost[i] += g[j].frac;
+            }
+        if (lost[i] >= 1.0 - 1e-12) {
+            gw__err(err, GW_ERANGE, "with this failure every %s uplink of its unit is down",
+                    tier_names[g[i].tier]);
+            char where[64];
+            gw__snprintf(where, sizeof where, "network.failures[%d].index", i);
+            gw__err_loc(err, NULL, 0, 0, where);
+            return GW_ERANGE;
+        }
+    }
     return GW_OK;
 }
 
@@ -240,6 +392,11 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
                    : 0;
     c->base[GW_NET_MAX_TIERS] = b;
     b += 2 * c->n_bld;
+    c->n_site = f->sites > 1 ? (size_t)(floor((g0 + (double)n - 1.0) / t->site_gpus) -
+                                        floor(g0 / t->site_gpus)) + 1
+                             : 0;
+    c->base[GW_NET_MAX_TIERS + 1] = b;
+    b += 2 * c->n_site;
     c->n_links = b;
 
     double nic = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes * f->scaleout_eff;
@@ -253,6 +410,8 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
     c->dom = (uint64_t)(f->scaleup_domain > 1 ? f->scaleup_domain : 1);
     c->gpn = (uint64_t)f->gpus_per_node;
     c->bld = f->buildings > 1 ? (uint64_t)t->building_gpus : 0;
+    c->site = f->sites > 1 ? (uint64_t)t->site_gpus : 0;
+    c->cap[GW__NL_SITE_UP] = c->cap[GW__NL_SITE_DOWN] = f->site_Bps * f->scaleout_eff;
     for (int j = 0; j <= T - 2; j++) {
         c->unit[j] = (uint64_t)t->subtree_gpus[j];
         c->per_bld[j] = c->bld ? (c->bld + c->unit[j] - 1) / c->unit[j] : 0;
@@ -289,8 +448,65 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
         p->cap[bb + c->n_bld + s] = c->cap[GW__NL_BLD_DOWN];
         p->kind_l[bb + c->n_bld + s] = (uint32_t)GW__NL_BLD_DOWN << 8 | 0xff;
     }
+    size_t sb = c->base[GW_NET_MAX_TIERS + 1];
+    for (size_t s = 0; s < c->n_site; s++) {
+        p->cap[sb + s] = c->cap[GW__NL_SITE_UP];
+        p->kind_l[sb + s] = (uint32_t)GW__NL_SITE_UP << 8 | 0xff;
+        p->cap[sb + c->n_site + s] = c->cap[GW__NL_SITE_DOWN];
+        p->kind_l[sb + c->n_site + s] = (uint32_t)GW__NL_SITE_DOWN << 8 | 0xff;
+    }
     for (size_t l = 0; l < p->nl; l++)
         p->mult_l[l] = 1.0;
+    gw__comp_failures(c, p);
+}
+
+void gw__comp_failures(const gw__comp *c, gw__netp *p)
+{
+    const gw_net_topo *t = c->t;
+    const size_t n = c->n;
+    const double g0 = c->g0, g1 = c->g0 + (double)n;
+    for (int i = 0; i < t->f.n_failed; i++) {
+        fail_geo g;
+        memset(&g, 0, sizeof g);
+        if (fail_geometry(t, i, &g, NULL) != GW_OK || !(g.count > 0))
+            continue;
+        if (g.tier == 0) {
+            /* T = 1: the building's one switch per plane, every GPU of it;
+             * else one rail of a unit: every gpn-th GPU from first. Their
+             * NICs, and the leaf's uplinks. */
+            double step = t->tiers == 1 ? 1.0 : (double)c->gpn;
+            bool leaf_done = false;
+            for (double x = g.first; x < g.first + g.count; x += step) {
+                if (x < g0 || x >= g1)
+                    continue;
+                size_t a = (size_t)(x - g0);
+                p->cap[2 * n + a] -= c->cap[GW__NL_NIC_UP] * g.frac;
+                p->cap[3 * n + a] -= c->cap[GW__NL_NIC_DOWN] * g.frac;
+                if (t->tiers >= 2 && !leaf_done) {
+                    size_t s = sub_of(c, (uint64_t)x, 0);
+                    p->cap[c->base[0] + s] -= c->pipe_cap[0] * g.frac;
+                    p->cap[c->base[0] + c->n_sub[0] + s] -= c->pipe_cap[0] * g.frac;
+                    leaf_done = true;
+                }
+            }
+            continue;
+        }
+        /* Tier t >= 1: the uplinks of every tier-(t-1) sub-tree below it
+         * (leaves for t = 1: every rail) and of its own sub-tree. */
+        for (int j = g.tier - 1; j <= g.tier && j <= t->tiers - 2; j++) {
+            double step = t->subtree_gpus[j];
+            for (double x = g.first; x < g.first + g.count; x += step) {
+                for (uint64_t r = 0; r < (j == 0 ? c->gpn : 1); r++) {
+                    double y = x + (double)r;
+                    if (y < g0 || y >= g1)
+                        continue;
+                    size_t s = sub_of(c, (uint64_t)y, j);
+                    p->cap[c->base[j] + s] -= c->pipe_cap[j] * g.frac;
+                    p->cap[c->base[j] + c->n_sub[j] + s] -= c->pipe_cap[j] * g.frac;
+                }
+            }
+        }
+    }
 }
 
 /* ---- Rail orbits ----------------------------------------------------------
@@ -316,6 +532,9 @@ void gw__comp_links(const gw__comp *c, gw__netp *p)
 bool gw__comp_rail_ok(const gw__comp *c)
 {
     const uint64_t gpn = c->gpn;
+    /* Several sites: the rail view has no WAN links; full expansion. */
+    if (c->site)
+        return false;
     /* dom 1: no NVLink, every flow between GPUs takes the network. */
     if (gpn < 2 || c->g0i % gpn != 0 || c->n % gpn != 0 || (c->dom > 1 && c->dom % gpn != 0) ||
         c->bld % gpn != 0)
@@ -491,6 +710,14 @@ int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, doubl
         size_t bb = c->base[GW_NET_MAX_TIERS];
         uint64_t s0 = c->g0i / c->bld;
         route[h++] = (uint32_t)(bb + (size_t)(gs / c->bld - s0));
+        if (c->site && gs / c->site != gb / c->site) {
+            /* Across sites: the WAN links of both sites. */
+            size_t sb = c->base[GW_NET_MAX_TIERS + 1];
+            uint64_t q0 = c->g0i / c->site;
+            route[h++] = (uint32_t)(sb + (size_t)(gs / c->site - q0));
+            route[h++] = (uint32_t)(sb + c->n_site + (size_t)(gb / c->site - q0));
+            L += f->site_latency_s;
+        }
         route[h++] = (uint32_t)(bb + c->n_bld + (size_t)(gb / c->bld - s0));
         L += f->building_latency_s + 2.0 * f->switch_latency_s;
     }
@@ -516,6 +743,8 @@ const char *gw__net_kind_name(uint32_t kt, char *buf, size_t n)
     case GW__NL_PIPE_DOWN: gw__snprintf(buf, n, "%s downlinks", tn); break;
     case GW__NL_BLD_UP: gw__snprintf(buf, n, "building to campus"); break;
     case GW__NL_BLD_DOWN: gw__snprintf(buf, n, "campus to building"); break;
+    case GW__NL_SITE_UP: gw__snprintf(buf, n, "site to WAN"); break;
+    case GW__NL_SITE_DOWN: gw__snprintf(buf, n, "WAN to site"); break;
     default: gw__snprintf(buf, n, "link"); break;
     }
     return buf;
@@ -572,5 +801,18 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->buildings = sc->network.buildings > 0 ? sc->network.buildings : 1;
     out->building_Bps = sc->network.building_Bps;
     out->building_latency_s = sc->network.building_latency_s;
+    out->sites = sc->network.sites > 0 ? sc->network.sites : 1;
+    out->site_Bps = sc->network.site_link_Bps * (sc->network.site_links > 0 ? sc->network.site_links : 1);
+    out->site_latency_s = sc->network.site_latency_s;
+    /* In-network reduction where the hardware has it (data/accelerators.yaml
+     * nvls_efficiency, data/network.yaml sharp_efficiency). */
+    bool innet = !(sc->network.in_network && strcmp(sc->network.in_network, "off") == 0);
+    out->nvls_eff = innet && a && out->scaleup_domain > 1 ? a->nvls_eff : 0.0;
+    out->nvls_latency_s = a ? a->nvls_latency_s : 0.0;
+    out->sharp_eff = innet && site->fabric_switch ? site->fabric_switch->sharp_eff : 0.0;
+    for (size_t i = 0; i < sc->network.n_failures && i < GW_NET_MAX_FAILED; i++) {
+        out->failed_tier[out->n_failed] = gw_net_tier_parse(sc->network.failures[i].tier);
+        out->failed_index[out->n_failed++] = sc->network.failures[i].index;
+    }
     return GW_OK;
 }

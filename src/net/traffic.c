@@ -33,7 +33,7 @@
 static const char *const coll_names[GW_NET_COLL_COUNT_] = {
     "all-reduce", "all-gather", "reduce-scatter", "all-to-all", "sendrecv"};
 static const char *const algo_names[GW_NET_ALGO_COUNT_] = {
-    "auto", "ring", "tree", "hierarchical", "direct", "halving-doubling"};
+    "auto", "ring", "tree", "hierarchical", "direct", "halving-doubling", "in-network"};
 
 const char *gw_net_coll_name(gw_net_coll c)
 {
@@ -98,6 +98,10 @@ gw_status gw_net_algo_parse(const char *s, gw_net_algo *out)
         *out = GW_NET_ALGO_HIER;
         return GW_OK;
     }
+    if (s && (loose_eq(s, "nvls") || loose_eq(s, "sharp") || loose_eq(s, "innet"))) {
+        *out = GW_NET_ALGO_INNET;
+        return GW_OK;
+    }
     return GW_ERANGE;
 }
 
@@ -134,6 +138,13 @@ static int per_unit(const gw_net_op *op, double unit)
 static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
 {
     int n = op->n;
+    if (a == GW_NET_ALGO_INNET) {
+        /* Inside a domain one NVLS latency (NCCL's figure for the reduce
+         * and the multicast); across domains SHARP's way up and down
+         * (each a route latency, or the NVLS one where it is longer). */
+        int c = per_unit(op, f->scaleup_domain);
+        return c >= n ? 1.0 : 2.0;
+    }
     if (a == GW_NET_ALGO_HALVING) {
         double k = ceil(log2((double)n));
         return op->coll == GW_NET_ALLREDUCE ? 2.0 * k : k;
@@ -159,6 +170,8 @@ static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *
     default: return 1.0;
     }
 }
+
+static bool multiple(double a, double b);
 
 /* Whether an algorithm applies to the op on this fabric. */
 static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
@@ -190,6 +203,23 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
          * power-of-two groups (NCCL 2.23 release notes). */
         return (op->coll == GW_NET_ALLGATHER || op->coll == GW_NET_REDUCESCATTER) &&
                c_node == 1 && op->n > 1 && (op->n & (op->n - 1)) == 0;
+    case GW_NET_ALGO_INNET:
+        /* All-reduce only (NCCL's NVLS and CollNet reduce-scatter /
+         * all-gather variants are not modelled). Inside one domain: the
+         * domain's switches must reduce (NVLS) and the group's blocks
+         * tile the domain. Across domains: the scale-out switches must
+         * reduce (SHARP), with one member per domain, or the domain's
+         * members reduced by NVLS first (every domain holding c_dom
+         * members, as for the hierarchical algorithm). */
+        if (op->coll != GW_NET_ALLREDUCE || op->n < 2)
+            return false;
+        if (dom > 1 && c_dom == op->n && multiple(dom, op->stride * op->n))
+            return f->nvls_eff > 0.0;
+        if (!(f->sharp_eff > 0.0) || op->n / c_dom < 2)
+            return false;
+        if (c_dom == 1)
+            return op->stride >= dom;
+        return f->nvls_eff > 0.0 && (double)c_dom * op->stride == dom;
     default: return false;
     }
 }
@@ -292,6 +322,125 @@ static int *member_runs(gen *g, const gw_net_op *op, size_t m0, int *nr, int *lm
     *nr = k;
     *lmin = m;
     return st;
+}
+
+/* One flow on an explicit route (the in-network reduction's legs to a
+ * switch and back); never under rail orbits (rail_symmetric). */
+static gw_status route_flow(gen *g, const uint32_t *route, int h, double lat, double bytes)
+{
+    if (lat > g->max_lat)
+        g->max_lat = lat;
+    return gw__netp_add(g->ctx, g->p, bytes, lat, g->start, g->op, 0, route, h, 1.0);
+}
+
+/* Up-links (tier pipes, building link) of the route from a towards b,
+ * in order; returns their count. */
+static int up_links(const gw__comp *c, size_t a, size_t b, uint32_t *up, double *lat)
+{
+    uint32_t r[24];
+    int h = gw__comp_route(c, a, b, r, lat), k = 0;
+    size_t bb = c->base[GW_NET_MAX_TIERS], sb = c->base[GW_NET_MAX_TIERS + 1];
+    for (int i = 0; i < h; i++) {
+        bool is_up = (r[i] >= bb && r[i] < bb + c->n_bld) || (r[i] >= sb && r[i] < sb + c->n_site);
+        for (int j = 0; j < GW_NET_MAX_TIERS && !is_up; j++)
+            is_up = c->n_sub[j] > 0 && r[i] >= c->base[j] && r[i] < c->base[j] + c->n_sub[j];
+        if (is_up)
+            up[k++] = r[i];
+    }
+    return k;
+}
+
+/* The down-link paired with up-link l (same sub-tree or building). */
+static uint32_t down_of(const gw__comp *c, uint32_t l)
+{
+    size_t bb = c->base[GW_NET_MAX_TIERS], sb = c->base[GW_NET_MAX_TIERS + 1];
+    if (l >= bb && l < bb + c->n_bld)
+        return (uint32_t)(l + c->n_bld);
+    if (l >= sb && l < sb + c->n_site)
+        return (uint32_t)(l + c->n_site);
+    for (int j = 0; j < GW_NET_MAX_TIERS; j++)
+        if (c->n_sub[j] > 0 && l >= c->base[j] && l < c->base[j] + c->n_sub[j])
+            return (uint32_t)(l + c->n_sub[j]);
+    return l;
+}
+
+/* In-network reduction (all-reduce), pipelined in one phase as NCCL's NVLS
+ * and NVLS-tree / CollNet kernels run it:
+ *  - NVLS in a domain of c members: each member's NVLink carries B out
+ *    (the switch reads every member's buffer to reduce it) and B / c in
+ *    (its reduced share), then B / c out (its share, multicast by the
+ *    switch) and B in: (1 + 1/c) B each way, one flow through the switch
+ *    and back, inflated by 1 / nvls_eff (NCCL's NVLS efficiency, so that
+ *    contending flows see the time it really holds the link);
+ *  - SHARP across domains on the share B / c of each position j: every
+ *    member's NIC sends B / c up and receives B / c, and every sub-tree
+ *    (and building) holding members of the position below the group's
+ *    top switch carries ONE reduced stream of B / c each way on its
+ *    uplinks (the switches aggregate), inflated by 1 / sharp_eff. */
+static gw_status innet_flows(gen *g, const gw_net_op *op, size_t m0)
+{
+    const gw__comp *c = g->c;
+    const gw_net_fabric *f = &c->t->f;
+    const int n = op->n;
+    const size_t s = (size_t)op->stride;
+    const double B = op->bytes;
+    const size_t N = c->n;
+    int cm = per_unit(op, f->scaleup_domain);
+    if (cm > n)
+        cm = n;
+    const int doms = n / cm;
+    gw_status rc = GW_OK;
+    uint32_t route[24];
+    double lat = 0.0;
+#define M(i) (m0 + s * (size_t)(i))
+    if (cm > 1) {
+        double nv = (1.0 + 1.0 / cm) * B / f->nvls_eff;
+        if (doms > 1)
+            nv = (B + B / cm) / f->nvls_eff;
+        for (int i = 0; i < n && rc == GW_OK; i++) {
+            int h = gw__comp_route(c, M(i), M(i), route, &lat);
+            if (f->nvls_latency_s > lat)
+                lat = f->nvls_latency_s;
+            rc = route_flow(g, route, h, lat, nv);
+        }
+    }
+    if (doms < 2)
+        return rc;
+    const double sb = B / cm / f->sharp_eff;
+    for (int j = 0; j < cm && rc == GW_OK; j++) {
+        size_t first = M(j), last = M((doms - 1) * cm + j);
+        double glat = 0.0;
+        uint32_t prev[8];
+        int np = 0;
+        (void)up_links(c, first, last, prev, &glat);
+        np = 0;
+        for (int d = 0; d < doms && rc == GW_OK; d++) {
+            size_t u = M(d * cm + j);
+            uint32_t nic[2] = {(uint32_t)(2 * N + u), (uint32_t)(3 * N + u)};
+            rc = route_flow(g, nic, 2, glat, sb);
+            /* The path up to the group's top: the longer of the paths
+             * towards the first and the last member. */
+            uint32_t u1[8], u2[8];
+            double l1, l2;
+            int k1 = up_links(c, u, first, u1, &l1);
+            int k2 = up_links(c, u, last, u2, &l2);
+            uint32_t *up = k1 >= k2 ? u1 : u2;
+            int k = k1 >= k2 ? k1 : k2;
+            for (int i = 0; i < k && rc == GW_OK; i++) {
+                bool seen = false;
+                for (int q = 0; q < np && !seen; q++)
+                    seen = prev[q] == up[i];
+                if (seen)
+                    continue;
+                uint32_t pr[2] = {up[i], down_of(c, up[i])};
+                rc = route_flow(g, pr, 2, glat, sb);
+            }
+            memcpy(prev, up, (size_t)k * sizeof *up);
+            np = k;
+        }
+    }
+    return rc;
+#undef M
 }
 
 /* The flows of one group with members m0 + s i (component-local). */
@@ -428,6 +577,8 @@ static gw_status group_flows(gen *g, const gw_net_op *op, gw_net_algo a, size_t 
         }
         return rc;
     }
+    if (a == GW_NET_ALGO_INNET)
+        return innet_flows(g, op, m0);
     /* Hierarchical. */
     int c = per_unit(op, f->scaleup_domain);
     int doms = n / c;
@@ -463,6 +614,8 @@ static double est_flows_per_gpu(const gw_net_op *op, gw_net_algo a, const gw_net
 {
     if (op->coll == GW_NET_ALLTOALL)
         return op->n - 1.0;
+    if (a == GW_NET_ALGO_INNET)
+        return 2.0 + GW_NET_MAX_TIERS;
     if (a == GW_NET_ALGO_TREE)
         return 4.0 * per_unit(op, f->gpus_per_node) + 2.0;
     if (a == GW_NET_ALGO_HIER)
@@ -484,6 +637,7 @@ static double est_vars_per_gpu(const gw_net_op *op, gw_net_algo a)
     switch (a) {
     case GW_NET_ALGO_TREE: return 6.0;
     case GW_NET_ALGO_HIER: return 3.0;
+    case GW_NET_ALGO_INNET: return 3.0;
     case GW_NET_ALGO_RING: return 2.0;
     case GW_NET_ALGO_HALVING:
         return (op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0) * ceil(log2((double)op->n));
@@ -521,6 +675,9 @@ static double lcm_d(double a, double b)
  * job. */
 static double component_size(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
 {
+    /* Named failures make the units unequal: the whole job is one. */
+    if (t->f.n_failed > 0)
+        return job;
     double U0 = (double)t->f.gpus_per_node;
     if (t->f.scaleup_domain > 1)
         U0 = lcm_d(U0, (double)t->f.scaleup_domain);
@@ -533,6 +690,8 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
             units[nu++] = t->subtree_gpus[j];
     if (t->f.buildings > 1)
         units[nu++] = t->building_gpus;
+    if (t->f.sites > 1)
+        units[nu++] = t->site_gpus;
     /* A component inside a scalable unit keeps its traffic on its leaves
      * only when every flow between rails moves over NVLink (PXN, or inside
      * a domain). Without NVLink or PXN such a flow climbs the leaf's
@@ -611,7 +770,7 @@ enum { SYM_NONE = 0, SYM_RAIL, SYM_RAIL_MIRROR };
 static int rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_algo *algos,
                           size_t n_ops)
 {
-    if (!gw__comp_rail_ok(c))
+    if (!gw__comp_rail_ok(c) || c->t->f.n_failed > 0)
         return SYM_NONE;
     bool mirror = gw__comp_mirror_ok(c);
     const gw_net_fabric *f = &c->t->f;
@@ -871,7 +1030,8 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
         /* Fewest latency steps first; an algorithm whose step latencies
          * alone exceed the best time so far cannot win (a ring over a
          * million ranks takes 2 million steps). */
-        static const gw_net_algo order[] = {GW_NET_ALGO_DIRECT, GW_NET_ALGO_HALVING,
+        static const gw_net_algo order[] = {GW_NET_ALGO_INNET, GW_NET_ALGO_DIRECT,
+                                            GW_NET_ALGO_HALVING,
                                             GW_NET_ALGO_TREE, GW_NET_ALGO_HIER,
                                             GW_NET_ALGO_RING};
         double lat_min = fmin(t->f.scaleup_latency_s, t->f.nic_latency_s);

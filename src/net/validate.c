@@ -139,8 +139,13 @@ static void predict(vctx *v, gw_net_vrow *r)
     bool innet = contains(algo, "nvls") || contains(algo, "sharp") || contains(algo, "collnet");
     bool off = contains(algo, "disabled") || contains(algo, "enable=0") ||
                contains(algo, "no nvlink sharp") || contains(algo, "on or off");
-    if (innet && !off) {
-        gw__snprintf(r->skipped, sizeof r->skipped, "in-switch reduction (NVLS/SHARP) not modelled");
+    /* NVLS rows run the in-network algorithm where the catalog says the
+     * GPU's NVLink switches reduce (nvls_efficiency); the others keep the
+     * fabric without it, as NCCL does with NCCL_NVLS_ENABLE=0. */
+    bool nvls_row = innet && !off;
+    if (nvls_row && !(a->nvls_eff > 0.0)) {
+        gw__snprintf(r->skipped, sizeof r->skipped,
+                     "in-switch reduction on a GPU the catalog gives none");
         return;
     }
     int gpn = small_int(num(fld(v, C_GPN)), 1024);
@@ -182,6 +187,8 @@ static void predict(vctx *v, gw_net_vrow *r)
     f.scaleout_eff = v->tp->scaleout_bw_eff;
     f.pxn = true;
     f.buildings = 1;
+    f.nvls_eff = nvls_row ? a->nvls_eff : 0.0;
+    f.nvls_latency_s = a->nvls_latency_s;
     gw_net_topo t;
     gw_error e2;
     memset(&e2, 0, sizeof e2);

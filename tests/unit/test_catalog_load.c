@@ -625,7 +625,8 @@ static void test_copy_errors(void **state)
     snprintf(want, sizeof want,
              "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\"; did you mean \"tdp\"? (expected one of: "
              "fp64_flops, tf32_flops, bf16_flops, fp8_flops, fp6_flops, fp4_flops, int8_ops, "
-             "memory, memory_usable, memory_bandwidth, scaleup_bandwidth, scaleup_domain, tdp, "
+             "memory, memory_usable, memory_bandwidth, scaleup_bandwidth, scaleup_domain, "
+             "nvls_efficiency, nvls_latency, tdp, "
              "die_area, transistors, price_low, price_high)",
              path, t.line, t.col_key, t.entry);
     assert_string_equal(line, want);

@@ -104,6 +104,180 @@ static void p2p_latency(void **state)
     assert_true(fabs(tm - (1e-3 + 3e-6)) < 1e-12);
 }
 
+/* In-network reduction by hand. Two nodes of 8 GPUs, 400 GB/s NVLink and
+ * 25 GB/s NICs at full efficiency, NVLS at 0.8 with a 5 us latency, SHARP
+ * at 0.9; NIC latency 3 us, 1 us per switch, NVLink step 2 us. */
+static void in_network_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    f.nic_latency_s = 3e-6;
+    f.switch_latency_s = 1e-6;
+    f.scaleup_latency_s = 2e-6;
+    f.nvls_eff = 0.8;
+    f.nvls_latency_s = 5e-6;
+    f.sharp_eff = 0.9;
+    gw_net_topo t = build(&f);
+    double B = 1e9;
+    /* NVLS inside one node: every NVLink carries (1 + 1/8) B / 0.8 =
+     * 1.40625 GB each way at 400 GB/s = 3.515625 ms, after the 5 us NVLS
+     * latency (one step). busbw = 2 (7/8) B / t = 497 GB/s > the ring's
+     * 400 GB/s line rate. */
+    double tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1, B,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - (5e-6 + 1.40625e9 / 400e9)) < 1e-12);
+    /* AUTO picks it over the ring (B 2 (7/8) / 400 GB/s = 4.375 ms). */
+    gw_net_op op = {GW_NET_ALLREDUCE, GW_NET_ALGO_AUTO, 8, 1, B, 0.0, NULL};
+    gw_net_sim_result r;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_simulate(ctx, &t, 16, &op, 1, GW_NET_MODE_COLLAPSED, &r, &err), GW_OK);
+    assert_int_equal(r.op[0].algo, GW_NET_ALGO_INNET);
+    /* Across the two nodes: NVLS legs carry (B + B/8) / 0.8 = 3.515625 ms
+     * of NVLink each; SHARP sends B/8 / 0.9 = 138.9 MB up and down every
+     * NIC, 5.5556 ms at 25 GB/s, the bottleneck. Both nodes' GPU j share
+     * rail j's leaf (a scalable unit holds 4 nodes), so the reduction
+     * stays in the leaf: route latency 3 us + 1 switch = 4 us; no uplink
+     * carries anything. Two steps: + one more step at the longest route
+     * latency (the 5 us NVLS one). */
+    tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 1, B, GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - (4e-6 + B / 8 / 0.9 / 25e9 + 5e-6)) < 1e-12);
+    /* Without SHARP the algorithm does not apply across nodes; without
+     * NVLS not inside one. */
+    f.sharp_eff = 0.0;
+    gw_net_topo t2 = build(&f);
+    gw_net_op op2 = {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 1, B, 0.0, NULL};
+    assert_int_equal(gw_net_simulate(ctx, &t2, 16, &op2, 1, GW_NET_MODE_COLLAPSED, &r, &err),
+                     GW_ERANGE);
+    f.nvls_eff = 0.0;
+    gw_net_topo t3 = build(&f);
+    op2.n = 8;
+    assert_int_equal(gw_net_simulate(ctx, &t3, 16, &op2, 1, GW_NET_MODE_COLLAPSED, &r, &err),
+                     GW_ERANGE);
+}
+
+/* Named failures by hand. Two nodes of 8 GPUs, two planes of one 25 GB/s
+ * NIC each (50 GB/s per GPU, aggregated), no latency. Send/recv of 25 MB
+ * between the two nodes on every rail (2 ranks 8 apart, 8 groups): 0.5 ms
+ * at 50 GB/s. Failing leaf 0 of plane 0 (scalable unit 0, rail 0) halves
+ * the NICs of GPUs 0 and 8: their pair takes 1 ms, which is the op's time. */
+static void named_failures_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(16, 8, 8, 8);
+    f.planes = 2;
+    f.nics_per_gpu = 2;
+    gw_net_topo t = build(&f);
+    double tm = sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 0.5e-3) < 1e-12);
+    f.n_failed = 1;
+    f.failed_tier[0] = 0;
+    f.failed_index[0] = 0;
+    gw_net_topo tf = build(&f);
+    tm = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+              GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 1e-3) < 1e-12);
+    double tc = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+                     GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tc - tm) <= 1e-9 * tm);
+    /* A leaf of the second plane (index 4 and up: 4 leaves per plane by the
+     * bill of materials' count) does the same. */
+    f.failed_index[0] = (double)t.switches[0];
+    gw_net_topo tf2 = build(&f);
+    tm = sim1(ctx, &tf2, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
+              GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tm - 1e-3) < 1e-12);
+
+    /* A spine switch: 256 GPUs, radix 8, leaf 2:1 (6 down, 2 up): its
+     * scalable units' uplinks lose 1 / (spines per unit) each; an
+     * all-to-all across units gets slower, never faster, and the quotient
+     * still gives the expanded answer. */
+    gw_net_fabric g = fabric(256, 8, 8, 8);
+    g.oversub[0] = 3;
+    gw_net_topo tg = build(&g);
+    double base = sim1(ctx, &tg, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                       GW_NET_MODE_EXPANDED);
+    g.n_failed = 2;
+    g.failed_tier[0] = 1;
+    g.failed_index[0] = 0;
+    g.failed_tier[1] = 1;
+    g.failed_index[1] = 1;
+    gw_net_topo tg2 = build(&g);
+    double e = sim1(ctx, &tg2, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                    GW_NET_MODE_EXPANDED);
+    double c = sim1(ctx, &tg2, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
+                    GW_NET_MODE_COLLAPSED);
+    assert_true(e > base * (1.0 + 1e-6));
+    assert_true(fabs(c - e) <= 1e-9 * e);
+
+    /* Errors: no such switch; a leaf whose GPUs have one plane (a tier
+     * the fabric lacks: tests/errors/net-fail-flag). */
+    gw_error err;
+    gw_net_topo bad;
+    memset(&err, 0, sizeof err);
+    g.failed_index[1] = 1e6;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    assert_string_equal(err.where, "network.failures[1].index");
+    g.failed_index[1] = 1;
+    g.failed_tier[1] = 0;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    assert_non_null(strstr(err.msg, "cut off"));
+}
+
+/* The WAN link between sites, by hand: 32 GPUs in 2 buildings of 16, one
+ * building per site, WAN 10 GB/s per site per direction, 1 ms one way,
+ * no other latency. Send/recv between GPU i and i + 16 (16 pairs, each
+ * crossing the sites both ways): each WAN direction carries 16 flows of
+ * 10 MB at 10/16 GB/s (NICs 25 GB/s, campus 400 GB/s): 16 ms + 1 ms. */
+static void wan_by_hand(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(32, 8, 8, 8);
+    f.buildings = 2;
+    f.building_Bps = 400e9;
+    f.sites = 2;
+    f.site_Bps = 10e9;
+    f.site_latency_s = 1e-3;
+    gw_net_topo t = build(&f);
+    double tm = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
+                     GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 17e-3) < 1e-12);
+    double tc = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
+                     GW_NET_MODE_COLLAPSED);
+    assert_true(fabs(tc - tm) <= 1e-9 * tm);
+    /* Inside a site nothing crosses the WAN: pairs 8 apart stay in their
+     * building (10 MB at 25 GB/s = 0.4 ms). */
+    tm = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 10e6, GW_NET_MODE_EXPANDED);
+    assert_true(fabs(tm - 0.4e-3) < 1e-12);
+    /* 4 buildings over 2 sites: the quotient still gives the expanded
+     * answer for a tree and an all-to-all across all of them. */
+    gw_net_fabric g = fabric(256, 8, 8, 8);
+    g.buildings = 4;
+    g.building_Bps = 100e9;
+    g.sites = 2;
+    g.site_Bps = 50e9;
+    g.site_latency_s = 2e-4;
+    gw_net_topo tg = build(&g);
+    gw_net_algo algos[] = {GW_NET_ALGO_TREE, GW_NET_ALGO_DIRECT};
+    gw_net_coll colls[] = {GW_NET_ALLREDUCE, GW_NET_ALLTOALL};
+    for (int k = 0; k < 2; k++) {
+        double e = sim1(ctx, &tg, 256, colls[k], algos[k], 32, 8, 3e7, GW_NET_MODE_EXPANDED);
+        double c = sim1(ctx, &tg, 256, colls[k], algos[k], 32, 8, 3e7, GW_NET_MODE_COLLAPSED);
+        assert_true(fabs(c - e) <= 1e-9 * e);
+    }
+    /* Sites must split the buildings evenly, and need a WAN bandwidth. */
+    gw_error err;
+    gw_net_topo bad;
+    memset(&err, 0, sizeof err);
+    g.sites = 3;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+    g.sites = 2;
+    g.site_Bps = 0;
+    assert_int_equal(gw_net_topo_build(&g, &bad, &err), GW_ERANGE);
+}
+
 /* The quotient gives the expanded answer on every case. */
 static void collapsed_equals_expanded(void **state)
 {
@@ -130,6 +304,8 @@ static void collapsed_equals_expanded(void **state)
         {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 16},  {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
         {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 32, 8}, {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 16, 16},
         {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 64, 4},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1},  {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 32, 1},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 16}, {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 4, 2},
     };
     int checked = 0;
     for (size_t i = 0; i < sizeof fabs_ / sizeof fabs_[0]; i++) {
@@ -145,6 +321,9 @@ static void collapsed_equals_expanded(void **state)
         f.nic_latency_s = 3e-6;
         f.switch_latency_s = 5e-7;
         f.scaleup_latency_s = 2e-6;
+        f.nvls_eff = 0.8;
+        f.nvls_latency_s = 4e-6;
+        f.sharp_eff = 0.9;
         gw_net_topo t = build(&f);
         for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
             gw_net_op op = {ops[j].c, ops[j].a, ops[j].n, ops[j].stride, 3e7, 0.0, NULL};
@@ -500,6 +679,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ring_two_nodes),
         cmocka_unit_test(p2p_latency),
+        cmocka_unit_test(in_network_by_hand),
+        cmocka_unit_test(named_failures_by_hand),
+        cmocka_unit_test(wan_by_hand),
         cmocka_unit_test(collapsed_equals_expanded),
         cmocka_unit_test(rail_view_is_an_orbit_quotient),
         cmocka_unit_test(symmetric_views_equal_expanded),
