@@ -113,7 +113,7 @@ static gw_status expand_range(gw_ctx *ctx, gw_sweep_axis *ax, size_t *cap, char 
                          item);
         }
         bool whole = a == floor(a) && b == floor(b);
-        double prev = NAN;
+        double prev = (double)NAN;
         for (long i = 0; i < n; i++) {
             double t = (double)i / (double)(n - 1);
             double v = i == n - 1 ? b : a * pow(b / a, t);
@@ -210,7 +210,7 @@ gw_status gw_plan_sweep_axis_parse(gw_ctx *ctx, const char *spec, gw_sweep_axis 
     axis->numeric = true;
     for (size_t i = 0; i < axis->n; i++)
         if (!gw_plan_sweep_value_num(axis->values[i], &axis->num[i])) {
-            axis->num[i] = NAN;
+            axis->num[i] = (double)NAN;
             axis->numeric = false;
         }
     return GW_OK;
