@@ -69,6 +69,8 @@ typedef struct gw_infer_params {
     double moe_imbalance;     /* busiest expert load / mean, for expert compute */
     double act_bytes;         /* bytes per activation element exchanged (BF16) */
     double disagg_max_load;   /* highest prefill-pool load in the queueing term */
+    double expert_grouped;    /* 1: expert GEMMs at data/train.yaml's grouped-GEMM
+                                 efficiencies; 0: at the dense rate */
 } gw_infer_params;
 
 /* Loads data/infer.yaml from data_dir (NULL: $GIGAWATT_DATA, else the

@@ -95,6 +95,7 @@ static const pdef defs[] = {
     P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
     P_("act_bytes", GW_DIM_BYTES, 0.5, 8.0, act_bytes),
     P_("disagg_max_load", GW_DIM_FRACTION, 0.5, 0.999, disagg_max_load),
+    P_("expert_grouped", GW_DIM_NONE, 0.0, 1.0, expert_grouped),
 };
 
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,

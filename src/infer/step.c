@@ -206,6 +206,13 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
     const double attn_rate = a->peak_flops[GW_PREC_BF16] > 0
                                  ? a->peak_flops[GW_PREC_BF16] * ip->attn_eff
                                  : a->peak_flops[prec] * ip->attn_eff;
+    /* Expert GEMMs run as grouped GEMMs below the dense rate; FP8/FP4
+     * ones, quantised per expert, at grouped_gemm_eff_fp8 of the dense
+     * FP8 rate (data/train.yaml, shared with the training model). */
+    double ge = tpp->grouped_gemm_eff > 0 ? tpp->grouped_gemm_eff : 1.0;
+    if ((prec == GW_PREC_FP8 || prec == GW_PREC_FP4) && tpp->grouped_gemm_eff_fp8 > 0)
+        ge = tpp->grouped_gemm_eff_fp8;
+    const double xr = ip->expert_grouped ? ge : 1.0; /* expert rate / dense rate */
     const double bw = a->mem_Bps * ip->decode_mem_eff;
     const double floor_s = L * fL * ip->kernels_per_layer * ip->kernel_floor_s;
 
@@ -224,7 +231,7 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
     double touched = moe ? 1.0 - pow(1.0 - k / E, T) : 0.0;
     double w_read = ((p_dense * wb) / tp + p_experts * wb / R * touched) * fL + p_head * act / tp;
     double kv_read = b * kv_seq;
-    double gemm_dec = (b * f_dense_tok / tp + T * f_exp_tok * ip->moe_imbalance / R) * fL +
+    double gemm_dec = (b * f_dense_tok / tp + T * f_exp_tok * ip->moe_imbalance / R / xr) * fL +
                       b * P.f_head / tp;
     double attn_dec = b * L * fL * decode_attn_flops(m, &P, ctx_mean) / tp;
     double t_mem_dec = (w_read + kv_read) / bw;
@@ -248,7 +255,7 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
      * causal attention core (P.f_core: s/2 keys on average per query);
      * per stage. */
     double gemm_pre =
-        (in * f_dense_tok / tp + in * f_exp_tok * ip->moe_imbalance / R) * fL + P.f_head / tp;
+        (in * f_dense_tok / tp + in * f_exp_tok * ip->moe_imbalance / R / xr) * fL + P.f_head / tp;
     double attn_pre = in * L * fL * P.f_core / tp;
     double t_pre_comp = gemm_pre / (rate * ip->prefill_gemm_eff) + attn_pre / attn_rate;
     double n_chunks = ceil(in / ip->chunk_tokens);
