@@ -212,7 +212,8 @@ typedef struct gw_infer_result {
  * step, prefill and steady-state serving figures. Rejections (memory,
  * layout, latency bounds of opts) are not errors: out->reject says why.
  * cfg->batch must be > 0. Returns GW_EINVAL for NULL pointers or sizes
- * < 1. Allocation-free; thread-safe. */
+ * < 1 (with cfg->disagg: also pre_tp, pre_ep < 1, pre_pp < 0 or a
+ * prefill_util outside (0, 1)). Allocation-free; thread-safe. */
 GW_API gw_status gw_infer_eval_config(const gw_model *m, const gw_accel *a,
                                                    const gw_train_topo *topo,
                                                    const gw_infer_params *ip,

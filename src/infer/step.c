@@ -345,9 +345,7 @@ static void eval_disagg(const gw_model *m, const gw_accel *a, const gw_train_top
     eval_coloc(m, a, topo, ip, tpp, &no_bounds, &dc, out);
     out->cfg = *cfg;
     eval_coloc(m, a, topo, ip, tpp, &no_bounds, &pc, &pe);
-    if (out->reject == GW_INFER_REJECT_LAYOUT || pe.reject == GW_INFER_REJECT_LAYOUT ||
-        !(cfg->prefill_util > 0 && cfg->prefill_util < 1.0) || cfg->pre_tp < 1 ||
-        cfg->pre_ep < 1) {
+    if (out->reject == GW_INFER_REJECT_LAYOUT || pe.reject == GW_INFER_REJECT_LAYOUT) {
         out->reject = GW_INFER_REJECT_LAYOUT;
         return;
     }
@@ -452,6 +450,11 @@ gw_status gw_infer_eval_config(const gw_model *m, const gw_accel *a, const gw_tr
     if (cfg->tp < 1 || cfg->ep < 1 || cfg->pp < 0 || !(cfg->batch > 0) || !(o->n_gpus >= 1) ||
         !(o->input_len >= 1) || !(o->output_len >= 1) || m->n_layers < 1 || m->hidden < 1)
         return gw__err(err, GW_EINVAL, "gw_infer_eval_config: sizes must be >= 1");
+    if (cfg->disagg && (cfg->pre_tp < 1 || cfg->pre_ep < 1 || cfg->pre_pp < 0 ||
+                        !(cfg->prefill_util > 0 && cfg->prefill_util < 1.0)))
+        return gw__err(err, GW_EINVAL,
+                       "gw_infer_eval_config: disaggregated prefill layout sizes must be >= 1 "
+                       "and the prefill load in (0, 1)");
     if (cfg->disagg)
         eval_disagg(m, a, topo, ip, tpp, o, cfg, out);
     else

@@ -364,6 +364,15 @@ static void disaggregated(void **state)
             assert_true(e.kv_transfer_scaleup);
         }
     }
+    /* Bad disaggregated inputs are errors, not crashes. */
+    gw_infer_config bad = c;
+    bad.pre_tp = 0;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &bad, &e, NULL),
+                     GW_EINVAL);
+    bad = c;
+    bad.prefill_util = 1.0;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &bad, &e, NULL),
+                     GW_EINVAL);
     /* Search: with disaggregation the best is at least as good. */
     gw_infer_result *r = calloc(1, sizeof *r);
     o.tpot_s = 0.02;
