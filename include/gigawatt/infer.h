@@ -239,7 +239,8 @@ GW_API double gw_infer_kv_bytes(const gw_model *m, double ctx_tokens, double kv_
  * a bound below the fastest decode step or prefill any layout reaches;
  * "concurrency": the batch fits in no layout's memory),
  * GW_EINFEASIBLE (nothing feasible for another reason), parameter-load
- * errors. Complexity: a few thousand evaluations, well under a second. */
+ * errors. Complexity: a few thousand evaluations (about ten thousand with
+ * opts.disagg), well under a second. */
 GW_API gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                                             const gw_accel *a, const gw_system *sys,
                                             const gw_infer_opts *opts, gw_infer_result *out,
