@@ -212,7 +212,7 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
     double ge = tpp->grouped_gemm_eff > 0 ? tpp->grouped_gemm_eff : 1.0;
     if ((prec == GW_PREC_FP8 || prec == GW_PREC_FP4) && tpp->grouped_gemm_eff_fp8 > 0)
         ge = tpp->grouped_gemm_eff_fp8;
-    const double xr = ip->expert_grouped ? ge : 1.0; /* expert rate / dense rate */
+    const double xr = ip->expert_grouped > 0.5 ? ge : 1.0; /* expert rate / dense rate */
     const double bw = a->mem_Bps * ip->decode_mem_eff;
     const double floor_s = L * fL * ip->kernels_per_layer * ip->kernel_floor_s;
 
