@@ -68,6 +68,9 @@ typedef struct gw_infer_params {
     double scaleup_latency_s; /* per step of a small-message collective on NVLink */
     double moe_imbalance;     /* busiest expert load / mean, for expert compute */
     double act_bytes;         /* bytes per activation element exchanged (BF16) */
+    double disagg_max_load;   /* highest prefill-pool load in the queueing term */
+    double expert_grouped;    /* 1: expert GEMMs at data/train.yaml's grouped-GEMM
+                                 efficiencies; 0: at the dense rate */
 } gw_infer_params;
 
 /* Loads data/infer.yaml from data_dir (NULL: $GIGAWATT_DATA, else the
@@ -87,7 +90,17 @@ typedef struct gw_infer_config {
     int tp, ep;
     gw_precision precision;    /* weights and GEMMs: BF16, FP8 or FP4 */
     gw_precision kv_precision; /* KV cache: BF16 or FP8 */
-    double batch;              /* sequences in flight per attention group */
+    double batch;              /* sequences in flight per attention group (per
+                                  pipeline micro-batch with pp > 1) */
+    /* Appended (zero = the earlier behaviour). */
+    int pp;                    /* pipeline stages of a replica (0 or 1: none) */
+    /* Disaggregated prefill and decode (disagg != 0): the fields above are
+     * the decode pool's layout; the prefill pool runs replicas of
+     * pre_tp x pre_ep x pre_pp GPUs at the same weight precision, sized so
+     * that it runs at prefill_util of its capacity. */
+    int disagg;
+    int pre_tp, pre_ep, pre_pp;
+    double prefill_util;       /* (0, 1): target load of the prefill pool */
 } gw_infer_config;
 
 typedef enum gw_infer_reject {
@@ -132,6 +145,24 @@ typedef struct gw_infer_eval {
     double bound_hbm_tokens_per_s_per_gpu, bound_compute_tokens_per_s_per_gpu;
     double decode_tokens_per_s_per_gpu; /* decode steps alone (no prefill mixed in) */
     gw_infer_reject reject;
+    /* Appended: pipeline parallelism. step_s is one stage's time for one
+     * micro-batch; TPOT = pp x step_s. */
+    int pp;
+    double p2p_s;               /* stage-to-stage activation send per micro-batch */
+    double pp_bubble;           /* share of stage time idle: stage imbalance
+                                   (ceil(L/pp) layers on the slowest stage) and
+                                   micro-batches fewer than stages */
+    double decode_step_s;       /* a decode-only stage step (no prefill mixed in) */
+    /* A prefill-only replica (the prefill pool of disaggregated serving):
+     * input tokens/s at full chunks and one prompt's latency under load. */
+    double prefill_tokens_per_s_replica, prefill_latency_s;
+    /* Disaggregated serving (cfg.disagg): the pools, the KV transfer. */
+    double prefill_gpus, decode_gpus;  /* GPUs used by each pool */
+    double prefill_replicas, decode_replicas;
+    double prefill_load;        /* prefill pool utilisation */
+    double kv_transfer_bytes;   /* one request's KV cache, prefill -> decode */
+    double kv_transfer_s;       /* its transfer time */
+    bool kv_transfer_scaleup;   /* over the scale-up domain (else the network) */
 } gw_infer_eval;
 
 /* What to evaluate. Start from gw_infer_opts_init. */
@@ -144,6 +175,9 @@ typedef struct gw_infer_opts {
     int precision;           /* gw_precision, or GW_INFER_ANY (BF16, FP8, FP4) */
     int kv_precision;        /* gw_precision (BF16 or FP8), or GW_INFER_ANY */
     double ttft_s, tpot_s;   /* latency bounds, 0: none */
+    bool disagg;             /* also search disaggregated prefill/decode pools */
+    int pp;                  /* > 0 fixed pipeline stages; GW_INFER_ANY searched
+                                (0 is taken as 1 for callers predating it) */
     bool queue_excess;       /* requests beyond what fits wait in a queue (the batch
                                 is capped at the largest that fits: burst
                                 benchmarks); false: such a concurrency is rejected */
@@ -178,7 +212,8 @@ typedef struct gw_infer_result {
  * step, prefill and steady-state serving figures. Rejections (memory,
  * layout, latency bounds of opts) are not errors: out->reject says why.
  * cfg->batch must be > 0. Returns GW_EINVAL for NULL pointers or sizes
- * < 1. Allocation-free; thread-safe. */
+ * < 1 (with cfg->disagg: also pre_tp, pre_ep < 1, pre_pp < 0 or a
+ * prefill_util outside (0, 1)). Allocation-free; thread-safe. */
 GW_API gw_status gw_infer_eval_config(const gw_model *m, const gw_accel *a,
                                                    const gw_train_topo *topo,
                                                    const gw_infer_params *ip,
@@ -204,7 +239,8 @@ GW_API double gw_infer_kv_bytes(const gw_model *m, double ctx_tokens, double kv_
  * a bound below the fastest decode step or prefill any layout reaches;
  * "concurrency": the batch fits in no layout's memory),
  * GW_EINFEASIBLE (nothing feasible for another reason), parameter-load
- * errors. Complexity: a few thousand evaluations, well under a second. */
+ * errors. Complexity: a few thousand evaluations (about ten thousand with
+ * opts.disagg), well under a second. */
 GW_API gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                                             const gw_accel *a, const gw_system *sys,
                                             const gw_infer_opts *opts, gw_infer_result *out,

@@ -150,6 +150,11 @@ typedef struct gw_scenario {
         const char *kv_precision; /* "bf16", "fp8" or "any" */
         int tp, ep;              /* 0 = searched */
         double ttft_s, tpot_s;   /* latency bounds; 0 = none */
+        /* Appended. */
+        int pp;                  /* pipeline stages; 0 = searched */
+        int disagg;              /* 1: also search disaggregated prefill/decode */
+        double demand_tokens_per_day; /* output tokens per day to serve (gigawatt
+                                         run: GPUs, MW, training/serving split); 0 = none */
     } serving;
 } gw_scenario;
 

@@ -19,10 +19,10 @@ static void help(void)
 {
     printf(
         "usage: gigawatt infer [SCENARIO.yaml] [--model NAME|config.json] [--gpu NAME]\n"
-        "                      [--gpus N] [--system NAME] [--tp N] [--ep N]\n"
+        "                      [--gpus N] [--system NAME] [--tp N] [--ep N] [--pp N]\n"
         "                      [--precision bf16|fp8|fp4|any] [--kv-precision bf16|fp8|any]\n"
         "                      [--input-len T] [--output-len T] [--concurrency N]\n"
-        "                      [--ttft S] [--tpot S] [--json]\n"
+        "                      [--ttft S] [--tpot S] [--disagg] [--json]\n"
         "       gigawatt infer --validate FILE.csv [--loso]\n\n"
         "Predicts the serving throughput of a model with continuous batching: output\n"
         "tokens/s over all GPUs and per GPU, time to first token (TTFT), time per output\n"
@@ -37,6 +37,8 @@ static void help(void)
         "  --system       server/rack catalog name (network figures)\n"
         "  --tp --ep      fix tensor / expert parallelism of a replica (EP > TP: the\n"
         "                 attention runs data-parallel over EP/TP groups)\n"
+        "  --pp N         fix the pipeline stages of a replica (default: 1, 2, 4, 8\n"
+        "                 searched)\n"
         "  --precision    weights and GEMMs: bf16, fp8, fp4 or any (searched)\n"
         "  --kv-precision KV cache: bf16 (default), fp8 or any\n"
         "  --input-len    prompt tokens per request (default 1024)\n"
@@ -44,6 +46,9 @@ static void help(void)
         "  --concurrency  requests in flight over all GPUs (default: searched)\n"
         "  --ttft S       bound on the time to first token (e.g. 2s, 500ms)\n"
         "  --tpot S       bound on the time per output token (e.g. 50ms)\n"
+        "  --disagg       also search disaggregated serving: separate prefill and\n"
+        "                 decode pools, the KV cache sent between them, the best\n"
+        "                 pool ratio\n"
         "  --validate F   predict the rows of a serving-measurement CSV\n"
         "                 (data/validation/serving.csv) and print the errors\n"
         "  --loso         with --validate: leave-one-source-out errors (the fitted\n"
@@ -137,7 +142,8 @@ int gw_cmd_infer(gw_cli *cli, int argc, char **argv)
     const char *validate = NULL;
     bool loso = false;
     double gpus = 0, in_len = 0, out_len = 0, conc = 0, ttft = 0, tpot = 0;
-    long long tp = 0, ep = 0;
+    long long tp = 0, ep = 0, ppv = 0;
+    bool disagg = false;
     int prec = -3, kvprec = -3;
 
     for (int i = 0; i < argc; i++) {
@@ -186,6 +192,12 @@ int gw_cmd_infer(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_int(cli, "--tp", v, 1, 1024, &tp))
                 return 2;
+        } else if (gw_cli_is_opt(a, "--pp")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
+                !gw_cli_parse_int(cli, "--pp", v, 1, 64, &ppv))
+                return 2;
+        } else if (strcmp(a, "--disagg") == 0) {
+            disagg = true;
         } else if (gw_cli_is_opt(a, "--ep")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_int(cli, "--ep", v, 1, 65536, &ep))
@@ -281,6 +293,8 @@ int gw_cmd_infer(gw_cli *cli, int argc, char **argv)
     o.concurrency = conc > 0 ? conc : sc->serving.concurrency;
     o.tp = tp > 0 ? (int)tp : sc->serving.tp > 0 ? sc->serving.tp : GW_INFER_ANY;
     o.ep = ep > 0 ? (int)ep : sc->serving.ep > 0 ? sc->serving.ep : GW_INFER_ANY;
+    o.pp = ppv > 0 ? (int)ppv : sc->serving.pp > 0 ? sc->serving.pp : GW_INFER_ANY;
+    o.disagg = disagg || sc->serving.disagg;
     o.precision = prec != -3 ? prec : prec_value(sc->serving.precision, false);
     o.kv_precision = kvprec != -3 ? kvprec : prec_value(sc->serving.kv_precision, true);
     o.ttft_s = ttft > 0 ? ttft : sc->serving.ttft_s;

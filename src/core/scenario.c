@@ -143,6 +143,10 @@ static const field fields[] = {
     {"serving.ep", F_INT, GW_DIM_NONE, 1, 65536, OFF(serving.ep), NULL},
     {"serving.ttft", F_NUM_GT, GW_DIM_TIME, 0, 3600, OFF(serving.ttft_s), "no TTFT bound"},
     {"serving.tpot", F_NUM_GT, GW_DIM_TIME, 0, 60, OFF(serving.tpot_s), "no TPOT bound"},
+    {"serving.pp", F_INT, GW_DIM_NONE, 1, 64, OFF(serving.pp), NULL},
+    {"serving.disagg", F_BOOL, GW_DIM_NONE, 0, 0, OFF(serving.disagg), NULL},
+    {"serving.demand_tokens_per_day", F_NUM_GT, GW_DIM_TOKENS, 0, 1e20,
+     OFF(serving.demand_tokens_per_day), "no serving demand"},
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 

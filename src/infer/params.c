@@ -20,6 +20,7 @@ void gw_infer_opts_init(gw_infer_opts *o)
     o->tp = o->ep = GW_INFER_ANY;
     o->precision = GW_INFER_ANY;
     o->kv_precision = GW_PREC_BF16;
+    o->pp = GW_INFER_ANY;
 }
 
 const char *gw_infer_reject_name(gw_infer_reject r)
@@ -93,6 +94,8 @@ static const pdef defs[] = {
     P_("scaleup_latency", GW_DIM_TIME, 0.0, 1e-3, scaleup_latency_s),
     P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
     P_("act_bytes", GW_DIM_BYTES, 0.5, 8.0, act_bytes),
+    P_("disagg_max_load", GW_DIM_FRACTION, 0.5, 0.999, disagg_max_load),
+    P_("expert_grouped", GW_DIM_NONE, 0.0, 1.0, expert_grouped),
 };
 
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,

@@ -9,25 +9,44 @@
 #include "core/core_internal.h"
 
 #include <stdio.h>
+#include <string.h>
+
+static size_t one_layout(int tp, int ep, int pp, int dpa, char *buf, size_t n)
+{
+    if (ep > 1)
+        gw__snprintf(buf, n, "TP%d EP%d%s", tp, ep, dpa > 1 ? " (DP attention)" : "");
+    else
+        gw__snprintf(buf, n, "TP%d", tp);
+    size_t k = strlen(buf);
+    if (pp > 1 && k + 1 < n)
+        gw__snprintf(buf + k, n - k, " PP%d", pp);
+    return strlen(buf);
+}
 
 static void layout_text(const gw_infer_eval *e, char *buf, size_t n)
 {
-    if (e->cfg.ep > 1)
-        gw__snprintf(buf, n, "TP%d EP%d%s %s/KV %s", e->cfg.tp, e->cfg.ep,
-                     e->attn_dp > 1 ? " (DP attention)" : "", gw_precision_name(e->cfg.precision),
+    size_t k = one_layout(e->cfg.tp, e->cfg.ep, e->pp, e->attn_dp, buf, n);
+    if (k + 1 < n)
+        gw__snprintf(buf + k, n - k, " %s/KV %s", gw_precision_name(e->cfg.precision),
                      gw_precision_name(e->cfg.kv_precision));
-    else
-        gw__snprintf(buf, n, "TP%d %s/KV %s", e->cfg.tp, gw_precision_name(e->cfg.precision),
-                     gw_precision_name(e->cfg.kv_precision));
+    k = strlen(buf);
+    if (e->cfg.disagg && k + 1 < n) {
+        char pre[64];
+        int pdpa = e->cfg.pre_ep > e->cfg.pre_tp ? e->cfg.pre_ep / e->cfg.pre_tp : 1;
+        one_layout(e->cfg.pre_tp, e->cfg.pre_ep, e->cfg.pre_pp, pdpa, pre, sizeof pre);
+        gw__snprintf(buf + k, n - k, "; disagg %.0fP(%s):%.0fD", e->prefill_gpus, pre,
+                     e->decode_gpus);
+    }
 }
 
 static void eval_report(gw_doc *doc, gw_doc_node *n, const gw_infer_eval *e)
 {
-    char lay[96];
+    char lay[160];
     layout_text(e, lay, sizeof lay);
     gw_doc_str(doc, n, "layout", "layout", lay);
     gw_doc_int(doc, n, "tp", "TP", e->cfg.tp);
     gw_doc_int(doc, n, "ep", "EP", e->cfg.ep);
+    gw_doc_int(doc, n, "pp", "PP (pipeline stages)", e->pp);
     gw_doc_str(doc, n, "precision", "weights", gw_precision_name(e->cfg.precision));
     gw_doc_str(doc, n, "kv_precision", "KV cache", gw_precision_name(e->cfg.kv_precision));
     gw_doc_int(doc, n, "replica_gpus", "GPUs per replica", e->replica_gpus);
@@ -89,6 +108,29 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
         gw_doc_num(doc, st, "experts_touched", "routed experts touched", b->experts_touched,
                    "frac");
     gw_doc_num(doc, st, "prefill_alone_s", "one prefill alone", b->prefill_s, "s");
+    if (b->pp > 1) {
+        gw_doc_num(doc, st, "p2p_s", "stage-to-stage send", b->p2p_s, "s");
+        gw_doc_num(doc, st, "pp_bubble", "pipeline bubble (stage imbalance, missing micro-batches)",
+                   b->pp_bubble, "frac");
+    }
+    if (b->cfg.disagg) {
+        gw_doc_node *d = gw_doc_obj(doc, best, "disagg", "Disaggregated prefill and decode");
+        gw_doc_num(doc, d, "prefill_gpus", "prefill pool GPUs", b->prefill_gpus, "");
+        gw_doc_num(doc, d, "decode_gpus", "decode pool GPUs", b->decode_gpus, "");
+        gw_doc_num(doc, d, "prefill_to_decode_gpus", "pool ratio (prefill / decode GPUs)",
+                   b->decode_gpus > 0 ? b->prefill_gpus / b->decode_gpus : 0.0, "");
+        gw_doc_int(doc, d, "prefill_tp", "prefill TP", b->cfg.pre_tp);
+        gw_doc_int(doc, d, "prefill_ep", "prefill EP", b->cfg.pre_ep);
+        gw_doc_int(doc, d, "prefill_pp", "prefill PP", b->cfg.pre_pp > 1 ? b->cfg.pre_pp : 1);
+        gw_doc_num(doc, d, "prefill_load", "prefill pool load", b->prefill_load, "frac");
+        gw_doc_num(doc, d, "prefill_tokens_per_s_per_replica", "prefill tokens/s per replica",
+                   b->prefill_tokens_per_s_replica, "tokens/s");
+        gw_doc_num(doc, d, "kv_transfer_bytes", "KV cache sent per request", b->kv_transfer_bytes,
+                   "B");
+        gw_doc_num(doc, d, "kv_transfer_s", "KV transfer time", b->kv_transfer_s, "s");
+        gw_doc_str(doc, d, "kv_transfer_link", "KV transfer over",
+                   b->kv_transfer_scaleup ? "scale-up domain" : "scale-out network");
+    }
 
     if (r->has_factory) {
         gw_doc_node *f = gw_doc_obj(doc, n, "factory", "AI factory");
@@ -112,7 +154,7 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
                                  "Throughput-interactivity frontier (tokens/s per GPU vs per user)");
     for (size_t i = 0; i < r->n_frontier; i++) {
         const gw_infer_eval *e = &r->frontier[i];
-        char lay[96];
+        char lay[160];
         layout_text(e, lay, sizeof lay);
         gw_doc_node *row = gw_doc_obj(doc, fr, NULL, NULL);
         gw_doc_num(doc, row, "output_tokens_per_s_per_user", "tok/s/user",
@@ -135,6 +177,10 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
     }
     gw_doc_note(doc, "infer: continuous batching in steady state with every request at the mean "
                      "lengths; each decode iteration carries the prefill of batch/output_len new "
-                     "requests (chunked prefill); speculative decoding, prefix caching and "
-                     "disaggregated prefill are not modelled (docs/models/infer.md)");
+                     "requests (chunked prefill)%s; speculative decoding and prefix caching are "
+                     "not modelled (docs/models/infer.md)",
+                r->opts.disagg ? "; disaggregated pools (--disagg) run decode-only steps and "
+                                 "full prefill chunks, a prefill pool queue (M/D/1) and the KV "
+                                 "transfer"
+                               : "");
 }

@@ -9,8 +9,13 @@
  * against tokens/s per user (the throughput-interactivity curve serving
  * benchmarks draw).
  *
- * Does not: search pipeline parallelism, disaggregated prefill/decode
- * pools or speculative decoding (docs/models/infer.md).
+ * Pipeline stages (1, 2, 4, 8 unless fixed) are part of the layout.
+ * With opts.disagg, every decode layout and batch is also evaluated as
+ * the decode pool of disaggregated serving, against each prefill layout
+ * on the Pareto set of prefill tokens/s per GPU against prompt latency
+ * and each target prefill-pool load (the pool ratio follows from it).
+ *
+ * Does not: search speculative decoding (docs/models/infer.md).
  */
 #include "infer_internal.h"
 
@@ -22,6 +27,12 @@
 #include <time.h>
 
 #define MAX_POINTS 16384
+/* Prefill layouts kept per precision for disaggregated serving. */
+#define MAX_PRE 6
+/* Target loads of the prefill pool searched: each gives a pool ratio;
+ * lower loads buy TTFT (less queueing) with prefill GPUs. */
+static const double prefill_loads[] = {0.5, 0.7, 0.85};
+#define N_LOADS (sizeof prefill_loads / sizeof prefill_loads[0])
 
 static double now_s(void)
 {
@@ -59,6 +70,9 @@ typedef struct plan_state {
     gw_infer_eval *pts;
     size_t n_pts;
     bool any_weights_fit, any_layout;
+    /* Prefill layouts for the disaggregated pools, per precision. */
+    gw_infer_config pre[GW_PREC_COUNT][MAX_PRE];
+    int n_pre[GW_PREC_COUNT];
 } plan_state;
 
 static void consider(plan_state *st, const gw_infer_config *cfg, bool probe_only)
@@ -128,15 +142,27 @@ static void frontier(plan_state *st)
 static void search_batches(plan_state *st, gw_infer_config *cfg)
 {
     const gw_infer_opts *o = st->o;
-    int R = cfg->tp > cfg->ep ? cfg->tp : cfg->ep;
+    int pp = cfg->pp > 1 ? cfg->pp : 1;
+    int R = (cfg->tp > cfg->ep ? cfg->tp : cfg->ep) * pp;
     int dpa = cfg->ep > cfg->tp ? cfg->ep / cfg->tp : 1;
     cfg->batch = 1.0;
     if (o->concurrency > 0) {
         double reps = floor(o->n_gpus / R);
-        consider(st, cfg, true); /* the fastest step, for error messages */
+        if (!cfg->disagg)
+            consider(st, cfg, true); /* the fastest step, for error messages */
         if (reps < 1)
             return;
-        cfg->batch = o->concurrency / (reps * dpa);
+        cfg->batch = o->concurrency / (reps * dpa * pp);
+        /* Disaggregated: the decode pool's replicas depend on the batch
+         * (through the pool ratio): a few fixed-point passes. */
+        for (int it = 0; cfg->disagg && it < 4; it++) {
+            gw_infer_eval pr;
+            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &pr,
+                                     NULL) != GW_OK ||
+                !(pr.decode_replicas >= 1))
+                break;
+            cfg->batch = o->concurrency / (pr.decode_replicas * dpa * pp);
+        }
         if (o->queue_excess) {
             gw_infer_eval probe;
             if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &probe,
@@ -155,6 +181,10 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
         return;
     }
     double mb = probe.max_batch;
+    if (!(mb >= 1)) {
+        consider(st, cfg, false); /* counts the memory rejection */
+        return;
+    }
     for (double b = 1.0;; b *= 2.0) {
         cfg->batch = b;
         consider(st, cfg, false);
@@ -166,6 +196,70 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
         cfg->batch = floor(p2 + (mb - p2) * q / 3.0);
         if (cfg->batch > p2)
             consider(st, cfg, false);
+    }
+}
+
+/* The prefill layouts worth a disaggregated prefill pool, per weight
+ * precision: those that hold the weights and one prompt, on the Pareto
+ * set of prefill tokens/s per GPU (more) against one prompt's latency
+ * under load (less); at most MAX_PRE, the fastest per GPU first. */
+static void prefill_layouts(plan_state *st, int (*lay)[3], int n_lay)
+{
+    static const gw_precision precs[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
+    gw_infer_opts o = *st->o;
+    o.ttft_s = o.tpot_s = 0.0;
+    for (size_t ip_i = 0; ip_i < sizeof precs / sizeof precs[0]; ip_i++) {
+        gw_precision pz = precs[ip_i];
+        double rate[MAX_PRE], lat[MAX_PRE];
+        int n = 0;
+        for (int il = 0; il < n_lay; il++) {
+            gw_infer_config c = {lay[il][0], lay[il][1], pz, GW_PREC_BF16, 1.0, lay[il][2],
+                                 0, 0, 0, 0, 0.0};
+            if (st->o->kv_precision >= 0)
+                c.kv_precision = (gw_precision)st->o->kv_precision;
+            gw_infer_eval e;
+            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, &o, &c, &e,
+                                     NULL) != GW_OK ||
+                e.reject == GW_INFER_REJECT_LAYOUT || !(e.kv_free_bytes > 0) ||
+                !(e.max_batch >= 1))
+                continue;
+            double g = e.prefill_tokens_per_s_replica / e.replica_gpus;
+            double l = e.prefill_latency_s;
+            /* Dominated by a kept one? Then skip; else drop those it
+             * dominates and keep it (replacing the worst when full). */
+            bool dominated = false;
+            for (int j = 0; j < n && !dominated; j++)
+                dominated = rate[j] >= g && lat[j] <= l;
+            if (dominated)
+                continue;
+            int w = 0;
+            for (int j = 0; j < n; j++) {
+                if (!(g >= rate[j] && l <= lat[j])) {
+                    rate[w] = rate[j];
+                    lat[w] = lat[j];
+                    st->pre[pz][w] = st->pre[pz][j];
+                    w++;
+                }
+            }
+            n = w;
+            if (n == MAX_PRE) {
+                int worst = 0;
+                for (int j = 1; j < n; j++)
+                    if (rate[j] < rate[worst])
+                        worst = j;
+                if (rate[worst] >= g)
+                    continue;
+                n--;
+                rate[worst] = rate[n];
+                lat[worst] = lat[n];
+                st->pre[pz][worst] = st->pre[pz][n];
+            }
+            rate[n] = g;
+            lat[n] = l;
+            st->pre[pz][n] = c;
+            n++;
+        }
+        st->n_pre[pz] = n;
     }
 }
 
@@ -234,17 +328,36 @@ gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     gw_train_topo_for(cat, a, sys, tpp, &r->topo);
     r->topo.scaleup_latency_s = ip.scaleup_latency_s;
 
-    plan_state st = {m, a, &r->topo, &ip, tpp, o, r, pts, 0, false, false};
+    plan_state st;
+    memset(&st, 0, sizeof st);
+    st.m = m;
+    st.a = a;
+    st.topo = &r->topo;
+    st.ip = &ip;
+    st.tpp = tpp;
+    st.o = o;
+    st.out = r;
+    st.pts = pts;
     int dom = r->topo.scaleup_domain > 0 ? r->topo.scaleup_domain : 1;
     const bool moe = m->n_experts > 0;
     static const gw_precision precs[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
     static const gw_precision kvps[] = {GW_PREC_BF16, GW_PREC_FP8};
+
+    int pps[8], n_pp = 0;
+    if (o->pp > 0)
+        pps[n_pp++] = o->pp;
+    else if (o->pp == 0)
+        pps[n_pp++] = 1;
+    for (int pp = 1; o->pp < 0 && pp <= 8 && pp <= m->n_layers && pp <= o->n_gpus; pp *= 2)
+        pps[n_pp++] = pp;
 
     int tps[32], n_tp = 0;
     if (o->tp > 0)
         tps[n_tp++] = o->tp;
     for (int tp = 1; o->tp <= 0 && tp <= dom && tp <= o->n_gpus && n_tp < 32; tp *= 2)
         tps[n_tp++] = tp;
+    /* Layouts (TP, EP, PP) in search order. */
+    int lay[512][3], n_lay = 0;
     for (int it = 0; it < n_tp; it++) {
         int tpv = tps[it];
         int eps[32], n_ep = 0;
@@ -256,16 +369,39 @@ gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
                                     ep <= m->n_experts && n_ep < 32;
              ep *= 2.0)
             eps[n_ep++] = (int)ep;
-        for (int ie = 0; ie < n_ep; ie++) {
-            int epv = eps[ie];
-            for (size_t ip_i = 0; ip_i < sizeof precs / sizeof precs[0]; ip_i++) {
-                if (o->precision >= 0 && precs[ip_i] != (gw_precision)o->precision)
+        for (int ie = 0; ie < n_ep; ie++)
+            for (int ipp = 0; ipp < n_pp && n_lay < 512; ipp++) {
+                lay[n_lay][0] = tpv;
+                lay[n_lay][1] = eps[ie];
+                lay[n_lay][2] = pps[ipp];
+                n_lay++;
+            }
+    }
+    if (o->disagg)
+        prefill_layouts(&st, lay, n_lay);
+    for (int il = 0; il < n_lay; il++) {
+        for (size_t ip_i = 0; ip_i < sizeof precs / sizeof precs[0]; ip_i++) {
+            if (o->precision >= 0 && precs[ip_i] != (gw_precision)o->precision)
+                continue;
+            for (size_t ik = 0; ik < sizeof kvps / sizeof kvps[0]; ik++) {
+                if (o->kv_precision >= 0 && kvps[ik] != (gw_precision)o->kv_precision)
                     continue;
-                for (size_t ik = 0; ik < sizeof kvps / sizeof kvps[0]; ik++) {
-                    if (o->kv_precision >= 0 && kvps[ik] != (gw_precision)o->kv_precision)
-                        continue;
-                    gw_infer_config cfg = {tpv, epv, precs[ip_i], kvps[ik], 1.0};
-                    search_batches(&st, &cfg);
+                gw_infer_config cfg = {lay[il][0], lay[il][1], precs[ip_i], kvps[ik], 1.0,
+                                       lay[il][2], 0, 0, 0, 0, 0.0};
+                search_batches(&st, &cfg);
+                if (!o->disagg)
+                    continue;
+                const gw_precision pz = precs[ip_i];
+                for (int q = 0; q < st.n_pre[pz]; q++) {
+                    for (size_t u = 0; u < N_LOADS; u++) {
+                        gw_infer_config dc = cfg;
+                        dc.disagg = 1;
+                        dc.pre_tp = st.pre[pz][q].tp;
+                        dc.pre_ep = st.pre[pz][q].ep;
+                        dc.pre_pp = st.pre[pz][q].pp;
+                        dc.prefill_util = prefill_loads[u];
+                        search_batches(&st, &dc);
+                    }
                 }
             }
         }

@@ -256,6 +256,7 @@ static void on_row(int term, void *data)
     }
     r->o.n_gpus = ng;
     r->o.queue_excess = true; /* burst benchmarks queue what does not fit */
+    r->o.pp = 1;              /* the rows run no pipeline stages */
     r->o.tp = tp > 0 ? (int)tp : GW_INFER_ANY;
     r->o.ep = ep > 0 ? (int)ep : GW_INFER_ANY;
     r->o.precision = (int)p;

@@ -21,6 +21,7 @@
  * holding only "not_computed": the reason, so no section vanishes silently.
  */
 #include <gigawatt/econ.h>
+#include <gigawatt/infer.h>
 #include <gigawatt/net.h>
 #include <gigawatt/plan.h>
 #include <gigawatt/policy.h>
@@ -253,6 +254,8 @@ typedef struct plan_state {
     gw_econ_run run;
     gw_policy_rules rules;
     gw_policy_chip chip;
+    gw_infer_result infer;
+    char serve_line[200]; /* the headline's serving line ("" without one) */
 } plan_state;
 
 /* Reports a module that could not answer, without failing the whole run,
@@ -328,6 +331,155 @@ static void net_section(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     gw_doc_note(doc, "network: the search times collectives with the fat tree's bottleneck bound "
                      "(every group of a kind at once); `gigawatt net --step` simulates the "
                      "chosen step's flows with all kinds contending");
+}
+
+/* serving.precision / kv_precision strings: a gw_precision or
+ * GW_INFER_ANY ("any" or unknown: the scenario loader has checked them). */
+static int serving_prec(const char *v)
+{
+    gw_precision p;
+    if (v == NULL || strcmp(v, "any") == 0 || gw_precision_parse(v, &p) != GW_OK)
+        return GW_INFER_ANY;
+    return (int)p;
+}
+
+/* Serving: what the site would produce serving the scenario's model (or
+ * serving.model) with the serving.* settings: tokens/s, per GPU and per
+ * MW, $ per million tokens at the site's $/GPU-hour; with
+ * serving.demand_tokens_per_day, the GPUs and facility power that demand
+ * needs and the split of the site between serving and training. */
+static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc,
+                                 const gw_accel *a, const gw_system *sys, const gw_model *m,
+                                 const gw_site_result *site, const gw_econ_result *econ,
+                                 gw_doc *doc, gw_doc_node *parent, plan_state *st,
+                                 gw_error *err)
+{
+    char msg[1100];
+    gw_error sub;
+    gw__err_clear(&sub);
+    const gw_model *sm = m;
+    gw_model *owned = NULL;
+    gw_status rc = GW_OK;
+    const char *name = sc->serving.model;
+    if (name != NULL && name[0]) {
+        size_t n = strlen(name);
+        if ((n > 5 && strcmp(name + n - 5, ".json") == 0) || strchr(name, '/') != NULL) {
+            rc = gw_catalog_model_from_hf(ctx, name, NULL, &owned, &sub);
+            sm = owned;
+        } else {
+            rc = gw_catalog_model_find(cat, name, &sm, &sub);
+        }
+        if (rc != GW_OK) {
+            gw__strlcpy(sub.where, "serving.model", sizeof sub.where);
+            gw__strlcpy(sub.path, sc->path, sizeof sub.path);
+            *err = sub;
+            return rc;
+        }
+    }
+    /* GPUs serving: serving.gpus, else the site's (those its power
+     * budget feeds when it does not feed them all). */
+    double gpus = sc->serving.gpus > 0 ? sc->serving.gpus : sc->cluster.gpus;
+    if (sc->serving.gpus <= 0 && site != NULL && !site->fits_budget && site->gpus_in_budget >= 1)
+        gpus = floor(site->gpus_in_budget);
+    gw_infer_opts o;
+    gw_infer_opts_init(&o);
+    o.n_gpus = gpus;
+    o.input_len = sc->serving.input_len;
+    o.output_len = sc->serving.output_len;
+    o.concurrency = sc->serving.concurrency;
+    o.tp = sc->serving.tp > 0 ? sc->serving.tp : GW_INFER_ANY;
+    o.ep = sc->serving.ep > 0 ? sc->serving.ep : GW_INFER_ANY;
+    o.pp = sc->serving.pp > 0 ? sc->serving.pp : GW_INFER_ANY;
+    o.precision = serving_prec(sc->serving.precision);
+    o.kv_precision = serving_prec(sc->serving.kv_precision);
+    o.ttft_s = sc->serving.ttft_s;
+    o.tpot_s = sc->serving.tpot_s;
+    o.disagg = sc->serving.disagg != 0;
+    gw_infer_result *r = &st->infer;
+    rc = gw_infer_plan(ctx, cat, sm, a, sys, &o, r, &sub);
+    if (rc == GW_OK && site != NULL && econ != NULL && site->gpus > 0)
+        rc = gw_infer_factory(r, site->facility_power_w / site->gpus, site->pue,
+                              econ->usd_per_gpu_hour, &sub);
+    if (rc != GW_OK) {
+        gw_model_free(ctx, owned);
+        if (!soft_failure(rc) && rc != GW_ERANGE && rc != GW_EINVAL) {
+            *err = sub;
+            return rc;
+        }
+        gw_doc_note(doc, "serve: %s", gw_error_format(&sub, msg, sizeof msg));
+        not_computed(doc, parent, "serve", "Serving", msg);
+        return GW_OK;
+    }
+    const gw_infer_eval *b = &r->best;
+    gw_doc_node *n = gw_doc_obj(doc, parent, "serve", "Serving (gigawatt infer)");
+    gw_doc_str(doc, n, "model", "model served", sm->name);
+    gw_doc_num(doc, n, "gpus", "GPUs serving", gpus, "");
+    gw_doc_num(doc, n, "input_len", "input tokens per request", o.input_len, "tokens");
+    gw_doc_num(doc, n, "output_len", "output tokens per request", o.output_len, "tokens");
+    char lay[64];
+    gw__snprintf(lay, sizeof lay, "TP%d EP%d PP%d %s%s", b->cfg.tp, b->cfg.ep, b->pp,
+                 gw_precision_name(b->cfg.precision), b->cfg.disagg ? " disaggregated" : "");
+    gw_doc_str(doc, n, "layout", "best replica layout", lay);
+    gw_doc_num(doc, n, "output_tokens_per_s", "output tokens/s (all serving GPUs)",
+               b->output_tokens_per_s, "tokens/s");
+    gw_doc_num(doc, n, "output_tokens_per_s_per_gpu", "output tokens/s per GPU",
+               b->output_tokens_per_s_per_gpu, "tokens/s");
+    gw_doc_num(doc, n, "output_tokens_per_s_per_user", "output tokens/s per user",
+               b->output_tokens_per_s_per_user, "tokens/s");
+    gw_doc_num(doc, n, "ttft_s", "time to first token", b->ttft_s, "s");
+    gw_doc_num(doc, n, "tpot_s", "time per output token", b->tpot_s, "s");
+    gw_doc_num(doc, n, "output_tokens_per_day", "output tokens per day",
+               b->output_tokens_per_s * 86400.0, "tokens");
+    if (r->has_factory) {
+        gw_doc_num(doc, n, "output_tokens_per_s_per_mw", "output tokens/s per MW (facility)",
+                   r->output_tokens_per_s_per_mw, "tokens/s");
+        gw_doc_num(doc, n, "facility_j_per_output_token", "facility energy per output token",
+                   r->facility_j_per_output_token, "J");
+        gw_doc_num(doc, n, "usd_per_m_input_tokens", "$ per million input tokens",
+                   r->usd_per_m_input_tokens, "USD");
+        gw_doc_num(doc, n, "usd_per_m_output_tokens", "$ per million output tokens",
+                   r->usd_per_m_output_tokens, "USD");
+    }
+    double demand = sc->serving.demand_tokens_per_day;
+    if (demand > 0 && b->output_tokens_per_s_per_gpu > 0) {
+        gw_doc_node *d = gw_doc_obj(doc, n, "demand", "Serving demand and the site split");
+        /* Whole replicas of the best layout serve the demand. */
+        double per_gpu_day = b->output_tokens_per_s_per_gpu * 86400.0;
+        double rg = b->replica_gpus > 0 ? b->replica_gpus : 1;
+        double need = ceil(demand / per_gpu_day / rg) * rg;
+        gw_doc_num(doc, d, "demand_tokens_per_day", "output tokens per day demanded", demand,
+                   "tokens");
+        gw_doc_num(doc, d, "gpus_needed", "GPUs to serve it", need, "");
+        if (r->has_factory)
+            gw_doc_num(doc, d, "facility_w_needed", "facility power to serve it",
+                       need * r->facility_w_per_gpu, "W");
+        double share = need / gpus;
+        gw_doc_num(doc, d, "serving_share", "share of the serving GPUs", share, "frac");
+        if (share <= 1.0) {
+            gw_doc_num(doc, d, "gpus_left_for_training", "GPUs left for training", gpus - need,
+                       "");
+            gw_doc_num(doc, d, "training_share", "share left for training", 1.0 - share, "frac");
+            gw__snprintf(st->serve_line, sizeof st->serve_line,
+                         "%.0f output tokens/s/GPU; %.3g tokens/day need %.3g%% of the GPUs",
+                         b->output_tokens_per_s_per_gpu, demand, 100.0 * share);
+        } else {
+            gw_doc_num(doc, d, "gpus_short", "GPUs short of the demand", need - gpus, "");
+            gw__snprintf(st->serve_line, sizeof st->serve_line,
+                         "%.0f output tokens/s/GPU; %.3g tokens/day need %.3gx the GPUs",
+                         b->output_tokens_per_s_per_gpu, demand, share);
+        }
+    } else {
+        gw__snprintf(st->serve_line, sizeof st->serve_line,
+                     "%.0f output tokens/s/GPU, %.3g tokens/day (%s)",
+                     b->output_tokens_per_s_per_gpu, b->output_tokens_per_s * 86400.0, sm->name);
+    }
+    gw_doc_note(doc, "serve: the site's GPUs serving %s at the serving.* settings (max-throughput "
+                     "point within the latency bounds); training and serving figures are "
+                     "alternatives for the same GPUs, the demand split divides them "
+                     "(docs/models/infer.md)",
+                sm->name);
+    gw_model_free(ctx, owned);
+    return GW_OK;
 }
 
 static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
@@ -491,6 +643,12 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
             gw_doc_note(doc, "run cost: %s", gw_error_format(&sub, msg, sizeof msg));
     }
 
+    /* Serving: the site's output serving the model. */
+    rc = serving_section(ctx, cat, sc, a, sys, m, have_site ? &st->site : NULL,
+                         have_econ ? &st->econ : NULL, doc, parent, st, err);
+    if (rc != GW_OK)
+        goto done;
+
     /* Export control of the chosen accelerator. */
     gw__err_clear(&sub);
     rc = gw_policy_rules_load(ctx, cat, &st->rules, &sub);
@@ -510,6 +668,8 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     headline(doc, hl, sc, have_site ? &st->site : NULL, have_train ? &st->train : NULL,
              have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
              have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line);
+    if (st->serve_line[0])
+        gw_doc_str(doc, hl, "serving", "serving", st->serve_line);
     rc = GW_OK;
 done:
     gw_net_comm_free(nc);

@@ -89,7 +89,7 @@ static void kv_cache_bytes(void **state)
     o.n_gpus = 16;
     gw_train_topo topo;
     gw_train_topo_for(f->cat, gpu(f, "h200-sxm"), NULL, f->tp, &topo);
-    gw_infer_config c = {8, 1, GW_PREC_BF16, GW_PREC_BF16, 1.0};
+    gw_infer_config c = {8, 1, GW_PREC_BF16, GW_PREC_BF16, 1.0, 1, 0, 0, 0, 0, 0.0};
     gw_infer_eval e;
     assert_int_equal(gw_infer_eval_config(llama, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c,
                                           &e, NULL),
@@ -131,8 +131,10 @@ static void decode_bounds(void **state)
             for (int tp = 1; tp <= 8; tp *= 2) {
                 for (int ep = 1; ep <= 64; ep = ep == 1 ? 2 * tp : 2 * ep) {
                     for (size_t ip = 0; ip < 3; ip++) {
-                        for (double b = 1; b <= 4096; b *= 4) {
-                            gw_infer_config c = {tp, ep, precs[ip], GW_PREC_BF16, b};
+                        for (double b = 1; b <= 4096; b *= 4)
+                        for (int pp = 1; pp <= 4; pp *= 2) {
+                            gw_infer_config c = {tp, ep, precs[ip], GW_PREC_BF16, b, pp,
+                                                 0, 0, 0, 0, 0.0};
                             gw_infer_eval e;
                             assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o,
                                                                   &c, &e, NULL),
@@ -144,6 +146,14 @@ static void decode_bounds(void **state)
                                         e.bound_hbm_tokens_per_s_per_gpu);
                             assert_true(e.decode_tokens_per_s_per_gpu <=
                                         e.bound_compute_tokens_per_s_per_gpu);
+                            if (pp > 1) {
+                                /* The slowest stage of pp holds ceil(L/pp) layers. */
+                                double L = m->n_layers;
+                                assert_true(fabs(e.pp_bubble - (1.0 - (L / pp) / ceil(L / pp))) <
+                                            1e-12);
+                                assert_true(fabs(e.tpot_s - pp * e.step_s) < 1e-15);
+                                assert_true(e.p2p_s > 0);
+                            }
                             /* With prefill mixed in, fewer output tokens. */
                             assert_true(e.output_tokens_per_s_per_gpu * o.n_gpus /
                                             (e.replicas * e.replica_gpus) <=
@@ -239,6 +249,151 @@ static void plan_errors(void **state)
     free(r);
 }
 
+/* Pipeline parallelism: a model whose BF16 weights exceed one 8-GPU
+ * node (Llama 3.1 405B, 810 GB > 8 x 80 GB) has no layout without
+ * pipeline stages on 16 H100 and one with them; stages halve the weights
+ * and the KV cache per GPU. */
+static void pipeline_layouts(void **state)
+{
+    fixture *f = *state;
+    const gw_model *m = model(f, "llama3.1-405b");
+    gw_infer_opts o;
+    gw_infer_opts_init(&o);
+    o.n_gpus = 16;
+    o.precision = GW_PREC_BF16;
+    gw_infer_result *r = calloc(1, sizeof *r);
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    o.pp = 1;
+    assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, gpu(f, "h100-sxm"), NULL, &o, r, &err),
+                     GW_EINFEASIBLE);
+    o.pp = GW_INFER_ANY;
+    assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, gpu(f, "h100-sxm"), NULL, &o, r, &err),
+                     GW_OK);
+    assert_true(r->best.pp >= 2);
+    assert_true(r->best.replica_gpus == r->best.cfg.tp * r->best.pp);
+    free(r);
+
+    /* Per GPU: PP2 holds half the layers' weights and KV of PP1. */
+    const gw_model *l70 = model(f, "llama3.1-70b");
+    gw_train_topo topo;
+    gw_train_topo_for(f->cat, gpu(f, "h200-sxm"), NULL, f->tp, &topo);
+    gw_infer_opts_init(&o);
+    o.n_gpus = 16;
+    gw_infer_config c1 = {8, 1, GW_PREC_BF16, GW_PREC_BF16, 4.0, 1, 0, 0, 0, 0, 0.0};
+    gw_infer_config c2 = c1;
+    c2.pp = 2;
+    gw_infer_eval e1, e2;
+    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c1,
+                                          &e1, NULL),
+                     GW_OK);
+    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
+                                          &e2, NULL),
+                     GW_OK);
+    assert_true(fabs(e2.kv_bytes_per_token * 2 - e1.kv_bytes_per_token) < 1e-9);
+    assert_true(e2.weight_bytes < 0.6 * e1.weight_bytes);
+    assert_int_equal(e2.replica_gpus, 16);
+    assert_true(e2.pp_bubble == 0.0); /* 80 layers split evenly */
+    /* Fewer sequences than stages: a bubble, and less throughput than a
+     * full pipeline. */
+    c2.batch = 0.5;
+    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
+                                          &e1, NULL),
+                     GW_OK);
+    assert_true(fabs(e1.pp_bubble - 0.5) < 1e-12);
+    c2.batch = 1.0;
+    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
+                                          &e2, NULL),
+                     GW_OK);
+    assert_true(e1.output_tokens_per_s < 0.51 * e2.output_tokens_per_s);
+}
+
+/* Disaggregated prefill/decode: the pools fit in the GPUs, the KV
+ * transfer is the prompt's cache over the right link (hand computation),
+ * TPOT is a decode-only step, and the search with --disagg is never
+ * worse than without it. */
+static void disaggregated(void **state)
+{
+    fixture *f = *state;
+    const gw_model *m = model(f, "llama3.1-70b");
+    const gw_accel *a = gpu(f, "h100-sxm");
+    gw_train_topo topo;
+    gw_train_topo_for(f->cat, a, NULL, f->tp, &topo);
+    gw_infer_opts o;
+    gw_infer_opts_init(&o);
+    o.n_gpus = 64;
+    o.input_len = 4096;
+    o.output_len = 512;
+    gw_infer_config c = {4, 1, GW_PREC_FP8, GW_PREC_BF16, 32.0, 1, 1, 8, 1, 1, 0.7};
+    gw_infer_eval e, co;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &c, &e, NULL), GW_OK);
+    assert_int_equal(e.reject, GW_INFER_OK);
+    assert_true(e.prefill_gpus >= 8 && e.decode_gpus >= 4);
+    assert_true(e.prefill_gpus + e.decode_gpus <= 64);
+    assert_true(fmod(e.prefill_gpus, 8) == 0 && fmod(e.decode_gpus, 4) == 0);
+    assert_true(e.prefill_load <= 0.7 + 1e-9 || e.prefill_load <= f->ip.disagg_max_load);
+    /* The prompt's KV cache: 4096 x 327,680 B; 12 GPUs > the 8-GPU node:
+     * over the network, 4 links (min of the replica sizes). */
+    assert_true(fabs(e.kv_transfer_bytes - 4096.0 * 327680.0) < 1e-3);
+    assert_false(e.kv_transfer_scaleup);
+    double want = topo.scaleout_latency_s +
+                  e.kv_transfer_bytes / (4.0 * topo.scaleout_Bps * topo.scaleout_eff);
+    assert_true(fabs(e.kv_transfer_s - want) < 1e-12);
+    assert_true(e.ttft_s > e.kv_transfer_s + e.prefill_latency_s);
+    /* TPOT: a decode-only step, shorter than the colocated iteration. */
+    gw_infer_config cc = c;
+    cc.disagg = 0;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &cc, &co, NULL), GW_OK);
+    assert_true(fabs(e.tpot_s - co.decode_step_s) < 1e-15);
+    assert_true(e.tpot_s < co.tpot_s);
+    /* Output never above the decode pool's HBM bound. */
+    assert_true(e.output_tokens_per_s <=
+                e.decode_gpus * co.bound_hbm_tokens_per_s_per_gpu * (1 + 1e-12));
+    /* Prefill TP1 x 2 and decode TP1 x 2 on GB200 NVL72: within one
+     * domain, the transfer goes over NVLink. */
+    const gw_accel *gb = NULL;
+    assert_int_equal(gw_catalog_accel_find(f->cat, "gb200", &gb, NULL), GW_OK);
+    {
+        gw_train_topo t2;
+        gw_train_topo_for(f->cat, gb, NULL, f->tp, &t2);
+        assert_true(t2.scaleup_domain >= 16);
+        {
+            gw_infer_config c2 = {4, 1, GW_PREC_FP8, GW_PREC_BF16, 32.0, 1, 1, 4, 1, 1, 0.7};
+            assert_int_equal(gw_infer_eval_config(m, gb, &t2, &f->ip, f->tp, &o, &c2, &e, NULL),
+                             GW_OK);
+            assert_true(e.kv_transfer_scaleup);
+        }
+    }
+    /* Bad disaggregated inputs are errors, not crashes. */
+    gw_infer_config bad = c;
+    bad.pre_tp = 0;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &bad, &e, NULL),
+                     GW_EINVAL);
+    bad = c;
+    bad.prefill_util = 1.0;
+    assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o, &bad, &e, NULL),
+                     GW_EINVAL);
+    /* Search: with disaggregation the best is at least as good. */
+    gw_infer_result *r = calloc(1, sizeof *r);
+    o.tpot_s = 0.02;
+    assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, a, NULL, &o, r, NULL), GW_OK);
+    double coloc = r->best.output_tokens_per_s_per_gpu;
+    o.disagg = true;
+    assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, a, NULL, &o, r, NULL), GW_OK);
+    assert_true(r->best.output_tokens_per_s_per_gpu >= coloc);
+    assert_true(r->best.tpot_s <= 0.02);
+    assert_true(r->search_wall_s < 1.0);
+    /* With a concurrency, the decode pool's batch follows its replicas. */
+    o.tpot_s = 0;
+    o.concurrency = 256;
+    assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, a, NULL, &o, r, NULL), GW_OK);
+    if (r->best.cfg.disagg)
+        assert_true(fabs(r->best.cfg.batch * r->best.decode_replicas * r->best.attn_dp *
+                             r->best.pp -
+                         256) < 1e-6 * 256);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +401,8 @@ int main(void)
         cmocka_unit_test(decode_bounds),
         cmocka_unit_test(plan_invariants),
         cmocka_unit_test(plan_errors),
+        cmocka_unit_test(pipeline_layouts),
+        cmocka_unit_test(disaggregated),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
