@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_report.c: `gigawatt report [SCENARIO.yaml] -o report.html`: the plan of
+ * a scenario with its chart series (gw_plan_run_charts) rendered as one
+ * self-contained HTML page (gw_report_html; docs/REPORT.md).
+ */
+#include "cli.h"
+
+#include <gigawatt/plan.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("usage: gigawatt report [SCENARIO.yaml] [--set KEY=VALUE ...] [-o FILE] [--json]\n\n"
+           "Runs the whole plan of the scenario (as `gigawatt run`) and writes one\n"
+           "self-contained HTML page: the headline and a chart for each part (step time,\n"
+           "memory, goodput against cluster size, power, build-out, cost, export\n"
+           "classification), each with a caption and a table of its data. The charting\n"
+           "library (Vega-Lite) is inlined: the page opens offline and makes no network\n"
+           "request. Without -o the page goes to standard output; --json prints the\n"
+           "document with its chart series instead.\n\n"
+           "examples:\n"
+           "  gigawatt report -o report.html\n"
+           "  gigawatt report scenarios/stargate-abilene.yaml -o abilene.html\n"
+           "  gigawatt report --set cluster.gpus=100000 -o 100k.html\n\n"
+           "options: --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
+}
+
+int gw_cmd_report(gw_cli *cli, int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (gw_cli_is_help(argv[i])) {
+            help();
+            return 0;
+        }
+        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        if (c < 0)
+            return 2;
+        if (c > 0)
+            continue;
+        if (gw_cli_positional(cli, argv[i], &path) != 0)
+            return 2;
+    }
+    if (cli->csv) {
+        fprintf(gw_cli_errf(cli), "%s: report: --csv is not supported (use `gigawatt run --csv`)\n",
+                cli->prog);
+        return 2;
+    }
+    gw_catalog *cat = NULL;
+    gw_scenario *sc = NULL;
+    int code = gw_cli_setup(cli, path, NULL, &cat, &sc);
+    if (code != 0)
+        return code;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_doc *doc = gw_cli_doc(cli);
+    if (!doc) {
+        gw_scenario_free(sc);
+        return 1;
+    }
+    gw_doc_node *root = gw_doc_root(doc);
+    char title[300];
+    snprintf(title, sizeof title, "gigawatt report: %s",
+             sc->name && sc->name[0] ? sc->name : "scenario");
+    gw_doc_str(doc, root, "title", "title", title);
+    if (sc->description && sc->description[0])
+        gw_doc_str(doc, root, "subtitle", "subtitle", sc->description);
+    gw_status rc = gw_plan_run_charts(cli->ctx, cat, sc, doc, root, &err);
+    if (rc != GW_OK) {
+        gw_doc_free(doc);
+        gw_scenario_free(sc);
+        return gw_cli_fail(cli, &err);
+    }
+    cli->html = !cli->json;
+    code = gw_cli_emit(cli, doc);
+    gw_doc_free(doc);
+    gw_scenario_free(sc);
+    return code;
+}
