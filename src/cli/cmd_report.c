@@ -13,7 +13,8 @@
 
 static void help(void)
 {
-    printf("usage: gigawatt report [SCENARIO.yaml] [--set KEY=VALUE ...] [-o FILE] [--json]\n\n"
+    printf("usage: gigawatt report [SCENARIO.yaml] [--set KEY=VALUE ...] [-o FILE] [--json]\n"
+           "       gigawatt report SWEEP.db [--x KEY] [--y OUTPUT] [-o FILE]\n\n"
            "Runs the whole plan of the scenario (as `gigawatt run`) and writes one\n"
            "self-contained HTML page: the headline and a chart for each part (step time,\n"
            "memory, goodput against cluster size, power, build-out, cost, export\n"
@@ -21,20 +22,33 @@ static void help(void)
            "library (Vega-Lite) is inlined: the page opens offline and makes no network\n"
            "request. Without -o the page goes to standard output; --json prints the\n"
            "document with its chart series instead.\n\n"
+           "Given a sweep database (the SQLite file of `gigawatt sweep`), draws each output\n"
+           "against the first varied key, one line per value of the other varied keys;\n"
+           "--x KEY picks the varied key and --y OUTPUT one output.\n\n"
            "examples:\n"
            "  gigawatt report -o report.html\n"
            "  gigawatt report scenarios/stargate-abilene.yaml -o abilene.html\n"
-           "  gigawatt report --set cluster.gpus=100000 -o 100k.html\n\n"
-           "options: --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
+           "  gigawatt report --set cluster.gpus=100000 -o 100k.html\n"
+           "  gigawatt report sweep.db --x cluster.gpus --y goodput -o sweep.html\n\n"
+           "options: --x KEY, --y OUTPUT (sweep databases), --set, --json, -o FILE,\n"
+           "         --data DIR (see 'gigawatt --help')\n");
 }
 
 int gw_cmd_report(gw_cli *cli, int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *x = NULL, *y = NULL;
     for (int i = 0; i < argc; i++) {
         if (gw_cli_is_help(argv[i])) {
             help();
             return 0;
+        }
+        if (gw_cli_is_opt(argv[i], "--x") || gw_cli_is_opt(argv[i], "--y")) {
+            bool is_x = argv[i][2] == 'x';
+            const char *v = gw_cli_optval(cli, argc, argv, &i);
+            if (!v)
+                return 2;
+            *(is_x ? &x : &y) = v;
+            continue;
         }
         int c = gw_cli_common_opt(cli, argc, argv, &i);
         if (c < 0)
@@ -45,8 +59,23 @@ int gw_cmd_report(gw_cli *cli, int argc, char **argv)
             return 2;
     }
     if (cli->csv) {
-        fprintf(gw_cli_errf(cli), "%s: report: --csv is not supported (use `gigawatt run --csv`)\n",
-                cli->prog);
+        fprintf(gw_cli_errf(cli),
+                "%s report: --csv is not supported, use `%s run --csv` (see '%s report --help')\n",
+                cli->prog, cli->prog, cli->prog);
+        return 2;
+    }
+    if (path && gw__cli_is_sqlite(path)) {
+        if (cli->n_sets > 0) {
+            fprintf(gw_cli_errf(cli), "%s report: --set applies to a scenario, not to the sweep "
+                                      "database %s\n", cli->prog, path);
+            return 2;
+        }
+        return gw__cli_report_sweep(cli, path, x, y);
+    }
+    if (x || y) {
+        fprintf(gw_cli_errf(cli),
+                "%s report: --x and --y choose the axes of a sweep database (SWEEP.db), not of "
+                "a scenario (see '%s report --help')\n", cli->prog, cli->prog);
         return 2;
     }
     gw_catalog *cat = NULL;
