@@ -139,9 +139,26 @@ static void put_rows(html_out *o, const gw_doc_node *data)
     put(o, "]");
 }
 
-/* An encoding channel {"field": f, "type": t, "title": ..., scale}. */
+/* Largest |value| of field over the chart's data rows (0: none). */
+static double max_abs(const gw_doc_node *c, const char *field)
+{
+    const gw_doc_node *data = gw__report_child(c, "data");
+    double m = 0;
+    for (const gw_doc_node *r = data ? data->first : NULL; field && r; r = r->next) {
+        const gw_doc_node *v = gw__report_child(r, field);
+        double x = v ? fabs(gw_doc_node_num(v)) : 0;
+        m = isfinite(x) && x > m ? x : m;
+    }
+    return m;
+}
+
+/* Axis labels with SI prefixes ("2G", "60k") from this magnitude on. */
+#define HTML_SI_AXIS_FROM 1e5
+
+/* An encoding channel {"field": f, "type": t, "title": ..., scale}. si:
+ * SI-prefixed axis labels. */
 static void put_channel(html_out *o, const char *name, const char *field, const char *type,
-                        const char *title, bool log, bool keep_order)
+                        const char *title, bool log, bool keep_order, bool si)
 {
     put_jstr(o, name);
     put(o, ":{\"field\":");
@@ -156,6 +173,8 @@ static void put_channel(html_out *o, const char *name, const char *field, const 
         put(o, ",\"scale\":{\"type\":\"log\"}");
     if (keep_order)
         put(o, ",\"sort\":null");
+    if (si)
+        put(o, ",\"axis\":{\"format\":\"~s\"}");
     put(o, "}");
 }
 
@@ -164,11 +183,11 @@ static void put_xy(html_out *o, const gw_doc_node *c)
     const char *xt = str_of(c, "x_type"), *yt = str_of(c, "y_type");
     bool x_nominal = xt && (strcmp(xt, "nominal") == 0 || strcmp(xt, "ordinal") == 0);
     put_channel(o, "x", str_of(c, "x"), xt, str_of(c, "x_title"), bool_of(c, "x_log"),
-                x_nominal);
+                x_nominal, !x_nominal && max_abs(c, str_of(c, "x")) >= HTML_SI_AXIS_FROM);
     put(o, ",");
-    bool y_zero = !bool_of(c, "y_log");
-    (void)y_zero;
-    put_channel(o, "y", str_of(c, "y"), yt, str_of(c, "y_title"), bool_of(c, "y_log"), false);
+    /* stacked bars reach the sum of a stack: size the labels by the sum */
+    put_channel(o, "y", str_of(c, "y"), yt, str_of(c, "y_title"), bool_of(c, "y_log"), false,
+                max_abs(c, str_of(c, "y")) >= HTML_SI_AXIS_FROM / 10);
 }
 
 /* The layers of one chart: main mark, highlight, labels, rules. */
@@ -186,7 +205,8 @@ static void put_layers(html_out *o, const gw_doc_node *c)
     put_xy(o, c);
     if (color) {
         put(o, ",");
-        put_channel(o, "color", color, "nominal", str_of(c, "color_title"), false, true);
+        put_channel(o, "color", color, "nominal", str_of(c, "color_title"), false, true,
+                    false);
     }
     put(o, "}}");
     if (hl) {
