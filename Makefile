@@ -31,7 +31,10 @@ PKGS      += libsimgrid-dev g++
 
 # gigawatt sweep: SQLite results; Open MPI for mpirun -n N gigawatt sweep
 # (optional at build time: without it the sweep runs in one process).
+# gigawatt report SWEEP.db reads SQLite; the sqlite3 CLI builds test databases.
 PKGS      += libsqlite3-dev libopenmpi-dev openmpi-bin sqlite3
+# Test-only: headless Chromium for the report's browser test (tests/browser/).
+PKGS      += chromium chromium-driver python3-selenium
 
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
