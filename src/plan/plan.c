@@ -278,6 +278,8 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->unknown_facts |= GW_TRAIN_FACT_CUDA_GRAPHS;
     o->batch_slack = sc->workload.batch_tolerance;
     o->max_idle_frac = sc->cluster.allow_idle_gpus;
+    o->batch_critical = strcmp(sc->batch.policy, "critical") == 0;
+    o->feed_min_mfu = sc->batch.min_mfu;
     o->flash_attention = sc->workload.flash_attention != 0;
     o->tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
     o->seq_parallel = sc->workload.sequence_parallel != 0;
