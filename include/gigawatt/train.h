@@ -538,6 +538,39 @@ GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_mode
                                const gw_accel *a, const gw_system *sys,
                                const gw_train_opts *opts, gw_train_result *out, gw_error *err);
 
+/* Loosely coupled training (DiLoCo, Streaming DiLoCo, hierarchical DP)
+ * across buildings: docs/models/loose.md. */
+typedef struct gw_train_loose_in {
+    double replicas;      /* R, one synchronous job each (e.g. one per building) */
+    double sync_every;    /* H: inner steps between outer synchronisations */
+    double outer_bytes;   /* bytes per parameter of the outer gradient (4: FP32) */
+    double params;        /* parameters exchanged (the whole model) */
+    double inner_step_s;  /* one replica's step time */
+    double link_Bps;      /* per replica, per direction, toward the others */
+    double latency_s;     /* per hop */
+    double grad_bytes;    /* hierarchical DP gradient bytes per parameter; 0: 2 (BF16) */
+} gw_train_loose_in;
+
+typedef struct gw_train_loose {
+    double outer_bytes_per_replica; /* sent (and received) per replica per outer sync */
+    double outer_sync_s;            /* its time on the links */
+    double blocking_frac;           /* DiLoCo: sync / (H step + sync) of the wall time */
+    double streaming_frac;          /* Streaming DiLoCo: the part not hidden by H steps */
+    double link_avg_Bps;            /* mean inter-replica traffic per replica */
+    double hdp_bytes_per_step;      /* hierarchical DP: per replica per step */
+    double hdp_sync_s;
+    double hdp_frac;                /* of the wall time, not overlapped */
+    double traffic_ratio;           /* hierarchical DP bytes / DiLoCo bytes over H steps */
+    bool in_range;                  /* replicas, model size and H inside the published range */
+    char why[160];                  /* when not: which setting is outside */
+} gw_train_loose;
+
+/* Times and traffic of loosely coupled training; quality only as "inside
+ * or outside the published range" (p's loose_* figures). GW_EINVAL for
+ * non-positive inputs. Allocation-free. */
+GW_API gw_status gw_train_loose_eval(const gw_train_params *p, const gw_train_loose_in *in,
+                                     gw_train_loose *out, gw_error *err);
+
 /* Writes a result under parent (an object; NULL: the document root) as
  * "train": inputs, best configuration with breakdown, memory, FLOPs,
  * alternatives with reasons, whole-run figures; adds notes. */
