@@ -503,7 +503,7 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
         gw__snprintf(pw, sizeof pw, " (the power budget runs %.0f of them)",
                      floor(st->site.gpus_in_budget / j->gpus_used));
     gw__snprintf(st->layout_line[2], sizeof st->layout_line[2],
-                 "%.0f jobs of %.0f GPUs%s: %.3g EFLOP/s useful vs %.3g for one job on all; or "
+                 "%.0f jobs of %.0f GPUs%s: %.0f EFLOP/s useful vs %.1f for one job on all; or "
                  "DiLoCo over %.0f replicas, H %.0f: %.3g s sync per %.3g s of steps, quality "
                  "cost %s",
                  n_jobs, j->gpus_used, pw, many / 1e18, one_job / 1e18, R, li.sync_every,

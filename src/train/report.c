@@ -160,8 +160,8 @@ static void batch_limits_doc(gw_doc *doc, gw_doc_node *o, const gw_train_result 
                         r->critical_compute_flop, r->critical_batch_tokens / 1e6);
         if (r->tokens_per_step > r->critical_batch_tokens * 1.0005)
             gw_doc_note(doc, "train: the batch (%.3g M tokens) is %.2fx the critical batch "
-                             "(%.3g M): beyond it, more tokens per step buy little loss "
-                             "reduction per token",
+                             "(%.3g M): above it the fit expects a worse loss for the same "
+                             "compute (docs/models/batch.md)",
                         r->tokens_per_step / 1e6, r->tokens_per_step / r->critical_batch_tokens,
                         r->critical_batch_tokens / 1e6);
     }
