@@ -272,9 +272,10 @@ static double now_s(void)
 
 /* The largest GPU count one synchronous job of B sequences can use at
  * min_mfu or more (docs/models/batch.md): the chosen layout's TP, CP,
- * ETP, precision, ZeRO and recomputation kept; TP (the chosen one and
- * the powers of two below it), CP (chosen or 1), PP (powers of two,
- * divisors of the layers, the chosen one), VPP (1-2), DP (every divisor of B, one sequence per
+ * ETP, precision and recomputation kept; ZeRO (chosen or 3), TP (the chosen one and
+ * the powers of two below it), CP (chosen or 1), PP (every count up to
+ * the layers), VPP (1; 2 for powers of two and divisors of the layers),
+ * DP (every divisor of B, one sequence per
  * micro-batch) and EP (the largest divisor of the experts <= the chosen
  * EP that divides the expert group) re-chosen. *out gets the largest
  * count (ties: higher MFU), gpus_used 0 when none reaches min_mfu;
@@ -307,14 +308,16 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
     }
     int cps[2] = {base->cp, 1};
     int n_cp = base->cp > 1 ? 2 : 1;
+    /* ZeRO: the chosen stage and 3 (a smaller job holds more state per GPU). */
+    int zs[2] = {base->zero, 3};
+    int n_z = base->zero < 3 ? 2 : 1;
+    for (int iz = 0; iz < n_z; iz++)
     for (int it = 0; it < n_tp; it++)
     for (int ic = 0; ic < n_cp; ic++)
     for (int pp = 1; pp <= P.L; pp++) {
-        /* Stage counts: powers of two, divisors of the layers and the
-         * chosen one (a tenth of the evaluations of every count). */
-        bool pow2 = (pp & (pp - 1)) == 0;
-        if (!pow2 && P.L % pp != 0 && pp != base->pp)
-            continue;
+        c.zero = zs[iz];
+        /* Every stage count; two virtual stages only for powers of two
+         * and divisors of the layers (a third of the evaluations). */
         c.tp = tps[it];
         c.cp = cps[ic];
         c.seq_parallel = c.tp > 1 && base->seq_parallel;
@@ -324,7 +327,7 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
         if (c.etp < 1)
             c.etp = 1;
         int lmax = (P.L + pp - 1) / pp;
-        for (int v = 1; v <= (pp > 1 ? 2 : 1); v++) {
+        for (int v = 1; v <= (pp > 1 && ((pp & (pp - 1)) == 0 || P.L % pp == 0) ? 2 : 1); v++) {
             if (lmax % v != 0)
                 continue;
             for (double d = 1; d * d <= B; d++) {
