@@ -17,7 +17,9 @@ constants were fitted to, and what it does not capture.
 |---|---|---|
 | [Parameter counts](models/params.md) | `catalog` | total and active parameters of Hugging Face architectures |
 | [Training performance](models/train.md) | `train` | FLOPs, memory, step time, parallelism search, validation against published runs; MoE, MLA, CP, EP, FP8/FP4 |
-| [Reliability](models/rel.md) | `rel` | interruptions by cause, checkpointing, goodput (analytic and Monte Carlo) |
+| [Reliability](models/rel.md) | `rel` | interruptions by cause, checkpointing, goodput (analytic and Monte Carlo), fault-tolerance levers |
+| [Batch-size limits](models/batch.md) | `train`, `run` | critical batch, the largest synchronous job a batch feeds at an MFU floor |
+| [Loosely coupled training](models/loose.md) | `train`, `run` | DiLoCo and hierarchical DP across buildings: sync time, traffic, the published quality range |
 | [Site](models/site.md) | `site` | power, racks, phases, network bill of materials |
 | [Network](models/net.md) | `net` | topology, collectives as flows, max-min fair solver, symmetry collapsing, the fabric in the training search |
 | [Inference serving](models/infer.md) | `infer` | KV cache, decode and prefill steps, continuous batching, frontier, tokens per MW and per $, validation on published serving runs |
@@ -28,7 +30,7 @@ The first-order figures of `gigawatt run` (6 N D training compute, Kaplan et
 al. 2020, plus causal attention) are documented in `include/gigawatt/plan.h`.
 
 HDR
-  for f in params train rel site net infer econ policy; do
+  for f in params train batch loose rel site net infer econ policy; do
     printf '\n---\n\n'
     # Chapters start at '#' or '##'; shift them so each is a level-2 section.
     sed -E '1s/^# /## /' "docs/models/$f.md"

@@ -156,6 +156,35 @@ typedef struct gw_scenario {
         double demand_tokens_per_day; /* output tokens per day to serve (gigawatt
                                          run: GPUs, MW, training/serving split); 0 = none */
     } serving;
+
+    /* Issue 12 (appended: earlier fields keep their offsets). Keys
+     * workload.batch_policy, workload.min_mfu (docs/models/batch.md). */
+    struct {
+        const char *policy;      /* "fixed" (default): the batch as given, moved only by
+                                    workload.batch_tolerance; "critical": the search may
+                                    raise it up to the critical batch, never beyond */
+        double min_mfu;          /* MFU floor of "the largest efficient synchronous job"
+                                    (default 0.3) */
+    } batch;
+    /* Fault-tolerance levers, keys reliability.* (docs/models/rel.md). */
+    struct {
+        int in_memory_checkpoint; /* 1: peer/in-memory checkpoints (lever inmem) */
+        int elastic;              /* 1: elastic data parallelism */
+        int partial_restart;      /* 1: only the affected replica restarts */
+        int hot_spares;           /* 1: in-job warm spares (swap, no rescheduling) */
+        int fast_detect;          /* 1: in-band failure detection */
+        int async_checkpoint;     /* 1: asynchronous checkpoints */
+        double detect_s;          /* failure detection time; 0: data default */
+        double target_goodput;    /* goodput the lever search aims for; 0: data default */
+        double replica_gpus;      /* GPUs per DP replica (elastic, partial); 0: derived */
+    } ft;
+    /* Loosely coupled training across buildings (keys loose.*,
+     * docs/models/loose.md). */
+    struct {
+        int replicas;            /* DiLoCo replicas; 0: network.buildings */
+        double sync_every;       /* H: inner steps between outer synchronisations */
+        double outer_bytes;      /* bytes per parameter of the outer gradient exchange */
+    } loose;
 } gw_scenario;
 
 typedef struct gw_scenario_doc gw_scenario_doc;

@@ -133,6 +133,12 @@ typedef struct gw_train_params {
     double step_overhead_s;             /* fixed per-iteration overhead (launch, sync) */
     double legacy_score_bytes;          /* unfused attention: bytes per score element, fwd */
     double cp_min_tokens;               /* search: CP only while s / cp >= this many tokens */
+    /* Critical (compute-optimal) batch B = coef x C^exp tokens, fitted on
+     * compute budgets [cmin, cmax] FLOP (DeepSeek LLM, docs/models/batch.md). */
+    double crit_batch_coef, crit_batch_exp, crit_batch_cmin, crit_batch_cmax;
+    /* Loosely coupled training: the settings published DiLoCo studies
+     * cover (docs/models/loose.md). */
+    double loose_max_replicas, loose_max_params, loose_min_h, loose_max_h;
     /* Scale-out NIC bandwidth per GPU per direction for known accelerators
      * (fallback when the catalog gives no system/NIC). */
     size_t n_nic_overrides;
@@ -339,6 +345,14 @@ typedef struct gw_train_opts {
      * fabric is known to differ from the accelerator's default system
      * (0: gw_train_topo_for's figure). */
     double scaleout_Bps;
+    /* Batch-size limits (docs/models/batch.md; appended). batch_critical:
+     * the batch is raised to the critical batch of the run's compute when
+     * it is below it (the tolerance batch_slack then moves it down only,
+     * never beyond the bound); needs tokens > 0. feed_min_mfu > 0: after
+     * the search, find the largest GPU count one synchronous job of this
+     * batch (and of the critical batch) can use at that MFU or more. */
+    bool batch_critical;
+    double feed_min_mfu;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */
@@ -470,6 +484,22 @@ typedef struct gw_train_result {
      * interval factors above already include this spread. */
     unsigned unknown_facts, facts_moved;
     double facts_step_lo_s, facts_step_hi_s;
+    /* Batch-size limits (appended; docs/models/batch.md). The critical
+     * (compute-optimal) batch of the run's compute C = model FLOPs per
+     * token x tokens by the fit of data/train.yaml critical_batch_*; 0
+     * without tokens. in_range: C inside the fit's compute range. */
+    double critical_batch_tokens, critical_compute_flop;
+    bool critical_in_range;
+    bool batch_raised;            /* batch_critical raised the batch to the bound */
+    /* The largest synchronous job at feed_min_mfu (0: not asked): at the
+     * batch used (feed) and at the critical batch (feed_crit), with the
+     * chosen layout's TP/CP/EP/precision and PP, VPP, DP re-chosen;
+     * gpus_used 0 when no GPU count reaches the MFU. feed_peak*: the
+     * highest MFU any count reaches with that batch. */
+    double feed_min_mfu;
+    gw_train_eval feed, feed_crit;
+    double feed_peak_mfu, feed_peak_gpus, feed_crit_peak_mfu, feed_crit_peak_gpus;
+    double feed_crit_batch_seqs;
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on
@@ -507,6 +537,39 @@ GW_API void gw_train_topo_for(const gw_catalog *cat, const gw_accel *a, const gw
 GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                                const gw_accel *a, const gw_system *sys,
                                const gw_train_opts *opts, gw_train_result *out, gw_error *err);
+
+/* Loosely coupled training (DiLoCo, Streaming DiLoCo, hierarchical DP)
+ * across buildings: docs/models/loose.md. */
+typedef struct gw_train_loose_in {
+    double replicas;      /* R, one synchronous job each (e.g. one per building) */
+    double sync_every;    /* H: inner steps between outer synchronisations */
+    double outer_bytes;   /* bytes per parameter of the outer gradient (4: FP32) */
+    double params;        /* parameters exchanged (the whole model) */
+    double inner_step_s;  /* one replica's step time */
+    double link_Bps;      /* per replica, per direction, toward the others */
+    double latency_s;     /* per hop */
+    double grad_bytes;    /* hierarchical DP gradient bytes per parameter; 0: 2 (BF16) */
+} gw_train_loose_in;
+
+typedef struct gw_train_loose {
+    double outer_bytes_per_replica; /* sent (and received) per replica per outer sync */
+    double outer_sync_s;            /* its time on the links */
+    double blocking_frac;           /* DiLoCo: sync / (H step + sync) of the wall time */
+    double streaming_frac;          /* Streaming DiLoCo: the part not hidden by H steps */
+    double link_avg_Bps;            /* mean inter-replica traffic per replica */
+    double hdp_bytes_per_step;      /* hierarchical DP: per replica per step */
+    double hdp_sync_s;
+    double hdp_frac;                /* of the wall time, not overlapped */
+    double traffic_ratio;           /* hierarchical DP bytes / DiLoCo bytes over H steps */
+    bool in_range;                  /* replicas, model size and H inside the published range */
+    char why[160];                  /* when not: which setting is outside */
+} gw_train_loose;
+
+/* Times and traffic of loosely coupled training; quality only as "inside
+ * or outside the published range" (p's loose_* figures). GW_EINVAL for
+ * non-positive inputs. Allocation-free. */
+GW_API gw_status gw_train_loose_eval(const gw_train_params *p, const gw_train_loose_in *in,
+                                     gw_train_loose *out, gw_error *err);
 
 /* Writes a result under parent (an object; NULL: the document root) as
  * "train": inputs, best configuration with breakdown, memory, FLOPs,

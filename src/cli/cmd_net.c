@@ -360,6 +360,7 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
         if (rc == GW_OK)
             rc = gw_net_comm_new(cli->ctx, &topo, job, &nc, &err);
         to.comm = gw_net_comm_model(nc);
+        to.feed_min_mfu = 0.0; /* the step of the chosen layout only */
         gw_train_result *tr = calloc(1, sizeof *tr);
         gw_net_step_result *st = calloc(1, sizeof *st);
         if (!tr || !st) {

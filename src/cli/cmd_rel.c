@@ -312,9 +312,11 @@ int gw_cmd_rel(gw_cli *cli, int argc, char **argv)
             if (src[k] > 0.0)
                 *dst[k] = src[k];
     }
-    job.checkpoint_async = fl.checkpoint_async;
+    /* Flags add to the scenario's reliability.* levers (a scenario lever
+     * stays on unless the scenario key says false). */
+    job.checkpoint_async = job.checkpoint_async || fl.checkpoint_async;
     job.stragglers_removed = fl.stragglers_removed;
-    job.levers = fl.levers;
+    job.levers |= fl.levers;
     if (fl.replica_gpus > 0.0)
         job.replica_gpus = fl.replica_gpus;
     job.search_interval = fl.search_interval;

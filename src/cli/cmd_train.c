@@ -40,6 +40,11 @@ static void help(void)
         "  --batch-tolerance F  let the global batch move by up to F (e.g. 5%%) so that\n"
         "                 DP divides it (default: the scenario's workload.batch_tolerance;\n"
         "                 0 keeps it exact, rounded to whole sequences)\n"
+        "  --batch-limit P  fixed (keep the batch, moved only by --batch-tolerance) or\n"
+        "                 critical (raise it up to the critical batch of the run's compute,\n"
+        "                 never beyond; default: workload.batch_policy; docs/models/batch.md)\n"
+        "  --min-mfu F    MFU floor of the largest synchronous job the batch feeds\n"
+        "                 (default: workload.min_mfu, 30%%)\n"
         "  --allow-idle-gpus F  let up to F of the GPUs stay idle when no layout uses\n"
         "                 them all (default: the scenario's cluster.allow_idle_gpus; 0)\n"
         "  --emit F       print the chosen configuration as framework F's launch\n"
@@ -189,7 +194,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     /* Software facts: -1 = the scenario's workload.* (default on). */
     int flash = -1, overlap = -1, seqpar = -1, graphs = -1;
     bool recipe_set = false;
-    double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0;
+    double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0, min_mfu = -1.0;
+    const char *batch_limit = NULL;
     const char *emit_arg = NULL;
     gw_train_emit_fmt emit = GW_TRAIN_EMIT_MEGATRON;
 
@@ -320,6 +326,17 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                                        GW_DIM_FRACTION, 0.0, 0.5, &batch_tol)) != 0) {
             if (c < 0)
                 return 2;
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--min-mfu", GW_DIM_FRACTION, 1e-6,
+                                       1.0, &min_mfu)) != 0) {
+            if (c < 0)
+                return 2;
+        } else if (gw_cli_is_opt(a, "--batch-limit")) {
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            if (strcmp(v, "fixed") != 0 && strcmp(v, "critical") != 0)
+                return gw_cli_usage_error(
+                    cli, "--batch-limit: expected fixed or critical, got \"%s\"", v);
+            batch_limit = v;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--allow-idle-gpus",
                                        GW_DIM_FRACTION, 0.0, 0.5, &idle_tol)) != 0) {
             if (c < 0)
@@ -482,6 +499,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         o.grad_bytes_per_param = grad_bytes;
     o.batch_slack = batch_tol >= 0 ? batch_tol : sc->workload.batch_tolerance;
     o.max_idle_frac = idle_tol >= 0 ? idle_tol : sc->cluster.allow_idle_gpus;
+    o.batch_critical =
+        strcmp(batch_limit ? batch_limit : sc->batch.policy, "critical") == 0;
+    o.feed_min_mfu = min_mfu > 0 ? min_mfu : sc->batch.min_mfu;
 
     /* The fabric: the scenario's cluster and network sections with this
      * accelerator, system and GPU count (network.model: flow, the

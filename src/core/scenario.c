@@ -131,6 +131,23 @@ static const field fields[] = {
     {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
     {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
+    {"workload.batch_policy", F_ENUM, GW_DIM_NONE, 0, 0, OFF(batch.policy), "|fixed|critical|"},
+    {"workload.min_mfu", F_NUM_GT, GW_DIM_FRACTION, 0, 1.0, OFF(batch.min_mfu), "the default 30%"},
+    {"reliability.in_memory_checkpoint", F_BOOL, GW_DIM_NONE, 0, 0,
+     OFF(ft.in_memory_checkpoint), NULL},
+    {"reliability.elastic", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.elastic), NULL},
+    {"reliability.partial_restart", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.partial_restart), NULL},
+    {"reliability.hot_spares", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.hot_spares), NULL},
+    {"reliability.fast_detect", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.fast_detect), NULL},
+    {"reliability.async_checkpoint", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.async_checkpoint), NULL},
+    {"reliability.detect_time", F_NUM_GT, GW_DIM_TIME, 0, 86400.0, OFF(ft.detect_s),
+     "the model's default"},
+    {"reliability.target_goodput", F_NUM_GT, GW_DIM_FRACTION, 0, 0.999, OFF(ft.target_goodput),
+     "the default 90%"},
+    {"reliability.replica_gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(ft.replica_gpus), NULL},
+    {"loose.replicas", F_INT, GW_DIM_NONE, 1, 1024, OFF(loose.replicas), NULL},
+    {"loose.sync_every", F_COUNT, GW_DIM_TOKENS, 1, 1e6, OFF(loose.sync_every), NULL},
+    {"loose.outer_bytes", F_NUM, GW_DIM_NONE, 0.125, 8, OFF(loose.outer_bytes), NULL},
     {"serving.model", F_STR, GW_DIM_NONE, 0, 0, OFF(serving.model), NULL},
     {"serving.gpus", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(serving.gpus), NULL},
     {"serving.input_len", F_COUNT, GW_DIM_TOKENS, 1, 1e7, OFF(serving.input_len), NULL},
@@ -153,7 +170,7 @@ static const field fields[] = {
 static const char *const sections[] = {"schema_version", "name",        "description",
                                        "site",           "cluster",     "workload",
                                        "economics",      "policy",      "reliability",
-                                       "network",        "serving",     NULL};
+                                       "network",        "serving",     "loose",   NULL};
 static const char *const phase_keys[] = {"name", "date", "accelerator", "gpus", "power", NULL};
 
 /* The private scenario: the public struct first, so a gw_scenario* is one. */
@@ -213,6 +230,10 @@ static void set_defaults(gw_scenario *sc)
     sc->serving.output_len = 1024;
     sc->serving.precision = "any";
     sc->serving.kv_precision = "bf16";
+    sc->batch.policy = "fixed";
+    sc->batch.min_mfu = 0.3;
+    sc->loose.sync_every = 100;
+    sc->loose.outer_bytes = 4;
 }
 
 /* ---- Binding ------------------------------------------------------------- */

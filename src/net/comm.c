@@ -322,6 +322,8 @@ gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     o.batch_slack = 0.0;
     o.max_idle_frac = 0.0;
     o.tokens = 0.0;
+    o.batch_critical = false; /* the batch is the configuration's */
+    o.feed_min_mfu = 0.0;     /* one configuration re-timed: no batch-limit scan */
     o.top_k = 0;
     o.comm = comm;
     gw_train_result *r = gw_malloc(ctx, sizeof *r);

@@ -82,7 +82,7 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      const gw_site_result *site, const gw_train_result *tr,
                      const gw_rel_result *rel, const gw_econ_result *econ,
                      const gw_econ_run *run, const gw_policy_chip *chip,
-                     const char *net_line)
+                     const char *net_line, const char *const *layout_lines)
 {
     gw_doc_num(doc, hl, "gpus", "GPUs (scenario)", sc->cluster.gpus, "");
     if (site) {
@@ -140,6 +140,14 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                                      gw_rel_lever_set_str(lv->max_set, set, sizeof set));
                     gw_doc_str(doc, hl, "goodput_levers", "goodput with FT levers", line);
                 }
+                /* The layout answers (layout_section), after the whole-cluster job. */
+                static const char *const lk[][2] = {
+                    {"largest_job", "largest efficient sync job"},
+                    {"largest_job_goodput", "its goodput"},
+                    {"rest_of_gpus", "best use of the GPUs"}};
+                for (size_t i = 0; layout_lines && i < 3; i++)
+                    if (layout_lines[i] && layout_lines[i][0])
+                        gw_doc_str(doc, hl, lk[i][0], lk[i][1], layout_lines[i]);
                 /* Beyond the rel model's wall-clock cap the run does not
                  * finish: an interruption comes before the work between two
                  * checkpoints is done (1e194 years is not an answer). */
@@ -251,6 +259,8 @@ typedef struct plan_state {
     gw_site_result site;
     gw_train_result train;
     gw_rel_result rel;
+    gw_rel_result rel_job; /* the largest efficient synchronous job */
+    char layout_line[3][400]; /* its headline lines ("" without) */
     gw_econ_result econ;
     gw_econ_run run;
     gw_policy_rules rules;
@@ -282,6 +292,8 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->unknown_facts |= GW_TRAIN_FACT_CUDA_GRAPHS;
     o->batch_slack = sc->workload.batch_tolerance;
     o->max_idle_frac = sc->cluster.allow_idle_gpus;
+    o->batch_critical = strcmp(sc->batch.policy, "critical") == 0;
+    o->feed_min_mfu = sc->batch.min_mfu;
     o->flash_attention = sc->workload.flash_attention != 0;
     o->tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
     o->seq_parallel = sc->workload.sequence_parallel != 0;
@@ -483,6 +495,185 @@ static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_sc
     return GW_OK;
 }
 
+/* The questions of issue 12 (docs/models/batch.md, loose.md, rel.md): the
+ * largest synchronous job the batch feeds at the MFU floor, its goodput
+ * without and with the cheapest sufficient lever set, and the best use
+ * of the rest of the GPUs, as several such jobs or as one loosely coupled
+ * job (DiLoCo) across buildings, in useful FLOP/s. */
+static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc,
+                           const gw_model *m, gw_doc *doc, gw_doc_node *parent,
+                           plan_state *st, bool have_rel)
+{
+    const gw_train_result *tr = &st->train;
+    if (tr->feed_min_mfu <= 0)
+        return;
+    bool crit = tr->feed_crit.gpus_used > tr->feed.gpus_used;
+    const gw_train_eval *j = crit ? &tr->feed_crit : &tr->feed;
+    double bseq = crit ? tr->feed_crit_batch_seqs : tr->global_batch_seqs;
+    double gpus = sc->cluster.gpus;
+    char line[320], set[96];
+    gw_doc_node *o = gw_doc_obj(doc, parent, "layout", "Job layout");
+    gw_doc_num(doc, o, "min_mfu", "MFU floor (workload.min_mfu)", tr->feed_min_mfu, "frac");
+    if (j->gpus_used <= 0) {
+        double pk = tr->feed_crit_peak_mfu > tr->feed_peak_mfu ? tr->feed_crit_peak_mfu
+                                                               : tr->feed_peak_mfu;
+        double pg = tr->feed_crit_peak_mfu > tr->feed_peak_mfu ? tr->feed_crit_peak_gpus
+                                                               : tr->feed_peak_gpus;
+        gw__snprintf(line, sizeof line,
+                     "none at %.0f%% MFU: the best layout of this batch reaches %.1f%% (on %.0f "
+                     "GPUs)",
+                     100.0 * tr->feed_min_mfu, 100.0 * pk, pg);
+        gw_doc_str(doc, o, "largest_job", "largest efficient synchronous job", line);
+        gw__strlcpy(st->layout_line[0], line, sizeof st->layout_line[0]);
+        return;
+    }
+    char lay[96];
+    gw__snprintf(lay, sizeof lay, "TP%d PP%d VPP%d DP%d CP%d EP%d", j->cfg.tp, j->cfg.pp,
+                 j->cfg.vpp, j->cfg.dp, j->cfg.cp, j->cfg.ep);
+    gw_doc_num(doc, o, "job_gpus", "largest efficient synchronous job (GPUs)", j->gpus_used, "");
+    gw_doc_str(doc, o, "job_layout", "its layout", lay);
+    gw_doc_num(doc, o, "job_batch_seqs", "its batch (sequences)", bseq, "");
+    gw_doc_num(doc, o, "job_batch_tokens", "its batch (tokens)", bseq * tr->seq_len, "");
+    gw_doc_str(doc, o, "job_batch_kind", "batch", crit ? "critical batch" : "the batch used");
+    gw_doc_num(doc, o, "job_mfu", "its MFU", j->mfu, "frac");
+    gw_doc_num(doc, o, "job_step_s", "its step time", j->time.step_s, "s");
+    gw__snprintf(line, sizeof line, "%.0f GPUs (%s), batch %.0f sequences (%.3g M tokens), MFU "
+                                    "%.1f%%",
+                 j->gpus_used, lay, bseq, bseq * tr->seq_len / 1e6, 100.0 * j->mfu);
+    gw__strlcpy(st->layout_line[0], line, sizeof st->layout_line[0]);
+
+    /* Its reliability: the same run (tokens) on this job alone. */
+    gw_rel_job job;
+    gw_rel_job_init(&job);
+    double work = tr->run_tokens > 0 && j->tokens_per_s > 0 ? tr->run_tokens / j->tokens_per_s
+                                                             : 30.0 * 86400.0;
+    gw_rel_job_from_scenario(sc, m, work, &job);
+    job.gpus = j->gpus_used;
+    gw_error sub;
+    gw__err_clear(&sub);
+    double g0 = NAN, g1 = NAN;
+    bool have_rj = gw_rel_plan(ctx, cat, &job, &st->rel_job, &sub) == GW_OK;
+    if (have_rj) {
+        const gw_rel_levers *lv = &st->rel_job.lever_search;
+        g0 = st->rel_job.goodput;
+        g1 = lv->found ? lv->best_goodput : lv->max_goodput;
+        gw_doc_num(doc, o, "job_goodput", "its goodput, no lever", g0, "frac");
+        gw_doc_num(doc, o, "job_goodput_levers", "its goodput, cheapest sufficient lever set",
+                   g1, "frac");
+        gw_doc_str(doc, o, "job_lever_set", "that lever set",
+                   gw_rel_lever_set_str(lv->found ? lv->best_set : lv->max_set, set,
+                                        sizeof set));
+        if (lv->found) {
+            gw_doc_num(doc, o, "job_spare_gpus", "its spare GPUs", lv->best_spare_gpus, "");
+            gw_doc_num(doc, o, "job_lever_cost_usd", "its lever cost", lv->best_cost_usd, "USD");
+        }
+        gw__snprintf(line, sizeof line, "%.1f%% without levers; %.1f%% with %s", 100.0 * g0,
+                     100.0 * g1,
+                     g0 >= st->rel_job.target_goodput && lv->best_set == 0 ? "none needed"
+                                                                           : set);
+        gw__strlcpy(st->layout_line[1], line, sizeof st->layout_line[1]);
+    } else {
+        char msg[600];
+        gw_doc_note(doc, "layout: reliability of the %.0f-GPU job: %s", j->gpus_used,
+                    gw_error_format(&sub, msg, sizeof msg));
+    }
+    double gj = have_rj ? g1 : 1.0;
+
+    /* The rest of the GPUs: several such jobs, or one loosely coupled job. */
+    double n_jobs = floor(gpus / j->gpus_used);
+    double one_job = tr->best.flops_per_gpu * tr->best.gpus_used *
+                     (have_rel && st->rel.goodput > 0 ? st->rel.goodput : 1.0);
+    double many = n_jobs * j->gpus_used * j->flops_per_gpu * gj;
+    gw_doc_num(doc, o, "n_jobs", "such jobs the GPUs hold", n_jobs, "");
+    gw_doc_num(doc, o, "useful_flops_one_job", "useful FLOP/s, one job on all GPUs (goodput "
+                                               "without levers)",
+               one_job, "FLOP/s");
+    gw_doc_num(doc, o, "useful_flops_jobs", "useful FLOP/s, that many efficient jobs", many,
+               "FLOP/s");
+
+    gw_train_params tp;
+    gw__err_clear(&sub);
+    if (gw_train_params_load(ctx, NULL, &tp, &sub) != GW_OK)
+        return;
+    double R = sc->loose.replicas > 0 ? sc->loose.replicas
+                                      : (sc->network.buildings > 1 ? sc->network.buildings
+                                                                   : n_jobs);
+    if (R > n_jobs)
+        R = n_jobs;
+    if (R < 2) {
+        gw_doc_str(doc, o, "loose", "loosely coupled", "needs at least two replicas");
+        return;
+    }
+    gw_train_loose_in li;
+    memset(&li, 0, sizeof li);
+    li.replicas = R;
+    li.sync_every = sc->loose.sync_every;
+    li.outer_bytes = sc->loose.outer_bytes;
+    li.params = m->params_total;
+    li.inner_step_s = j->time.step_s;
+    bool campus = sc->network.buildings > 1 && sc->network.building_Bps > 0;
+    li.link_Bps = campus ? sc->network.building_Bps / ceil(R / sc->network.buildings)
+                         : j->gpus_used * tr->topo.scaleout_Bps;
+    li.latency_s = sc->network.building_latency_s;
+    gw_train_loose lo;
+    if (gw_train_loose_eval(&tp, &li, &lo, &sub) != GW_OK)
+        return;
+    gw_doc_node *l = gw_doc_obj(doc, o, "loose", "loosely coupled (DiLoCo) across replicas");
+    gw_doc_num(doc, l, "replicas", "replicas (loose.replicas)", R, "");
+    gw_doc_num(doc, l, "sync_every", "inner steps per outer sync H (loose.sync_every)",
+               li.sync_every, "");
+    gw_doc_str(doc, l, "links", "links between replicas",
+               campus ? "inter-building (network.building_bandwidth)"
+                      : "the building's scale-out fabric (network.buildings 1)");
+    gw_doc_num(doc, l, "link_Bps", "bandwidth per replica per direction", li.link_Bps, "B/s");
+    gw_doc_num(doc, l, "outer_bytes", "outer sync traffic per replica", lo.outer_bytes_per_replica,
+               "B");
+    gw_doc_num(doc, l, "outer_sync_s", "outer sync time", lo.outer_sync_s, "s");
+    gw_doc_num(doc, l, "inner_window_s", "H inner steps", li.sync_every * li.inner_step_s, "s");
+    gw_doc_num(doc, l, "blocking_frac", "wall time in the sync (DiLoCo)", lo.blocking_frac,
+               "frac");
+    gw_doc_num(doc, l, "streaming_frac", "wall time in the sync (Streaming DiLoCo)",
+               lo.streaming_frac, "frac");
+    gw_doc_num(doc, l, "hdp_sync_s", "hierarchical DP: cross-replica gradient sync per step",
+               lo.hdp_sync_s, "s");
+    gw_doc_num(doc, l, "hdp_frac", "hierarchical DP: wall time in that sync", lo.hdp_frac,
+               "frac");
+    gw_doc_num(doc, l, "traffic_ratio", "hierarchical DP traffic / DiLoCo traffic",
+               lo.traffic_ratio, "");
+    double loose_useful = R * j->gpus_used * j->flops_per_gpu * gj * (1.0 - lo.streaming_frac);
+    gw_doc_num(doc, l, "useful_flops", "useful FLOP/s (Streaming DiLoCo, before any quality "
+                                       "cost)",
+               loose_useful, "FLOP/s");
+    gw_doc_str(doc, l, "quality", "quality cost vs synchronous training",
+               lo.in_range ? "inside the published range: see docs/models/loose.md"
+                           : "not quantified: outside the published range");
+    if (!lo.in_range)
+        gw_doc_note(doc, "layout: loosely coupled training with %s: no published study covers "
+                         "it, so its quality cost is not extrapolated (docs/models/loose.md)",
+                    lo.why);
+    char pw[96] = "";
+    if (st->site.budget_w > 0 && st->site.gpus_in_budget < gpus)
+        gw__snprintf(pw, sizeof pw, " (the power budget runs %.0f of them)",
+                     floor(st->site.gpus_in_budget / j->gpus_used));
+    gw__snprintf(st->layout_line[2], sizeof st->layout_line[2],
+                 "%.0f jobs of %.0f GPUs%s: %.0f EFLOP/s useful vs %.1f for one job on all; or "
+                 "DiLoCo over %.0f replicas, H %.0f: %.3g s sync per %.3g s of steps, quality "
+                 "cost %s",
+                 n_jobs, j->gpus_used, pw, many / 1e18, one_job / 1e18, R, li.sync_every,
+                 lo.outer_sync_s, li.sync_every * li.inner_step_s,
+                 lo.in_range ? "in the published range" : "outside the published range");
+    /* The target of issue 12: >= 90% goodput and >= 30% MFU for one job. */
+    if (have_rj) {
+        double tg = st->rel_job.target_goodput;
+        bool met = g1 >= tg && j->mfu >= tr->feed_min_mfu;
+        gw__snprintf(line, sizeof line, "%s: %.0f GPUs, %.1f%% MFU, %.1f%% goodput (targets "
+                                        "%.0f%% / %.0f%%)",
+                     met ? "met" : "not met", j->gpus_used, 100.0 * j->mfu, 100.0 * g1,
+                     100.0 * tr->feed_min_mfu, 100.0 * tg);
+        gw_doc_str(doc, o, "target", "goodput and MFU targets", line);
+    }
+}
+
 static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
                              const gw_accel *a, const gw_system *sys, const gw_model *m,
                              gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
@@ -606,6 +797,9 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
                      "needs the training run length, which the training plan did not give");
     }
 
+    if (have_train)
+        layout_section(ctx, cat, sc, m, doc, parent, st, have_rel);
+
     /* Economics: capex, opex, $/GPU-hour and the cost of the run. */
     bool have_econ = false;
     if (have_site) {
@@ -668,7 +862,9 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
 
     headline(doc, hl, sc, have_site ? &st->site : NULL, have_train ? &st->train : NULL,
              have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
-             have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line);
+             have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line,
+             (const char *const[]){st->layout_line[0], st->layout_line[1],
+                                   st->layout_line[2]});
     if (st->serve_line[0])
         gw_doc_str(doc, hl, "serving", "serving", st->serve_line);
     rc = GW_OK;

@@ -47,6 +47,23 @@ void gw_rel_job_from_scenario(const gw_scenario *sc, const gw_model *model, doub
     job->checkpoint_write_Bps = sc->reliability.checkpoint_write_Bps;
     job->restart_s = sc->reliability.restart_s;
     job->spares_frac = sc->reliability.spares_frac > 0.0 ? sc->reliability.spares_frac : -1.0;
+    /* The levers in use (reliability.* keys; 0: not in use). */
+    unsigned lv = 0;
+    if (sc->ft.in_memory_checkpoint)
+        lv |= 1u << GW_REL_LEVER_INMEM;
+    if (sc->ft.elastic)
+        lv |= 1u << GW_REL_LEVER_ELASTIC;
+    if (sc->ft.partial_restart)
+        lv |= 1u << GW_REL_LEVER_PARTIAL;
+    if (sc->ft.hot_spares)
+        lv |= 1u << GW_REL_LEVER_HOT_SPARES;
+    if (sc->ft.fast_detect)
+        lv |= 1u << GW_REL_LEVER_FAST_DETECT;
+    job->levers = lv;
+    job->checkpoint_async = sc->ft.async_checkpoint != 0;
+    job->detect_s = sc->ft.detect_s;
+    job->target_goodput = sc->ft.target_goodput;
+    job->replica_gpus = sc->ft.replica_gpus;
 }
 
 static void add_note(gw_rel_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -169,6 +169,14 @@ static const pdef defs[] = {
     P_("step_overhead", GW_DIM_TIME, 0.0, 60.0, step_overhead_s),
     P_("legacy_score_bytes", GW_DIM_BYTES, 0.0, 64.0, legacy_score_bytes),
     P_("cp_min_tokens_per_rank", GW_DIM_TOKENS, 1.0, 1e9, cp_min_tokens),
+    P_("critical_batch_coef", GW_DIM_NONE, 1e-6, 1e6, crit_batch_coef),
+    P_("critical_batch_exp", GW_DIM_NONE, 0.0, 1.0, crit_batch_exp),
+    P_("critical_batch_compute_min", GW_DIM_NONE, 1.0, 1e40, crit_batch_cmin),
+    P_("critical_batch_compute_max", GW_DIM_NONE, 1.0, 1e40, crit_batch_cmax),
+    P_("loose_max_replicas", GW_DIM_NONE, 1.0, 1e6, loose_max_replicas),
+    P_("loose_max_params", GW_DIM_NONE, 1.0, 1e16, loose_max_params),
+    P_("loose_min_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_min_h),
+    P_("loose_max_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_max_h),
 };
 
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,

@@ -114,6 +114,83 @@ void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *
     gw_doc_range(doc, n, key, label, v, lo, hi, r->interval_level, unit);
 }
 
+/* One "largest job" row: GPUs, layout, MFU; or why none. */
+static void feed_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, double min_mfu,
+                     double peak_mfu, double peak_gpus)
+{
+    if (e->gpus_used > 0) {
+        char lay[96];
+        gw__snprintf(lay, sizeof lay, "TP%d PP%d VPP%d DP%d CP%d EP%d", e->cfg.tp, e->cfg.pp,
+                     e->cfg.vpp, e->cfg.dp, e->cfg.cp, e->cfg.ep);
+        gw_doc_num(doc, n, "gpus", "largest synchronous job (GPUs)", e->gpus_used, "");
+        gw_doc_str(doc, n, "layout", "its layout", lay);
+        gw_doc_num(doc, n, "mfu", "its MFU", e->mfu, "frac");
+        gw_doc_num(doc, n, "step_s", "its step time", e->time.step_s, "s");
+        gw_doc_num(doc, n, "tokens_per_gpu", "tokens per GPU per step",
+                   e->tokens_per_s * e->time.step_s / e->gpus_used, "");
+    } else {
+        char why[160];
+        gw__snprintf(why, sizeof why, "no GPU count reaches %.0f%% MFU; the best is %.1f%% on "
+                                      "%.0f GPUs",
+                     100.0 * min_mfu, 100.0 * peak_mfu, peak_gpus);
+        gw_doc_na(doc, n, "gpus", "largest synchronous job (GPUs)", "", why);
+    }
+}
+
+/* Batch-size limits (docs/models/batch.md): the critical batch, and the
+ * largest synchronous job each batch feeds at the MFU floor. */
+static void batch_limits_doc(gw_doc *doc, gw_doc_node *o, const gw_train_result *r)
+{
+    if (r->critical_batch_tokens <= 0 && r->feed_min_mfu <= 0)
+        return;
+    gw_doc_node *b = gw_doc_obj(doc, o, "batch_limits", "batch-size limits");
+    if (r->critical_batch_tokens > 0) {
+        gw_doc_num(doc, b, "compute_flop", "run compute C (model FLOPs)",
+                   r->critical_compute_flop, "FLOP");
+        gw_doc_num(doc, b, "critical_batch_tokens", "critical batch 0.292 C^0.3271 (tokens)",
+                   r->critical_batch_tokens, "");
+        gw_doc_num(doc, b, "batch_tokens", "batch used (tokens)", r->tokens_per_step, "");
+        gw_doc_num(doc, b, "batch_vs_critical", "batch / critical batch",
+                   r->tokens_per_step / r->critical_batch_tokens, "");
+        gw_doc_bool(doc, b, "in_fit_range", "C inside the fit's range", r->critical_in_range);
+        if (!r->critical_in_range)
+            gw_doc_note(doc, "train: the critical-batch fit (DeepSeek LLM) covers 1e17-3e20 "
+                             "FLOP; this run's %.3g FLOP lies outside, so its critical batch of "
+                             "%.3g M tokens is an extrapolation (docs/models/batch.md)",
+                        r->critical_compute_flop, r->critical_batch_tokens / 1e6);
+        if (r->tokens_per_step > r->critical_batch_tokens * 1.0005)
+            gw_doc_note(doc, "train: the batch (%.3g M tokens) is %.2fx the critical batch "
+                             "(%.3g M): above it the fit expects a worse loss for the same "
+                             "compute (docs/models/batch.md)",
+                        r->tokens_per_step / 1e6, r->tokens_per_step / r->critical_batch_tokens,
+                        r->critical_batch_tokens / 1e6);
+    }
+    if (r->feed_min_mfu <= 0)
+        return;
+    gw_doc_num(doc, b, "min_mfu", "MFU floor (workload.min_mfu, --min-mfu)", r->feed_min_mfu,
+               "frac");
+    gw_doc_node *f = gw_doc_obj(doc, b, "at_batch", "with the batch used");
+    feed_doc(doc, f, &r->feed, r->feed_min_mfu, r->feed_peak_mfu, r->feed_peak_gpus);
+    if (r->feed_crit_batch_seqs > 0) {
+        gw_doc_node *c = gw_doc_obj(doc, b, "at_critical", "with the critical batch");
+        gw_doc_num(doc, c, "batch_seqs", "batch (sequences)", r->feed_crit_batch_seqs, "");
+        feed_doc(doc, c, &r->feed_crit, r->feed_min_mfu, r->feed_crit_peak_mfu,
+                 r->feed_crit_peak_gpus);
+    }
+    if (r->feed.gpus_used > 0 && r->n_gpus > r->feed.gpus_used)
+        gw_doc_note(doc, "train: the batch of %.0f sequences feeds at most %.0f GPUs at %.0f%% "
+                         "MFU or more; the job has %.0f, %.2fx that (%.0f GPUs beyond what the "
+                         "batch can feed)",
+                    r->global_batch_seqs, r->feed.gpus_used, 100.0 * r->feed_min_mfu, r->n_gpus,
+                    r->n_gpus / r->feed.gpus_used, r->n_gpus - r->feed.gpus_used);
+    else if (r->feed.gpus_used <= 0)
+        gw_doc_note(doc, "train: no GPU count reaches %.0f%% MFU with a batch of %.0f "
+                         "sequences (best %.1f%% on %.0f GPUs): the job's %.0f GPUs are beyond "
+                         "what the batch feeds at that MFU",
+                    100.0 * r->feed_min_mfu, r->global_batch_seqs, 100.0 * r->feed_peak_mfu,
+                    r->feed_peak_gpus, r->n_gpus);
+}
+
 void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
 {
     if (doc == NULL || r == NULL)
@@ -170,7 +247,13 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                          "cluster.allow_idle_gpus; 0 uses every GPU)",
                     r->n_gpus - r->best.gpus_used, r->n_gpus, r->best.gpus_used,
                     100.0 * r->max_idle_frac);
-    if (r->requested_batch_seqs > 0 && r->global_batch_seqs != r->requested_batch_seqs)
+    if (r->batch_raised)
+        gw_doc_note(doc, "train: global batch %.0f sequences (%.3g M tokens), raised from the "
+                         "%.0f asked for up to the critical batch of %.3g M tokens "
+                         "(workload.batch_policy: critical, --batch-limit critical)",
+                    r->global_batch_seqs, r->tokens_per_step / 1e6, r->requested_batch_seqs,
+                    r->critical_batch_tokens / 1e6);
+    else if (r->requested_batch_seqs > 0 && r->global_batch_seqs != r->requested_batch_seqs)
         gw_doc_note(doc, "train: global batch %.0f sequences, not the %.0f asked for (%+.2f%%): "
                          "the fastest layout divides it, within the %.3g%% batch tolerance "
                          "(--batch-tolerance, workload.batch_tolerance; 0 keeps it exact)",
@@ -273,6 +356,7 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                          "restarts, checkpoints or evaluation (see the rel module); GPU energy at "
                          "TDP, facility power not included");
     }
+    batch_limits_doc(doc, o, r);
     gw_doc_note(doc, "train: MFU counts model FLOPs (forward x 3, causal attention, no "
                      "recomputation) over the dense peak of the chosen precision; HFU adds "
                      "recomputation");

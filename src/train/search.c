@@ -270,6 +270,109 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The largest GPU count one synchronous job of B sequences can use at
+ * min_mfu or more (docs/models/batch.md): the chosen layout's TP, CP,
+ * ETP, precision and recomputation kept; ZeRO (chosen or 3), TP (the chosen one and
+ * the powers of two below it), CP (chosen or 1), PP (every count up to
+ * the layers), VPP (1; 2 for powers of two and divisors of the layers),
+ * DP (every divisor of B, one sequence per
+ * micro-batch) and EP (the largest divisor of the experts <= the chosen
+ * EP that divides the expert group) re-chosen. *out gets the largest
+ * count (ties: higher MFU), gpus_used 0 when none reaches min_mfu;
+ * *peak_mfu and *peak_gpus the highest MFU reached and its count. A few
+ * thousand evaluations, allocation-free. */
+static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, double B,
+                      double min_mfu, gw_train_eval *out, double *peak_mfu, double *peak_gpus)
+{
+    gw__train_pre P = *P0;
+    const gw_model *m = P.m;
+    memset(out, 0, sizeof *out);
+    *peak_mfu = 0;
+    *peak_gpus = 0;
+    if (!(B >= 1) || B > 1e9)
+        return;
+    P.B = B;
+    P.N = 1e12; /* the count is what is searched */
+    gw_train_config c = *base;
+    c.global_batch_seqs = B;
+    c.micro_batch = 1;
+    gw_train_eval e;
+    /* TP: the chosen one and the powers of two below it that divide the
+     * heads; CP: the chosen one and 1. */
+    int tps[8], n_tp = 0;
+    for (int t = base->tp; t >= 1 && n_tp < 8; t /= 2) {
+        if (m->n_heads % t == 0)
+            tps[n_tp++] = t;
+        if (t % 2 != 0)
+            break;
+    }
+    int cps[2] = {base->cp, 1};
+    int n_cp = base->cp > 1 ? 2 : 1;
+    /* ZeRO: the chosen stage and 3 (a smaller job holds more state per GPU). */
+    int zs[2] = {base->zero, 3};
+    int n_z = base->zero < 3 ? 2 : 1;
+    for (int iz = 0; iz < n_z; iz++)
+    for (int it = 0; it < n_tp; it++)
+    for (int ic = 0; ic < n_cp; ic++)
+    for (int pp = 1; pp <= P.L; pp++) {
+        c.zero = zs[iz];
+        /* Every stage count; two virtual stages only for powers of two
+         * and divisors of the layers (a third of the evaluations). */
+        c.tp = tps[it];
+        c.cp = cps[ic];
+        c.seq_parallel = c.tp > 1 && base->seq_parallel;
+        c.etp = base->etp > c.tp ? c.tp : base->etp;
+        while (c.etp > 1 && c.tp % c.etp != 0)
+            c.etp--;
+        if (c.etp < 1)
+            c.etp = 1;
+        int lmax = (P.L + pp - 1) / pp;
+        for (int v = 1; v <= (pp > 1 && ((pp & (pp - 1)) == 0 || P.L % pp == 0) ? 2 : 1); v++) {
+            if (lmax % v != 0)
+                continue;
+            for (double d = 1; d * d <= B; d++) {
+                if (fmod(B, d) != 0.0)
+                    continue;
+                for (int k = 0; k < 2; k++) {
+                    double dp = k == 0 ? d : B / d;
+                    if (k == 1 && dp == d)
+                        break;
+                    if (dp > 1e8)
+                        continue;
+                    c.pp = pp;
+                    c.vpp = v;
+                    c.dp = (int)dp;
+                    if (m->n_experts > 0) {
+                        long lim = (long)c.dp * c.cp * c.tp / (c.etp > 0 ? c.etp : 1);
+                        int ep = 0;
+                        for (int x = base->ep; x >= 1; x--) {
+                            if (m->n_experts % x == 0 && lim % x == 0) {
+                                ep = x;
+                                break;
+                            }
+                        }
+                        if (ep < 1)
+                            continue;
+                        c.ep = ep;
+                    }
+                    gw__train_eval(&P, &c, &e);
+                    if (e.reject != GW_TRAIN_OK)
+                        continue;
+                    if (e.mfu > *peak_mfu ||
+                        (e.mfu == *peak_mfu && e.gpus_used > *peak_gpus)) {
+                        *peak_mfu = e.mfu;
+                        *peak_gpus = e.gpus_used;
+                    }
+                    if (e.mfu >= min_mfu &&
+                        (e.gpus_used > out->gpus_used ||
+                         (e.gpus_used == out->gpus_used && e.mfu > out->mfu)))
+                        *out = e;
+                }
+            }
+        }
+    }
+}
+
 gw_status gw_train_eval_config(const gw_model *m, const gw_accel *a, const gw_train_topo *topo,
                                const gw_train_params *p, const gw_train_comm_model *comm,
                                const gw_train_config *cfg, double seq_len,
@@ -426,6 +529,30 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     gw_train_topo_for(cat, a, sys, p, &topo);
     if (o->scaleout_Bps > 0)
         topo.scaleout_Bps = o->scaleout_Bps;
+    /* The critical (compute-optimal) batch of the run's compute
+     * (docs/models/batch.md); batch_critical raises a smaller batch to it.
+     * The tolerance then moves the batch down only: the target is set
+     * bound / (1 + slack), so no rounding reaches past the bound. */
+    gw_train_opts oc = *o;
+    double crit_tokens = 0, crit_c = 0;
+    bool crit_raised = false;
+    if (o->tokens > 0 && p->crit_batch_coef > 0) {
+        gw_train_flops f1;
+        gw_train_flops_compute(m, o->seq_len, 1.0, GW_TRAIN_RECOMPUTE_NONE, &f1);
+        crit_c = f1.per_token_model * o->tokens;
+        crit_tokens = p->crit_batch_coef * pow(crit_c, p->crit_batch_exp);
+        double asked = o->global_batch_seqs > 0 ? o->global_batch_seqs * o->seq_len
+                                                : o->global_batch_tokens;
+        if (o->batch_critical && crit_tokens > asked &&
+            crit_tokens / (1.0 + o->batch_slack) >= o->seq_len) {
+            oc.global_batch_seqs = 0;
+            oc.global_batch_tokens = crit_tokens / (1.0 + o->batch_slack);
+            crit_raised = true;
+        }
+    }
+    double req_user = o->global_batch_seqs > 0 ? o->global_batch_seqs
+                                               : floor(o->global_batch_tokens / o->seq_len + 0.5);
+    o = &oc;
     double seqs = batch_seqs(o);
     /* MoE load: the busiest expert's tokens over the mean. Options override
      * the data/train.yaml default; a capacity factor drops the tokens above
@@ -629,9 +756,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     }
     out->global_batch_seqs = out->best.cfg.global_batch_seqs;
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;
-    out->requested_batch_seqs = o->global_batch_seqs > 0
-                                    ? o->global_batch_seqs
-                                    : floor(o->global_batch_tokens / o->seq_len + 0.5);
+    out->requested_batch_seqs = req_user;
     out->batch_slack = o->batch_slack;
     out->max_idle_frac = o->max_idle_frac;
     gw_train_flops_compute(m, o->seq_len, out->global_batch_seqs, out->best.cfg.recompute,
@@ -643,6 +768,34 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
         out->interval_hi_factor = exp(p->interval_log_mean + z * p->interval_log_sd);
     }
     widen_for_unknown_facts(&P, o, out);
+    out->critical_batch_tokens = crit_tokens;
+    out->critical_compute_flop = crit_c;
+    out->critical_in_range = crit_c >= p->crit_batch_cmin && crit_c <= p->crit_batch_cmax;
+    out->batch_raised = crit_raised;
+    if (o->feed_min_mfu > 0) {
+        out->feed_min_mfu = o->feed_min_mfu;
+        feed_scan(&P, &out->best.cfg, out->global_batch_seqs, o->feed_min_mfu, &out->feed,
+                  &out->feed_peak_mfu, &out->feed_peak_gpus);
+        if (crit_tokens >= o->seq_len) {
+            /* Within the batch tolerance below the bound, the count with
+             * the most factors of two (as batch_seqs does). */
+            double hi = floor(crit_tokens / o->seq_len);
+            double lo = ceil(hi * (1.0 - o->batch_slack));
+            double cs = hi, best_f = 0;
+            for (double x = hi; x >= lo && x >= 1 && hi - x < 1e6; x -= 1.0) {
+                double f = 1;
+                while (fmod(x, 2.0 * f) == 0.0)
+                    f *= 2.0;
+                if (f > best_f) {
+                    best_f = f;
+                    cs = x;
+                }
+            }
+            out->feed_crit_batch_seqs = cs;
+            feed_scan(&P, &out->best.cfg, cs, o->feed_min_mfu, &out->feed_crit,
+                      &out->feed_crit_peak_mfu, &out->feed_crit_peak_gpus);
+        }
+    }
     if (o->tokens > 0) {
         out->run_tokens = o->tokens;
         out->run_s = o->tokens / out->best.tokens_per_s;

@@ -376,7 +376,7 @@ static void test_errors_sections(void **state)
                "s.yaml:2:7: site: expected a mapping (key: value pairs), got a scalar value");
     load_fails("name: t\nclutser:\n  gpus: 8\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:1: clutser: unknown key \"clutser\"; did you mean \"cluster\"? (expected one of: schema_version, "
-               "name, description, site, cluster, workload, economics, policy, reliability, network, serving)");
+               "name, description, site, cluster, workload, economics, policy, reliability, network, serving, loose)");
     load_fails("- a\n- b\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:1:1: expected a mapping (key: value pairs), got a list");
     load_fails("site:\n  cooling: water\n", NULL, 0, GW_ESCHEMA,
@@ -496,6 +496,57 @@ static void test_overrides_apply(void **state)
     assert_int_equal(sc->workload.precision, GW_PREC_FP8);
     assert_string_equal(sc->name, "patched");
     gw_scenario_free(sc);
+}
+
+/* Issue 12 keys: batch policy, MFU floor, fault-tolerance levers, loose
+ * coupling; defaults when absent, values when set, errors when bad. */
+static void test_issue12_keys(void **state)
+{
+    (void)state;
+    gw_scenario *sc = load_ok(minimal, NULL, 0);
+    assert_string_equal(sc->batch.policy, "fixed");
+    assert_rel(sc->batch.min_mfu, 0.3);
+    assert_int_equal(sc->ft.elastic, 0);
+    assert_rel(sc->loose.sync_every, 100.0);
+    assert_rel(sc->loose.outer_bytes, 4.0);
+    assert_int_equal(sc->loose.replicas, 0);
+    gw_scenario_free(sc);
+    const char *sets[] = {"workload.batch_policy=critical", "workload.min_mfu=25%",
+                          "reliability.in_memory_checkpoint=true", "reliability.elastic=true",
+                          "reliability.partial_restart=true", "reliability.hot_spares=true",
+                          "reliability.fast_detect=true", "reliability.async_checkpoint=true",
+                          "reliability.detect_time=10 s", "reliability.target_goodput=95%",
+                          "reliability.replica_gpus=832", "loose.replicas=4",
+                          "loose.sync_every=500", "loose.outer_bytes=2"};
+    sc = load_ok(minimal, sets, sizeof sets / sizeof sets[0]);
+    assert_string_equal(sc->batch.policy, "critical");
+    assert_rel(sc->batch.min_mfu, 0.25);
+    assert_int_equal(sc->ft.in_memory_checkpoint, 1);
+    assert_int_equal(sc->ft.elastic, 1);
+    assert_int_equal(sc->ft.partial_restart, 1);
+    assert_int_equal(sc->ft.hot_spares, 1);
+    assert_int_equal(sc->ft.fast_detect, 1);
+    assert_int_equal(sc->ft.async_checkpoint, 1);
+    assert_rel(sc->ft.detect_s, 10.0);
+    assert_rel(sc->ft.target_goodput, 0.95);
+    assert_rel(sc->ft.replica_gpus, 832.0);
+    assert_int_equal(sc->loose.replicas, 4);
+    assert_rel(sc->loose.sync_every, 500.0);
+    assert_rel(sc->loose.outer_bytes, 2.0);
+    gw_scenario_free(sc);
+    const char *e1[] = {"workload.batch_policy=huge"};
+    load_fails(minimal, e1, 1, GW_ESCHEMA,
+               "--set workload.batch_policy: expected one of fixed/critical, got \"huge\"");
+    const char *e2[] = {"loose.outer_bytes=16"};
+    load_fails(minimal, e2, 1, GW_ERANGE,
+               "--set loose.outer_bytes: must be between 0.125 and 8 inclusive, got \"16\"");
+    const char *e3[] = {"reliability.elastic=maybe"};
+    load_fails(minimal, e3, 1, GW_ESCHEMA,
+               "--set reliability.elastic: expected true or false, got \"maybe\"");
+    const char *e4[] = {"reliability.detect_time=5"};
+    load_fails(minimal, e4, 1, GW_EUNIT,
+               "--set reliability.detect_time: missing unit: expected a time such as \"30 s\", "
+               "\"2 h\" or \"54 days\", got \"5\"");
 }
 
 static void test_overrides_order_and_text(void **state)
@@ -774,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_error_is_one_line),
         cmocka_unit_test(test_error_record_reused),
         cmocka_unit_test(test_overrides_apply),
+        cmocka_unit_test(test_issue12_keys),
         cmocka_unit_test(test_overrides_order_and_text),
         cmocka_unit_test(test_overrides_on_default),
         cmocka_unit_test(test_override_errors),

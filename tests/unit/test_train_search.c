@@ -124,6 +124,94 @@ static void fixed_dimensions(void **state)
 
 /* A fractional GPU count is refused with the value as given: %g used to
  * print 1000000.5 as "1e+06", which reads like a valid count. */
+/* Batch-size limits (docs/models/batch.md): the critical batch follows
+ * B1 from the run's compute; batch_critical raises a smaller batch up to
+ * it and never past it; the feed scan's job meets the MFU floor, and a
+ * floor nothing reaches gives no job. */
+static void critical_batch_and_feed(void **state)
+{
+    fixture *f = *state;
+    gw_model m = gpt();
+    gw_train_opts o;
+    gw_train_opts_init(&o);
+    o.n_gpus = 64;
+    o.seq_len = 2048;
+    o.global_batch_seqs = 64; /* 131k tokens, far below the bound */
+    o.tokens = 26e9;
+    o.params = &f->p;
+    o.feed_min_mfu = 0.2;
+    gw_train_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
+    double c = r->flops.per_token_model * 26e9;
+    assert_true(fabs(r->critical_compute_flop / c - 1.0) < 1e-9);
+    double want = f->p.crit_batch_coef * pow(c, f->p.crit_batch_exp);
+    assert_true(fabs(r->critical_batch_tokens / want - 1.0) < 1e-9);
+    assert_false(r->batch_raised);
+    assert_true(r->global_batch_seqs == 64); /* fixed policy: kept */
+    if (r->feed.gpus_used > 0) {
+        assert_true(r->feed.mfu >= 0.2);
+        assert_true(r->feed_peak_mfu >= r->feed.mfu);
+    }
+    /* Critical policy: raised to the bound, never beyond. */
+    o.global_batch_seqs = 0;
+    o.global_batch_tokens = 64 * 2048.0;
+    o.batch_critical = true;
+    o.batch_slack = 0.05;
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
+    assert_true(r->batch_raised);
+    assert_true(r->tokens_per_step <= r->critical_batch_tokens);
+    assert_true(r->tokens_per_step >= 0.9 * r->critical_batch_tokens);
+    assert_true(r->requested_batch_seqs == 64);
+    /* An MFU floor nothing reaches: no job, the peak says how far. */
+    o.feed_min_mfu = 0.99;
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
+    assert_true(r->feed.gpus_used == 0);
+    assert_true(r->feed_peak_mfu > 0 && r->feed_peak_mfu < 0.99);
+    free(r);
+}
+
+/* Loosely coupled training (docs/models/loose.md L1-L4). */
+static void loose_times(void **state)
+{
+    fixture *f = *state;
+    gw_train_loose_in in;
+    memset(&in, 0, sizeof in);
+    in.replicas = 4;
+    in.sync_every = 100;
+    in.outer_bytes = 4;
+    in.params = 1e9;
+    in.inner_step_s = 1.0;
+    in.link_Bps = 1e9;
+    in.latency_s = 0.01;
+    gw_train_loose lo;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_train_loose_eval(&f->p, &in, &lo, &err), GW_OK);
+    /* V = 2 x 3/4 x 1e9 x 4 = 6e9 B; T = 6 s + 6 x 0.01 s. */
+    assert_true(fabs(lo.outer_bytes_per_replica - 6e9) < 1);
+    assert_true(fabs(lo.outer_sync_s - 6.06) < 1e-9);
+    assert_true(fabs(lo.blocking_frac - 6.06 / 106.06) < 1e-12);
+    assert_true(lo.streaming_frac == 0.0); /* hidden behind 100 s of steps */
+    /* Hierarchical DP: 2 x 3/4 x 1e9 x 2 B = 3e9 B per step. */
+    assert_true(fabs(lo.hdp_bytes_per_step - 3e9) < 1);
+    assert_true(lo.in_range);
+    /* Longer sync than H steps: Streaming shows the rest. */
+    in.sync_every = 1;
+    assert_int_equal(gw_train_loose_eval(&f->p, &in, &lo, &err), GW_OK);
+    assert_true(fabs(lo.streaming_frac - 5.06 / 6.06) < 1e-12);
+    assert_false(lo.in_range); /* H = 1 is below the published range */
+    in.sync_every = 100;
+    in.replicas = 300;
+    assert_int_equal(gw_train_loose_eval(&f->p, &in, &lo, &err), GW_OK);
+    assert_false(lo.in_range);
+    assert_non_null(strstr(lo.why, "replicas"));
+    in.link_Bps = 0;
+    assert_int_equal(gw_train_loose_eval(&f->p, &in, &lo, &err), GW_EINVAL);
+}
+
 static void fractional_gpus_message(void **state)
 {
     fixture *f = *state;
@@ -260,6 +348,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fixed_dimensions),
         cmocka_unit_test(fractional_gpus_message),
+        cmocka_unit_test(critical_batch_and_feed),
+        cmocka_unit_test(loose_times),
         cmocka_unit_test(thread_independent),
         cmocka_unit_test(infeasible_and_run),
         cmocka_unit_test(deepseek_v3_gpu_hours),
