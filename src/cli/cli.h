@@ -137,6 +137,9 @@ int gw_cli_progress(void *ud, uint64_t done, uint64_t total);
  * and catalog, so calls in different threads do not interfere. */
 int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err);
 
+/* True when this build has the command `name` ("report"). */
+bool gw_cli_has_command(const char *name);
+
 /* Where a command's messages go: cli->errout (the Python binding's buffer),
  * else stderr. */
 FILE *gw_cli_errf(const gw_cli *cli);
@@ -152,5 +155,6 @@ int gw_cmd_cost(gw_cli *cli, int argc, char **argv);
 int gw_cmd_export(gw_cli *cli, int argc, char **argv);
 int gw_cmd_rel(gw_cli *cli, int argc, char **argv);
 int gw_cmd_infer(gw_cli *cli, int argc, char **argv);
+int gw_cmd_web(gw_cli *cli, int argc, char **argv);
 
 #endif /* GW_CLI_H */

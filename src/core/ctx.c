@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <threads.h>
 
 #include "core/core_internal.h"
 
@@ -34,6 +35,13 @@ static void *default_alloc(void *ud, void *ptr, size_t size)
     return realloc(ptr, size); /* checksrc:allow */
 }
 
+static once_flag gsl_handler_once = ONCE_FLAG_INIT;
+
+static void gsl_handler_off(void)
+{
+    gsl_set_error_handler_off();
+}
+
 gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
 {
     if (!alloc)
@@ -49,8 +57,11 @@ gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
     ctx->progress_ud = NULL;
     ctx->threads = 0;
     /* GSL's default error handler aborts the process; the library checks
-     * every GSL status itself (the one process-wide setting we make). */
-    gsl_set_error_handler_off();
+     * every GSL status itself (the one process-wide setting we make). It is
+     * a plain global in GSL, so it is written once, through call_once:
+     * contexts made in several threads at once (gigawatt web, the Python
+     * binding without the GIL) would otherwise race on it. */
+    call_once(&gsl_handler_once, gsl_handler_off);
     return ctx;
 }
 

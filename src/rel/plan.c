@@ -47,6 +47,7 @@ void gw_rel_job_from_scenario(const gw_scenario *sc, const gw_model *model, doub
     job->checkpoint_write_Bps = sc->reliability.checkpoint_write_Bps;
     job->restart_s = sc->reliability.restart_s;
     job->spares_frac = sc->reliability.spares_frac > 0.0 ? sc->reliability.spares_frac : -1.0;
+    job->rate_scale = sc->reliability.rate_scale; /* 0: 1 */
 }
 
 static void add_note(gw_rel_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
