@@ -29,6 +29,10 @@ PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-v
 # a C++ tool. Without them the build still works and net_oracle_selftest skips.
 PKGS      += libsimgrid-dev g++
 
+# gigawatt web: libmicrohttpd (without it the command says so and exits 2);
+# its browser test drives Debian's headless Chromium through Selenium.
+PKGS      += libmicrohttpd-dev chromium chromium-driver python3-selenium
+
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.
 deps:

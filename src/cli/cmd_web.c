@@ -80,6 +80,7 @@ typedef struct web_opts {
     gw_cli *cli;            /* --data, --set, --threads: copied into each run */
 } web_opts;
 
+#ifdef GW_HAVE_MHD
 /* ---- A flat JSON object of overrides -> "KEY=VALUE" strings ---------------- */
 
 /* A growing string. */
@@ -408,7 +409,6 @@ static void error_line(const run_out *r, char *buf, size_t n)
     }
 }
 
-#ifdef GW_HAVE_MHD
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <signal.h>
