@@ -483,6 +483,22 @@ static enum MHD_Result api_plan(const web_opts *w, struct MHD_Connection *con, c
         snprintf(msg, sizeof msg, "gigawatt web: %s", j.msg);
         return send_error(con, 400, msg);
     }
+    /* The one kind of value that names a file: a model's config.json path
+     * (src/catalog/resolve.c imports any value ending in ".json"). A request
+     * must not make the server read files, so it is refused here. */
+    for (size_t i = 0; i < o.n; i++) {
+        const char *eq = strchr(o.sets[i], '=');
+        size_t n = strlen(eq);
+        if (n > 5 && strcmp(eq + n - 5, ".json") == 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg,
+                     "gigawatt web: --set %.*s: a config.json path is not accepted over HTTP "
+                     "(the server reads no file a request names); use a catalog name",
+                     (int)(eq - o.sets[i]), o.sets[i]);
+            overrides_free(&o);
+            return send_error(con, 400, msg);
+        }
+    }
     run_out r;
     if (report) {
         const char *extra[] = {"-o", "-", NULL};

@@ -147,6 +147,9 @@ def main():
             err = json.loads(body).get("error", "")
             check(st == 400 and err.startswith("gigawatt"),
                   "malformed body %r: HTTP %d %r" % (raw, st, err))
+        st, body = request(port, "POST", "/api/run", {"workload.model": "/etc/x/config.json"})
+        check(st == 400 and "config.json path is not accepted" in json.loads(body).get("error", ""),
+              "a config.json path is refused: HTTP %d %s" % (st, body[:120]))
         st, _ = request(port, "POST", "/api/run", b"{}")
         check(st == 200, "an empty object runs the scenario as it is (HTTP %d)" % st)
 
