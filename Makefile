@@ -29,9 +29,12 @@ PKGS      += python3-dev python3-setuptools python3-pytest python3-pip python3-v
 # a C++ tool. Without them the build still works and net_oracle_selftest skips.
 PKGS      += libsimgrid-dev g++
 
+# gigawatt report SWEEP.db reads SQLite; the sqlite3 CLI builds test databases.
+# Test-only: headless Chromium for the report's browser test (tests/browser/).
+PKGS      += libsqlite3-dev sqlite3 chromium chromium-driver python3-selenium
 # gigawatt web: libmicrohttpd (without it the command says so and exits 2);
-# its browser test drives Debian's headless Chromium through Selenium.
-PKGS      += libmicrohttpd-dev chromium chromium-driver python3-selenium
+# its browser test uses the same Chromium and Selenium.
+PKGS      += libmicrohttpd-dev
 
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.

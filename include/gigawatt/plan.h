@@ -15,6 +15,8 @@
 #include <gigawatt/scenario.h>
 #include <gigawatt/train.h>
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,6 +31,23 @@ extern "C" {
  * Thread-safety: one call per scenario at a time. */
 GW_API gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
                              gw_doc_node *parent, gw_error *err);
+
+/* gw_plan_run plus the report's chart series: a "charts" array under
+ * parent (step-time breakdown and memory of the best and runner-up layouts,
+ * goodput and interruptions against cluster size, power GPU -> IT ->
+ * facility, build-out phases, capex/opex, $/GPU-hour and run cost
+ * low/base/high, export classification of the catalog), each element in the
+ * chart format gw_report_html renders (docs/REPORT.md). Errors as
+ * gw_plan_run. */
+GW_API gw_status gw_plan_run_charts(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
+                                    gw_doc *doc, gw_doc_node *parent, gw_error *err);
+
+/* The stable entry point of `gigawatt report` and `gigawatt web`: runs the
+ * plan with charts for sc and writes the self-contained HTML report (title,
+ * headline, charts with captions and data tables, notes; vega inlined) to
+ * out. Errors as gw_plan_run, GW_EIO on a write error. */
+GW_API gw_status gw_plan_report_html(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
+                                     FILE *out, gw_error *err);
 
 /* First-order training compute (FLOP) for tokens tokens of sequence length
  * seq: 6 * N_active * tokens (Kaplan et al. 2020) and the same plus causal

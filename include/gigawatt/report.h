@@ -95,6 +95,12 @@ GW_API gw_status gw_report_text(const gw_doc *doc, FILE *out);
 /* JSON: one document, 2-space indented, with "schema_version" and
  * "generator" at the top. Numbers in base SI units; NaN/inf become null. */
 GW_API gw_status gw_report_json(const gw_doc *doc, FILE *out);
+/* Self-contained HTML page (docs/REPORT.md): the root's "title", "headline"
+ * and "notes", and one Vega-Lite chart with caption and data table per
+ * element of the root's "charts" array (the chart fields are listed in
+ * src/report/html.c and docs/REPORT.md). The vega libraries are inlined: the
+ * page makes no network request. GW_EIO on a write error. */
+GW_API gw_status gw_report_html(const gw_doc *doc, FILE *out);
 /* CSV of the array at path (each element an object whose keys are the
  * columns). GW_ENOTFOUND if path is not an array of objects. */
 GW_API gw_status gw_report_csv(const gw_doc *doc, const char *path, FILE *out);

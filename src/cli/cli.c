@@ -335,6 +335,8 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
     gw_status rc;
     if (cli->json)
         rc = gw_report_json(doc, out);
+    else if (cli->html)
+        rc = gw_report_html(doc, out);
     else if (cli->csv)
         rc = gw_report_csv(doc, cli->csv, out);
     else

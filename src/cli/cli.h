@@ -26,6 +26,7 @@ typedef struct gw_cli {
     FILE *errout;              /* error messages; NULL = stderr */
     gw_error *last_err;        /* OUT: the last error reported, or NULL (borrowed) */
     bool json;                 /* --json */
+    bool html;                 /* gw_cli_emit renders HTML (gigawatt report) */
     const char *csv;           /* --csv PATH-IN-DOC (tables only) or NULL */
     const char *output;        /* -o/--output FILE (written atomically) or NULL */
     const char *data_dir;      /* --data DIR or NULL */
@@ -146,6 +147,10 @@ FILE *gw_cli_errf(const gw_cli *cli);
 
 /* Commands (cmd_*.c). */
 int gw_cmd_run(gw_cli *cli, int argc, char **argv);
+int gw_cmd_report(gw_cli *cli, int argc, char **argv);
+/* report_sweep.c: is path an SQLite file; `gigawatt report SWEEP.db`. */
+bool gw__cli_is_sqlite(const char *path);
+int gw__cli_report_sweep(gw_cli *cli, const char *path, const char *x, const char *y);
 int gw_cmd_catalog(gw_cli *cli, int argc, char **argv);
 int gw_cmd_train(gw_cli *cli, int argc, char **argv);
 int gw_cmd_validate(gw_cli *cli, int argc, char **argv);

@@ -446,9 +446,12 @@ static enum MHD_Result send_buf(struct MHD_Connection *con, unsigned status, con
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     /* Everything is inline and the page talks only to this server: the
-     * browser refuses any other request (and framing by another site). */
+     * browser refuses any other request (and framing by another site).
+     * 'unsafe-eval': the report, shown in an iframe srcdoc that inherits
+     * this policy, runs Vega, which compiles its expressions with Function
+     * (docs/REPORT.md). */
     MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'none'; script-src 'unsafe-inline'; "
+                            "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
                             "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; "
                             "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
                             "form-action 'none'");

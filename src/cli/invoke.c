@@ -24,6 +24,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", gw_cmd_run, "everything for a scenario: site, training, reliability, cost, export"},
+    {"report", gw_cmd_report, "self-contained HTML report with charts of a scenario"},
     {"train", gw_cmd_train, "step time, MFU, memory and the best parallelism for a model"},
     {"infer", gw_cmd_infer, "serving tokens/s per GPU, TTFT/TPOT, frontier, tokens per MW and $"},
     {"validate", gw_cmd_validate, "predicted vs measured step times of published runs (CSV)"},

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "core/core_internal.h"
+#include "plan/plan_internal.h"
 
 void gw_plan_compute_flop(const gw_model *m, double tokens, double seq, double *flop_6nd,
                           double *flop_with_attention)
@@ -333,7 +334,7 @@ static void net_section(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
 static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
                              const gw_accel *a, const gw_system *sys, const gw_model *m,
                              gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
-                             double flop, double peak, gw_error *err)
+                             double flop, double peak, bool charts, gw_error *err)
 {
     plan_state *st = gw_calloc(ctx, 1, sizeof *st);
     if (!st)
@@ -511,14 +512,21 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
              have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
              have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line);
     rc = GW_OK;
+    if (charts) {
+        gw__plan_results pr = {a, m, have_train ? &st->train : NULL, to.n_gpus,
+                               have_rel ? &st->rel : NULL, &st->rules};
+        rc = gw__plan_charts(ctx, cat, sc, &pr, doc, parent);
+        if (rc != GW_OK)
+            gw__err(err, rc, "out of memory drawing the report's charts");
+    }
 done:
     gw_net_comm_free(nc);
     gw_free(ctx, st);
     return rc;
 }
 
-gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
-                      gw_doc_node *parent, gw_error *err)
+static gw_status plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
+                          gw_doc_node *parent, bool charts, gw_error *err)
 {
     if (!ctx || !cat || !sc || !doc)
         return gw__err(err, GW_EINVAL, "gw_plan_run: bad argument");
@@ -583,8 +591,44 @@ gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_do
                         gw_precision_name(sc->workload.precision));
     }
 
-    rc = run_modules(ctx, cat, sc, a, sys, m, doc, parent, hl, co, fa, peak, err);
+    rc = run_modules(ctx, cat, sc, a, sys, m, doc, parent, hl, co, fa, peak, charts, err);
     if (rc != GW_OK)
         return rc;
     return gw_doc_status(doc);
+}
+
+gw_status gw_plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
+                      gw_doc_node *parent, gw_error *err)
+{
+    return plan_run(ctx, cat, sc, doc, parent, false, err);
+}
+
+gw_status gw_plan_run_charts(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, gw_doc *doc,
+                             gw_doc_node *parent, gw_error *err)
+{
+    return plan_run(ctx, cat, sc, doc, parent, true, err);
+}
+
+gw_status gw_plan_report_html(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, FILE *out,
+                              gw_error *err)
+{
+    if (!ctx || !cat || !sc || !out)
+        return gw__err(err, GW_EINVAL, "gw_plan_report_html: bad argument");
+    gw_doc *doc = gw_doc_new(ctx);
+    if (!doc)
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    gw_doc_node *root = gw_doc_root(doc);
+    char title[300];
+    gw__snprintf(title, sizeof title, "gigawatt report: %s", sc->name && sc->name[0] ? sc->name : "scenario");
+    gw_doc_str(doc, root, "title", "title", title);
+    if (sc->description && sc->description[0])
+        gw_doc_str(doc, root, "subtitle", "subtitle", sc->description);
+    gw_status rc = gw_plan_run_charts(ctx, cat, sc, doc, root, err);
+    if (rc == GW_OK) {
+        rc = gw_report_html(doc, out);
+        if (rc != GW_OK)
+            gw__err(err, rc, rc == GW_EIO ? "write error" : "rendering the HTML report failed");
+    }
+    gw_doc_free(doc);
+    return rc;
 }

@@ -119,7 +119,7 @@ awk -v w="$want" -v g="$got" -v m="$mfu" 'BEGIN {
   exit !ok }' || { cat "$tmp/example.out"; fail "step_time printed step_time_s '$got' mfu '$mfu'; gigawatt run --json says $want"; }
 # The CLI itself needs only the exported API: build src/cli/ against the .so.
 # shellcheck disable=SC2086
-$cc -std=c11 $extra "$src"/src/cli/*.c $cflags $libs -lm -o "$tmp/gigawatt_shared" ||
+$cc -std=c11 $extra "$src"/src/cli/*.c $cflags $libs $(pkg-config --libs sqlite3) -lm -o "$tmp/gigawatt_shared" ||
   fail "src/cli/ does not link against the installed shared library"
 if [ -x "$tmp/gigawatt_shared" ]; then
   LD_LIBRARY_PATH="$libdir" "$tmp/gigawatt_shared" run --json -q > "$tmp/run_shared.json" ||
