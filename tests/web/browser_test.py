@@ -73,6 +73,21 @@ def main():
         check(n_accel > 3, "the accelerator list is filled from the catalog (%d options)" % n_accel)
         drv.save_screenshot(os.path.join(shots, "web-initial.png"))
 
+        report = drv.execute_script("return !document.getElementById('report-section').hidden")
+        if report:
+            # The report of the same overrides, drawn in the iframe.
+            drv.switch_to.default_content()
+            wait.until(lambda d: (d.find_element(By.ID, "report").get_attribute("srcdoc") or "") != "")
+            frame = drv.find_element(By.ID, "report")
+            drv.switch_to.frame(frame)
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "svg, canvas"))
+            n_marks = len(drv.find_elements(By.CSS_SELECTOR, "svg, canvas"))
+            drv.switch_to.default_content()
+            report0 = drv.find_element(By.ID, "report").get_attribute("srcdoc")
+            check(n_marks > 0, "the report is drawn in the page (%d charts)" % n_marks)
+        else:
+            print("note: this build has no `gigawatt report`; the page shows no report")
+
         # Change the GPU-count control as a user would: type a new value.
         box = drv.find_element(By.ID, "gpus")
         box.clear()
@@ -84,6 +99,11 @@ def main():
         check(head1 != head0, "changing GPUs to 20000 changes the headline (%.2f s)"
               % (time.monotonic() - t0))
         check("20,000" in head1, "the new headline shows 20,000 GPUs")
+        if report:
+            wait.until(lambda d: d.find_element(By.ID, "report").get_attribute("srcdoc") != report0)
+            report1 = drv.find_element(By.ID, "report").get_attribute("srcdoc")
+            check(report1 != report0 and "20000" in report1.replace(",", ""),
+                  "the report is redrawn for 20000 GPUs")
         drv.save_screenshot(os.path.join(shots, "web-20000-gpus.png"))
 
         # A bad value: the CLI's message, the last good headline kept.
