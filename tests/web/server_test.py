@@ -73,7 +73,8 @@ def cli_error(binary, sets):
 
 def main():
     binary = webtest.binary_from_argv()
-    srv = webtest.Server(binary, "--max-body", "4096")
+    # One worker thread per plan: the concurrency is the requests'.
+    srv = webtest.Server(binary, "--max-body", "4096", "--threads", "1")
     port = srv.port
     try:
         # ---- 100 concurrent what-ifs, each on its own connection.
