@@ -39,7 +39,7 @@ def check(cond, what):
         print("FAIL: " + what)
 
 
-def request(port, method, path, body=None, timeout=300):
+def request(port, method, path, body=None, timeout=1200):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"} if data is not None else {}
