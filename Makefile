@@ -35,6 +35,9 @@ PKGS      += libsimgrid-dev g++
 PKGS      += libsqlite3-dev libopenmpi-dev openmpi-bin sqlite3
 # Test-only: headless Chromium for the report's browser test (tests/browser/).
 PKGS      += chromium chromium-driver python3-selenium
+# gigawatt web: libmicrohttpd (without it the command says so and exits 2);
+# its browser test uses the same Chromium and Selenium.
+PKGS      += libmicrohttpd-dev
 
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.

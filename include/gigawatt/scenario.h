@@ -104,6 +104,7 @@ typedef struct gw_scenario {
         double checkpoint_write_Bps;   /* storage write bandwidth, 0 = default */
         double restart_s;              /* 0 = model default */
         double spares_frac;            /* hot spares as a fraction of GPUs */
+        double rate_scale;             /* factor on every unexpected failure rate; 0 = 1 */
     } reliability;
 
     /* The flow-level network model (gigawatt net, docs/models/net.md). The

@@ -149,6 +149,8 @@ int gw_cli_invoke(int argc, char **argv, FILE *out, FILE *errout, gw_error *last
  * before it is rendered (gigawatt sweep), when there is one. */
 int gw_cli_invoke_hooked(int argc, char **argv, FILE *out, FILE *errout, gw_error *last_err,
                          gw_cli_doc_hook hook, void *ud);
+/* True when this build has the command `name` ("report"). */
+bool gw_cli_has_command(const char *name);
 
 /* Where a command's messages go: cli->errout (the Python binding's buffer),
  * else stderr. */
@@ -170,5 +172,6 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv);
 int gw_cmd_rel(gw_cli *cli, int argc, char **argv);
 int gw_cmd_infer(gw_cli *cli, int argc, char **argv);
 int gw_cmd_sweep(gw_cli *cli, int argc, char **argv);
+int gw_cmd_web(gw_cli *cli, int argc, char **argv);
 
 #endif /* GW_CLI_H */

@@ -34,6 +34,7 @@ static const command commands[] = {
     {"cost", gw_cmd_cost, "capex, opex, $/GPU-hour and cost of a training run"},
     {"export", gw_cmd_export, "export-control classification (TPP, PD) and compliant clusters"},
     {"sweep", gw_cmd_sweep, "run or train over a grid of scenario values (threads, MPI, SQLite)"},
+    {"web", gw_cmd_web, "a local what-if page and JSON API (libmicrohttpd)"},
     {"catalog", gw_cmd_catalog, "list or show accelerators, models, network parts and sites"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -58,6 +59,14 @@ static void usage(FILE *f)
                "  -h, --help          help for a command\n"
                "  --version           print the version\n\n"
                "exit status: 0 ok, 1 runtime failure, 2 usage or input error\n");
+}
+
+bool gw_cli_has_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return true;
+    return false;
 }
 
 /* Diagnostics callback: ud is the message stream. */

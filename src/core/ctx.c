@@ -57,9 +57,10 @@ gw_ctx *gw_ctx_new(gw_alloc_fn alloc, void *alloc_ud)
     ctx->progress_ud = NULL;
     ctx->threads = 0;
     /* GSL's default error handler aborts the process; the library checks
-     * every GSL status itself (the one process-wide setting we make). Set
-     * once, so contexts created in parallel threads (gigawatt sweep) do not
-     * race on GSL's handler pointer. */
+     * every GSL status itself (the one process-wide setting we make). It is
+     * a plain global in GSL, so it is written once: contexts made in several
+     * threads at once (gigawatt sweep, gigawatt web, the Python binding
+     * without the GIL) would otherwise race on it. */
     pthread_once(&gsl_handler_once, gsl_handler_off);
     return ctx;
 }

@@ -107,6 +107,8 @@ static const field fields[] = {
     {"reliability.restart_time", F_NUM_GT, GW_DIM_TIME, 0, 8.64e6, OFF(reliability.restart_s),
      "the model's default"},
     {"reliability.spares", F_NUM, GW_DIM_FRACTION, 0, 1.0, OFF(reliability.spares_frac), NULL},
+    {"reliability.rate_scale", F_NUM_GT, GW_DIM_NONE, 0, 1e6, OFF(reliability.rate_scale),
+     "1 (the catalog's rates)"},
     {"network.model", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.model), "|flow|alpha-beta|"},
     {"network.spine_oversubscription", F_NUM, GW_DIM_NONE, 1, 64,
      OFF(network.spine_oversubscription), NULL},

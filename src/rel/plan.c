@@ -64,6 +64,7 @@ void gw_rel_job_from_scenario(const gw_scenario *sc, const gw_model *model, doub
     job->detect_s = sc->ft.detect_s;
     job->target_goodput = sc->ft.target_goodput;
     job->replica_gpus = sc->ft.replica_gpus;
+    job->rate_scale = sc->reliability.rate_scale; /* 0: 1 */
 }
 
 static void add_note(gw_rel_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
