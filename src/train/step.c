@@ -541,8 +541,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * the stage; Megatron DDP buckets of max(40M, 1M x DP) params. */
         double layers_stage = pp == 1 ? P->L : lmax;
         double bucket = dmax(p->dp_bucket_params, p->dp_bucket_params_per_rank * dp_grp);
-        double nb_d = c->zero >= 2 ? layers_stage : dmax(1.0, ceil(p_nonexp / bucket));
-        double nb_e = c->zero >= 2 ? layers_stage * nmoe_frac : dmax(1.0, ceil(p_exp / bucket));
+        double nb_d = c->zero >= 2 ? layers_stage
+                      : bucket > 0 ? dmax(1.0, ceil(p_nonexp / bucket)) : 1.0;
+        double nb_e = c->zero >= 2 ? layers_stage * nmoe_frac
+                      : bucket > 0 ? dmax(1.0, ceil(p_exp / bucket)) : 1.0;
         if (nb_e < 1.0)
             nb_e = 1.0;
         double grad = 0.0, gather = 0.0;
@@ -593,7 +595,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
              * reduce-scatter after each backward, overlapped with compute. */
             double per = t_dp_mb + grad;
             double exposed = dmax(0.0, per - p->dp_overlap * t_mb);
-            t_dp = m_mb * exposed + grad_1 + gather_1;
+            t_dp = dmax(m_mb * exposed, grad_1 + gather_1);
             t_dp_mb = exposed;
         }
     }
