@@ -85,8 +85,10 @@ static double dp_latency(const gw_train_params *p, gw_train_group g, int kind)
 }
 
 /* nb collectives of kind `kind` moving `bytes` in all over group g: the comm
- * model's bandwidth time (its own latency taken out) plus NCCL's latency of
- * each collective. */
+ * model's time for the whole volume (its bandwidth term; its own latency,
+ * charged once, stays) plus NCCL's latency of each of the nb collectives.
+ * The comm model sees one call per kind, so a network simulator behind it
+ * records the step's DP traffic as before. */
 static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
                       const gw_train_comm_model *cm, gw_train_group g, int kind, double bytes,
                       double nb)
@@ -95,9 +97,7 @@ static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
         return 0.0;
     double (*f)(void *, const gw_train_topo *, gw_train_group, double) =
         kind == 0 ? cm->allgather_s : kind == 1 ? cm->reducescatter_s : cm->allreduce_s;
-    double one = f(cm->ud, topo, g, bytes / nb);
-    double lat0 = f(cm->ud, topo, g, 1.0);
-    return nb * (dmax(0.0, one - lat0) + dp_latency(p, g, kind));
+    return f(cm->ud, topo, g, bytes) + nb * dp_latency(p, g, kind);
 }
 
 const char *gw__train_reject_name(gw_train_reject r)
