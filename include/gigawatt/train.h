@@ -139,6 +139,18 @@ typedef struct gw_train_params {
     /* Loosely coupled training: the settings published DiLoCo studies
      * cover (docs/models/loose.md). */
     double loose_max_replicas, loose_max_params, loose_min_h, loose_max_h;
+    /* Data-parallel collectives as NCCL runs them (data/train.yaml): per-
+     * collective latency of a flat ring over all ranks of the group (grows
+     * with the ring length) or of the double binary tree (all-reduce only),
+     * and the number of collectives (buckets, FSDP units) per step. */
+    double nccl_ring_base_latency_s;    /* fixed part of one ring collective */
+    double nccl_ring_nvlink_step_s;     /* per ring step between GPUs of one node */
+    double nccl_ring_net_step_s;        /* per ring step between nodes */
+    double nccl_ring_allreduce_plateau; /* multi-node ring all-reduce latency factor */
+    double nccl_tree_nvlink_step_s;     /* per tree step inside a node */
+    double nccl_tree_net_step_s;        /* per tree level between nodes */
+    double dp_bucket_params;            /* DDP / distributed-optimizer bucket, params */
+    double dp_bucket_params_per_rank;   /* bucket grows by this many params per DP rank */
     /* Scale-out NIC bandwidth per GPU per direction for known accelerators
      * (fallback when the catalog gives no system/NIC). */
     size_t n_nic_overrides;

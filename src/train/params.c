@@ -177,6 +177,14 @@ static const pdef defs[] = {
     P_("loose_max_params", GW_DIM_NONE, 1.0, 1e16, loose_max_params),
     P_("loose_min_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_min_h),
     P_("loose_max_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_max_h),
+    P_("nccl_ring_base_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_base_latency_s),
+    P_("nccl_ring_nvlink_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_nvlink_step_s),
+    P_("nccl_ring_net_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_net_step_s),
+    P_("nccl_ring_allreduce_plateau", GW_DIM_NONE, 1.0, 10.0, nccl_ring_allreduce_plateau),
+    P_("nccl_tree_nvlink_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_tree_nvlink_step_s),
+    P_("nccl_tree_net_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_tree_net_step_s),
+    P_("dp_bucket_params", GW_DIM_TOKENS, 1.0, 1e12, dp_bucket_params),
+    P_("dp_bucket_params_per_rank", GW_DIM_TOKENS, 0.0, 1e12, dp_bucket_params_per_rank),
 };
 
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,

@@ -58,6 +58,48 @@ static int local_ranks(int n, int stride, int domain)
     return l;
 }
 
+/* NCCL's latency of one collective over group g (kind 0 all-gather, 1
+ * reduce-scatter, 2 all-reduce), from its own cost model (src/graph/
+ * tuning.cc): a ring pays baseLat + one step latency per hop, nRanks - 1
+ * hops (twice for all-reduce) of which nNodes - 1 (twice) cross the network;
+ * all-reduce may run as a double binary tree instead (2 (local - 1) intra
+ * + 2 log2(nodes) inter steps), whichever is faster. */
+static double dp_latency(const gw_train_params *p, gw_train_group g, int kind)
+{
+    if (g.n <= 1)
+        return 0.0;
+    int nl = g.n_local > 0 ? g.n_local : 1;
+    double nodes = (double)g.n / nl;
+    double steps = g.n - 1.0, inter = nodes - 1.0;
+    double ring = p->nccl_ring_base_latency_s + (steps - inter) * p->nccl_ring_nvlink_step_s +
+                  inter * p->nccl_ring_net_step_s;
+    if (kind != 2)
+        return ring;
+    ring = p->nccl_ring_base_latency_s +
+           2.0 * ((steps - inter) * p->nccl_ring_nvlink_step_s + inter * p->nccl_ring_net_step_s);
+    if (nodes > 1)
+        ring *= p->nccl_ring_allreduce_plateau;
+    double tree = 2.0 * ((nl - 1.0) * p->nccl_tree_nvlink_step_s +
+                         log2(nodes) * p->nccl_tree_net_step_s);
+    return tree < ring ? tree : ring;
+}
+
+/* nb collectives of kind `kind` moving `bytes` in all over group g: the comm
+ * model's time for the whole volume (its bandwidth term; its own latency,
+ * charged once, stays) plus NCCL's latency of each of the nb collectives.
+ * The comm model sees one call per kind, so a network simulator behind it
+ * records the step's DP traffic as before. */
+static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
+                      const gw_train_comm_model *cm, gw_train_group g, int kind, double bytes,
+                      double nb)
+{
+    if (g.n <= 1 || bytes <= 0)
+        return 0.0;
+    double (*f)(void *, const gw_train_topo *, gw_train_group, double) =
+        kind == 0 ? cm->allgather_s : kind == 1 ? cm->reducescatter_s : cm->allreduce_s;
+    return f(cm->ud, topo, g, bytes) + nb * dp_latency(p, g, kind);
+}
+
 const char *gw__train_reject_name(gw_train_reject r)
 {
     switch (r) {
@@ -480,6 +522,11 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double p_gpu = p_nonexp + p_exp;
 
     /* ---- Data-parallel communication ---- */
+    /* The gradient reduction and parameter gather run as many collectives
+     * (buckets, FSDP units), each paying NCCL's latency: a flat ring over
+     * every rank of the group for all-gather / reduce-scatter (NCCL has no
+     * tree for them), so the latency grows with the ring length; all-reduce
+     * takes the faster of ring and tree (dp_latency below). */
     double t_dp = 0.0;
     double t_dp_mb = 0.0; /* ZeRO-3: per micro-batch gathers */
     {
@@ -490,39 +537,65 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                              tp * ep, GW_TRAIN_GROUP_EDP};
         double gb = P->grad_bytes;
         double wb = 2.0;
+        /* Collectives per step: FSDP (ZeRO-2/3) one per wrapped layer of
+         * the stage; Megatron DDP buckets of max(40M, 1M x DP) params. */
+        double layers_stage = pp == 1 ? P->L : lmax;
+        double bucket = dmax(p->dp_bucket_params, p->dp_bucket_params_per_rank * dp_grp);
+        double nb_d = c->zero >= 2 ? layers_stage
+                      : bucket > 0 ? dmax(1.0, ceil(p_nonexp / bucket)) : 1.0;
+        double nb_e = c->zero >= 2 ? layers_stage * nmoe_frac
+                      : bucket > 0 ? dmax(1.0, ceil(p_exp / bucket)) : 1.0;
+        if (nb_e < 1.0)
+            nb_e = 1.0;
         double grad = 0.0, gather = 0.0;
+        double grad_1 = 0.0, gather_1 = 0.0; /* one collective (the unhidden last / first) */
         if (dp_grp > 1) {
-            if (c->zero == 0)
-                grad += cm->allreduce_s(cm->ud, topo, gd, p_nonexp * gb);
-            else
-                grad += cm->reducescatter_s(cm->ud, topo, gd, p_nonexp * gb);
-            if (c->zero >= 1 && c->zero < 3)
-                gather += cm->allgather_s(cm->ud, topo, gd, p_nonexp * wb);
-            if (c->zero == 3)
-                t_dp_mb += 2.0 * cm->allgather_s(cm->ud, topo, gd, p_nonexp * wb);
+            double x = c->zero == 0 ? dp_coll(p, topo, cm, gd, 2, p_nonexp * gb, nb_d)
+                                    : dp_coll(p, topo, cm, gd, 1, p_nonexp * gb, nb_d);
+            grad += x;
+            grad_1 += x / nb_d;
+            if (c->zero >= 1 && c->zero < 3) {
+                double y = dp_coll(p, topo, cm, gd, 0, p_nonexp * wb, nb_d);
+                gather += y;
+                gather_1 += y / nb_d;
+            }
+            if (c->zero == 3) {
+                double y = dp_coll(p, topo, cm, gd, 0, p_nonexp * wb, nb_d);
+                t_dp_mb += 2.0 * y;
+                gather_1 += y / nb_d;
+            }
         }
         if (p_exp > 0 && ge.n > 1) {
-            if (c->zero == 0)
-                grad += cm->allreduce_s(cm->ud, topo, ge, p_exp * gb);
-            else
-                grad += cm->reducescatter_s(cm->ud, topo, ge, p_exp * gb);
-            if (c->zero >= 1 && c->zero < 3)
-                gather += cm->allgather_s(cm->ud, topo, ge, p_exp * wb);
-            if (c->zero == 3)
-                t_dp_mb += 2.0 * cm->allgather_s(cm->ud, topo, ge, p_exp * wb);
+            double x = c->zero == 0 ? dp_coll(p, topo, cm, ge, 2, p_exp * gb, nb_e)
+                                    : dp_coll(p, topo, cm, ge, 1, p_exp * gb, nb_e);
+            grad += x;
+            grad_1 += x / nb_e;
+            if (c->zero >= 1 && c->zero < 3) {
+                double y = dp_coll(p, topo, cm, ge, 0, p_exp * wb, nb_e);
+                gather += y;
+                gather_1 += y / nb_e;
+            }
+            if (c->zero == 3) {
+                double y = dp_coll(p, topo, cm, ge, 0, p_exp * wb, nb_e);
+                t_dp_mb += 2.0 * y;
+                gather_1 += y / nb_e;
+            }
         }
         /* Gradient reduction overlaps the backward pass of the last
          * micro-batch, the parameter gather the first forward pass
-         * (Megatron --overlap-grad-reduce / --overlap-param-gather). */
+         * (Megatron --overlap-grad-reduce / --overlap-param-gather); the
+         * last bucket's reduction (after the backward ends) and the first
+         * bucket's gather (before the forward starts) have nothing to hide
+         * behind. */
         double bwd_window = p->dp_overlap * (bwd_c + rec_c) * lmax;
         double fwd_window = p->dp_overlap * fwd_c * lmax;
-        t_dp = dmax(0.0, grad - bwd_window) + dmax(0.0, gather - fwd_window);
+        t_dp = dmax(grad_1, grad - bwd_window) + dmax(gather_1, gather - fwd_window);
         if (c->zero == 3) {
             /* FSDP: gathers before forward and backward, gradient
              * reduce-scatter after each backward, overlapped with compute. */
             double per = t_dp_mb + grad;
             double exposed = dmax(0.0, per - p->dp_overlap * t_mb);
-            t_dp = m_mb * exposed;
+            t_dp = dmax(m_mb * exposed, grad_1 + gather_1);
             t_dp_mb = exposed;
         }
     }

@@ -229,6 +229,49 @@ static void alpha_beta(void **state)
     assert_true(fabs(cm->alltoall_s(cm->ud, &t, h, 8e9) - 0.08) < 1e-12);
 }
 
+/* DP collectives pay NCCL's latency per collective (src/graph/tuning.cc):
+ * ring all-gather / reduce-scatter 8.4 us + 3.4 us per hop inside a node +
+ * 9.6 us per hop between nodes, over every rank of the group; all-reduce
+ * the faster of ring and tree. Bandwidth is made free so only latency is
+ * left; nothing overlaps (dp_overlap 0). */
+static void dp_latency(void **state)
+{
+    (void)state;
+    gw_model m = gpt(); /* 4 layers: FSDP issues one collective per layer */
+    gw_accel a = gpu();
+    a.scaleup_Bps = 1e30;
+    gw_train_params p = params();
+    p.default_nic_Bps = 1e30;
+    p.nccl_ring_base_latency_s = 8.4e-6;
+    p.nccl_ring_nvlink_step_s = 3.4e-6;
+    p.nccl_ring_net_step_s = 9.6e-6;
+    p.nccl_ring_allreduce_plateau = 1.9;
+    p.nccl_tree_nvlink_step_s = 28e-6;
+    p.nccl_tree_net_step_s = 50e-6;
+    p.dp_bucket_params = 40e6;
+    p.dp_bucket_params_per_rank = 1e6;
+    gw_train_eval e64, e512, ar;
+    gw_train_config c = cfg(1, 1, 64);
+    c.recompute = GW_TRAIN_RECOMPUTE_FULL;
+    c.zero = 3;
+    eval_legacy(&m, &a, &p, &c, 64, &e64);
+    /* 64 ranks on 8 nodes of 8: 63 hops, 7 between nodes. Per micro-batch
+     * (one here): 4 layers x (2 all-gathers + 1 reduce-scatter). */
+    double lat64 = 8.4e-6 + 56 * 3.4e-6 + 7 * 9.6e-6;
+    assert_true(fabs(e64.time.dp_comm_s - 12 * lat64) < 1e-9);
+    c.dp = 512;
+    eval_legacy(&m, &a, &p, &c, 512, &e512);
+    double lat512 = 8.4e-6 + 448 * 3.4e-6 + 63 * 9.6e-6;
+    assert_true(fabs(e512.time.dp_comm_s - 12 * lat512) < 1e-9);
+    assert_true(e512.time.dp_comm_s > 5 * e64.time.dp_comm_s); /* grows with the ring */
+    /* Plain DDP all-reduce over 512 ranks (one bucket: 52M params < 512M):
+     * ring (8.4 + 2 (448 x 3.4 + 63 x 9.6)) x 1.9 = 8.1 ms loses to the
+     * tree's 2 (7 x 28 + log2(64) x 50) = 992 us. */
+    c.zero = 0;
+    eval_legacy(&m, &a, &p, &c, 512, &ar);
+    assert_true(fabs(ar.time.dp_comm_s - 992e-6) < 1e-9);
+}
+
 static void rejects(void **state)
 {
     (void)state;
@@ -259,6 +302,7 @@ int main(void)
         cmocka_unit_test(pipeline_inflight),
         cmocka_unit_test(zero_sharding),
         cmocka_unit_test(alpha_beta),
+        cmocka_unit_test(dp_latency),
         cmocka_unit_test(rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
