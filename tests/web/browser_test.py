@@ -42,6 +42,7 @@ def main():
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
+        from selenium.common.exceptions import StaleElementReferenceException
     except ImportError:
         webtest.skip("python3-selenium is not installed")
     chromium = find_tool("chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome")
@@ -63,7 +64,10 @@ def main():
         drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
         drv.set_page_load_timeout(60)
         drv.get(srv.url)
-        wait = WebDriverWait(drv, 120, poll_frequency=0.2)
+        # The page replaces the headline's elements when a plan comes back,
+        # so an element read between two polls may be gone: poll again.
+        wait = WebDriverWait(drv, 120, poll_frequency=0.2,
+                             ignored_exceptions=(StaleElementReferenceException,))
         wait.until(lambda d: d.find_elements(By.ID, "h-gpus")
                    and "plan run" in d.find_element(By.ID, "status").text)
         head0 = drv.find_element(By.ID, "headline").text
