@@ -551,7 +551,7 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     job.gpus = j->gpus_used;
     gw_error sub;
     gw__err_clear(&sub);
-    double g0 = NAN, g1 = NAN;
+    double g0 = (double)NAN, g1 = (double)NAN;
     bool have_rj = gw_rel_plan(ctx, cat, &job, &st->rel_job, &sub) == GW_OK;
     if (have_rj) {
         const gw_rel_levers *lv = &st->rel_job.lever_search;
