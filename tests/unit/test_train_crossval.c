@@ -13,8 +13,8 @@
  *      odd number of rows of a precision the in-sample geometric median is
  *      one row's MFU, so that row's baseline error is 0.
  *   3. The held-out bounds the model meets today on
- *      data/validation/calibration.csv (mean |error| <= 10 %, max <= 35 %,
- *      issue 15), and held out is never better than in sample by more than
+ *      data/validation/calibration.csv (107 rows, 10 families: median <= 9 %,
+ *      mean <= 10 %, max <= 35 %, every family's mean <= 15 %; issue 15), and held out is never better than in sample by more than
  *      noise (a fold that did better than the full fit would be a bug in
  *      the bookkeeping); the shipped prediction interval is the one the
  *      held-out rows give, and its leave-one-family-out coverage is 70-90 %.
@@ -192,19 +192,27 @@ static void held_out_bounds(void **state)
     fixture *f = *state;
     gw_train_validation *v = crossval(f, CSV);
     assert_int_equal(gw_train_baseline(f->ctx, v, true), GW_OK);
-    assert_int_equal(v->all.n, 54);
+    assert_int_equal(v->all.n, 107);
+    assert_int_equal(v->n_families, 10);
     print_message("held out: median %.1f%% mean %.1f%% max %.1f%%; in sample: mean %.1f%%; "
                   "baseline held out: mean %.1f%%\n",
                   100 * v->all.median_abs, 100 * v->all.mean_abs, 100 * v->all.max_abs,
                   100 * v->in_sample.mean_abs, 100 * v->baseline_all.mean_abs);
-    /* Issue 15's targets: median <= 7 %, mean <= 10 %, max <= 35 %. The
-     * median was 6.8 % until BLOOM's stated fabric (4 Omni-Path links per
-     * node, calibration.csv nic_gbps) removed a slowness the dense fit had
-     * been spreading over the other families; it is 7.9 % since, and the
-     * 7 % target is not met (docs/models/train.md). */
-    assert_true(v->all.median_abs <= 0.08);
+    /* Issue 15's targets: median <= 7 %, mean <= 10 %, max <= 35 %. Over
+     * the six Megatron-family sources alone the median was 7.7 %; with the
+     * four families of other stacks folded in (llm-foundry, MaxText, ROCm,
+     * torchtitan; 107 rows) it is 8.2 %, mean 8.9 %, max 29.0 %, so the 7 %
+     * median target is not met (docs/models/train.md). */
+    assert_true(v->all.median_abs <= 0.09);
     assert_true(v->all.mean_abs <= 0.10);
     assert_true(v->all.max_abs <= 0.35);
+    /* Every family, held out, within mean 15 % (worst: torchtitan 14.2 %,
+     * two rows). */
+    for (size_t k = 0; k < v->n_families; k++) {
+        print_message("  %s: held out mean %.1f%% (baseline %.1f%%)\n", v->families[k].name,
+                      100 * v->families[k].model.mean_abs, 100 * v->families[k].baseline.mean_abs);
+        assert_true(v->families[k].model.mean_abs <= 0.15);
+    }
     assert_true(v->all.mean_abs >= v->in_sample.mean_abs - 0.005);
     /* The model beats the constant-MFU baseline overall, held out. */
     assert_true(v->all.mean_abs < v->baseline_all.mean_abs);

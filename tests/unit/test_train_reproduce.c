@@ -77,24 +77,27 @@ static void train_reproduces_validate(void **state)
     assert_non_null(in);
     static char line[65536], cmd[4096], out[1 << 20];
     assert_non_null(fgets(line, sizeof line, in)); /* header */
-    /* The optional columns this file carries, last in the header:
-     * sequence_parallel, then nic_gbps. */
+    /* The optional columns this file carries, last in the header: the
+     * software facts and the fabric its sources state. */
     line[strcspn(line, "\r\n")] = '\0';
     const char *tail = strstr(line, ",source,");
     assert_non_null(tail);
-    assert_string_equal(tail, ",source,sequence_parallel,nic_gbps");
+    assert_string_equal(tail, ",source,sequence_parallel,nic_gbps,flash_attention,"
+                              "tp_comm_overlap,cuda_graphs,fp8_recipe");
     size_t row = 0, n_checked = 0, n_failed = 0;
     while (fgets(line, sizeof line, in)) {
         line[strcspn(line, "\r\n")] = '\0';
-        /* Stated facts (the last two fields) win over the profile, as in
-         * validate. */
-        char *comma = strrchr(line, ',');
-        assert_non_null(comma);
-        const char *nic = comma + 1;
-        *comma = '\0';
-        comma = strrchr(line, ',');
-        assert_non_null(comma);
-        const char *sp_fact = comma + 1;
+        /* Stated facts (the last six fields, no commas in them) win over
+         * the profile, as in validate. */
+        const char *fact[6]; /* sequence_parallel, nic_gbps, flash, overlap, graphs, recipe */
+        for (int k = 5; k >= 0; k--) {
+            char *comma = strrchr(line, ',');
+            assert_non_null(comma);
+            fact[k] = comma + 1;
+            *comma = '\0';
+        }
+        const char *sp_fact = fact[0];
+        const char *nic = fact[1];
         /* The first 18 columns hold no commas or quotes. */
         char *c[18];
         char *q = line;
@@ -139,10 +142,19 @@ static void train_reproduces_validate(void **state)
             if (p.profile[k_prof].moe_imbalance > 0)
                 snprintf(imb, sizeof imb, "%g", p.profile[k_prof].moe_imbalance);
         }
-        if (strcmp(sp_fact, "false") == 0)
-            seqpar = false;
-        else if (strcmp(sp_fact, "true") == 0)
-            seqpar = true;
+        if (sp_fact[0] != '\0')
+            seqpar = strcmp(sp_fact, "true") == 0;
+        if (fact[2][0] != '\0')
+            flash = strcmp(fact[2], "true") == 0;
+        if (fact[3][0] != '\0')
+            overlap = strcmp(fact[3], "true") == 0;
+        if (fact[4][0] != '\0')
+            graphs = strcmp(fact[4], "true") == 0;
+        if (fact[5][0] != '\0') {
+            gw_train_fp8_recipe fr;
+            assert_int_equal(gw_train_fp8_recipe_parse(fact[5], &fr), GW_OK);
+            recipe = (int)fr;
+        }
         snprintf(cmd, sizeof cmd,
                  "GIGAWATT_DATA=%s/data %s train --json -q --tokens 0 --top 0 --batch-tolerance 0 --allow-idle-gpus 0 "
                  "--model %s/data/validation/%s --gpu %s --gpus %s --tp %s --pp %s --cp %s "
