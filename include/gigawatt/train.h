@@ -735,6 +735,17 @@ GW_API gw_status gw_train_fit(gw_ctx *ctx, const gw_catalog *cat, const char *cs
  * fit_plan and docs/models/train.md). */
 GW_API bool gw_train_fit_param_known(const char *name);
 
+/* The fit plan of p (NULL: data/train.yaml) run on every row of the CSV,
+ * the way gw_train_crossval runs it on each fold: every planned parameter
+ * started from the middle of its plausible range, then the stages in
+ * order. *fitted gets p with the fitted values: what data/train.yaml ships
+ * (tests/unit/test_train_crossval.c checks that it does). *out (if not
+ * NULL; caller frees) the validation with them. Errors: those of
+ * gw_train_validate_file; GW_EINVAL for an empty fit plan. */
+GW_API gw_status gw_train_fit_plan(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                                   const gw_train_params *p, int rounds, gw_train_params *fitted,
+                                   gw_train_validation **out, gw_error *err);
+
 /* Leave-one-family-out cross-validation. For each source family of the CSV
  * (the id prefix before the first '-'), every parameter named in p's fit
  * plan is reset to the middle of its plausible range (so nothing fitted to

@@ -17,7 +17,7 @@
 static void help(void)
 {
     printf("usage: gigawatt validate FILE.csv [--json] [--cv family] [--baseline]\n"
-           "                         [--fit P1,P2,...] [--fit-subset all|dense|extended] "
+           "                         [--fit P1,P2,...] [--fit-subset all|dense|extended] [--fit-plan] "
            "[--cuda-graphs]\n\n"
            "Predicts the step time of every run in FILE.csv (the schema of\n"
            "data/validation/README.md: model configs relative to the CSV's folder, one fixed\n"
@@ -34,6 +34,9 @@ static void help(void)
            "  --fit P1,P2   fit these data/train.yaml parameters to the file first (coordinate\n"
            "                descent within plausible bounds) and print the fitted values\n"
            "  --fit-subset  rows the fit minimises the error on (default all)\n"
+           "  --fit-plan    run data/train.yaml's fit_plan on the file (every planned\n"
+           "                parameter started from the middle of its range, as each\n"
+           "                --cv fold does) and print the fitted values: what train.yaml ships\n"
            "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
            "                overhead (host_op_time 0), whatever its run profile says\n\n"
            "options: --json, --csv validate.runs (the per-run table), -o FILE, --data DIR,\n"
@@ -72,7 +75,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
 {
     const char *file = NULL, *fit = NULL;
     int subset = 0;
-    bool graphs = false, cv = false, baseline = false;
+    bool graphs = false, cv = false, baseline = false, plan = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -110,6 +113,8 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                                                "out), got \"%s\"",
                                           v);
             cv = true;
+        } else if (strcmp(a, "--fit-plan") == 0) {
+            plan = true;
         } else if (strcmp(a, "--baseline") == 0) {
             baseline = true;
         } else if (strcmp(a, "--cuda-graphs") == 0) {
@@ -127,6 +132,9 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
     if (cv && fit)
         return gw_cli_usage_error(cli, "--cv refits data/train.yaml's fit_plan; it cannot be "
                                        "combined with --fit");
+    if (plan && (fit || cv))
+        return gw_cli_usage_error(cli, "--fit-plan runs data/train.yaml's fit_plan; it cannot "
+                                       "be combined with --fit or --cv");
 
     int code = 0;
     gw_catalog *cat = gw_cli_catalog(cli, &code);
@@ -158,6 +166,11 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         rc = gw_train_fit(cli->ctx, cat, file, names, n, subset, 3, &p, &v, &err);
         if (rc == GW_ENOTFOUND && !err.path[0] && !err.where[0])
             snprintf(err.where, sizeof err.where, "--fit"); /* a name the flag gave */
+    } else if (plan) {
+        gw_train_params q;
+        rc = gw_train_fit_plan(cli->ctx, cat, file, &p, 3, &q, &v, &err);
+        if (rc == GW_OK)
+            p = q;
     } else if (cv) {
         rc = gw_train_crossval(cli->ctx, cat, file, &p, 3, &v, &err);
     } else {
@@ -184,9 +197,13 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         return code;
     }
 
-    if (fit) {
-        printf("fitted parameters (subset %s):\n",
-               subset == 0 ? "all" : subset == 1 ? "dense" : "extended");
+    if (fit || plan) {
+        if (plan)
+            printf("fitted parameters (data/train.yaml fit_plan, every planned parameter "
+                   "started from the middle of its range):\n");
+        else
+            printf("fitted parameters (subset %s):\n",
+                   subset == 0 ? "all" : subset == 1 ? "dense" : "extended");
         printf("  gemm_eff_max_bf16 %.4f\n  gemm_eff_max_fp8 %.4f\n  gemm_half_flop %.4g\n"
                "  attn_eff %.4f\n  mem_eff %.4f\n  elementwise_bytes_per_elem %.3f\n"
                "  tp_overlap %.4f\n  dp_overlap %.4f\n  scaleup_bw_eff %.4f\n"

@@ -983,6 +983,69 @@ static void interval_check(gw_train_validation *v, double level)
     v->interval_coverage = n > 0 ? (double)inside / (double)n : 0.0;
 }
 
+/* Runs p's fit plan on the rows of v other than family exclude (NULL:
+ * all), every planned parameter started from the middle of its plausible
+ * range, so that the result depends on the rows and the plan only (not on
+ * the values data/train.yaml holds). fold is scratch; *q the result. */
+static gw_status run_plan(const vset *v, gw_train_validation *fold, const gw_train_params *p,
+                          int rounds, const char *exclude, gw_train_params *q)
+{
+    const fitpar *sel[32];
+    size_t ns;
+    gw_status rc = GW_OK;
+    *q = *p;
+    for (size_t st = 0; st < q->n_fit_stages; st++) {
+        ns = select_list(q->fit_stage[st].params, sel, 32);
+        for (size_t j = 0; j < ns; j++)
+            *(double *)((char *)q + sel[j]->off) = 0.5 * (sel[j]->lo + sel[j]->hi);
+    }
+    for (size_t st = 0; st < q->n_fit_stages && rc == GW_OK; st++) {
+        ns = select_list(q->fit_stage[st].params, sel, 32);
+        rc = fit_vset(v, fold, sel, ns, q->fit_stage[st].subset, rounds, exclude, q);
+    }
+    return rc;
+}
+
+gw_status gw_train_fit_plan(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
+                            const gw_train_params *p, int rounds, gw_train_params *fitted,
+                            gw_train_validation **out, gw_error *err)
+{
+    gw_train_params lp, q;
+    vset *v = NULL;
+    gw_train_validation *fold = NULL, *val = NULL;
+    gw_status rc;
+    if (ctx == NULL || csv_path == NULL || fitted == NULL)
+        return gw__err(err, GW_EINVAL, "gw_train_fit_plan: bad argument");
+    rc = params_or_default(ctx, &p, &lp, err);
+    if (rc != GW_OK)
+        return rc;
+    if (p->n_fit_stages == 0)
+        return gw__err(err, GW_EINVAL, "no fit_plan in data/train.yaml: nothing to fit");
+    rc = vset_load(ctx, cat, csv_path, &v, err);
+    if (rc != GW_OK)
+        return rc;
+    fold = val_new(ctx, v);
+    if (fold == NULL) {
+        vset_free(v);
+        return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    rc = run_plan(v, fold, p, rounds, NULL, &q);
+    if (rc == GW_OK && out != NULL) {
+        val = val_new(ctx, v);
+        rc = val == NULL ? GW_ENOMEM : vset_eval(v, &q, val);
+    }
+    vset_free(v);
+    gw_train_validation_free(ctx, fold);
+    if (rc != GW_OK) {
+        gw_train_validation_free(ctx, val);
+        return gw__err(err, rc, "out of memory");
+    }
+    *fitted = q;
+    if (out != NULL)
+        *out = val;
+    return GW_OK;
+}
+
 gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
                             const gw_train_params *p, int rounds, gw_train_validation **out,
                             gw_error *err)
@@ -1027,20 +1090,10 @@ gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_
     }
     for (size_t k = 0; k < val->n_families; k++) {
         const char *fam = val->families[k].name;
-        gw_train_params q = *p;
-        const fitpar *sel[32];
-        size_t ns;
-        /* Start every planned parameter from the middle of its range, not
+        gw_train_params q;
+        /* Every planned parameter starts from the middle of its range, not
          * from its data/train.yaml value (fitted with this family in). */
-        for (size_t st = 0; st < q.n_fit_stages; st++) {
-            ns = select_list(q.fit_stage[st].params, sel, 32);
-            for (size_t j = 0; j < ns; j++)
-                *(double *)((char *)&q + sel[j]->off) = 0.5 * (sel[j]->lo + sel[j]->hi);
-        }
-        for (size_t st = 0; st < q.n_fit_stages && rc == GW_OK; st++) {
-            ns = select_list(q.fit_stage[st].params, sel, 32);
-            rc = fit_vset(v, fold, sel, ns, q.fit_stage[st].subset, rounds, fam, &q);
-        }
+        rc = run_plan(v, fold, p, rounds, fam, &q);
         if (rc != GW_OK)
             goto fail;
         for (size_t i = 0; i < val->n_rows; i++) {

@@ -230,6 +230,44 @@ static void held_out_bounds(void **state)
     gw_train_validation_free(f->ctx, v);
 }
 
+/* The fitted values data/train.yaml ships are what its fit plan gives on
+ * the calibration rows, run the way each cross-validation fold runs it
+ * (gigawatt validate --fit-plan): shipped figures are rounded to 3-4
+ * digits, so within 0.5 %. */
+static void shipped_values_are_the_plan(void **state)
+{
+    fixture *f = *state;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    gw_train_params q;
+    assert_int_equal(gw_train_fit_plan(f->ctx, f->cat, CSV, &f->p, 3, &q, NULL, &err), GW_OK);
+    const struct {
+        const char *name;
+        double shipped, fitted;
+    } v[] = {
+        {"gemm_eff_max_bf16", f->p.gemm_eff_max[GW_PREC_BF16], q.gemm_eff_max[GW_PREC_BF16]},
+        {"gemm_eff_max_fp8", f->p.gemm_eff_max[GW_PREC_FP8], q.gemm_eff_max[GW_PREC_FP8]},
+        {"attn_eff", f->p.attn_eff, q.attn_eff},
+        {"mem_eff", f->p.mem_eff, q.mem_eff},
+        {"elementwise_bytes_per_elem", f->p.elementwise_bytes_per_elem,
+         q.elementwise_bytes_per_elem},
+        {"tp_overlap", f->p.tp_overlap, q.tp_overlap},
+        {"step_overhead", f->p.step_overhead_s, q.step_overhead_s},
+        {"legacy_score_bytes", f->p.legacy_score_bytes, q.legacy_score_bytes},
+        {"fp8_cast_bytes_per_elem", f->p.fp8_cast_bytes_per_elem, q.fp8_cast_bytes_per_elem},
+        {"host_op_time", f->p.host_op_time, q.host_op_time},
+    };
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (fabs(v[i].fitted - v[i].shipped) > 0.005 * fabs(v[i].shipped)) {
+            print_error("%s: data/train.yaml %.6g, fit_plan %.6g\n", v[i].name, v[i].shipped,
+                        v[i].fitted);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
 static void fit_plan_unknown_param(void **state)
 {
     fixture *f = *state;
@@ -262,6 +300,7 @@ int main(void)
         cmocka_unit_test(no_leakage),
         cmocka_unit_test(baseline_is_constant_mfu),
         cmocka_unit_test(held_out_bounds),
+        cmocka_unit_test(shipped_values_are_the_plan),
         cmocka_unit_test(fit_plan_unknown_param),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

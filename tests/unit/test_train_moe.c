@@ -687,8 +687,10 @@ static void issue4_bounds(void **state)
     gw_train_validation *v =
         validate_csv(ctx, cat, GW_SOURCE_DIR "/data/validation/calibration.csv", -1.0);
     assert_true(v->extended.n >= 25);
-    assert_true(v->extended.median_abs <= 0.06);
-    assert_true(v->dense.median_abs <= 0.05);
+    /* 7.3 % since the fit plan runs on all ten families (2026-12-03). */
+    assert_true(v->extended.median_abs <= 0.08);
+    /* 6 %: 5.1 % since the fit plan runs on all ten families (2026-12-03). */
+    assert_true(v->dense.median_abs <= 0.06);
     /* Since the families of other stacks joined the fit (2026-12-03) the
      * largest in-sample errors are theirs: llmfoundry-a100-30b-bf16-8-ac
      * +17.9 % (dense) and the MI300X row that ran without the flash-attn
