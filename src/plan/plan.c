@@ -660,17 +660,20 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
         gw__snprintf(qline, sizeof qline, "%+.2f%% eval loss vs data-parallel training (%s); "
                      "worth x%.3f of its compute in data-parallel terms",
                      100.0 * lo.loss_penalty, lo.fig_ref, lo.compute_factor);
-        gw__snprintf(qshort, sizeof qshort, "%+.2f%% loss, x%.2f compute (published range)",
-                     100.0 * lo.loss_penalty, lo.compute_factor);
+        gw__snprintf(qshort, sizeof qshort, "%.0f in data-parallel terms (quality %+.2f%% loss, "
+                     "x%.2f compute, published range)",
+                     loose_useful * qf / 1e18, 100.0 * lo.loss_penalty, lo.compute_factor);
     } else {
         gw__snprintf(qline, sizeof qline, "outside the published range: %s. Nearest published "
                      "figure, not a prediction: %+.2f%% eval loss, x%.3f compute, at %.0f "
                      "replicas, H %.0f, %s parameters (%s)",
                      lo.why, 100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas,
                      lo.fig_sync_every, fp, lo.fig_ref);
-        gw__snprintf(qshort, sizeof qshort, "outside the published range; nearest published "
-                     "figure %+.2f%% loss (x%.2f compute) at %.0f replicas, %s",
-                     100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas, fp);
+        gw__snprintf(qshort, sizeof qshort, "quality cost outside the published range (nearest "
+                     "published figure %+.2f%% loss, x%.2f compute, at %.0f replicas, %s: %.0f, "
+                     "not a prediction)",
+                     100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas, fp,
+                     loose_useful * qf / 1e18);
     }
     gw_doc_str(doc, l, "quality", "quality cost vs synchronous training", qline);
     gw_doc_bool(doc, l, "quality_in_range", "quality figure inside the published range",
@@ -703,10 +706,9 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw__snprintf(st->layout_line[2], sizeof st->layout_line[2],
                  "%.0f jobs of %.0f GPUs%s: %.0f EFLOP/s useful vs %.1f for one job on all; or "
                  "DiLoCo over %.0f replicas, H %.0f: %.3g s sync per %.3g s of steps, %.0f "
-                 "EFLOP/s x quality %.2f = %.0f; quality cost %s",
+                 "EFLOP/s useful before quality; %s",
                  n_jobs, j->gpus_used, pw, many / 1e18, one_job / 1e18, R, li.sync_every,
-                 lo.outer_sync_s, li.sync_every * li.inner_step_s, loose_useful / 1e18, qf,
-                 loose_useful * qf / 1e18, qshort);
+                 lo.outer_sync_s, li.sync_every * li.inner_step_s, loose_useful / 1e18, qshort);
     /* The target of issue 12: >= 90% goodput and >= 30% MFU for one job. */
     if (have_rj) {
         double tg = st->rel_job.target_goodput;
