@@ -143,7 +143,7 @@ static bool interp(const gw_train_params *p, double n, double m, double h, doubl
 static size_t nearest_row(const gw_train_params *p, double n, double m, double h)
 {
     size_t best = 0;
-    double bd[3] = {INFINITY, INFINITY, INFINITY};
+    double bd[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
     const double want[3] = {m, h, n};
     const int order[3] = {1, 2, 0};
     for (size_t i = 0; i < p->n_loose_pts; i++) {

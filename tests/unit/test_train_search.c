@@ -271,7 +271,7 @@ static void loose_quality_table(void **state)
     }
     /* Monotone in N for M = 4 and 8 over Table 4 (35M-2.4B: strictly falling). */
     for (double m = 4; m <= 8; m += 4) {
-        double prev = INFINITY;
+        double prev = HUGE_VAL;
         for (double n = 35e6; n <= 2.4e9; n *= 1.1) {
             lo = quality_at(p, n, m, 30, false);
             assert_true(lo.in_range);
