@@ -136,9 +136,18 @@ typedef struct gw_train_params {
     /* Critical (compute-optimal) batch B = coef x C^exp tokens, fitted on
      * compute budgets [cmin, cmax] FLOP (DeepSeek LLM, docs/models/batch.md). */
     double crit_batch_coef, crit_batch_exp, crit_batch_cmin, crit_batch_cmax;
-    /* Loosely coupled training: the settings published DiLoCo studies
-     * cover (docs/models/loose.md). */
-    double loose_max_replicas, loose_max_params, loose_min_h, loose_max_h;
+    /* Loosely coupled training (docs/models/loose.md): the exponent of
+     * data-parallel loss in model size and of compute in model size, which
+     * turn a loss penalty into compute, and the published DiLoCo loss next
+     * to data-parallel training (data/train.yaml loose_quality), one row
+     * per published (model size, replicas, H). */
+    double loose_dp_loss_exp, loose_compute_params_exp;
+    size_t n_loose_pts;
+    struct {
+        double params, replicas, sync_every; /* N, M, H of the published run */
+        double dp_loss, loss;                /* data-parallel and DiLoCo eval loss */
+        char ref[48];                        /* short citation (paper, table) */
+    } loose_pt[64];
     /* Data-parallel collectives as NCCL runs them (data/train.yaml): per-
      * collective latency of a flat ring over all ranks of the group (grows
      * with the ring length) or of the double binary tree (all-reduce only),
@@ -561,6 +570,7 @@ typedef struct gw_train_loose_in {
     double link_Bps;      /* per replica, per direction, toward the others */
     double latency_s;     /* per hop */
     double grad_bytes;    /* hierarchical DP gradient bytes per parameter; 0: 2 (BF16) */
+    bool moe;             /* a mixture-of-experts model (the studies train dense ones) */
 } gw_train_loose_in;
 
 typedef struct gw_train_loose {
@@ -573,13 +583,25 @@ typedef struct gw_train_loose {
     double hdp_sync_s;
     double hdp_frac;                /* of the wall time, not overlapped */
     double traffic_ratio;           /* hierarchical DP bytes / DiLoCo bytes over H steps */
+    /* Quality against synchronous data-parallel training of the same model
+     * on the same tokens (docs/models/loose.md Q1-Q3). Inside the published
+     * range: interpolated between published rows. Outside: the nearest
+     * published row (replicas first, then H, then model size), flagged by
+     * in_range = false; it is not a prediction for this setting. */
     bool in_range;                  /* replicas, model size and H inside the published range */
-    char why[160];                  /* when not: which setting is outside */
+    char why[320];                  /* when not: which settings are outside */
+    bool quality_known;             /* a figure below (false: no published table loaded) */
+    double loss_penalty;            /* L_DiLoCo / L_DP - 1 (negative: DiLoCo lower) */
+    double compute_factor;          /* DP compute reaching the same loss / DiLoCo's compute */
+    double fig_params, fig_replicas, fig_sync_every; /* the setting the figure is for */
+    char fig_ref[96];               /* its source rows */
+    char covers[160];               /* the published range, in words */
 } gw_train_loose;
 
-/* Times and traffic of loosely coupled training; quality only as "inside
- * or outside the published range" (p's loose_* figures). GW_EINVAL for
- * non-positive inputs. Allocation-free. */
+/* Times and traffic of loosely coupled training, and its quality cost from
+ * p's published table (in range: interpolated; outside: the nearest
+ * published figure, flagged). GW_EINVAL for non-positive inputs.
+ * Allocation-free. */
 GW_API gw_status gw_train_loose_eval(const gw_train_params *p, const gw_train_loose_in *in,
                                      gw_train_loose *out, gw_error *err);
 

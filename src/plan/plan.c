@@ -615,6 +615,7 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     li.link_Bps = campus ? sc->network.building_Bps / ceil(R / sc->network.buildings)
                          : j->gpus_used * tr->topo.scaleout_Bps;
     li.latency_s = sc->network.building_latency_s;
+    li.moe = m->n_experts > 0;
     gw_train_loose lo;
     if (gw_train_loose_eval(&tp, &li, &lo, &sub) != GW_OK)
         return;
@@ -644,24 +645,70 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw_doc_num(doc, l, "useful_flops", "useful FLOP/s (Streaming DiLoCo, before any quality "
                                        "cost)",
                loose_useful, "FLOP/s");
-    gw_doc_str(doc, l, "quality", "quality cost vs synchronous training",
-               lo.in_range ? "inside the published range: see docs/models/loose.md"
-                           : "not quantified: outside the published range");
+    /* Quality (docs/models/loose.md Q1-Q3): interpolated inside the
+     * published rows; outside, the nearest published row, flagged. */
+    char fp[16] = "", qline[600] = "", qshort[200] = "";
+    double qf = lo.quality_known ? lo.compute_factor : 1.0;
+    if (lo.fig_params >= 1e9)
+        gw__snprintf(fp, sizeof fp, "%.3gB", lo.fig_params / 1e9);
+    else
+        gw__snprintf(fp, sizeof fp, "%.3gM", lo.fig_params / 1e6);
+    if (!lo.quality_known) {
+        gw__snprintf(qline, sizeof qline, "not quantified: %s", lo.why);
+        gw__strlcpy(qshort, "not quantified", sizeof qshort);
+    } else if (lo.in_range) {
+        gw__snprintf(qline, sizeof qline, "%+.2f%% eval loss vs data-parallel training (%s); "
+                     "worth x%.3f of its compute in data-parallel terms",
+                     100.0 * lo.loss_penalty, lo.fig_ref, lo.compute_factor);
+        gw__snprintf(qshort, sizeof qshort, "%.0f in data-parallel terms (quality %+.2f%% loss, "
+                     "x%.2f compute, published range)",
+                     loose_useful * qf / 1e18, 100.0 * lo.loss_penalty, lo.compute_factor);
+    } else {
+        gw__snprintf(qline, sizeof qline, "outside the published range: %s. Nearest published "
+                     "figure, not a prediction: %+.2f%% eval loss, x%.3f compute, at %.0f "
+                     "replicas, H %.0f, %s parameters (%s)",
+                     lo.why, 100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas,
+                     lo.fig_sync_every, fp, lo.fig_ref);
+        gw__snprintf(qshort, sizeof qshort, "quality cost outside the published range (nearest "
+                     "published figure %+.2f%% loss, x%.2f compute, at %.0f replicas, %s: %.0f, "
+                     "not a prediction)",
+                     100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas, fp,
+                     loose_useful * qf / 1e18);
+    }
+    gw_doc_str(doc, l, "quality", "quality cost vs synchronous training", qline);
+    gw_doc_bool(doc, l, "quality_in_range", "quality figure inside the published range",
+                lo.in_range);
+    if (lo.quality_known) {
+        gw_doc_num(doc, l, "loss_penalty", "eval loss vs data-parallel, relative",
+                   lo.loss_penalty, "frac");
+        gw_doc_num(doc, l, "compute_factor", "loss-equivalent data-parallel compute factor",
+                   lo.compute_factor, "");
+        gw_doc_num(doc, l, "figure_replicas", "figure's replicas", lo.fig_replicas, "");
+        gw_doc_num(doc, l, "figure_sync_every", "figure's H", lo.fig_sync_every, "");
+        gw_doc_num(doc, l, "figure_params", "figure's model size (parameters)", lo.fig_params,
+                   "");
+        gw_doc_str(doc, l, "figure_source", "figure's source", lo.fig_ref);
+        gw_doc_str(doc, l, "quality_covers", "published range", lo.covers);
+        gw_doc_num(doc, l, "useful_flops_quality",
+                   lo.in_range ? "useful FLOP/s in data-parallel terms (x compute factor)"
+                               : "useful FLOP/s x the nearest published figure's factor",
+                   loose_useful * qf, "FLOP/s");
+    }
     if (!lo.in_range)
         gw_doc_note(doc, "layout: loosely coupled training with %s: no published study covers "
-                         "it, so its quality cost is not extrapolated (docs/models/loose.md)",
-                    lo.why);
+                         "it, so its quality cost is not extrapolated; the figure shown is the "
+                         "nearest published one (%s), not a prediction (docs/models/loose.md)",
+                    lo.why, lo.covers);
     char pw[96] = "";
     if (st->site.budget_w > 0 && st->site.gpus_in_budget < gpus)
         gw__snprintf(pw, sizeof pw, " (the power budget runs %.0f of them)",
                      floor(st->site.gpus_in_budget / j->gpus_used));
     gw__snprintf(st->layout_line[2], sizeof st->layout_line[2],
                  "%.0f jobs of %.0f GPUs%s: %.0f EFLOP/s useful vs %.1f for one job on all; or "
-                 "DiLoCo over %.0f replicas, H %.0f: %.3g s sync per %.3g s of steps, quality "
-                 "cost %s",
+                 "DiLoCo over %.0f replicas, H %.0f: %.3g s sync per %.3g s of steps, %.0f "
+                 "EFLOP/s useful before quality; %s",
                  n_jobs, j->gpus_used, pw, many / 1e18, one_job / 1e18, R, li.sync_every,
-                 lo.outer_sync_s, li.sync_every * li.inner_step_s,
-                 lo.in_range ? "in the published range" : "outside the published range");
+                 lo.outer_sync_s, li.sync_every * li.inner_step_s, loose_useful / 1e18, qshort);
     /* The target of issue 12: >= 90% goodput and >= 30% MFU for one job. */
     if (have_rj) {
         double tg = st->rel_job.target_goodput;

@@ -173,10 +173,8 @@ static const pdef defs[] = {
     P_("critical_batch_exp", GW_DIM_NONE, 0.0, 1.0, crit_batch_exp),
     P_("critical_batch_compute_min", GW_DIM_NONE, 1.0, 1e40, crit_batch_cmin),
     P_("critical_batch_compute_max", GW_DIM_NONE, 1.0, 1e40, crit_batch_cmax),
-    P_("loose_max_replicas", GW_DIM_NONE, 1.0, 1e6, loose_max_replicas),
-    P_("loose_max_params", GW_DIM_NONE, 1.0, 1e16, loose_max_params),
-    P_("loose_min_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_min_h),
-    P_("loose_max_sync_every", GW_DIM_NONE, 1.0, 1e6, loose_max_h),
+    P_("loose_dp_loss_exp", GW_DIM_NONE, -1.0, -1e-3, loose_dp_loss_exp),
+    P_("loose_compute_params_exp", GW_DIM_NONE, 1.0, 3.0, loose_compute_params_exp),
     P_("nccl_ring_base_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_base_latency_s),
     P_("nccl_ring_nvlink_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_nvlink_step_s),
     P_("nccl_ring_net_step_latency", GW_DIM_TIME, 0.0, 1e-3, nccl_ring_net_step_s),
@@ -515,6 +513,90 @@ static gw_status load_fit_plan(const gw__ydoc *d, const gw__ynode *seq, gw_train
     return GW_OK;
 }
 
+/* loose_quality: a list of {params, replicas, sync_every, dp_loss, loss,
+ * ref, source}, one published (N, M, H) setting each; no setting twice. */
+static gw_status load_loose_quality(const gw__ydoc *d, const gw__ynode *seq, gw_train_params *p,
+                                    gw_error *err)
+{
+    static const char *const keys[] = {"params", "replicas", "sync_every", "dp_loss", "loss",
+                                       "ref", "source", NULL};
+    char where[64], w2[96];
+    gw_status rc;
+    if (seq == NULL)
+        return GW_OK;
+    rc = gw__y_expect(d, seq, GW_Y_SEQ, "loose_quality", err);
+    if (rc != GW_OK)
+        return rc;
+    for (size_t i = 0; i < seq->n; i++) {
+        const gw__ynode *e = seq->vals[i];
+        gw__ynode *n = NULL;
+        const char *ref = NULL;
+        gw__snprintf(where, sizeof where, "loose_quality[%zu]", i);
+        if (p->n_loose_pts >= sizeof p->loose_pt / sizeof p->loose_pt[0]) {
+            rc = gw__err(err, GW_ERANGE, "too many loose_quality rows (max %zu)",
+                         sizeof p->loose_pt / sizeof p->loose_pt[0]);
+            gw__y_loc(d, e, where, err);
+            return rc;
+        }
+        size_t k = p->n_loose_pts;
+        rc = gw__y_expect(d, e, GW_Y_MAP, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_check_keys(d, e, keys, where, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "source", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_require(d, e, "ref", where, &n, err);
+        if (rc == GW_OK)
+            rc = gw__y_str(d, n, where, &ref, err);
+        if (rc != GW_OK)
+            return rc;
+        if (strlen(ref) >= sizeof p->loose_pt[0].ref) {
+            rc = gw__err(err, GW_ERANGE, "ref longer than %zu characters",
+                         sizeof p->loose_pt[0].ref - 1);
+            gw__y_loc(d, n, where, err);
+            return rc;
+        }
+        gw__strlcpy(p->loose_pt[k].ref, ref, sizeof p->loose_pt[k].ref);
+        static const struct {
+            const char *key;
+            gw_dim dim;
+            double lo, hi;
+            bool count;
+            size_t off;
+        } f[] = {
+            {"params", GW_DIM_TOKENS, 1e6, 1e14, true, offsetof(gw_train_params, loose_pt[0].params)},
+            {"replicas", GW_DIM_TOKENS, 1, 1e6, true, offsetof(gw_train_params, loose_pt[0].replicas)},
+            {"sync_every", GW_DIM_TOKENS, 1, 1e6, true,
+             offsetof(gw_train_params, loose_pt[0].sync_every)},
+            {"dp_loss", GW_DIM_NONE, 0.01, 100, false, offsetof(gw_train_params, loose_pt[0].dp_loss)},
+            {"loss", GW_DIM_NONE, 0.01, 100, false, offsetof(gw_train_params, loose_pt[0].loss)},
+        };
+        for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
+            double v = 0.0;
+            gw__snprintf(w2, sizeof w2, "%s.%s", where, f[j].key);
+            rc = gw__y_require(d, e, f[j].key, where, &n, err);
+            if (rc == GW_OK)
+                rc = f[j].count ? gw__y_count(d, n, w2, f[j].lo, f[j].hi, &v, err)
+                                : gw__y_num(d, n, w2, f[j].dim, f[j].lo, f[j].hi, &v, err);
+            if (rc != GW_OK)
+                return rc;
+            memcpy((char *)p + f[j].off + k * sizeof p->loose_pt[0], &v, sizeof v);
+        }
+        for (size_t j = 0; j < k; j++) {
+            if (p->loose_pt[j].params == p->loose_pt[k].params &&
+                p->loose_pt[j].replicas == p->loose_pt[k].replicas &&
+                p->loose_pt[j].sync_every == p->loose_pt[k].sync_every) {
+                rc = gw__err(err, GW_ESCHEMA, "the same params, replicas and sync_every as "
+                             "loose_quality[%zu]: one row per published setting", j);
+                gw__y_loc(d, e, where, err);
+                return rc;
+            }
+        }
+        p->n_loose_pts++;
+    }
+    return GW_OK;
+}
+
 /* prediction_interval: {level, log_mean, log_sd, source, fitted_to}. */
 static gw_status load_interval(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
@@ -628,7 +710,8 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
         static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
                                           "run_profiles", "model_profiles",
                                           "published_runs", "fit_plan",
-                                          "prediction_interval", "matmul_ceiling", NULL};
+                                          "prediction_interval", "matmul_ceiling",
+                                          "loose_quality", NULL};
         rc = gw__y_check_keys(d, d->root, top, "", err);
         if (rc != GW_OK)
             goto done;
@@ -718,6 +801,9 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     if (rc != GW_OK)
         goto done;
     rc = load_matmul(d, gw__ymap_get(d->root, "matmul_ceiling"), &p, err);
+    if (rc != GW_OK)
+        goto done;
+    rc = load_loose_quality(d, gw__ymap_get(d->root, "loose_quality"), &p, err);
     if (rc != GW_OK)
         goto done;
     /* Precisions without their own GEMM efficiency use BF16's. */

@@ -99,6 +99,79 @@ static void huge_cluster(void **state)
     gw_doc_free(doc);
 }
 
+/* The JSON rendering of doc, in a buffer the caller frees. */
+static char *json_of(const gw_doc *doc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(gw_report_json(doc, f), GW_OK);
+    fclose(f);
+    return buf;
+}
+
+static gw_doc *plan_n(const char *const *sets, size_t n)
+{
+    gw_scenario *sc = NULL;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_scenario_load(ctx, NULL, sets, n, &sc, &err), GW_OK);
+    gw_doc *doc = gw_doc_new(ctx);
+    assert_non_null(doc);
+    assert_int_equal(gw_plan_run(ctx, cat, sc, doc, gw_doc_root(doc), &err), GW_OK);
+    gw_scenario_free(sc);
+    return doc;
+}
+
+/* The loose section's quality cost (docs/models/loose.md Q1-Q3): outside
+ * the published range on the default scenario (118 replicas of a 6.5T MoE
+ * model), the nearest published figure flagged in text and JSON; inside it
+ * for 2 replicas of an 8B dense model at H = 30, and the DP-equivalent
+ * useful FLOP/s follows the compute factor. */
+static void loose_quality_fields(void **state)
+{
+    (void)state;
+    gw_doc *doc = plan(NULL);
+    const gw_doc_node *l = gw_doc_get(gw_doc_root(doc), "layout.loose");
+    assert_non_null(l);
+    assert_true(gw_doc_node_num(gw_doc_get(l, "figure_replicas")) == 8);
+    assert_true(gw_doc_node_num(gw_doc_get(l, "figure_params")) == 2.4e9);
+    double cf = gw_doc_node_num(gw_doc_get(l, "compute_factor"));
+    assert_true(cf > 0.5 && cf < 1.0);
+    assert_true(fabs(gw_doc_node_num(gw_doc_get(l, "useful_flops_quality")) -
+                     cf * gw_doc_node_num(gw_doc_get(l, "useful_flops"))) <
+                1e-9 * gw_doc_node_num(gw_doc_get(l, "useful_flops")));
+    const char *q = gw_doc_node_str(gw_doc_get(l, "quality"));
+    assert_non_null(q);
+    assert_non_null(strstr(q, "outside the published range"));
+    assert_non_null(strstr(q, "not a prediction"));
+    char *js = json_of(doc);
+    assert_non_null(strstr(js, "\"quality_in_range\": false"));
+    assert_non_null(strstr(js, "\"loss_penalty\": "));
+    assert_non_null(strstr(js, "\"quality_covers\": \"replicas 1-8"));
+    free(js);
+    char *txt = text_of(doc);
+    assert_non_null(strstr(txt, "nearest published figure"));
+    free(txt);
+    gw_doc_free(doc);
+
+    const char *sets[] = {"workload.model=llama-3-8b", "cluster.gpus=4096", "loose.replicas=2",
+                          "loose.sync_every=30"};
+    doc = plan_n(sets, sizeof sets / sizeof sets[0]);
+    l = gw_doc_get(gw_doc_root(doc), "layout.loose");
+    assert_non_null(l);
+    js = json_of(doc);
+    assert_non_null(strstr(js, "\"quality_in_range\": true"));
+    free(js);
+    assert_true(gw_doc_node_num(gw_doc_get(l, "figure_replicas")) == 2);
+    double pen = gw_doc_node_num(gw_doc_get(l, "loss_penalty"));
+    /* 8B lies between the 4B (-0.18%) and 10B (-0.19%) rows at M = 2. */
+    assert_true(pen <= -0.0017 && pen >= -0.0020);
+    assert_true(gw_doc_node_num(gw_doc_get(l, "compute_factor")) > 1.0);
+    gw_doc_free(doc);
+}
+
 static void default_complete(void **state)
 {
     (void)state;
@@ -121,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(huge_cluster),
         cmocka_unit_test(default_complete),
+        cmocka_unit_test(loose_quality_fields),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,14 +5,17 @@
  * infeasible problems fail with GW_EINFEASIBLE, whole-run figures follow
  * from the step time, and the report carries the breakdown.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <gigawatt/gigawatt.h>
 
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -212,6 +215,188 @@ static void loose_times(void **state)
     assert_int_equal(gw_train_loose_eval(&f->p, &in, &lo, &err), GW_EINVAL);
 }
 
+/* One setting's quality figure. */
+static gw_train_loose quality_at(const gw_train_params *p, double n, double m, double h, bool moe)
+{
+    gw_train_loose_in in;
+    memset(&in, 0, sizeof in);
+    in.replicas = m;
+    in.sync_every = h;
+    in.outer_bytes = 4;
+    in.params = n;
+    in.inner_step_s = 1.0;
+    in.link_Bps = 1e9;
+    in.moe = moe;
+    gw_train_loose lo;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_train_loose_eval(p, &in, &lo, &err), GW_OK);
+    assert_true(lo.quality_known);
+    return lo;
+}
+
+/* The quality cost (docs/models/loose.md Q1-Q3): every published row comes
+ * back exactly; the interpolation is monotone where the rows are; outside
+ * them the nearest row is given, flagged; the compute factor follows Q3. */
+static void loose_quality_table(void **state)
+{
+    fixture *f = *state;
+    const gw_train_params *p = &f->p;
+    assert_true(p->n_loose_pts >= 40);
+    for (size_t i = 0; i < p->n_loose_pts; i++) {
+        gw_train_loose lo = quality_at(p, p->loose_pt[i].params, p->loose_pt[i].replicas,
+                                       p->loose_pt[i].sync_every, false);
+        assert_true(lo.in_range);
+        assert_true(lo.loss_penalty == p->loose_pt[i].loss / p->loose_pt[i].dp_loss - 1.0);
+        assert_true(fabs(lo.compute_factor -
+                         pow(1.0 + lo.loss_penalty,
+                             p->loose_compute_params_exp / p->loose_dp_loss_exp)) < 1e-12);
+        assert_non_null(strstr(lo.fig_ref, p->loose_pt[i].ref));
+    }
+    /* Charles et al. Table 4, 2.4B, M = 8: 2.351 / 2.326 - 1 = +1.07%; worth
+     * 1.0107^(2 / -0.0953) = 0.80 of data-parallel compute. */
+    gw_train_loose lo = quality_at(p, 2.4e9, 8, 30, false);
+    assert_true(fabs(lo.loss_penalty - 0.010748) < 1e-5);
+    assert_true(fabs(lo.compute_factor - 0.7995) < 1e-3);
+    /* Monotone in M (every published size has loss rising with M). */
+    static const double sizes[] = {35e6, 200e6, 700e6, 1.3e9, 2e9};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        double prev = -1;
+        for (double m = 1; m <= 8; m += 0.25) {
+            lo = quality_at(p, sizes[k], m, 30, false);
+            assert_true(lo.in_range);
+            assert_true(lo.loss_penalty >= prev);
+            prev = lo.loss_penalty;
+        }
+    }
+    /* Monotone in N for M = 4 and 8 over Table 4 (35M-2.4B: strictly falling). */
+    for (double m = 4; m <= 8; m += 4) {
+        double prev = HUGE_VAL;
+        for (double n = 35e6; n <= 2.4e9; n *= 1.1) {
+            lo = quality_at(p, n, m, 30, false);
+            assert_true(lo.in_range);
+            assert_true(lo.loss_penalty < prev);
+            prev = lo.loss_penalty;
+        }
+    }
+    /* Between H = 30 and H = 100 at 1B, M = 2: between the two figures. */
+    gw_train_loose a = quality_at(p, 1e9, 2, 30, false), b = quality_at(p, 1e9, 2, 100, false);
+    lo = quality_at(p, 1e9, 2, 55, false);
+    assert_true(lo.in_range);
+    assert_true(lo.loss_penalty > fmin(a.loss_penalty, b.loss_penalty) &&
+                lo.loss_penalty < fmax(a.loss_penalty, b.loss_penalty));
+    /* Outside: M = 64 -> the nearest row (M 8, H 30, 2.4B), flagged. */
+    lo = quality_at(p, 405e9, 64, 100, false);
+    assert_false(lo.in_range);
+    assert_non_null(strstr(lo.why, "64 replicas"));
+    assert_non_null(strstr(lo.why, "405B-parameter"));
+    assert_true(lo.fig_replicas == 8 && lo.fig_sync_every == 30 && lo.fig_params == 2.4e9);
+    assert_true(fabs(lo.loss_penalty - 0.010748) < 1e-5);
+    /* M = 8 has no rows above 2.4B: 10B is outside though each value is in. */
+    lo = quality_at(p, 10e9, 8, 30, false);
+    assert_false(lo.in_range);
+    assert_non_null(strstr(lo.why, "no published rows"));
+    assert_true(lo.fig_replicas == 8 && lo.fig_params == 2.4e9);
+    /* H = 500: outside (H 30-100 published). */
+    lo = quality_at(p, 1e9, 2, 500, false);
+    assert_false(lo.in_range);
+    assert_non_null(strstr(lo.why, "H = 500"));
+    assert_true(lo.fig_sync_every == 100);
+    /* An MoE model: the studies train dense ones. */
+    lo = quality_at(p, 1e9, 2, 100, true);
+    assert_false(lo.in_range);
+    assert_non_null(strstr(lo.why, "mixture-of-experts"));
+    /* No table: no figure. */
+    gw_train_params *q = malloc(sizeof *q);
+    assert_non_null(q);
+    *q = *p;
+    q->n_loose_pts = 0;
+    gw_train_loose_in in;
+    memset(&in, 0, sizeof in);
+    in.replicas = 2;
+    in.sync_every = 100;
+    in.outer_bytes = 4;
+    in.params = 1e9;
+    in.inner_step_s = 1.0;
+    in.link_Bps = 1e9;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_train_loose_eval(q, &in, &lo, &err), GW_OK);
+    assert_false(lo.quality_known);
+    assert_false(lo.in_range);
+    free(q);
+}
+
+/* data/train.yaml with its text edited: old replaced by new (once). */
+static gw_status load_edited(gw_ctx *ctx, const char *old, const char *new_text, gw_error *err)
+{
+    FILE *in = fopen(GW_SOURCE_DIR "/data/train.yaml", "rb");
+    assert_non_null(in);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, in);
+    fclose(in);
+    buf[n] = '\0';
+    char *at = strstr(buf, old);
+    assert_non_null(at);
+    char dir[] = "/tmp/gw_test_loose_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/train.yaml", dir);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    fwrite(buf, 1, (size_t)(at - buf), out);
+    fputs(new_text, out);
+    fputs(at + strlen(old), out);
+    fclose(out);
+    gw_train_params *p = malloc(sizeof *p);
+    assert_non_null(p);
+    gw_status rc = gw_train_params_load(ctx, dir, p, err);
+    free(p);
+    remove(path);
+    rmdir(dir);
+    return rc;
+}
+
+/* Bad loose_quality rows fail with the row and field named. */
+static void loose_quality_yaml_errors(void **state)
+{
+    fixture *f = *state;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_edited(f->ctx, "dp_loss: 3.485, loss: 3.482", "dp_loss: -1, loss: 3.482",
+                                 &err),
+                     GW_ERANGE);
+    char msg[600];
+    gw_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "train.yaml:"));
+    assert_non_null(strstr(msg, "loose_quality[0].dp_loss: must be between"));
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_edited(f->ctx, "{params: 90M, replicas: 1,", "{params: 35M, replicas: 1,",
+                                 &err),
+                     GW_ESCHEMA);
+    gw_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "loose_quality[4]: the same params, replicas and sync_every as "
+                                "loose_quality[0]"));
+    memset(&err, 0, sizeof err);
+    assert_int_not_equal(load_edited(f->ctx, "{params: 35M, replicas: 1,",
+                                     "{params: 35M, replicas: 1.5,", &err),
+                         GW_OK);
+    gw_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "loose_quality[0].replicas: expected a whole number"));
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_edited(f->ctx, "{params: 35M, replicas: 1,", "{params: 35M, replicas: 1, "
+                                 "tokens: 1,", &err),
+                     GW_ESCHEMA);
+    gw_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "loose_quality[0].tokens: unknown key"));
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_edited(f->ctx, "loose_dp_loss_exp: {value: -0.0953",
+                                 "loose_dp_loss_exp: {value: 0.0953", &err),
+                     GW_ERANGE);
+    gw_error_format(&err, msg, sizeof msg);
+    assert_non_null(strstr(msg, "params.loose_dp_loss_exp: must be between -1 and -0.001"));
+}
+
 static void fractional_gpus_message(void **state)
 {
     fixture *f = *state;
@@ -350,6 +535,8 @@ int main(void)
         cmocka_unit_test(fractional_gpus_message),
         cmocka_unit_test(critical_batch_and_feed),
         cmocka_unit_test(loose_times),
+        cmocka_unit_test(loose_quality_table),
+        cmocka_unit_test(loose_quality_yaml_errors),
         cmocka_unit_test(thread_independent),
         cmocka_unit_test(infeasible_and_run),
         cmocka_unit_test(deepseek_v3_gpu_hours),
