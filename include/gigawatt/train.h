@@ -719,6 +719,16 @@ typedef struct gw_train_validation {
     double interval_lo_factor, interval_hi_factor; /* exp(mean -+ z sd) */
     double interval_coverage;
     size_t interval_inside;
+    /* gw_train_crossval: how far each planned parameter moved between the
+     * folds (lowest and highest fitted value over the folds, and its
+     * plausible range): a parameter that spans much of its range is
+     * weakly identified by the rows (appended). */
+    size_t n_fold_params;
+    struct {
+        char name[48];
+        double lo, hi;           /* over the folds */
+        double range_lo, range_hi; /* plausible range the fit searches */
+    } fold_param[32];
 } gw_train_validation;
 
 /* Reads a calibration CSV (schema of reference/runs/README.md), loads each

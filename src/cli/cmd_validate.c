@@ -247,6 +247,17 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                100.0 * v->interval_level, v->interval_lo_factor, v->interval_hi_factor,
                v->interval_log_mean, v->interval_log_sd, 100.0 * v->interval_coverage,
                v->interval_inside, v->all.n);
+        /* How far each fitted value moved between folds, as a share of the
+         * range the fit searches: a wide spread means the rows pin the
+         * parameter down weakly. */
+        printf("fold spread (fitted value over the folds, share of the searched range):");
+        for (size_t k = 0; k < v->n_fold_params; k++) {
+            double w = v->fold_param[k].range_hi - v->fold_param[k].range_lo;
+            printf("%s %s %.4g..%.4g (%.0f%%)", k ? ";" : "", v->fold_param[k].name,
+                   v->fold_param[k].lo, v->fold_param[k].hi,
+                   w > 0 ? 100.0 * (v->fold_param[k].hi - v->fold_param[k].lo) / w : 0.0);
+        }
+        printf("\n");
     }
     if (v->has_baseline) {
         printf("baseline MFU by precision:");

@@ -983,6 +983,37 @@ static void interval_check(gw_train_validation *v, double level)
     v->interval_coverage = n > 0 ? (double)inside / (double)n : 0.0;
 }
 
+/* Widens val's per-parameter fold spread by the values fitted in q (first:
+ * the first fold, which sets the list). */
+static void fold_spread(gw_train_validation *val, const gw_train_params *q, bool first)
+{
+    const fitpar *sel[32];
+    if (first)
+        val->n_fold_params = 0;
+    for (size_t st = 0; st < q->n_fit_stages; st++) {
+        size_t ns = select_list(q->fit_stage[st].params, sel, 32);
+        for (size_t j = 0; j < ns; j++) {
+            double x = *(const double *)((const char *)q + sel[j]->off);
+            size_t k = 0;
+            while (k < val->n_fold_params && strcmp(val->fold_param[k].name, sel[j]->name) != 0)
+                k++;
+            if (k == val->n_fold_params) {
+                if (k >= sizeof val->fold_param / sizeof val->fold_param[0])
+                    continue;
+                gw__strlcpy(val->fold_param[k].name, sel[j]->name, sizeof val->fold_param[k].name);
+                val->fold_param[k].lo = val->fold_param[k].hi = x;
+                val->fold_param[k].range_lo = sel[j]->lo;
+                val->fold_param[k].range_hi = sel[j]->hi;
+                val->n_fold_params++;
+            }
+            if (x < val->fold_param[k].lo)
+                val->fold_param[k].lo = x;
+            if (x > val->fold_param[k].hi)
+                val->fold_param[k].hi = x;
+        }
+    }
+}
+
 /* Runs p's fit plan on the rows of v other than family exclude (NULL:
  * all), every planned parameter started from the middle of its plausible
  * range, so that the result depends on the rows and the plan only (not on
@@ -1096,6 +1127,7 @@ gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_
         rc = run_plan(v, fold, p, rounds, fam, &q);
         if (rc != GW_OK)
             goto fail;
+        fold_spread(val, &q, k == 0);
         for (size_t i = 0; i < val->n_rows; i++) {
             gw_train_vrow *r = &val->rows[i];
             if (strcmp(r->family, fam) != 0)
@@ -1275,6 +1307,16 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
                    v->interval_coverage, "frac");
         gw_doc_int(doc, iv, "rows_inside", "rows inside their interval",
                    (int64_t)v->interval_inside);
+        gw_doc_node *fs = gw_doc_obj(doc, o, "fold_spread",
+                                     "fitted values over the folds, per planned parameter");
+        for (size_t k = 0; k < v->n_fold_params; k++) {
+            gw_doc_node *q = gw_doc_obj(doc, fs, v->fold_param[k].name, v->fold_param[k].name);
+            gw_doc_num(doc, q, "lo", "lowest fold value", v->fold_param[k].lo, "");
+            gw_doc_num(doc, q, "hi", "highest fold value", v->fold_param[k].hi, "");
+            gw_doc_num(doc, q, "range_lo", "plausible range, low", v->fold_param[k].range_lo, "");
+            gw_doc_num(doc, q, "range_hi", "plausible range, high", v->fold_param[k].range_hi,
+                       "");
+        }
     }
     if (v->has_baseline) {
         gw_doc_node *b = gw_doc_obj(doc, o, "baseline", "constant-MFU baseline");
