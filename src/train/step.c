@@ -122,17 +122,19 @@ const char *gw__train_reject_name(gw_train_reject r)
 /* Megatron-Core's rules (megatron/core/transformer/transformer_config.py
  * and transformer_block.py, NVIDIA/Megatron-LM @d98e8a64): without
  * --decoder-first/last-pipeline-num-layers every stage holds layers / pp;
- * with them, the stages not given share the rest equally. gigawatt also
- * takes layer counts that pp does not divide without a split given: each
- * stage ceil(layers / pp), the last one the remainder (what
- * --decoder-last-pipeline-num-layers expresses). Interleaved: the busiest
- * stage must cut into vpp equal chunks (Megatron requires it of every
- * stage given by count; its --pipeline-model-parallel-layout, which the
- * DeepSeek-V3 recipe uses for 61 layers, cuts the others unevenly). */
+ * with them, the stages not given share the rest equally; its
+ * --pipeline-model-parallel-layout places any count on any stage (the
+ * DeepSeek-V3 recipe's 61 layers on 16 stages). gigawatt takes: first and
+ * last counts (given, or a middle stage's size), the middle stages holding
+ * the rest as evenly as possible (mid or mid - 1 layers each); neither
+ * given and pp not dividing the layers: ceil(layers / pp) per stage, the
+ * remainder on the last (floor(layers / pp) where the remainder would be
+ * below one). Interleaved, the busiest stage must cut into vpp equal
+ * chunks (Megatron requires it of every stage given by count; a layout
+ * cuts the others unevenly). */
 bool gw_train_pp_split(int L, const gw_train_config *c, int *first, int *mid, int *last)
 {
     int f = 0, md = 0, l = 0;
-    bool ok = false;
     *first = *mid = *last = 0;
     if (c == NULL || L < 1 || c->pp < 1)
         return false;
@@ -144,28 +146,39 @@ bool gw_train_pp_split(int L, const gw_train_config *c, int *first, int *mid, in
     }
     if (pp > L)
         return false;
-    if (fg == 0 && lg == 0) {
-        md = (L + pp - 1) / pp;
-        f = md;
-        l = L - (pp - 1) * md;
-        if (pp == 2)
-            md = f;
-    } else if (pp == 2) {
-        f = fg > 0 ? fg : L - lg;
-        l = lg > 0 ? lg : L - fg;
+    if (pp == 2) {
+        if (fg == 0 && lg == 0) {
+            f = (L + 1) / 2;
+            l = L - f;
+        } else {
+            f = fg > 0 ? fg : L - lg;
+            l = lg > 0 ? lg : L - fg;
+        }
         md = f;
-    } else {
-        int given = (fg > 0) + (lg > 0);
-        int rest = L - fg - lg, n = pp - given;
-        if (rest < n || rest % n != 0)
+        if (f < 1 || l < 1 || f + l != L)
             return false;
-        md = rest / n;
-        f = fg > 0 ? fg : md;
-        l = lg > 0 ? lg : md;
+    } else {
+        if (fg == 0 && lg == 0) {
+            int m0 = (L + pp - 1) / pp;
+            f = m0;
+            l = L - (pp - 1) * m0;
+            if (l < 1)
+                l = L / pp;
+        } else if (lg == 0) {
+            f = fg;
+            l = (L - fg + pp - 2) / (pp - 1);
+        } else if (fg == 0) {
+            l = lg;
+            f = (L - lg + pp - 2) / (pp - 1);
+        } else {
+            f = fg;
+            l = lg;
+        }
+        int rest = L - f - l;
+        if (f < 1 || l < 1 || rest < pp - 2)
+            return false;
+        md = (rest + pp - 3) / (pp - 2);
     }
-    ok = f >= 1 && l >= 1 && md >= 1 && f + l + (pp - 2) * md == L;
-    if (!ok)
-        return false;
     int big = f > md ? f : md;
     big = big > l ? big : l;
     if (big % v != 0)
