@@ -601,15 +601,18 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         any = pp_splits(L, o->pp, 1, c.pp_first, c.pp_last, spl, MAX_SPLITS) > 0 ||
               gw_train_pp_split(L, &c, &s1, &s2, &s3);
         if (!any) {
+            char what[96];
+            if (fl[0] > 0 && fl[1] > 0)
+                gw__snprintf(what, sizeof what, "%d layers on the first stage and %d on the last",
+                             fl[0], fl[1]);
+            else
+                gw__snprintf(what, sizeof what, "%d layers on the %s stage",
+                             fl[0] > 0 ? fl[0] : fl[1], fl[0] > 0 ? "first" : "last");
             gw__err_loc(err, NULL, 0, 0, fl[0] > 0 ? fn[0] : fn[1]);
             return gw__err(err, GW_ERANGE,
-                           "no split of the %d layers of %s over %d pipeline stages has %s%s%s "
-                           "(the middle stages must share the other layers equally, at least "
-                           "one each)",
-                           L, m->name, o->pp,
-                           fl[0] > 0 ? "that many layers on the first stage" : "",
-                           fl[0] > 0 && fl[1] > 0 ? " and " : "",
-                           fl[1] > 0 ? "that many on the last" : "");
+                           "no split of the %d layers of %s over %d pipeline stages has %s "
+                           "(each of the %d middle stages needs at least one layer)",
+                           L, m->name, o->pp, what, o->pp - 2);
         }
     }
     return GW_OK;
