@@ -83,8 +83,12 @@ static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool f
         (sf != sm || sl != sm)) {
         /* Uneven stages only: the even split is what PP says. */
         char st[96];
-        if (e->cfg.pp > 2)
-            gw__snprintf(st, sizeof st, "first %d, %d x %d, last %d", sf, e->cfg.pp - 2, sm, sl);
+        int rest = n_layers - sf - sl, nm = e->cfg.pp - 2;
+        if (e->cfg.pp > 2 && rest == nm * sm)
+            gw__snprintf(st, sizeof st, "first %d, %d x %d, last %d", sf, nm, sm, sl);
+        else if (e->cfg.pp > 2) /* middle stages of sm and sm - 1 layers */
+            gw__snprintf(st, sizeof st, "first %d, %d x %d + %d x %d, last %d", sf,
+                         rest - nm * (sm - 1), sm, nm - (rest - nm * (sm - 1)), sm - 1, sl);
         else
             gw__snprintf(st, sizeof st, "first %d, last %d", sf, sl);
         gw_doc_str(doc, n, "pp_stage_layers", "layers per pipeline stage", st);
