@@ -73,7 +73,7 @@ static void help(void)
     printf(
         "pipeline stages (docs/models/train.md, uneven pipeline stages):\n"
         "  --pp-first-layers N  transformer layers on the first pipeline stage (with the\n"
-        "                       embedding; Megatron --decoder-first-pipeline-num-layers)\n"
+        "                       embedding; Megatron's decoder-first-pipeline-num-layers)\n"
         "  --pp-last-layers N   transformer layers on the last stage (with the LM head)\n"
         "                       Default: workload.pp_first_layers / pp_last_layers, else\n"
         "                       searched: the even split when PP divides the layers,\n"
