@@ -165,6 +165,19 @@ static void deepseek_61_on_pp16(void **state)
     assert_int_equal(gw_train_plan(f->ctx, f->cat, m, a, NULL, &o, r, &err), GW_OK);
     assert_int_equal(r->best.cfg.pp_first, 3);
     assert_int_equal(r->best.cfg.pp_last, 2);
+    /* The launch settings carry the split: Megatron's flags without
+     * interleaving, a layout when 3 layers do not cut into 2 chunks. */
+    char *text = NULL;
+    assert_int_equal(gw_train_emit(f->ctx, r, GW_TRAIN_EMIT_MEGATRON, &text, &err), GW_OK);
+    assert_non_null(strstr(text, "--decoder-first-pipeline-num-layers 3\n"));
+    assert_non_null(strstr(text, "--decoder-last-pipeline-num-layers 2\n"));
+    gw_free(f->ctx, text);
+    r->best.cfg.vpp = 2;
+    text = NULL;
+    assert_int_equal(gw_train_emit(f->ctx, r, GW_TRAIN_EMIT_MEGATRON, &text, &err), GW_OK);
+    assert_non_null(strstr(text, "--pipeline-model-parallel-layout \"Ett|tt|"));
+    assert_null(strstr(text, "--decoder-first-pipeline-num-layers"));
+    gw_free(f->ctx, text);
     o.pp_first = 30;
     o.pp_last = 30;
     memset(&err, 0, sizeof err);
