@@ -81,6 +81,8 @@ typedef struct gw_scenario {
         int tp_comm_overlap;     /* 1 (default): TP collectives overlapped with GEMMs */
         int sequence_parallel;   /* 1 (default): Megatron sequence parallelism with TP */
         double batch_tolerance;  /* the batch may move by this fraction (default 0) */
+        int pp_first_layers;     /* layers on the first / last pipeline stage; 0 (default): */
+        int pp_last_layers;      /* searched (gw_train_opts.pp_first / pp_last) */
     } workload;
 
     struct {

@@ -299,7 +299,27 @@ typedef struct gw_train_config {
     bool seq_parallel;            /* Megatron sequence parallelism (tp > 1) */
     int cp_comm;                  /* gw_train_cp_comm (meaningful when cp > 1) */
     double global_batch_seqs;     /* sequences per step; 0: the plan's batch */
+    /* Transformer layers on the first and on the last pipeline stage
+     * (Megatron-Core --decoder-first/last-pipeline-num-layers; Llama 3's
+     * balanced stages); the other stages share the rest equally. 0: not
+     * given -- the even split when pp divides the layers, otherwise
+     * ceil(layers / pp) per stage with the remainder on the last one. One
+     * given: the other stage is a middle-sized one (Megatron's rule).
+     * gw_train_pp_split gives the split a configuration runs. */
+    int pp_first, pp_last;
 } gw_train_config;
+
+/* Layers per pipeline stage of configuration c on a model of n_layers
+ * layers: *first (first stage, with the embedding), *mid (each stage in
+ * between; equal to *first or *last when pp <= 2) and *last (with the LM
+ * head, loss and MTP modules); pp = 1: all three n_layers. Returns false
+ * when the split cannot run: a stage without layers, sizes that do not add
+ * up to n_layers, or an interleaved schedule (vpp > 1) whose busiest stage
+ * does not divide into vpp chunks (Megatron-Core's rule; other stages are
+ * cut as evenly as its --pipeline-model-parallel-layout allows).
+ * Thread-safe. */
+GW_API bool gw_train_pp_split(int n_layers, const gw_train_config *c, int *first, int *mid,
+                              int *last);
 
 /* What to evaluate. Integer dimensions are fixed when > 0 (recompute,
  * zero, precision when >= 0) and searched when GW_TRAIN_ANY; etp is not
@@ -374,6 +394,12 @@ typedef struct gw_train_opts {
      * batch (and of the critical batch) can use at that MFU or more. */
     bool batch_critical;
     double feed_min_mfu;
+    /* Transformer layers on the first / last pipeline stage (appended):
+     * GW_TRAIN_ANY (default) searched -- the even split when pp divides the
+     * layers, otherwise the uneven splits of docs/models/train.md
+     * ("Uneven pipeline stages"); > 0 fixed (the search keeps only stage
+     * counts with that split). */
+    int pp_first, pp_last;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */

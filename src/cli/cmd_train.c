@@ -71,6 +71,13 @@ static void help(void)
         "                       eager, interval widened to cover both\n"
         );
     printf(
+        "pipeline stages (docs/models/train.md, uneven pipeline stages):\n"
+        "  --pp-first-layers N  transformer layers on the first pipeline stage (with the\n"
+        "                       embedding; Megatron's decoder-first-pipeline-num-layers)\n"
+        "  --pp-last-layers N   transformer layers on the last stage (with the LM head)\n"
+        "                       Default: workload.pp_first_layers / pp_last_layers, else\n"
+        "                       searched: the even split when PP divides the layers,\n"
+        "                       otherwise uneven splits (first / last lighter)\n"
         "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
         "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
         "                       where the fabric differs from the GPU's default system\n"
@@ -215,6 +222,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         {"--top", &o.top_k, 0, GW_TRAIN_MAX_TOP},
         {"--max-micro-batch", &o.max_micro_batch, 1, 1024},
         {"--max-vpp", &o.max_vpp, 1, 1024},
+        {"--pp-first-layers", &o.pp_first, 1, 1 << 20},
+        {"--pp-last-layers", &o.pp_last, 1, 1 << 20},
         {"--node-limit", &o.moe_node_limit, 1, 1 << 20},
     };
 
@@ -481,6 +490,12 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.flash_attention = flash >= 0 ? flash != 0 : sc->workload.flash_attention != 0;
     o.tp_comm_overlap = overlap >= 0 ? overlap != 0 : sc->workload.tp_comm_overlap != 0;
     o.seq_parallel = seqpar >= 0 ? seqpar != 0 : sc->workload.sequence_parallel != 0;
+    /* Stage split: the flag, else the scenario key (0: searched). */
+    bool first_flag = o.pp_first != GW_TRAIN_ANY, last_flag = o.pp_last != GW_TRAIN_ANY;
+    if (!first_flag && sc->workload.pp_first_layers > 0)
+        o.pp_first = sc->workload.pp_first_layers;
+    if (!last_flag && sc->workload.pp_last_layers > 0)
+        o.pp_last = sc->workload.pp_last_layers;
     /* CUDA graphs and the FP8 recipe: the flag, else the scenario, else
      * unknown, which widens the interval over both readings. */
     if (graphs < 0)
@@ -548,6 +563,12 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         /* Name what the user typed: the flag, or the scenario key. */
         snprintf(err.where, sizeof err.where, "%s",
                  gbt > 0 ? "--global-batch-tokens" : "workload.global_batch_tokens");
+    else if (rc == GW_ERANGE && strcmp(err.where, "pp_first") == 0)
+        snprintf(err.where, sizeof err.where, "%s",
+                 first_flag ? "--pp-first-layers" : "workload.pp_first_layers");
+    else if (rc == GW_ERANGE && strcmp(err.where, "pp_last") == 0)
+        snprintf(err.where, sizeof err.where, "%s",
+                 last_flag ? "--pp-last-layers" : "workload.pp_last_layers");
     char *text = NULL;
     if (rc == GW_OK && emit_arg)
         rc = gw_train_emit(cli->ctx, res, emit, &text, &err);

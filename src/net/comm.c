@@ -308,6 +308,8 @@ gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     o.tp = c->tp;
     o.pp = c->pp;
     o.vpp = c->vpp;
+    o.pp_first = c->pp_first > 0 ? c->pp_first : GW_TRAIN_ANY; /* the stage split too */
+    o.pp_last = c->pp_last > 0 ? c->pp_last : GW_TRAIN_ANY;
     o.dp = c->dp;
     o.cp = c->cp;
     o.ep = c->ep;

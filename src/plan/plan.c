@@ -297,6 +297,10 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
     o->flash_attention = sc->workload.flash_attention != 0;
     o->tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
     o->seq_parallel = sc->workload.sequence_parallel != 0;
+    if (sc->workload.pp_first_layers > 0)
+        o->pp_first = sc->workload.pp_first_layers;
+    if (sc->workload.pp_last_layers > 0)
+        o->pp_last = sc->workload.pp_last_layers;
     gw_train_fp8_recipe fr;
     gw_train_cp_comm cc;
     if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
@@ -794,6 +798,15 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     }
     if (rc == GW_EINFEASIBLE)
         sub = first;
+    bool bad_split = rc == GW_ERANGE &&
+                     (strcmp(sub.where, "pp_first") == 0 || strcmp(sub.where, "pp_last") == 0);
+    if (bad_split)
+        /* The scenario's own split is wrong (an input error, not an
+         * infeasible cluster): name its key. */
+        gw__strlcpy(sub.where,
+                    strcmp(sub.where, "pp_first") == 0 ? "workload.pp_first_layers"
+                                                       : "workload.pp_last_layers",
+                    sizeof sub.where);
     if (rc == GW_OK) {
         have_train = true;
         if (to.n_gpus < gpus)
@@ -804,7 +817,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
         gw_train_report(doc, parent, &st->train);
         if (have_net)
             net_section(ctx, cat, m, a, sys, &to, doc, parent, st);
-    } else if (soft_failure(rc)) {
+    } else if (soft_failure(rc) && !bad_split) {
         gw_doc_note(doc, "train: no feasible parallel configuration: %s",
                     gw_error_format(&sub, msg, sizeof msg));
         not_computed(doc, parent, "train", "Training plan", msg);

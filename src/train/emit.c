@@ -98,9 +98,11 @@ typedef struct facts {
     int ep_nodes;      /* scale-up domains the EP group spans (1: inside one) */
     bool deepep;       /* per-node deduplicated dispatch across domains */
     bool mxfp8;        /* block-scaled FP8 means MXFP8 on this GPU */
-    int lmax;          /* layers on each pipeline stage but the last */
-    int nlast;         /* layers on the last stage; -1: stages of both sizes */
-    bool uneven;       /* the last stage holds another count than lmax */
+    int nfirst;        /* layers on the first pipeline stage */
+    int lmax;          /* layers on the largest middle stage */
+    int nlast;         /* layers on the last stage */
+    bool mixed;        /* the middle stages hold lmax and lmax - 1 layers */
+    bool uneven;       /* not every stage holds the same count */
     double dp_grad;    /* ranks that reduce gradients: dp x cp */
 } facts;
 
@@ -128,13 +130,13 @@ static void facts_init(facts *f, const gw_train_result *r)
     /* MX formats (MXFP8) arrived with the FP4-capable tensor cores of
      * Blackwell; Hopper runs block scaling as 1x128 tiles instead. */
     f->mxfp8 = f->a->peak_flops[GW_PREC_FP4] > 0;
-    /* Pipeline split of the step model (step.c): ceil(L/pp) layers per
-     * stage, the last stage takes the remainder. */
+    /* Pipeline split of the step model (gw_train_pp_split). */
     int L = f->m->n_layers, pp = c->pp > 0 ? c->pp : 1;
-    f->lmax = (L + pp - 1) / pp;
-    int rest = L - (pp - 1) * f->lmax;
-    f->nlast = rest >= 0 ? rest : -1;
-    f->uneven = pp > 1 && f->nlast != f->lmax;
+    if (!gw_train_pp_split(L, c, &f->nfirst, &f->lmax, &f->nlast)) {
+        f->nfirst = f->lmax = f->nlast = (L + pp - 1) / pp; /* not reached: best is valid */
+    }
+    f->mixed = pp > 2 && L - f->nfirst - f->nlast != (pp - 2) * f->lmax;
+    f->uneven = pp > 1 && (f->nfirst != f->lmax || f->nlast != f->lmax || f->mixed);
     f->dp_grad = (double)c->dp * (double)c->cp;
 }
 
@@ -187,7 +189,22 @@ static void moe_pattern_list(ebuf *b, const gw_model *m)
 static bool needs_layout(const facts *f)
 {
     int vpp = f->c->vpp > 0 ? f->c->vpp : 1;
-    return f->uneven && f->nlast >= 0 && vpp > 1 && f->nlast % vpp != 0;
+    return f->uneven && (f->mixed || (vpp > 1 && (f->nfirst % vpp != 0 ||
+                                                  f->nlast % vpp != 0 || f->lmax % vpp != 0)));
+}
+
+/* Layers of pipeline rank `rank`: first, middle (the first ones lmax, the
+ * rest lmax - 1 when mixed), last. */
+static int rank_layers(const facts *f, int rank)
+{
+    int pp = f->c->pp;
+    if (rank == 0)
+        return f->nfirst;
+    if (rank == pp - 1)
+        return f->nlast;
+    int rest = f->m->n_layers - f->nfirst - f->nlast;
+    int full = rest - (pp - 2) * (f->lmax - 1); /* middle ranks with lmax layers */
+    return rank <= full ? f->lmax : f->lmax - 1;
 }
 
 static void layout(ebuf *b, const facts *f)
@@ -196,7 +213,7 @@ static void layout(ebuf *b, const facts *f)
     int n = pp * vpp;
     for (int k = 0; k < n; k++) {
         int rank = k % pp, chunk = k / pp;
-        int layers = rank == pp - 1 ? f->nlast : f->lmax;
+        int layers = rank_layers(f, rank);
         int cnt = layers / vpp + (chunk < layers % vpp ? 1 : 0);
         if (k > 0)
             put(b, "|");
@@ -331,21 +348,19 @@ static void megatron_parallel(ebuf *b, const facts *f)
         put(b, "  --tp-comm-overlap\n");
     put(b, "  --pipeline-model-parallel-size %d\n", c->pp);
     if (needs_layout(f)) {
-        put(b, "  # the last stage holds %d layers, which do not divide into %d virtual "
+        put(b, "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
                "stages:\n  # Megatron-Core needs the split as a layout\n",
-            f->nlast, c->vpp);
+            f->nfirst, f->lmax, f->nlast, c->vpp);
         put(b, "  --pipeline-model-parallel-layout \"");
         layout(b, f);
         put(b, "\"\n");
     } else {
         if (c->vpp > 1)
             put(b, "  --num-virtual-stages-per-pipeline-rank %d\n", c->vpp);
-        if (f->uneven && f->nlast > 0)
+        if (f->uneven && f->nfirst != f->lmax)
+            put(b, "  --decoder-first-pipeline-num-layers %d\n", f->nfirst);
+        if (f->uneven && f->nlast != f->lmax)
             put(b, "  --decoder-last-pipeline-num-layers %d\n", f->nlast);
-        else if (f->uneven)
-            put(b, "  # %d layers over %d stages of unequal sizes: describe the split with\n"
-                   "  # --pipeline-model-parallel-layout\n",
-                f->m->n_layers, c->pp);
     }
     put(b, "  --context-parallel-size %d\n", c->cp);
     if (c->cp > 1)
@@ -539,21 +554,19 @@ static void render_nemo(ebuf *b, const facts *f)
         put(b, "  model.tp_comm_overlap=true\n");
     put(b, "  model.pipeline_model_parallel_size=%d\n", c->pp);
     if (needs_layout(f)) {
-        put(b, "  # the last stage holds %d layers, which do not divide into %d virtual "
+        put(b, "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
                "stages:\n  # Megatron-Core needs the split as a layout\n",
-            f->nlast, c->vpp);
+            f->nfirst, f->lmax, f->nlast, c->vpp);
         put(b, "  'model.pipeline_model_parallel_layout=\"");
         layout(b, f);
         put(b, "\"'\n");
     } else {
         if (c->vpp > 1)
             put(b, "  model.virtual_pipeline_model_parallel_size=%d\n", c->vpp);
-        if (f->uneven && f->nlast > 0)
+        if (f->uneven && f->nfirst != f->lmax)
+            put(b, "  model.num_layers_in_first_pipeline_stage=%d\n", f->nfirst);
+        if (f->uneven && f->nlast != f->lmax)
             put(b, "  model.num_layers_in_last_pipeline_stage=%d\n", f->nlast);
-        else if (f->uneven)
-            put(b, "  # %d layers over %d stages of unequal sizes: describe the split with\n"
-                   "  # model.pipeline_model_parallel_layout\n",
-                m->n_layers, c->pp);
     }
     put(b, "  model.context_parallel_size=%d\n", c->cp);
     if (c->cp > 1)
@@ -664,12 +677,12 @@ static void render_torchtitan(ebuf *b, const facts *f)
         if (r->dualpipe && vpp == 1)
             put(b, "# DualPipeV is DualPipe's V-shaped variant: one weight copy, not the two "
                    "the\n# model assumed for DualPipe\n");
-        if (f->lmax % stages == 0) {
-            int lps = f->lmax / stages;
+        int lps = f->lmax / stages;
+        if (f->lmax % stages == 0 && !f->mixed && f->nfirst <= f->lmax &&
+            f->nlast <= f->lmax) {
             put(b, "pipeline_parallel_layers_per_stage = %d\n", lps);
-            put(b, "pipeline_parallel_first_stage_less_layers = 0\n");
-            put(b, "pipeline_parallel_last_stage_less_layers = %d\n",
-                c->pp * stages * lps - m->n_layers);
+            put(b, "pipeline_parallel_first_stage_less_layers = %d\n", f->lmax - f->nfirst);
+            put(b, "pipeline_parallel_last_stage_less_layers = %d\n", f->lmax - f->nlast);
         } else {
             put(b, "# %d layers per rank do not split into %d stages; set "
                    "module_fqns_per_model_part\n",

@@ -112,6 +112,7 @@ void gw_train_opts_init(gw_train_opts *o)
     o->top_k = 5;
     o->max_micro_batch = 8;
     o->max_vpp = 8;
+    o->pp_first = o->pp_last = GW_TRAIN_ANY;
     o->batch_slack = 0.0;
     o->max_idle_frac = 0.0;
     o->flash_attention = true;

@@ -74,9 +74,25 @@ static void mem_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_memory *m)
     gw_doc_num(doc, n, "capacity_bytes", "usable capacity", m->capacity_bytes, "B");
 }
 
-static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full)
+static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full,
+                     int n_layers)
 {
     cfg_doc(doc, n, &e->cfg, full);
+    int sf, sm, sl;
+    if (full && e->cfg.pp > 1 && gw_train_pp_split(n_layers, &e->cfg, &sf, &sm, &sl) &&
+        (sf != sm || sl != sm)) {
+        /* Uneven stages only: the even split is what PP says. */
+        char st[96];
+        int rest = n_layers - sf - sl, nm = e->cfg.pp - 2;
+        if (e->cfg.pp > 2 && rest == nm * sm)
+            gw__snprintf(st, sizeof st, "first %d, %d x %d, last %d", sf, nm, sm, sl);
+        else if (e->cfg.pp > 2) /* middle stages of sm and sm - 1 layers */
+            gw__snprintf(st, sizeof st, "first %d, %d x %d + %d x %d, last %d", sf,
+                         rest - nm * (sm - 1), sm, nm - (rest - nm * (sm - 1)), sm - 1, sl);
+        else
+            gw__snprintf(st, sizeof st, "first %d, last %d", sf, sl);
+        gw_doc_str(doc, n, "pp_stage_layers", "layers per pipeline stage", st);
+    }
     if (full)
         gw_doc_int(doc, n, "grad_accum", "micro-batches per step", e->grad_accum);
     gw_doc_num(doc, n, "global_batch_seqs", full ? "global batch (sequences)" : "batch",
@@ -261,7 +277,7 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                     100.0 * (r->global_batch_seqs / r->requested_batch_seqs - 1.0),
                     100.0 * r->batch_slack);
     gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
-    eval_doc(doc, b, &r->best, true);
+    eval_doc(doc, b, &r->best, true, r->model_def ? r->model_def->n_layers : 0);
     /* The same keys again, with their intervals (replaced in place). */
     gw_train_report_figure(doc, b, r, "step_time_s", "step time", r->best.time.step_s, "s",
                            false);
@@ -314,7 +330,7 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_node *alts = gw_doc_arr(doc, o, "alternatives", "next-best configurations");
     for (size_t i = 0; i < r->n_top; i++) {
         gw_doc_node *n = gw_doc_obj(doc, alts, NULL, NULL);
-        eval_doc(doc, n, &r->top[i], false);
+        eval_doc(doc, n, &r->top[i], false, 0);
     }
     if (r->run_tokens > 0) {
         gw_doc_node *w = gw_doc_obj(doc, o, "run", "whole run (steady state)");

@@ -27,6 +27,94 @@
 #endif
 
 #define MAX_DIV 4096
+#define MAX_SPLITS 8
+
+/* Pipeline stage splits tried for pp stages of vpp chunks on a model of L
+ * layers (docs/models/train.md, "Uneven pipeline stages"), as (first,
+ * last) layer counts, 0 = not given. pp dividing L (nothing fixed): the
+ * even split only, as before. Otherwise the middle stages hold m =
+ * ceil(L / pp) layers (the fewest the slowest stage can have) and the first
+ * and last stages share the rest r = L - (pp - 2) m: moving a layer from
+ * them into a middle stage that has room never slows the step (the pace
+ * is the slowest stage's) nor adds memory, so only the splits of r are
+ * tried, and only four of them: all on the first stage (the remainder on
+ * the last: Megatron's --decoder-last-pipeline-num-layers), all on the
+ * last (the lightest first stage, fewest in-flight activations), and the
+ * two halves (Llama 3's balanced stages). r < 2: one layer each, the
+ * middle stages m or m - 1. One side fixed: the other gets what the middle
+ * stages leave. pp = 2: the four splits nearest the middle. Only splits
+ * gw_train_pp_split accepts, without repeats. Returns how many. */
+static int pp_splits(int L, int pp, int vpp, int fg, int lg, int (*out)[2], int cap)
+{
+    gw_train_config c;
+    int n = 0, a, b, d;
+    memset(&c, 0, sizeof c);
+    c.pp = pp;
+    c.vpp = vpp;
+    fg = fg > 0 ? fg : 0;
+    lg = lg > 0 ? lg : 0;
+    int cf[8], cl[8], nc = 0;
+    if (pp <= 1 || (fg == 0 && lg == 0 && L % pp == 0)) {
+        cf[nc] = 0;
+        cl[nc++] = 0;
+    } else if (fg > 0 && lg > 0) {
+        cf[nc] = fg;
+        cl[nc++] = lg;
+    } else if (pp == 2) {
+        for (int k = 0; k < 4; k++) {
+            int l = k == 0 ? L / 2 : k == 1 ? L / 2 + 1 : L / 2 - (k - 1);
+            if ((fg == 0 || L - l == fg) && (lg == 0 || l == lg)) {
+                cf[nc] = L - l;
+                cl[nc++] = l;
+            }
+        }
+        if (nc == 0) {
+            cf[nc] = fg;
+            cl[nc++] = lg;
+        }
+    } else if (fg > 0 || lg > 0) {
+        int g = fg > 0 ? fg : lg;
+        int m = (L - g + pp - 2) / (pp - 1);
+        int o = L - g - (pp - 2) * m;
+        o = o < 1 ? 1 : o;
+        cf[nc] = fg > 0 ? fg : o;
+        cl[nc++] = lg > 0 ? lg : o;
+    } else {
+        int m = (L + pp - 1) / pp, r = L - (pp - 2) * m;
+        if (r < 2) {
+            cf[nc] = 1;
+            cl[nc++] = 1;
+        } else {
+            int lo = r - m > 1 ? r - m : 1, hi = r - 1 < m ? r - 1 : m;
+            const int ls[4] = {lo, r / 2, r - r / 2, hi};
+            for (int k = 0; k < 4; k++) {
+                cf[nc] = r - ls[k];
+                cl[nc++] = ls[k];
+            }
+        }
+    }
+    for (int i = 0; i < nc && n < cap; i++) {
+        c.pp_first = cf[i];
+        c.pp_last = cl[i];
+        if (!gw_train_pp_split(L, &c, &a, &d, &b) || (fg > 0 && a != fg) || (lg > 0 && b != lg))
+            continue;
+        /* Keep each split once (the default may repeat a listed one). */
+        bool dup = false;
+        for (int k = 0; k < n && !dup; k++) {
+            gw_train_config q = c;
+            int a2, b2, d2;
+            q.pp_first = out[k][0];
+            q.pp_last = out[k][1];
+            dup = gw_train_pp_split(L, &q, &a2, &d2, &b2) && a2 == a && b2 == b && d2 == d;
+        }
+        if (dup)
+            continue;
+        out[n][0] = cf[i];
+        out[n][1] = cl[i];
+        n++;
+    }
+    return n;
+}
 
 static int divisors(double n, int limit, int *out, int max_out)
 {
@@ -68,10 +156,12 @@ static bool better(const gw_train_eval *a, const gw_train_eval *b)
     if (a->mem.total_bytes != b->mem.total_bytes)
         return a->mem.total_bytes < b->mem.total_bytes;
     const gw_train_config *x = &a->cfg, *y = &b->cfg;
-    int kx[] = {x->tp, x->pp, x->cp, x->ep, x->etp, x->micro_batch, x->vpp, (int)x->recompute,
-                x->zero, (int)x->precision, x->cp_comm};
-    int ky[] = {y->tp, y->pp, y->cp, y->ep, y->etp, y->micro_batch, y->vpp, (int)y->recompute,
-                y->zero, (int)y->precision, y->cp_comm};
+    int kx[] = {x->tp,   x->pp,          x->cp,          x->ep,       x->etp,
+                x->micro_batch, x->vpp, (int)x->recompute, x->zero, (int)x->precision,
+                x->cp_comm, x->pp_first, x->pp_last};
+    int ky[] = {y->tp,   y->pp,          y->cp,          y->ep,       y->etp,
+                y->micro_batch, y->vpp, (int)y->recompute, y->zero, (int)y->precision,
+                y->cp_comm, y->pp_first, y->pp_last};
     for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
         if (kx[i] != ky[i])
             return kx[i] < ky[i];
@@ -193,7 +283,6 @@ static void search_triple(const space *S, triple tr, topk *t)
     } else {
         etps[n_etp++] = 1;
     }
-    int lmax = (P->L + tr.pp - 1) / tr.pp;
     int vmax = tr.pp > 1 ? (o->max_vpp > 0 ? o->max_vpp : 8) : 1;
     int vmin = 1;
     if (o->vpp > 0)
@@ -237,9 +326,21 @@ static void search_triple(const space *S, triple tr, topk *t)
                 for (int im = 0; im < n_mb; im++) {
                     c.micro_batch = mbs[im];
                     for (int v = vmin; v <= vmax; v++) {
-                        if (o->vpp <= 0 && lmax % v != 0)
-                            continue;
+                        int spl[MAX_SPLITS][2];
+                        int ns = pp_splits(P->L, tr.pp, v, o->pp_first, o->pp_last, spl,
+                                           MAX_SPLITS);
+                        if (ns == 0) {
+                            /* No split runs vpp chunks: a fixed vpp is
+                             * evaluated once (and rejected), as before. */
+                            if (o->vpp <= 0)
+                                continue;
+                            spl[0][0] = spl[0][1] = 0;
+                            ns = 1;
+                        }
                         c.vpp = v;
+                        for (int is = 0; is < ns; is++) {
+                        c.pp_first = spl[is][0];
+                        c.pp_last = spl[is][1];
                         for (int r = rc_lo; r <= rc_hi; r++) {
                             c.recompute = (gw_train_recompute)r;
                             for (int z = z_lo; z <= z_hi; z++) {
@@ -255,6 +356,7 @@ static void search_triple(const space *S, triple tr, topk *t)
                                     }
                                 }
                             }
+                        }
                         }
                     }
                 }
@@ -296,6 +398,7 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
     gw_train_config c = *base;
     c.global_batch_seqs = B;
     c.micro_batch = 1;
+    c.pp_first = c.pp_last = 0; /* the default split of each stage count */
     gw_train_eval e;
     /* TP: the chosen one and the powers of two below it that divide the
      * heads; CP: the chosen one and 1. */
@@ -452,6 +555,66 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1)
         return gw__err(err, GW_EINVAL,
                        "zero must be 0..3, recompute 0..2, cp_comm 0..2, fp8_recipe 0..1");
+    /* A fixed stage split (where: "pp_first" / "pp_last", which callers
+     * rename to their flag or key). */
+    const int L = m->n_layers;
+    const int fl[2] = {o->pp_first, o->pp_last};
+    static const char *const fn[2] = {"pp_first", "pp_last"};
+    static const char *const fs[2] = {"first", "last"};
+    for (int i = 0; i < 2; i++) {
+        if (fl[i] == GW_TRAIN_ANY || fl[i] == 0)
+            continue;
+        if (fl[i] < 1 || fl[i] >= L) {
+            gw__err_loc(err, NULL, 0, 0, fn[i]);
+            return gw__err(err, GW_ERANGE,
+                           "layers on the %s pipeline stage must be between 1 and %d (%s has %d "
+                           "layers and at least two stages), got %d",
+                           fs[i], L - 1, m->name, L, fl[i]);
+        }
+        if (o->pp == 1) {
+            gw__err_loc(err, NULL, 0, 0, fn[i]);
+            return gw__err(err, GW_ERANGE,
+                           "layers on the %s pipeline stage need pipeline parallelism (pp >= 2), "
+                           "but pp is 1",
+                           fs[i]);
+        }
+    }
+    if (fl[0] > 0 && fl[1] > 0 && fl[0] + fl[1] > L) {
+        gw__err_loc(err, NULL, 0, 0, fn[0]);
+        return gw__err(err, GW_ERANGE,
+                       "%d + %d layers on the first and last pipeline stages exceed the %d layers "
+                       "of %s",
+                       fl[0], fl[1], L, m->name);
+    }
+    if ((fl[0] > 0 || fl[1] > 0) && o->pp > 1) {
+        gw_train_config c;
+        int s1, s2, s3;
+        memset(&c, 0, sizeof c);
+        c.pp = o->pp;
+        c.vpp = 1;
+        c.pp_first = fl[0] > 0 ? fl[0] : 0;
+        c.pp_last = fl[1] > 0 ? fl[1] : 0;
+        bool any = false;
+        /* Some split with these counts must exist (vpp is checked by the
+         * search: interleaving may still rule it out). */
+        int spl[MAX_SPLITS][2];
+        any = pp_splits(L, o->pp, 1, c.pp_first, c.pp_last, spl, MAX_SPLITS) > 0 ||
+              gw_train_pp_split(L, &c, &s1, &s2, &s3);
+        if (!any) {
+            char what[96];
+            if (fl[0] > 0 && fl[1] > 0)
+                gw__snprintf(what, sizeof what, "%d layers on the first stage and %d on the last",
+                             fl[0], fl[1]);
+            else
+                gw__snprintf(what, sizeof what, "%d layers on the %s stage",
+                             fl[0] > 0 ? fl[0] : fl[1], fl[0] > 0 ? "first" : "last");
+            gw__err_loc(err, NULL, 0, 0, fl[0] > 0 ? fn[0] : fn[1]);
+            return gw__err(err, GW_ERANGE,
+                           "no split of the %d layers of %s over %d pipeline stages has %s "
+                           "(each of the %d middle stages needs at least one layer)",
+                           L, m->name, o->pp, what, o->pp - 2);
+        }
+    }
     return GW_OK;
 }
 

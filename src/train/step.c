@@ -17,9 +17,12 @@
  * per Korthikanti et al. 2022 (Table 2) with in-flight micro-batches of the
  * first stage of a 1F1B schedule; logits; workspace; fragmentation.
  *
+ * Pipeline stages may hold unequal layer counts (gw_train_pp_split): the
+ * step runs at the pace of the slowest stage, memory is that of the
+ * stage holding the most parameters plus the most in-flight activations.
+ *
  * Not modelled: stragglers, network contention between jobs or between TP
- * and DP traffic, uneven pipeline stage placement beyond the last stage,
- * host offload, DualPipe.
+ * and DP traffic, host offload, DualPipe.
  */
 #include "train_internal.h"
 
@@ -34,11 +37,6 @@ static double dmax(double a, double b)
 }
 
 static double dmin(double a, double b)
-{
-    return a < b ? a : b;
-}
-
-static int imin(int a, int b)
 {
     return a < b ? a : b;
 }
@@ -119,6 +117,78 @@ const char *gw__train_reject_name(gw_train_reject r)
     }
 }
 
+/* ---- Pipeline stages --------------------------------------------------- */
+
+/* Megatron-Core's rules (megatron/core/transformer/transformer_config.py
+ * and transformer_block.py, NVIDIA/Megatron-LM @d98e8a64): without
+ * --decoder-first/last-pipeline-num-layers every stage holds layers / pp;
+ * with them, the stages not given share the rest equally; its
+ * --pipeline-model-parallel-layout places any count on any stage (the
+ * DeepSeek-V3 recipe's 61 layers on 16 stages). gigawatt takes: first and
+ * last counts (given, or a middle stage's size), the middle stages holding
+ * the rest as evenly as possible (mid or mid - 1 layers each); neither
+ * given and pp not dividing the layers: ceil(layers / pp) per stage, the
+ * remainder on the last (floor(layers / pp) where the remainder would be
+ * below one). Interleaved, the busiest stage must cut into vpp equal
+ * chunks (Megatron requires it of every stage given by count; a layout
+ * cuts the others unevenly). */
+bool gw_train_pp_split(int L, const gw_train_config *c, int *first, int *mid, int *last)
+{
+    int f = 0, md = 0, l = 0;
+    *first = *mid = *last = 0;
+    if (c == NULL || L < 1 || c->pp < 1)
+        return false;
+    const int pp = c->pp, v = c->vpp > 0 ? c->vpp : 1;
+    const int fg = c->pp_first > 0 ? c->pp_first : 0, lg = c->pp_last > 0 ? c->pp_last : 0;
+    if (pp == 1) {
+        *first = *mid = *last = L;
+        return true;
+    }
+    if (pp > L)
+        return false;
+    if (pp == 2) {
+        if (fg == 0 && lg == 0) {
+            f = (L + 1) / 2;
+            l = L - f;
+        } else {
+            f = fg > 0 ? fg : L - lg;
+            l = lg > 0 ? lg : L - fg;
+        }
+        md = f;
+        if (f < 1 || l < 1 || f + l != L)
+            return false;
+    } else {
+        if (fg == 0 && lg == 0) {
+            int m0 = (L + pp - 1) / pp;
+            f = m0;
+            l = L - (pp - 1) * m0;
+            if (l < 1)
+                l = L / pp;
+        } else if (lg == 0) {
+            f = fg;
+            l = (L - fg + pp - 2) / (pp - 1);
+        } else if (fg == 0) {
+            l = lg;
+            f = (L - lg + pp - 2) / (pp - 1);
+        } else {
+            f = fg;
+            l = lg;
+        }
+        int rest = L - f - l;
+        if (f < 1 || l < 1 || rest < pp - 2)
+            return false;
+        md = (rest + pp - 3) / (pp - 2);
+    }
+    int big = f > md ? f : md;
+    big = big > l ? big : l;
+    if (big % v != 0)
+        return false;
+    *first = f;
+    *mid = md;
+    *last = l;
+    return true;
+}
+
 /* ---- Evaluation -------------------------------------------------------- */
 
 void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_eval *e)
@@ -159,15 +229,16 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
         return;
     }
-    /* Stages hold ceil(L/pp) or floor(L/pp) layers; the last stage (with
-     * the LM head) takes the remainder, or floor(L/pp) when the remainder
-     * would be negative (then stages of both sizes exist). */
-    const int lmax = (P->L + pp - 1) / pp; /* layers on the busiest stage */
-    const int nlast = P->L - (pp - 1) * lmax >= 0 ? P->L - (pp - 1) * lmax : P->L / pp;
-    if (lmax % vpp != 0) {
+    /* Layers per stage: first (with the embedding), each middle one, last
+     * (with the LM head, loss and MTP modules); see gw_train_pp_split. */
+    int sfirst, smid, slast;
+    if (!gw_train_pp_split(P->L, c, &sfirst, &smid, &slast)) {
         e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
         return;
     }
+    const int lbusy = sfirst > smid ? sfirst : smid; /* the busiest stage without the head */
+    const int lmax = lbusy > slast ? lbusy : slast;  /* layers on the largest stage */
+    const int nlast = slast;
     if (m->n_experts > 0) {
         if (m->n_experts % ep != 0 || (dp * cp * tp / etp) % ep != 0 || tp % etp != 0) {
             e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
@@ -455,16 +526,19 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         stage_comm = P->L * layer_comm + mtp_comm;
         stage_ew = P->L * layer_ew;
     } else {
-        double busy = lmax * (layer_c + layer_comm);
+        /* The pipeline runs at the pace of its slowest stage: the first
+         * and middle stages' layers (the embedding lookup is negligible)
+         * or the last stage's layers with the LM head, loss and MTP. */
+        double busy = lbusy * (layer_c + layer_comm);
         double last = nlast * (layer_c + layer_comm) + t_head + mtp_c + mtp_comm;
         if (last > busy) {
             stage_c = nlast * layer_c + t_head + mtp_c;
             stage_comm = nlast * layer_comm + mtp_comm;
             stage_ew = nlast * layer_ew;
         } else {
-            stage_c = lmax * layer_c;
-            stage_comm = lmax * layer_comm;
-            stage_ew = lmax * layer_ew;
+            stage_c = lbusy * layer_c;
+            stage_comm = lbusy * layer_comm;
+            stage_ew = lbusy * layer_ew;
         }
     }
     double t_mb = stage_c + stage_comm;
@@ -501,23 +575,46 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             t_pp = 0.0; /* overlapped with the paired micro-batch */
     }
 
-    /* ---- Parameters per GPU (busiest stage) ---- */
-    double dense_layers = lmax * (1.0 - nmoe_frac);
-    double moe_layers_ = lmax * nmoe_frac;
-    double p_nonexp = (dense_layers * P->p_layer_dense + moe_layers_ * P->p_layer_moe_shared +
-                       (pp == 1 ? P->p_emb + (m->tied_embeddings ? 0.0 : P->p_head)
-                                : dmax(P->p_emb, P->p_head))) /
-                      tp;
-    double p_exp = moe_layers_ * (m->n_experts > 0 ? m->n_experts : 0) * P->p_expert / (ep * etp);
-    /* MTP modules sit on the last stage: they add to the busiest stage's
-     * parameters when that stage is the last one (pp 1), or when the last
-     * stage's layers plus the modules outnumber the others'. */
-    double mtp_mem_layers = P->n_mtp > 0 ? (pp == 1 ? P->n_mtp : dmax(0.0, nlast + P->n_mtp - lmax))
-                                         : 0.0;
-    if (mtp_mem_layers > 0) {
-        double ex = P->n_moe > 0 ? m->n_experts * P->p_expert : 0.0;
-        p_nonexp += mtp_mem_layers * (P->p_mtp - ex) / tp;
-        p_exp += mtp_mem_layers * ex / (ep * etp);
+    /* ---- Parameters per GPU (the stage holding the most) ---- */
+    /* First stage: its layers and the embedding; middle stages: their
+     * layers; last stage: its layers, the LM head and the MTP modules
+     * (DeepSeek-V3; embedding and head shared). pp 1: all of them. */
+    double p_nonexp = 0.0, p_exp = 0.0;
+    int nst = lmax; /* layers of that stage */
+    const double n_exp_all = m->n_experts > 0 ? m->n_experts : 0;
+    const double mtp_ex = P->n_moe > 0 ? m->n_experts * P->p_expert : 0.0;
+    if (pp == 1) {
+        double dense_layers = lmax * (1.0 - nmoe_frac);
+        double moe_layers_ = lmax * nmoe_frac;
+        p_nonexp = (dense_layers * P->p_layer_dense + moe_layers_ * P->p_layer_moe_shared +
+                    P->p_emb + (m->tied_embeddings ? 0.0 : P->p_head)) /
+                   tp;
+        p_exp = moe_layers_ * n_exp_all * P->p_expert / (ep * etp);
+        if (P->n_mtp > 0) {
+            p_nonexp += P->n_mtp * (P->p_mtp - mtp_ex) / tp;
+            p_exp += P->n_mtp * mtp_ex / (ep * etp);
+        }
+    } else {
+        const int nsl[3] = {sfirst, smid, nlast};
+        const double extra[3] = {P->p_emb, 0.0, P->p_head};
+        double best = -1.0;
+        for (int s = 0; s < 3; s++) {
+            if (s == 1 && pp < 3)
+                continue;
+            double dl = nsl[s] * (1.0 - nmoe_frac), ml = nsl[s] * nmoe_frac;
+            double ne = (dl * P->p_layer_dense + ml * P->p_layer_moe_shared + extra[s]) / tp;
+            double ex = ml * n_exp_all * P->p_expert / (ep * etp);
+            if (s == 2 && P->n_mtp > 0) {
+                ne += P->n_mtp * (P->p_mtp - mtp_ex) / tp;
+                ex += P->n_mtp * mtp_ex / (ep * etp);
+            }
+            if (ne + ex > best) {
+                best = ne + ex;
+                p_nonexp = ne;
+                p_exp = ex;
+                nst = nsl[s];
+            }
+        }
     }
     double p_gpu = p_nonexp + p_exp;
 
@@ -539,7 +636,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         double wb = 2.0;
         /* Collectives per step: FSDP (ZeRO-2/3) one per wrapped layer of
          * the stage; Megatron DDP buckets of max(40M, 1M x DP) params. */
-        double layers_stage = pp == 1 ? P->L : lmax;
+        double layers_stage = pp == 1 ? P->L : nst;
         double bucket = dmax(p->dp_bucket_params, p->dp_bucket_params_per_rank * dp_grp);
         double nb_d = c->zero >= 2 ? layers_stage
                       : bucket > 0 ? dmax(1.0, ceil(p_nonexp / bucket)) : 1.0;
@@ -587,8 +684,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * last bucket's reduction (after the backward ends) and the first
          * bucket's gather (before the forward starts) have nothing to hide
          * behind. */
-        double bwd_window = p->dp_overlap * (bwd_c + rec_c) * lmax;
-        double fwd_window = p->dp_overlap * fwd_c * lmax;
+        double bwd_window = p->dp_overlap * (bwd_c + rec_c) * nst;
+        double fwd_window = p->dp_overlap * fwd_c * nst;
         t_dp = dmax(grad_1, grad - bwd_window) + dmax(gather_1, gather - fwd_window);
         if (c->zero == 3) {
             /* FSDP: gathers before forward and backward, gradient
@@ -719,24 +816,35 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double interleave = pp > 1 && vpp > 1 ? 1.0 + (pp - 1.0) / (pp * (double)vpp) : 1.0;
     /* The first stage holds pp micro-batches of its layers in flight
      * (1F1B); interleaved, Megatron-Core's warm-up runs 2(pp-1) + (vpp-1)pp
-     * model chunks of lmax/vpp layers before the first backward, i.e.
-     * lmax (pp + (pp-1)/vpp) layer-micro-batches -- but never more chunks
-     * than the step has (m micro-batches x vpp chunks = m lmax layers), so
+     * model chunks of sfirst/vpp layers before the first backward, i.e.
+     * sfirst (pp + (pp-1)/vpp) layer-micro-batches -- but never more chunks
+     * than the step has (m micro-batches x vpp chunks = m sfirst layers), so
      * with m = pp interleaving costs no activation memory over 1F1B. The
-     * last stage holds one micro-batch of its layers and the MTP modules,
-     * plus the FP32 logits kept for the loss backward; the busier of the
-     * two stages sets the memory. */
+     * second stage holds one micro-batch fewer (2(pp-2) + (vpp-1)pp + 1
+     * chunks interleaved: pp + (pp-3)/vpp micro-batches): with a lighter
+     * first stage (uneven split) it can be the most loaded one. The last
+     * stage holds one micro-batch of its layers and the MTP modules, plus
+     * the FP32 logits kept for the loss backward; the busiest of the
+     * stages sets the memory. */
     double first_layers = pp == 1 ? P->L + P->n_mtp
-                                  : dmin(lmax * inflight * interleave, lmax * m_mb);
+                                  : dmin(sfirst * inflight * interleave, sfirst * m_mb);
+    double second_layers = 0.0;
+    if (pp >= 3) {
+        double x1 = vpp > 1 ? pp + (pp - 3.0) / vpp : pp - 1.0;
+        second_layers = dmin(smid * (x1 + (dual ? 1.0 : 0.0)), smid * m_mb);
+    }
     double last_layers = pp == 1 ? first_layers : nlast + P->n_mtp;
     double logits = tokens * P->V / tp * 4.0;
     double first_dyn = act_layer * first_layers + (pp == 1 ? logits : 0.0);
+    double second_dyn = act_layer * second_layers;
     double last_dyn = act_layer * last_layers + logits;
-    bool first_busier = first_dyn >= last_dyn;
-    double act_layers = first_busier ? first_layers : last_layers;
+    bool first_busier = first_dyn >= last_dyn && first_dyn >= second_dyn;
+    bool second_busier = !first_busier && second_dyn >= last_dyn;
+    double act_layers = first_busier ? first_layers : second_busier ? second_layers : last_layers;
     mm->activations_bytes = act_layer * act_layers;
     mm->expert_activations_bytes = act_expert_tok * act_layers;
-    mm->buffers_bytes = p->mem_workspace_bytes + (first_busier && pp > 1 ? 0.0 : logits);
+    mm->buffers_bytes = p->mem_workspace_bytes +
+                        ((first_busier || second_busier) && pp > 1 ? 0.0 : logits);
     double mused = mm->weights_bytes + mm->grads_bytes + mm->optimizer_bytes +
                   mm->activations_bytes + mm->buffers_bytes;
     /* Weights, gradients and optimizer state live in contiguous buffers
@@ -759,7 +867,6 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     e->mfu = e->flops_per_gpu / peak;
     e->mfu_bf16 = e->flops_per_gpu / P->peak_bf16;
     e->hfu = (model_flops + rec) / tm->step_s / used / peak;
-    (void)imin;
 
     if (mm->total_bytes > mm->capacity_bytes)
         e->reject = GW_TRAIN_REJECT_MEMORY;

@@ -100,6 +100,7 @@ typedef struct vset {
     int col[C_N_];
     int fact_col[F_N_]; /* -1: column absent */
     int nic_col;        /* nic_gbps, -1: column absent */
+    int split_col[2];   /* pp_first_layers, pp_last_layers; -1: column absent */
     bool have_header;
     size_t n_header;
     gw_status rc;
@@ -259,9 +260,14 @@ static void on_row(int c, void *data)
             }
         }
         v->nic_col = -1;
+        v->split_col[0] = v->split_col[1] = -1;
         for (size_t i = 0; i < v->nf; i++) {
             if (strcmp(v->buf + v->off[i], "nic_gbps") == 0)
                 v->nic_col = (int)i;
+            if (strcmp(v->buf + v->off[i], "pp_first_layers") == 0)
+                v->split_col[0] = (int)i;
+            if (strcmp(v->buf + v->off[i], "pp_last_layers") == 0)
+                v->split_col[1] = (int)i;
         }
         for (int k = 0; k < F_N_; k++) {
             v->fact_col[k] = -1;
@@ -385,6 +391,25 @@ static void on_row(int c, void *data)
                 row_error(v, "%s: expected true or false, got \"%s\"", fact_names[k], f);
                 goto reset;
             }
+        }
+        /* Optional stage split (empty: searched, as train does). */
+        for (int k = 0; k < 2; k++) {
+            static const char *const sn[2] = {"pp_first_layers", "pp_last_layers"};
+            const char *f = v->split_col[k] >= 0 ? v->buf + v->off[v->split_col[k]] : "";
+            if (is_blank(f))
+                continue;
+            double x = 0.0;
+            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 || x > 1e6 ||
+                pp < 2) {
+                row_error(v, "%s: expected a whole number of layers >= 1 (and pp >= 2), got "
+                             "\"%s\"",
+                          sn[k], f);
+                goto reset;
+            }
+            if (k == 0)
+                r->o.pp_first = (int)x;
+            else
+                r->o.pp_last = (int)x;
         }
         r->nic_Bps = 0.0;
         if (v->nic_col >= 0 && !is_blank(v->buf + v->off[v->nic_col])) {
@@ -1264,6 +1289,12 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
                          c->tp, c->pp, c->vpp, c->cp, c->ep, c->dp, c->micro_batch,
                          gw_train_recompute_name(c->recompute), c->zero,
                          gw_precision_name(c->precision));
+            if (c->pp_first > 0 || c->pp_last > 0) {
+                /* An uneven stage split (the search sets one only then). */
+                size_t k = strlen(cfg);
+                gw__snprintf(cfg + k, sizeof cfg - k, " stages first%d last%d", c->pp_first,
+                             c->pp_last);
+            }
             gw_doc_num(doc, n, "predicted_s", "predicted", r->predicted_s, "s");
             gw_doc_num(doc, n, "error_frac", "error", r->error, "frac");
             gw_doc_str(doc, n, "set", "set", r->extended ? "moe/fp8/cp" : "dense");
