@@ -18,6 +18,7 @@ static void help(void)
         "usage: gigawatt net [SCENARIO.yaml] [--gpu NAME] [--system NAME] [--gpus N]\n"
         "                    [--collective C] [--size S | --sizes A:B] [--ranks N] [--stride S]\n"
         "                    [--algo A] [--job-gpus N] [--fail TIER:I] [--expanded] [--step]\n"
+        "                    [--rank-order O]\n"
         "                    [--validate FILE.csv]\n"
         "                    [--oracle FILE] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
         "The flow-level network model of the scenario's fabric (the built-in default\n"
@@ -49,6 +50,8 @@ static void help(void)
         "                  (up to 65536 GPUs; the answer is the same, slower)\n"
         "  --step          also plan the scenario's training job and simulate one step's\n"
         "                  traffic (DP, EP, CP, TP, PP contending) against the closed form\n"
+        "  --rank-order O  with --step: the rank order of the parallel dimensions,\n"
+        "                  innermost first (default tp-cp-ep-dp-pp; network.rank_order)\n"
         "  --validate FILE the model against published measurements (a collectives CSV,\n"
         "                  data/validation/collectives.csv); no topology needed\n"
         "  --oracle FILE   write the expanded flows in the SimGrid oracle's format\n"
@@ -140,7 +143,9 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             help();
             return 0;
         }
-        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        int c = gw_cli_rank_order_opt(cli, argc, argv, &i);
+        if (c == 0)
+            c = gw_cli_common_opt(cli, argc, argv, &i);
         if (c == 0)
             c = gw_cli_sizing_opt(cli, argc, argv, &i, &size);
         if (c < 0)
