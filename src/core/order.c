@@ -56,9 +56,9 @@ bool gw__rank_order_parse(const char *s, int order[GW__RANK_DIMS], char *msg, si
         char missing[32] = "";
         for (int i = 0; i < GW__RANK_DIMS; i++)
             if (!seen[i]) {
-                if (missing[0])
-                    strcat(missing, ", ");
-                strcat(missing, gw__rank_dims[i]);
+                size_t l = strlen(missing);
+                gw__snprintf(missing + l, sizeof missing - l, "%s%s", l ? ", " : "",
+                             gw__rank_dims[i]);
             }
         gw__snprintf(msg, n,
                      "rank order \"%s\": missing %s (expected each of tp, cp, ep, dp, pp once, "
