@@ -392,6 +392,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             snprintf(lay, sizeof lay, "TP%d PP%d DP%d CP%d EP%d", c->tp, c->pp, c->dp, c->cp,
                      c->ep);
             gw_doc_str(doc, sn, "layout", "Layout", lay);
+            if (strcmp(tr->rank_order, "tp-cp-ep-dp-pp") != 0)
+                gw_doc_str(doc, sn, "rank_order", "Rank order (innermost first)", tr->rank_order);
             gw_net_step_report(doc, sn, st);
         }
         gw_net_comm_free(nc);
