@@ -131,6 +131,9 @@ typedef struct gw_scenario {
         int pxn;                       /* 1 (default): NCCL PXN rail-crossing over NVLink */
         const char *in_network;        /* "auto" (default): NVLS / SHARP where the hardware
                                           has it; "off" */
+        const char *rank_order;        /* parallel dimensions innermost first, a permutation
+                                          of tp, cp, ep, dp, pp; default "tp-cp-ep-dp-pp"
+                                          (Megatron-Core's order) */
         /* Named failed switches: tier "leaf", "spine", "core" or
          * "super-core" (tiers 0-3), index over that tier's switches of all
          * planes and buildings (plane-major; docs/models/net.md). */

@@ -400,6 +400,14 @@ typedef struct gw_train_opts {
      * ("Uneven pipeline stages"); > 0 fixed (the search keeps only stage
      * counts with that split). */
     int pp_first, pp_last;
+    /* Rank order of the parallel dimensions, innermost (fastest-varying
+     * GPU index) first: a permutation of tp, cp, ep, dp, pp joined by '-'
+     * (Megatron-Core's `order`). NULL or "": "tp-cp-ep-dp-pp". It sets
+     * every group's stride (dense ranks tp, cp, dp, pp in this order;
+     * expert ranks etp, ep, expert-dp, pp), so which groups stay inside a
+     * scale-up domain (docs/models/train.md). Checked by
+     * gw_train_rank_order_parse (GW_ESCHEMA, where "rank_order"). */
+    const char *rank_order;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */
@@ -407,6 +415,11 @@ enum {
     GW_TRAIN_FACT_CUDA_GRAPHS = 1u, /* MoE expert blocks in CUDA graphs or eager */
     GW_TRAIN_FACT_FP8_RECIPE = 2u   /* FP8 per-tensor or block scaling */
 };
+
+/* Checks a rank order text (gw_train_opts.rank_order): GW_OK, or
+ * GW_ESCHEMA with a message saying what is wrong (err->where is left for
+ * the caller to name the flag or key). */
+GW_API gw_status gw_train_rank_order_parse(const char *s, gw_error *err);
 
 /* Defaults: every dimension GW_TRAIN_ANY except precision = BF16, top_k 5,
  * seq_len 8192, global batch 16M tokens, tokens 0, max_micro_batch 8,
@@ -547,6 +560,7 @@ typedef struct gw_train_result {
     gw_train_eval feed, feed_crit;
     double feed_peak_mfu, feed_peak_gpus, feed_crit_peak_mfu, feed_crit_peak_gpus;
     double feed_crit_batch_seqs;
+    char rank_order[24];         /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -66,6 +66,29 @@ int gw_cli_usage_error(gw_cli *cli, const char *fmt, ...)
     return 2;
 }
 
+int gw_cli_rank_order_opt(gw_cli *cli, int argc, char **argv, int *i)
+{
+    if (!gw_cli_is_opt(argv[*i], "--rank-order"))
+        return 0;
+    const char *v = gw_cli_optval(cli, argc, argv, i);
+    if (!v)
+        return -1;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    if (gw_train_rank_order_parse(v, &err) != GW_OK || !v[0]) {
+        gw_cli_usage_error(cli, "--rank-order: %s",
+                           v[0] ? err.msg : "expected an order such as tp-cp-ep-dp-pp");
+        return -1;
+    }
+    if (cli->n_sets >= GW_CLI_MAX_SETS) {
+        gw_cli_usage_error(cli, "too many --set options (limit %d)", GW_CLI_MAX_SETS);
+        return -1;
+    }
+    snprintf(cli->rank_order_set, sizeof cli->rank_order_set, "network.rank_order=%s", v);
+    cli->sets[cli->n_sets++] = cli->rank_order_set;
+    return 1;
+}
+
 int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];

@@ -45,6 +45,7 @@ typedef struct gw_cli {
     double progress_t0_s;
     gw_cli_doc_hook doc_hook;  /* see gw_cli_invoke_hooked, or NULL */
     void *doc_hook_ud;
+    char rank_order_set[64];   /* --rank-order X as "network.rank_order=X" */
 } gw_cli;
 
 typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
@@ -54,6 +55,12 @@ typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
  * argument). Returns 1 if consumed, 0 if not a common option, -1 after
  * printing a usage error (then return 2). */
 int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i);
+
+/* --rank-order ORDER (net, train, run): checked here (a usage error naming
+ * the flag, exit 2) and applied as --set network.rank_order=ORDER at its
+ * place among the --set options. Returns 1 if consumed, 0 if argv[*i] is
+ * not --rank-order, -1 after printing a usage error. */
+int gw_cli_rank_order_opt(gw_cli *cli, int argc, char **argv, int *i);
 
 /* Reads the value of option argv[*i] ("--tp 8" or "--tp=8"). Returns NULL
  * after printing "missing value for --tp". */

@@ -18,6 +18,7 @@ static void help(void)
         "usage: gigawatt net [SCENARIO.yaml] [--gpu NAME] [--system NAME] [--gpus N]\n"
         "                    [--collective C] [--size S | --sizes A:B] [--ranks N] [--stride S]\n"
         "                    [--algo A] [--job-gpus N] [--fail TIER:I] [--expanded] [--step]\n"
+        "                    [--rank-order O]\n"
         "                    [--validate FILE.csv]\n"
         "                    [--oracle FILE] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
         "The flow-level network model of the scenario's fabric (the built-in default\n"
@@ -40,8 +41,9 @@ static void help(void)
         "                  the fabric idle (default: all; compare with all to see what\n"
         "                  a second job on the same spine costs)\n"
         "  --algo A        ring, tree, hierarchical, halving-doubling, direct,\n"
-        "                  in-network (NVLS / SHARP, all-reduce, where the hardware\n"
-        "                  has it) or auto (default: the fastest)\n"
+        "                  in-network (NVLS in a domain: all-reduce, all-gather,\n"
+        "                  reduce-scatter; SHARP across: all-reduce; where the\n"
+        "                  hardware has it) or auto (default: the fastest)\n"
         "  --fail TIER:I   the I-th switch of TIER (leaf, spine, core, super-core;\n"
         "                  numbered over all planes, plane-major) has failed; repeat\n"
         "                  for more (adds to the scenario's network.failures)\n"
@@ -49,6 +51,8 @@ static void help(void)
         "                  (up to 65536 GPUs; the answer is the same, slower)\n"
         "  --step          also plan the scenario's training job and simulate one step's\n"
         "                  traffic (DP, EP, CP, TP, PP contending) against the closed form\n"
+        "  --rank-order O  with --step: the rank order of the parallel dimensions,\n"
+        "                  innermost first (default tp-cp-ep-dp-pp; network.rank_order)\n"
         "  --validate FILE the model against published measurements (a collectives CSV,\n"
         "                  data/validation/collectives.csv); no topology needed\n"
         "  --oracle FILE   write the expanded flows in the SimGrid oracle's format\n"
@@ -140,7 +144,9 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             help();
             return 0;
         }
-        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        int c = gw_cli_rank_order_opt(cli, argc, argv, &i);
+        if (c == 0)
+            c = gw_cli_common_opt(cli, argc, argv, &i);
         if (c == 0)
             c = gw_cli_sizing_opt(cli, argc, argv, &i, &size);
         if (c < 0)
@@ -386,6 +392,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             snprintf(lay, sizeof lay, "TP%d PP%d DP%d CP%d EP%d", c->tp, c->pp, c->dp, c->cp,
                      c->ep);
             gw_doc_str(doc, sn, "layout", "Layout", lay);
+            if (strcmp(tr->rank_order, "tp-cp-ep-dp-pp") != 0)
+                gw_doc_str(doc, sn, "rank_order", "Rank order (innermost first)", tr->rank_order);
             gw_net_step_report(doc, sn, st);
         }
         gw_net_comm_free(nc);

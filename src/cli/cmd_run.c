@@ -10,7 +10,8 @@
 
 static void help(void)
 {
-    printf("usage: gigawatt run [SCENARIO.yaml] [--set KEY=VALUE ...] [--json] [-o FILE]\n\n"
+    printf("usage: gigawatt run [SCENARIO.yaml] [--set KEY=VALUE ...] [--rank-order O] [--json]\n"
+           "                    [-o FILE]\n\n"
            "Loads the scenario (the built-in Colossus-II-like default when none is given),\n"
            "applies --set overrides and prints the whole picture: cluster, power, model,\n"
            "training, reliability, cost and export status.\n\n"
@@ -19,7 +20,11 @@ static void help(void)
            "  gigawatt run scenarios/stargate-abilene.yaml --json\n"
            "  gigawatt run --set cluster.gpus=200000 --set cluster.accelerator=h100-sxm \\\n"
            "               --set cluster.system=dgx-h100\n\n"
-           "options: --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
+           "options:\n"
+           "  --rank-order O  rank order of the training job's parallel dimensions,\n"
+           "                  innermost first: a permutation of tp, cp, ep, dp, pp (default\n"
+           "                  tp-cp-ep-dp-pp; the same as --set network.rank_order=O)\n"
+           "  --set, --json, -o FILE, --data DIR (see 'gigawatt --help')\n");
 }
 
 int gw_cmd_run(gw_cli *cli, int argc, char **argv)
@@ -30,7 +35,9 @@ int gw_cmd_run(gw_cli *cli, int argc, char **argv)
             help();
             return 0;
         }
-        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        int c = gw_cli_rank_order_opt(cli, argc, argv, &i);
+        if (c == 0)
+            c = gw_cli_common_opt(cli, argc, argv, &i);
         if (c < 0)
             return 2;
         if (c > 0)

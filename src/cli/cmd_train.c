@@ -81,6 +81,10 @@ static void help(void)
         "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
         "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
         "                       where the fabric differs from the GPU's default system\n"
+        "  --rank-order O       rank order of the parallel dimensions, innermost first:\n"
+        "                       a permutation of tp, cp, ep, dp, pp (default\n"
+        "                       tp-cp-ep-dp-pp, Megatron's; network.rank_order): which\n"
+        "                       groups share a scale-up domain\n"
         "  --net-step           re-time the best configuration and the alternatives with\n"
         "                       the flow simulation of one step on the fabric (each\n"
         "                       collective alone, then all kinds contending; gigawatt net)\n"
@@ -233,7 +237,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             help();
             return 0;
         }
-        int c = gw_cli_common_opt(cli, argc, argv, &i);
+        int c = gw_cli_rank_order_opt(cli, argc, argv, &i);
+        if (c == 0)
+            c = gw_cli_common_opt(cli, argc, argv, &i);
         if (c < 0)
             return 2;
         if (c > 0)
@@ -517,6 +523,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.batch_critical =
         strcmp(batch_limit ? batch_limit : sc->batch.policy, "critical") == 0;
     o.feed_min_mfu = min_mfu > 0 ? min_mfu : sc->batch.min_mfu;
+    o.rank_order = sc->network.rank_order;
 
     /* The fabric: the scenario's cluster and network sections with this
      * accelerator, system and GPU count (network.model: flow, the

@@ -197,4 +197,15 @@ gw_status gw__parse_double(const char *s, double *out);
 gw_status gw__parse_ll(const char *s, long long *out);
 bool gw__streq_nocase(const char *a, const char *b);
 
+/* ---- Rank order (order.c) ------------------------------------------------ */
+
+/* The parallel dimensions in a rank order: 0 tp, 1 cp, 2 ep, 3 dp, 4 pp
+ * (gw__rank_dims names them). */
+#define GW__RANK_DIMS 5
+extern const char *const gw__rank_dims[GW__RANK_DIMS];
+/* Parses "tp-cp-ep-dp-pp"-style text (all five, each once, innermost
+ * first; NULL or "" is that default) into order[position] = dimension.
+ * On a bad text writes why into msg and returns false. */
+bool gw__rank_order_parse(const char *s, int order[GW__RANK_DIMS], char *msg, size_t n);
+
 #endif /* GW_CORE_INTERNAL_H */

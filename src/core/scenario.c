@@ -30,7 +30,17 @@
 /* F_NUM_GT: a number in (min, max], min excluded: for keys whose absence
  * means "use the default", where an explicit 0 used to be replaced by that
  * default without a word. */
-typedef enum ftype { F_STR, F_NUM, F_NUM_GT, F_COUNT, F_INT, F_BOOL, F_PREC, F_ENUM } ftype;
+typedef enum ftype {
+    F_STR,
+    F_NUM,
+    F_NUM_GT,
+    F_COUNT,
+    F_INT,
+    F_BOOL,
+    F_PREC,
+    F_ENUM,
+    F_ORDER /* a rank order, gw__rank_order_parse */
+} ftype;
 
 typedef struct field {
     const char *path; /* "site.power" */
@@ -137,6 +147,7 @@ static const field fields[] = {
     {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
     {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
+    {"network.rank_order", F_ORDER, GW_DIM_NONE, 0, 0, OFF(network.rank_order), NULL},
     {"workload.batch_policy", F_ENUM, GW_DIM_NONE, 0, 0, OFF(batch.policy), "|fixed|critical|"},
     {"workload.min_mfu", F_NUM_GT, GW_DIM_FRACTION, 0, 1.0, OFF(batch.min_mfu), "the default 30%"},
     {"reliability.in_memory_checkpoint", F_BOOL, GW_DIM_NONE, 0, 0,
@@ -231,6 +242,7 @@ static void set_defaults(gw_scenario *sc)
     sc->network.sites = 1;
     sc->network.site_links = 1;
     sc->network.in_network = "auto";
+    sc->network.rank_order = "tp-cp-ep-dp-pp";
     sc->serving.model = "";
     sc->serving.input_len = 1024;
     sc->serving.output_len = 1024;
@@ -256,6 +268,21 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
         rc = gw__y_str(d, n, f->path, &s, err);
         if (rc == GW_OK)
             memcpy(dst, &s, sizeof s);
+        break;
+    }
+    case F_ORDER: {
+        const char *s;
+        rc = gw__y_str(d, n, f->path, &s, err);
+        if (rc != GW_OK)
+            break;
+        int order[GW__RANK_DIMS];
+        char why[200];
+        if (!gw__rank_order_parse(s, order, why, sizeof why)) {
+            gw__err(err, GW_ESCHEMA, "%s", why);
+            gw__y_loc(d, n, f->path, err);
+            return GW_ESCHEMA;
+        }
+        memcpy(dst, &s, sizeof s);
         break;
     }
     case F_ENUM: {

@@ -40,6 +40,10 @@ struct gw_net_comm {
     int nu;
     double units[GW_NET_MAX_TIERS + 2], ratio[GW_NET_MAX_TIERS + 2];
     double plane_factor;
+    /* In-network reduction where the hardware has it (0: none): NVLS in
+     * the NVLink domain, SHARP in the scale-out switches. */
+    double nvls_eff, nvls_lat, sharp_eff;
+    int dom;
 };
 
 static double cum_oversub(const gw_net_topo *t, int j)
@@ -60,12 +64,16 @@ static void precompute(gw_net_comm *c)
     const gw_net_topo *t = c->t;
     const gw_net_fabric *f = &t->f;
     double nic_all = f->nic_Bps * f->nics_per_gpu * t->planes_up / f->planes;
+    /* Named failed switches: the worst-hit unit of each tier (the job
+     * waits for its slowest group). */
+    double lost[GW_NET_MAX_TIERS], nic_lost = 0.0;
+    gw__net_named_loss(t, c->job, lost, &nic_lost);
     c->nu = 0;
     for (int j = 0; j <= t->tiers - 2; j++) {
         if (c->job <= unit_gpus(t, j))
             continue;
         c->units[c->nu] = unit_gpus(t, j);
-        c->ratio[c->nu++] = cum_oversub(t, j) / (1.0 - f->down_frac[j]);
+        c->ratio[c->nu++] = cum_oversub(t, j) / ((1.0 - f->down_frac[j]) * (1.0 - lost[j]));
     }
     if (f->buildings > 1 && f->building_Bps > 0.0 && c->job > t->building_gpus) {
         c->units[c->nu] = t->building_gpus;
@@ -75,7 +83,70 @@ static void precompute(gw_net_comm *c)
         c->units[c->nu] = t->site_gpus;
         c->ratio[c->nu++] = nic_all * t->site_gpus / f->site_Bps;
     }
-    c->plane_factor = (double)f->planes / (double)t->planes_up;
+    c->plane_factor = (double)f->planes / (double)t->planes_up / (1.0 - nic_lost);
+    c->nvls_eff = f->nvls_eff;
+    c->nvls_lat = f->nvls_latency_s;
+    c->sharp_eff = f->sharp_eff;
+    c->dom = f->scaleup_domain;
+}
+
+/* In-network reduction, as the simulation generates it (traffic.c,
+ * innet_flows): whether it applies to group g, and its time when every
+ * group of the kind runs at once. NVLS in one domain (all-reduce: each
+ * member's NVLink carries (1 + 1/n) B each way; all-gather: B/n out, B in;
+ * reduce-scatter: B out, B/n in, NCCL issue 1083), NVLS then SHARP across
+ * domains (all-reduce only: NVLink B + B/c, NIC B/c, one reduced stream
+ * per position and sub-tree on the uplinks), each divided by its
+ * efficiency. Returns 0 where it does not apply. coll: 0 all-gather, 1
+ * reduce-scatter, 2 all-reduce. */
+static double innet_s(const gw_net_comm *c, const gw_train_topo *tt, gw_train_group g, int coll,
+                      double B)
+{
+    if (g.n < 2 || B <= 0)
+        return 0.0;
+    const double s = g.stride > 0 ? g.stride : 1.0;
+    const int dom = c->dom;
+    int cm = g.n_local > 0 ? g.n_local : 1;
+    if (cm > g.n)
+        cm = g.n;
+    const double nvl = tt->scaleup_Bps * tt->scaleup_eff;
+    const double lat_nv = fmax(tt->scaleup_latency_s, c->nvls_lat);
+    if (dom > 1 && cm == g.n && fmod((double)dom, s * g.n) == 0.0) {
+        if (!(c->nvls_eff > 0.0))
+            return 0.0;
+        double per = coll == 2 ? (1.0 + 1.0 / g.n) * B : B;
+        return lat_nv + per / (c->nvls_eff * nvl);
+    }
+    if (coll != 2 || !(c->sharp_eff > 0.0) || g.n / cm < 2)
+        return 0.0;
+    if (cm == 1 ? s < dom : !(c->nvls_eff > 0.0 && cm * s == dom))
+        return 0.0;
+    double t_nv = cm > 1 ? lat_nv + (B + B / cm) / (c->nvls_eff * nvl) : 0.0;
+    /* The NIC leg, slowed where a sub-tree's uplinks carry more reduced
+     * streams than its GPUs' share: a unit of G GPUs holds max(1, G/(s c))
+     * members of each (group, position) reduction, each sending one
+     * stream of B/c. */
+    double slow = 1.0;
+    for (int u = 0; u < c->nu; u++) {
+        double G = c->units[u];
+        if (s * g.n <= G)
+            continue;
+        double sl = c->ratio[u] / fmax(1.0, G / (s * cm));
+        if (sl > slow)
+            slow = sl;
+    }
+    double nic = tt->scaleout_Bps * tt->scaleout_eff / (slow * c->plane_factor);
+    double t_sh = tt->scaleout_latency_s + B / cm / c->sharp_eff / nic;
+    return fmax(t_nv, t_sh);
+}
+
+static double min_innet(const gw_net_comm *c, const gw_train_topo *tt, gw_train_group g,
+                        int coll, double B, double t)
+{
+    if (!(c->nvls_eff > 0.0) && !(c->sharp_eff > 0.0))
+        return t;
+    double x = innet_s(c, tt, g, coll, B);
+    return x > 0.0 && x < t ? x : t;
 }
 
 /* kind: 0 ring-like with spacing sp, 1 all-to-all with n_local. */
@@ -123,21 +194,21 @@ static double nc_allreduce(void *ud, const gw_train_topo *tt, gw_train_group g, 
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
-    return ab->allreduce_s(ab->ud, &t2, g, bytes);
+    return min_innet(ud, tt, g, 2, bytes, ab->allreduce_s(ab->ud, &t2, g, bytes));
 }
 
 static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
-    return ab->allgather_s(ab->ud, &t2, g, bytes);
+    return min_innet(ud, tt, g, 0, bytes, ab->allgather_s(ab->ud, &t2, g, bytes));
 }
 
 static double nc_reducescatter(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
-    return ab->reducescatter_s(ab->ud, &t2, g, bytes);
+    return min_innet(ud, tt, g, 1, bytes, ab->reducescatter_s(ab->ud, &t2, g, bytes));
 }
 
 static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)

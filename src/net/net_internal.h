@@ -87,6 +87,12 @@ int gw__comp_route(const gw__comp *c, size_t a, size_t b, uint32_t *route, doubl
 /* Fills cap[] and kind_l[] of a problem over the component's links (named
  * failures applied). */
 void gw__comp_links(const gw__comp *c, gw__netp *p);
+/* What the named failures take from the worst-hit unit among the first
+ * job GPUs: lost[j] the fraction of its tier-j uplink capacity (after the
+ * fraction of links down), nic_lost the fraction of its GPUs' NIC
+ * capacity (a failed leaf). The search's closed form charges these. */
+void gw__net_named_loss(const gw_net_topo *t, double job, double lost[GW_NET_MAX_TIERS],
+                        double *nic_lost);
 /* Lowers the capacities of the links the named failures hit. */
 void gw__comp_failures(const gw__comp *c, gw__netp *p);
 /* Rail orbits (topo.c): whether rotating every node's local GPU index maps

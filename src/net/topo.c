@@ -350,6 +350,56 @@ static gw_status check_failures(const gw_net_topo *t, gw_error *err)
     return GW_OK;
 }
 
+/* Whether failure g takes capacity from the tier-j pipes (or, j < 0, the
+ * NICs) of the unit holding GPU x. */
+static bool fail_covers(const gw_net_topo *t, const fail_geo *g, int j, double x)
+{
+    if (!(g->count > 0) || x < g->first || x >= g->first + g->count)
+        return false;
+    if (g->tier == 0) {
+        if (j > 0 || (j == 0 && t->tiers < 2))
+            return false;
+        double step = t->tiers == 1 ? 1.0 : (double)t->f.gpus_per_node;
+        return fmod(x - g->first, step) == 0.0;
+    }
+    return j >= 0 && (j == g->tier || j == g->tier - 1);
+}
+
+void gw__net_named_loss(const gw_net_topo *t, double job, double lost[GW_NET_MAX_TIERS],
+                        double *nic_lost)
+{
+    for (int j = 0; j < GW_NET_MAX_TIERS; j++)
+        lost[j] = 0.0;
+    *nic_lost = 0.0;
+    fail_geo g[GW_NET_MAX_FAILED];
+    int n = 0;
+    for (int i = 0; i < t->f.n_failed && n < GW_NET_MAX_FAILED; i++) {
+        memset(&g[n], 0, sizeof g[n]);
+        if (fail_geometry(t, i, &g[n], NULL) == GW_OK && g[n].count > 0 && g[n].first < job)
+            n++;
+    }
+    /* Units nest (a tier-t unit holds whole tier-(t-1) units), so the
+     * unit that loses most is one whose failures' smallest range starts
+     * where one failure's range starts: the candidates are those starts. */
+    for (int j = -1; j <= t->tiers - 2 && j < GW_NET_MAX_TIERS; j++) {
+        double worst = 0.0;
+        for (int c = 0; c < n; c++) {
+            if (!fail_covers(t, &g[c], j, g[c].first))
+                continue;
+            double sum = 0.0;
+            for (int k = 0; k < n; k++)
+                if (fail_covers(t, &g[k], j, g[c].first))
+                    sum += g[k].frac;
+            if (sum > worst)
+                worst = sum;
+        }
+        if (j < 0)
+            *nic_lost = worst;
+        else
+            lost[j] = worst;
+    }
+}
+
 /* ---- Components and routes ---------------------------------------------- */
 
 /* Global index of GPU g's unit of G GPUs. Each building has a fabric of

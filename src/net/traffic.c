@@ -204,18 +204,20 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
         return (op->coll == GW_NET_ALLGATHER || op->coll == GW_NET_REDUCESCATTER) &&
                c_node == 1 && op->n > 1 && (op->n & (op->n - 1)) == 0;
     case GW_NET_ALGO_INNET:
-        /* All-reduce only (NCCL's NVLS and CollNet reduce-scatter /
-         * all-gather variants are not modelled). Inside one domain: the
-         * domain's switches must reduce (NVLS) and the group's blocks
-         * tile the domain. Across domains: the scale-out switches must
-         * reduce (SHARP), with one member per domain, or the domain's
-         * members reduced by NVLS first (every domain holding c_dom
-         * members, as for the hierarchical algorithm). */
-        if (op->coll != GW_NET_ALLREDUCE || op->n < 2)
+        /* Inside one domain: all-reduce, all-gather and reduce-scatter
+         * (NCCL's NVLS kernels); the domain's switches must reduce and
+         * multicast (NVLS) and the group's blocks tile the domain. Across
+         * domains, all-reduce only (NCCL's CollNet / NVLS-tree
+         * all-gather and reduce-scatter are not modelled): the scale-out
+         * switches must reduce (SHARP), with one member per domain, or
+         * the domain's members reduced by NVLS first (every domain
+         * holding c_dom members, as for the hierarchical algorithm). */
+        if (op->n < 2 || (op->coll != GW_NET_ALLREDUCE && op->coll != GW_NET_ALLGATHER &&
+                          op->coll != GW_NET_REDUCESCATTER))
             return false;
         if (dom > 1 && c_dom == op->n && multiple(dom, op->stride * op->n))
             return f->nvls_eff > 0.0;
-        if (!(f->sharp_eff > 0.0) || op->n / c_dom < 2)
+        if (op->coll != GW_NET_ALLREDUCE || !(f->sharp_eff > 0.0) || op->n / c_dom < 2)
             return false;
         if (c_dom == 1)
             return op->stride >= dom;
@@ -393,6 +395,27 @@ static gw_status innet_flows(gen *g, const gw_net_op *op, size_t m0)
     uint32_t route[24];
     double lat = 0.0;
 #define M(i) (m0 + s * (size_t)(i))
+    if (cm > 1 && doms == 1 && op->coll != GW_NET_ALLREDUCE) {
+        /* NVLS all-gather (B the gathered output): each member sends its
+         * B / c once to the multicast address and receives B; NVLS
+         * reduce-scatter: the switch reads all of every member's B and
+         * hands it its reduced B / c (NCCL issue 1083: "NVLS: Send S,
+         * Receive S/N" for reduce-scatter, "Send S/N, Receive S" for
+         * all-gather). One flow each way per member. */
+        double out = op->coll == GW_NET_ALLGATHER ? B / cm : B;
+        double in = op->coll == GW_NET_ALLGATHER ? B : B / cm;
+        for (int i = 0; i < n && rc == GW_OK; i++) {
+            int h = gw__comp_route(c, M(i), M(i), route, &lat);
+            if (f->nvls_latency_s > lat)
+                lat = f->nvls_latency_s;
+            if (h != 2)
+                return GW_EINTERNAL;
+            rc = route_flow(g, route, 1, lat, out / f->nvls_eff);
+            if (rc == GW_OK)
+                rc = route_flow(g, route + 1, 1, lat, in / f->nvls_eff);
+        }
+        return rc;
+    }
     if (cm > 1) {
         double nv = (1.0 + 1.0 / cm) * B / f->nvls_eff;
         if (doms > 1)

@@ -311,6 +311,7 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->cp_comm = GW_TRAIN_ANY;
     else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)
         o->cp_comm = (int)cc;
+    o->rank_order = sc->network.rank_order;
 }
 
 /* What the network costs the job: the fabric, the exposed communication of

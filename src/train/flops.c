@@ -60,6 +60,8 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     double dqk, dv;
 
     P->m = m;
+    for (int i = 0; i < 5; i++)
+        P->order[i] = i; /* Megatron's tp-cp-ep-dp-pp */
     P->a = a;
     P->p = p;
     P->topo = topo;

@@ -8,6 +8,7 @@
 #include "core/core_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool full)
 {
@@ -226,6 +227,8 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, in, "scaleout_Bps", "scale-out per GPU per direction", r->topo.scaleout_Bps,
                "B/s");
     gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
+    if (r->rank_order[0] && strcmp(r->rank_order, "tp-cp-ep-dp-pp") != 0)
+        gw_doc_str(doc, in, "rank_order", "rank order (innermost first)", r->rank_order);
     if (r->best.cfg.ep > 1 || r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
         gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
         gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",

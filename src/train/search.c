@@ -523,6 +523,15 @@ static double batch_seqs(const gw_train_opts *o)
     return best < 1 ? 1 : best;
 }
 
+gw_status gw_train_rank_order_parse(const char *s, gw_error *err)
+{
+    int order[GW__RANK_DIMS];
+    char why[200];
+    if (!gw__rank_order_parse(s, order, why, sizeof why))
+        return gw__err(err, GW_ESCHEMA, "%s", why);
+    return GW_OK;
+}
+
 static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train_opts *o,
                             gw_error *err)
 {
@@ -548,6 +557,13 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         return gw__err(err, GW_ERANGE,
                        "the global batch (%g tokens) is smaller than one sequence (%g tokens)",
                        o->global_batch_tokens, o->seq_len);
+    }
+    if (o->rank_order && o->rank_order[0]) {
+        gw_status rc = gw_train_rank_order_parse(o->rank_order, err);
+        if (rc != GW_OK) {
+            gw__err_loc(err, NULL, 0, 0, "rank_order");
+            return rc;
+        }
     }
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
@@ -732,6 +748,10 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     if (o->grad_bytes_per_param > 0)
         P.grad_bytes = o->grad_bytes_per_param;
     P.dualpipe = o->dualpipe;
+    {
+        char why[8];
+        (void)gw__rank_order_parse(o->rank_order, P.order, why, sizeof why); /* checked above */
+    }
     P.node_limit = o->moe_node_limit;
     P.fp8_dispatch = o->fp8_dispatch;
     P.ep_dedup = o->moe_dedup_dispatch;
@@ -760,6 +780,11 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     out->tokens_per_step = seqs * o->seq_len;
     out->topo = topo;
     out->comm_model = comm->name;
+    for (int i = 0; i < GW__RANK_DIMS; i++) {
+        if (i)
+            gw__strlcpy(out->rank_order + strlen(out->rank_order), "-", 2);
+        gw__strlcpy(out->rank_order + strlen(out->rank_order), gw__rank_dims[P.order[i]], 3);
+    }
     out->dualpipe = P.dualpipe;
     out->moe_node_limit = P.node_limit;
     out->fp8_dispatch = P.fp8_dispatch;

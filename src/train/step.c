@@ -56,6 +56,77 @@ static int local_ranks(int n, int stride, int domain)
     return l;
 }
 
+/* Strides of the parallel dimensions under the rank order P->order
+ * (Megatron-Core's RankGenerator): dense ranks tp, cp, dp, pp (ep of size
+ * 1) and expert ranks etp, ep, expert-dp, pp (cp of size 1), each stride
+ * the product of the sizes of the dimensions before it in the order.
+ * Returns false when the two layouts put a pipeline stage on different
+ * ranks (a pp position whose inner dense and expert sizes differ). */
+typedef struct rank_strides {
+    int tp, cp, dp, pp; /* dense */
+    int ep, edp;        /* expert */
+} rank_strides;
+
+static bool strides_of(const int order[5], int tp, int cp, int dp, int pp, int etp, int ep,
+                       int edp, rank_strides *r)
+{
+    const int dense[5] = {tp, cp, 1, dp, pp};
+    const int expert[5] = {etp, 1, ep, edp, pp};
+    int sd[5], se[5];
+    int a = 1, b = 1;
+    for (int i = 0; i < 5; i++) {
+        int d = order[i];
+        sd[d] = a;
+        se[d] = b;
+        a *= dense[d];
+        b *= expert[d];
+    }
+    r->tp = sd[0];
+    r->cp = sd[1];
+    r->dp = sd[3];
+    r->pp = sd[4];
+    r->ep = se[2];
+    r->edp = se[3];
+    return sd[4] == se[4];
+}
+
+/* The group of the ranks that vary over two dimensions (na members stride
+ * sa, nb members stride sb; the gradient reduction over DP x CP). An
+ * arithmetic progression when one dimension is trivial or the outer one
+ * starts where the inner one ends (adjacent in the rank order). Otherwise
+ * (another dimension in between) it is not one: it is timed as the
+ * progression of the same members per scale-up domain and the same span
+ * (stride span / members), an approximation (docs/models/train.md). */
+static gw_train_group pair_group(int na, int sa, int nb, int sb, int dom, int kind)
+{
+    gw_train_group g;
+    g.kind = kind;
+    if (nb == 1 || na == 1) {
+        int n = na * nb, st = na == 1 ? sb : sa;
+        g.n = n;
+        g.stride = st;
+        g.n_local = local_ranks(n, st, dom);
+        return g;
+    }
+    if (sb < sa) { /* inner first */
+        int t = na;
+        na = nb;
+        nb = t;
+        t = sa;
+        sa = sb;
+        sb = t;
+    }
+    g.n = na * nb;
+    if (sb == sa * na) {
+        g.stride = sa;
+        g.n_local = local_ranks(g.n, sa, dom);
+        return g;
+    }
+    g.n_local = sb >= dom ? local_ranks(na, sa, dom) : na * local_ranks(nb, sb, dom);
+    g.stride = sb / na > 0 ? sb / na : 1;
+    return g;
+}
+
 /* NCCL's latency of one collective over group g (kind 0 all-gather, 1
  * reduce-scatter, 2 all-reduce), from its own cost model (src/graph/
  * tuning.cc): a ring pays baseLat + one step latency per hop, nRanks - 1
@@ -331,9 +402,17 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
 
     /* ---- Collectives per layer ---- */
     const int dom = topo->scaleup_domain;
+    /* Group strides from the rank order (Megatron's tp-cp-ep-dp-pp by
+     * default: TP contiguous, CP tp apart, EP etp apart, ...). */
+    rank_strides rs;
+    const int edp_n = dp * cp * tp / (etp * ep) > 0 ? dp * cp * tp / (etp * ep) : 1;
+    if (!strides_of(P->order, tp, cp, dp, pp, etp, ep, edp_n, &rs)) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
     double t_tp_layer = 0.0; /* forward, one layer, exposed */
     if (tp > 1) {
-        gw_train_group g = {tp, tp, 1, GW_TRAIN_GROUP_TP};
+        gw_train_group g = {tp, local_ranks(tp, rs.tp, dom), rs.tp, GW_TRAIN_GROUP_TP};
         double bytes = T * P->h * 2.0;
         double one = c->seq_parallel ? cm->allgather_s(cm->ud, topo, g, bytes) +
                                            cm->reducescatter_s(cm->ud, topo, g, bytes)
@@ -347,7 +426,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     }
     double t_cp_layer_f = 0.0, t_cp_layer_b = 0.0;
     if (cp > 1) {
-        gw_train_group g = {cp, local_ranks(cp, tp, dom), tp, GW_TRAIN_GROUP_CP};
+        gw_train_group g = {cp, local_ranks(cp, rs.cp, dom), rs.cp, GW_TRAIN_GROUP_CP};
         double kv_heads_loc = dmax(1.0, P->kv_heads / tp);
         double bytes = cp * T * kv_heads_loc * (P->dqk + P->dv) * 2.0;
         if (c->cp_comm == GW_TRAIN_CP_A2A) {
@@ -388,7 +467,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     if (P->n_moe > 0 && ep > 1) {
         /* Expert ranks: etp innermost, then EP (Megatron-Core expert rank
          * order etp-ep-dp-pp over the tp x cp x dp ranks). */
-        gw_train_group g = {ep, local_ranks(ep, etp, dom), etp, GW_TRAIN_GROUP_EP};
+        gw_train_group g = {ep, local_ranks(ep, rs.ep, dom), rs.ep, GW_TRAIN_GROUP_EP};
         /* Token copies leaving each rank: k per token; with node-limited
          * routing (DeepSeek-V3 section 2.1.2: each token reaches at most M
          * nodes, then NVLink forwards to the experts), the copies that
@@ -550,9 +629,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double bubble_mb = dual ? dmax(0.0, pp / 2.0 - 1.0) / 3.0 : (pp - 1.0) / vpp;
     double t_pp = 0.0;
     if (pp > 1) {
-        bool cross = (double)tp * cp * dp >= dom;
+        bool cross = rs.pp >= dom;
         double bytes = T * P->h * 2.0 / sp;
-        gw_train_group gp = {pp, 1, tp * cp * dp, GW_TRAIN_GROUP_PP};
+        gw_train_group gp = {pp, 1, rs.pp, GW_TRAIN_GROUP_PP};
         double t = cm->sendrecv_s ? cm->sendrecv_s(cm->ud, topo, gp, cross, bytes)
                                   : cm->p2p_s(cm->ud, topo, cross, bytes);
         if (sp == 1.0 && tp > 1) {
@@ -562,7 +641,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
              * --no-scatter-gather-tensors-in-pipeline) sends 1/tp of it per
              * rank across the stage boundary and all-gathers it over the
              * scale-up links on arrival. */
-            gw_train_group g = {tp, tp <= dom ? tp : dom, 1, GW_TRAIN_GROUP_TP};
+            gw_train_group g = {tp, local_ranks(tp, rs.tp, dom), rs.tp, GW_TRAIN_GROUP_TP};
             t = (cm->sendrecv_s ? cm->sendrecv_s(cm->ud, topo, gp, cross, bytes / tp)
                                 : cm->p2p_s(cm->ud, topo, cross, bytes / tp)) +
                 cm->allgather_s(cm->ud, topo, g, bytes);
@@ -571,8 +650,17 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * boundaries per micro-batch per rank; 1F1B exchanges them with
          * batched send/recv, on the critical path. */
         t_pp = 2.0 * vpp * (m_mb + pp - 1.0) * t;
-        if (dual)
-            t_pp = 0.0; /* overlapped with the paired micro-batch */
+        if (dual) {
+            /* DualPipe overlaps the sends with the paired micro-batch's
+             * computation. Micro-batches enter from both ends, so each
+             * direction of a stage boundary carries one send per
+             * micro-batch (one stream's activation, the other's gradient)
+             * while each stage spends t_mb on it: in steady state only a
+             * send slower than a micro-batch (a boundary on a slow campus
+             * or WAN link, whose time the comm model reports) is exposed,
+             * m times. */
+            t_pp = m_mb * dmax(0.0, t - t_mb);
+        }
     }
 
     /* ---- Parameters per GPU (the stage holding the most) ---- */
@@ -629,9 +717,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     {
         int dp_grp = dp * cp; /* gradients are reduced over DP x CP */
         int edp = dp * cp * tp / (etp * ep);
-        gw_train_group gd = {dp_grp, local_ranks(dp_grp, tp, dom), tp, GW_TRAIN_GROUP_DP};
-        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, tp * ep, dom),
-                             tp * ep, GW_TRAIN_GROUP_EDP};
+        gw_train_group gd = pair_group(cp, rs.cp, dp, rs.dp, dom, GW_TRAIN_GROUP_DP);
+        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, rs.edp, dom),
+                             rs.edp, GW_TRAIN_GROUP_EDP};
         double gb = P->grad_bytes;
         double wb = 2.0;
         /* Collectives per step: FSDP (ZeRO-2/3) one per wrapped layer of

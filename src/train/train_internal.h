@@ -71,6 +71,8 @@ typedef struct gw__train_pre {
     bool fp8_grouped_native; /* FP8 grouped GEMMs at the dense FP8 rate (DeepGEMM) */
     bool cuda_graphs;        /* no per-expert host overhead (graphs or one grouped kernel) */
     int fp8_recipe;          /* gw_train_fp8_recipe */
+    int order[5];            /* rank order: order[position] = 0 tp 1 cp 2 ep 3 dp 4 pp,
+                                innermost first (default 0 1 2 3 4, Megatron's) */
 } gw__train_pre;
 
 /* Fraction of a's dense peak its measured matmul ceiling reaches in prec

@@ -634,6 +634,97 @@ static void closed_form(void **state)
     gw_net_comm_free(nc);
 }
 
+/* The search's closed form against the simulation (auto algorithm, every
+ * group of the kind at once) for a group g: relative difference. */
+static double cf_vs_sim(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_coll coll,
+                        gw_train_group g, double bytes, double *cf_out)
+{
+    gw_net_comm *nc = NULL;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_comm_new(ctx, t, job, &nc, &err), GW_OK);
+    const gw_train_comm_model *m = gw_net_comm_model(nc);
+    gw_train_topo tt;
+    memset(&tt, 0, sizeof tt);
+    tt.scaleup_Bps = t->f.scaleup_Bps;
+    tt.scaleout_Bps = t->f.nic_Bps * t->f.nics_per_gpu;
+    tt.scaleup_eff = t->f.scaleup_eff;
+    tt.scaleout_eff = t->f.scaleout_eff;
+    tt.scaleup_latency_s = t->f.scaleup_latency_s;
+    tt.scaleout_latency_s = t->f.nic_latency_s;
+    tt.scaleup_domain = t->f.scaleup_domain;
+    double cf = coll == GW_NET_ALLREDUCE   ? m->allreduce_s(m->ud, &tt, g, bytes)
+                : coll == GW_NET_ALLGATHER ? m->allgather_s(m->ud, &tt, g, bytes)
+                : coll == GW_NET_ALLTOALL  ? m->alltoall_s(m->ud, &tt, g, bytes)
+                                           : m->reducescatter_s(m->ud, &tt, g, bytes);
+    gw_net_comm_free(nc);
+    double sim = sim1(ctx, t, job, coll, GW_NET_ALGO_AUTO, g.n, g.stride, bytes,
+                      GW_NET_MODE_COLLAPSED);
+    if (cf_out)
+        *cf_out = cf;
+    return fabs(cf / sim - 1.0);
+}
+
+/* Issue 11 item 3: the closed form sees in-network reduction (NVLS in the
+ * domain for all-reduce, all-gather and reduce-scatter; NVLS + SHARP
+ * across) and named failed switches, as the simulation does. */
+static void closed_form_in_network_and_failures(void **state)
+{
+    gw_ctx *ctx = *state;
+    gw_net_fabric f = fabric(4096, 8, 8, 64);
+    f.nvls_eff = 0.85;
+    f.nvls_latency_s = 25e-6;
+    f.sharp_eff = 0.9;
+    f.scaleup_latency_s = 8e-6;
+    f.nic_latency_s = 5e-6;
+    gw_net_topo t = build(&f);
+    gw_net_fabric f0 = f;
+    f0.nvls_eff = f0.sharp_eff = 0.0;
+    gw_net_topo t0 = build(&f0);
+    double cf_on, cf_off;
+    /* One domain, NVLS: the same formula. At 1 MB NVLS all-gather and
+     * reduce-scatter (one 25 us step) beat the ring (7 steps of 8 us). */
+    gw_train_group d8 = {8, 8, 1, GW_TRAIN_GROUP_TP};
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_ALLREDUCE, d8, 1e9, &cf_on) < 1e-9);
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_ALLGATHER, d8, 1e6, &cf_on) < 1e-9);
+    (void)cf_vs_sim(ctx, &t0, 4096, GW_NET_ALLGATHER, d8, 1e6, &cf_off);
+    assert_true(cf_on < 0.6 * cf_off);
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_REDUCESCATTER, d8, 1e6, &cf_on) < 1e-9);
+    (void)cf_vs_sim(ctx, &t0, 4096, GW_NET_REDUCESCATTER, d8, 1e6, &cf_off);
+    assert_true(cf_on < 0.6 * cf_off);
+    /* At 1 GB the ring moves (n-1)/n B each way against NVLS's B one
+     * way: the ring wins, in both. */
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_ALLGATHER, d8, 1e9, &cf_on) < 1e-9);
+    (void)cf_vs_sim(ctx, &t0, 4096, GW_NET_ALLGATHER, d8, 1e9, &cf_off);
+    assert_true(cf_on == cf_off);
+    /* Across domains with SHARP: one member per domain, and NVLS first
+     * with every domain's 8 members. */
+    gw_train_group dp = {512, 1, 8, GW_TRAIN_GROUP_DP};
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_ALLREDUCE, dp, 1e9, &cf_on) < 0.02);
+    gw_train_group all = {4096, 8, 1, GW_TRAIN_GROUP_DP};
+    assert_true(cf_vs_sim(ctx, &t, 4096, GW_NET_ALLREDUCE, all, 1e9, NULL) < 0.02);
+    /* Without in-network reduction the closed form is the ring/tree one
+     * (the NIC carries 2(n-1)/n B instead of B). */
+    (void)cf_vs_sim(ctx, &t0, 4096, GW_NET_ALLREDUCE, dp, 1e9, &cf_off);
+    assert_true(cf_off > 1.5 * cf_on);
+    /* Named failure: a spine switch of a 2:1 spine loses its pod 1/per of
+     * its uplinks; all-to-all across pods waits for that pod. */
+    gw_net_fabric g = fabric(16384, 8, 8, 64);
+    g.oversub[1] = 2.0;
+    gw_net_topo tg = build(&g);
+    assert_int_equal(tg.tiers, 3);
+    gw_train_group a2a = {64, 1, 256, GW_TRAIN_GROUP_EP};
+    double cf_ok, cf_fail;
+    double e_ok = cf_vs_sim(ctx, &tg, 16384, GW_NET_ALLTOALL, a2a, 256e6, &cf_ok);
+    g.n_failed = 1;
+    g.failed_tier[0] = 1;
+    g.failed_index[0] = 3;
+    gw_net_topo tf = build(&g);
+    double e_fail = cf_vs_sim(ctx, &tf, 16384, GW_NET_ALLTOALL, a2a, 256e6, &cf_fail);
+    assert_true(cf_fail > cf_ok * (1.0 + 0.5 / 32.0)); /* before: the same */
+    assert_true(fabs(e_fail - e_ok) < 0.02);           /* as close as without */
+}
+
 static void topo_errors(void **state)
 {
     (void)state;
@@ -689,6 +780,7 @@ int main(void)
         cmocka_unit_test(oversubscription_and_failures),
         cmocka_unit_test(buildings),
         cmocka_unit_test(closed_form),
+        cmocka_unit_test(closed_form_in_network_and_failures),
         cmocka_unit_test(topo_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,11 @@
  * and the software facts of its run profile in data/train.yaml, as flags,
  * must print the step time `validate` predicts for that row, to 1e-9.
  * A fact that `train` could not be told (a hidden default that differs
- * from validate's) makes a row fail here.
+ * from validate's) makes a row fail here. validate times collectives
+ * without in-network reduction (the calibration rows do not say whether
+ * their runs used NVLS or SHARP), so train is told network.in_network=off:
+ * with it, the fabric's closed form takes SHARP where the catalog's
+ * switch has it (docs/models/net.md section 4).
  */
 #define _POSIX_C_SOURCE 200809L /* popen */
 #include <gigawatt/gigawatt.h>
@@ -157,6 +161,7 @@ static void train_reproduces_validate(void **state)
         }
         snprintf(cmd, sizeof cmd,
                  "GIGAWATT_DATA=%s/data %s train --json -q --tokens 0 --top 0 --batch-tolerance 0 --allow-idle-gpus 0 "
+                 "--set network.in_network=off "
                  "--model %s/data/validation/%s --gpu %s --gpus %s --tp %s --pp %s --cp %s "
                  "--ep %s --dp %s --seq %s --global-batch-tokens %s --precision %s --zero %s "
                  "--recompute %s --flash-attention %s --tp-comm-overlap %s "
