@@ -169,6 +169,32 @@ static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
     return f(cm->ud, topo, g, bytes) + nb * dp_latency(p, g, kind);
 }
 
+/* The data-parallel collectives of one group (dense DP or expert DP) over
+ * the step, added to the running totals: the gradient reduction (all-reduce
+ * without ZeRO, reduce-scatter with it), the parameter all-gather of ZeRO-1/2
+ * once per step, and ZeRO-3's gathers before forward and backward of every
+ * micro-batch (*per_mb). *_1 collect one collective of each kind, the one
+ * nothing can hide. params: the group's parameters; nb: collectives per
+ * step (buckets or FSDP units). */
+static void dp_group_colls(const gw_train_params *p, const gw_train_topo *topo,
+                           const gw_train_comm_model *cm, gw_train_group g, int zero,
+                           double params, double grad_bytes, double weight_bytes, double nb,
+                           double *grad, double *grad_1, double *gather, double *gather_1,
+                           double *per_mb)
+{
+    double x = dp_coll(p, topo, cm, g, zero == 0 ? 2 : 1, params * grad_bytes, nb);
+    *grad += x;
+    *grad_1 += x / nb;
+    if (zero >= 1) {
+        double y = dp_coll(p, topo, cm, g, 0, params * weight_bytes, nb);
+        if (zero < 3)
+            *gather += y;
+        else
+            *per_mb += 2.0 * y;
+        *gather_1 += y / nb;
+    }
+}
+
 const char *gw__train_reject_name(gw_train_reject r)
 {
     switch (r) {
@@ -734,38 +760,12 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             nb_e = 1.0;
         double grad = 0.0, gather = 0.0;
         double grad_1 = 0.0, gather_1 = 0.0; /* one collective (the unhidden last / first) */
-        if (dp_grp > 1) {
-            double x = c->zero == 0 ? dp_coll(p, topo, cm, gd, 2, p_nonexp * gb, nb_d)
-                                    : dp_coll(p, topo, cm, gd, 1, p_nonexp * gb, nb_d);
-            grad += x;
-            grad_1 += x / nb_d;
-            if (c->zero >= 1 && c->zero < 3) {
-                double y = dp_coll(p, topo, cm, gd, 0, p_nonexp * wb, nb_d);
-                gather += y;
-                gather_1 += y / nb_d;
-            }
-            if (c->zero == 3) {
-                double y = dp_coll(p, topo, cm, gd, 0, p_nonexp * wb, nb_d);
-                t_dp_mb += 2.0 * y;
-                gather_1 += y / nb_d;
-            }
-        }
-        if (p_exp > 0 && ge.n > 1) {
-            double x = c->zero == 0 ? dp_coll(p, topo, cm, ge, 2, p_exp * gb, nb_e)
-                                    : dp_coll(p, topo, cm, ge, 1, p_exp * gb, nb_e);
-            grad += x;
-            grad_1 += x / nb_e;
-            if (c->zero >= 1 && c->zero < 3) {
-                double y = dp_coll(p, topo, cm, ge, 0, p_exp * wb, nb_e);
-                gather += y;
-                gather_1 += y / nb_e;
-            }
-            if (c->zero == 3) {
-                double y = dp_coll(p, topo, cm, ge, 0, p_exp * wb, nb_e);
-                t_dp_mb += 2.0 * y;
-                gather_1 += y / nb_e;
-            }
-        }
+        if (dp_grp > 1)
+            dp_group_colls(p, topo, cm, gd, c->zero, p_nonexp, gb, wb, nb_d, &grad, &grad_1,
+                           &gather, &gather_1, &t_dp_mb);
+        if (p_exp > 0 && ge.n > 1)
+            dp_group_colls(p, topo, cm, ge, c->zero, p_exp, gb, wb, nb_e, &grad, &grad_1,
+                           &gather, &gather_1, &t_dp_mb);
         /* Gradient reduction overlaps the backward pass of the last
          * micro-batch, the parameter gather the first forward pass
          * (Megatron --overlap-grad-reduce / --overlap-param-gather); the
