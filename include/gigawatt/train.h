@@ -307,6 +307,15 @@ typedef struct gw_train_config {
      * given: the other stage is a middle-sized one (Megatron's rule).
      * gw_train_pp_split gives the split a configuration runs. */
     int pp_first, pp_last;
+    /* ZeRO shard group (hybrid sharding: PyTorch HSDP, Megatron's
+     * --num-distributed-optimizer-instances, MaxText's ICI-FSDP x DCN-data
+     * split): the ZeRO-sharded state is split over this many ranks of the
+     * DP x CP group and replicated dp x cp / zero_shard times; gradients
+     * are reduce-scattered in the shard group, then all-reduced across the
+     * replicas. Must divide dp x cp (and the replicas the expert-DP
+     * group). 0: the whole DP x CP group (plain ZeRO). Ignored with
+     * zero = 0. */
+    int zero_shard;
 } gw_train_config;
 
 /* Layers per pipeline stage of configuration c on a model of n_layers
@@ -408,6 +417,10 @@ typedef struct gw_train_opts {
      * scale-up domain (docs/models/train.md). Checked by
      * gw_train_rank_order_parse (GW_ESCHEMA, where "rank_order"). */
     const char *rank_order;
+    /* ZeRO shard group size (gw_train_config.zero_shard), appended: 0
+     * (default) the whole DP x CP group; > 0 fixed (configurations whose
+     * DP x CP it does not divide are rejected as indivisible). */
+    int zero_shard;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */

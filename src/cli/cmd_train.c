@@ -78,6 +78,12 @@ static void help(void)
         "                       Default: workload.pp_first_layers / pp_last_layers, else\n"
         "                       searched: the even split when PP divides the layers,\n"
         "                       otherwise uneven splits (first / last lighter)\n"
+        "hybrid sharding (docs/models/train.md, data-parallel communication):\n"
+        "  --zero-shard N       ZeRO state sharded over N ranks of the DP x CP group and\n"
+        "                       replicated across the rest (PyTorch HSDP, Megatron's\n"
+        "                       distributed-optimizer instances); gradients reduce-\n"
+        "                       scattered in the shard group, then all-reduced across\n"
+        "                       replicas. Default workload.zero_shard, else the whole group\n"
         "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
         "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
         "                       where the fabric differs from the GPU's default system\n"
@@ -228,6 +234,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         {"--max-vpp", &o.max_vpp, 1, 1024},
         {"--pp-first-layers", &o.pp_first, 1, 1 << 20},
         {"--pp-last-layers", &o.pp_last, 1, 1 << 20},
+        {"--zero-shard", &o.zero_shard, 1, 1 << 30},
         {"--node-limit", &o.moe_node_limit, 1, 1 << 20},
     };
 
@@ -502,6 +509,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         o.pp_first = sc->workload.pp_first_layers;
     if (!last_flag && sc->workload.pp_last_layers > 0)
         o.pp_last = sc->workload.pp_last_layers;
+    if (o.zero_shard == 0 && sc->workload.zero_shard > 0)
+        o.zero_shard = sc->workload.zero_shard;
     /* CUDA graphs and the FP8 recipe: the flag, else the scenario, else
      * unknown, which widens the interval over both readings. */
     if (graphs < 0)

@@ -224,15 +224,17 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
         const gw_train_config *c = &r->eval.cfg;
-        if (r->ok && (c->pp_first > 0 || c->pp_last > 0))
-            printf("%-52s %12.4g %12.4g %+7.1f%%  vpp%d mb%d %s zero%d stages first%d last%d\n",
-                   r->id, r->measured_s, r->predicted_s, 100.0 * r->error, c->vpp,
-                   c->micro_batch, gw_train_recompute_name(c->recompute), c->zero, c->pp_first,
-                   c->pp_last);
-        else if (r->ok)
-            printf("%-52s %12.4g %12.4g %+7.1f%%  vpp%d mb%d %s zero%d\n", r->id, r->measured_s,
-                   r->predicted_s, 100.0 * r->error, c->vpp, c->micro_batch,
-                   gw_train_recompute_name(c->recompute), c->zero);
+        if (!r->ok)
+            continue;
+        char extra[64] = "";
+        if (c->zero >= 1 && c->zero_shard > 0 && c->zero_shard < c->dp * c->cp)
+            snprintf(extra, sizeof extra, " shard%d", c->zero_shard);
+        if (c->pp_first > 0 || c->pp_last > 0)
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                     " stages first%d last%d", c->pp_first, c->pp_last);
+        printf("%-52s %12.4g %12.4g %+7.1f%%  vpp%d mb%d %s zero%d%s\n", r->id, r->measured_s,
+               r->predicted_s, 100.0 * r->error, c->vpp, c->micro_batch,
+               gw_train_recompute_name(c->recompute), c->zero, extra);
     }
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];

@@ -98,6 +98,7 @@ static const field fields[] = {
      NULL},
     {"workload.pp_last_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_last_layers),
      NULL},
+    {"workload.zero_shard", F_INT, GW_DIM_NONE, 1, 1e9, OFF(workload.zero_shard), NULL},
     {"economics.electricity_price", F_NUM_GT, GW_DIM_PRICE_ENERGY, 0, 1e-3,
      OFF(economics.electricity_usd_per_j), "the catalog's price"},
     {"economics.depreciation", F_NUM, GW_DIM_TIME, 86400.0, 3.2e9, OFF(economics.depreciation_s),

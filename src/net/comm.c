@@ -388,6 +388,7 @@ gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     o.micro_batch = c->micro_batch;
     o.recompute = (int)c->recompute;
     o.zero = c->zero;
+    o.zero_shard = c->zero_shard;
     o.precision = (int)c->precision;
     o.cp_comm = c->cp_comm;
     o.seq_parallel = c->seq_parallel;

@@ -301,6 +301,7 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->pp_first = sc->workload.pp_first_layers;
     if (sc->workload.pp_last_layers > 0)
         o->pp_last = sc->workload.pp_last_layers;
+    o->zero_shard = sc->workload.zero_shard;
     gw_train_fp8_recipe fr;
     gw_train_cp_comm cc;
     if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)

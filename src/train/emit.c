@@ -46,6 +46,16 @@ typedef struct ebuf {
     gw_status st; /* sticky: the first failure */
 } ebuf;
 
+/* Replicas of the ZeRO-sharded state under hybrid sharding (1: plain
+ * ZeRO over the whole DP x CP group, or no ZeRO). */
+static int hsdp_replicas(const gw_train_config *c)
+{
+    int g = c->dp * c->cp;
+    if (c->zero < 1 || c->zero_shard <= 0 || c->zero_shard >= g || g % c->zero_shard != 0)
+        return 1;
+    return g / c->zero_shard;
+}
+
 static void put(ebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void put(ebuf *b, const char *fmt, ...)
@@ -429,6 +439,8 @@ static void megatron_training(ebuf *b, const facts *f)
             c->zero == 2 ? "optim_grads" : "optim_grads_params");
         break;
     }
+    if (hsdp_replicas(c) > 1)
+        put(b, "  --num-distributed-optimizer-instances %d\n", hsdp_replicas(c));
     if (f->dp_grad > 1) {
         put(b, "  --overlap-grad-reduce\n");
         if (c->zero >= 1)
@@ -593,6 +605,8 @@ static void render_nemo(ebuf *b, const facts *f)
     } else {
         put(b, "  ddp.use_distributed_optimizer=false\n");
     }
+    if (hsdp_replicas(c) > 1)
+        put(b, "  ddp.num_distributed_optimizer_instances=%d\n", hsdp_replicas(c));
     if (f->dp_grad > 1) {
         put(b, "  ddp.overlap_grad_reduce=true\n");
         if (c->zero >= 1)
@@ -650,8 +664,11 @@ static void render_torchtitan(ebuf *b, const facts *f)
                    "parallelisms\n# (\"DDP has not supported > 1D parallelism\"); shard "
                    "instead (FSDP)\n");
     } else {
-        put(b, "data_parallel_replicate_degree = 1\n");
-        put(b, "data_parallel_shard_degree = %d\n", c->dp);
+        /* HSDP: torchtitan shards over dp_shard x cp, so the shard group
+         * counts CP ranks in. */
+        int rep = hsdp_replicas(c);
+        put(b, "data_parallel_replicate_degree = %d\n", rep);
+        put(b, "data_parallel_shard_degree = %d\n", c->dp / rep);
         put(b, "fsdp_reshard_after_forward = \"%s\"\n", c->zero == 3 ? "always" : "never");
         if (c->zero == 1)
             put(b, "# ZeRO 1 (optimizer state sharded, gradients and weights whole): no "

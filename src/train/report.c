@@ -26,6 +26,9 @@ static void cfg_doc(gw_doc *doc, gw_doc_node *n, const gw_train_config *c, bool 
     gw_doc_int(doc, n, "micro_batch", full ? "micro-batch (sequences)" : "mb", c->micro_batch);
     gw_doc_str(doc, n, "recompute", "recompute", gw_train_recompute_name(c->recompute));
     gw_doc_int(doc, n, "zero", full ? "ZeRO stage" : "ZeRO", c->zero);
+    if (c->zero >= 1 && c->zero_shard > 0 && c->zero_shard < c->dp * c->cp)
+        gw_doc_int(doc, n, "zero_shard", full ? "ZeRO shard group (hybrid sharding)" : "shard",
+                   c->zero_shard);
     gw_doc_str(doc, n, "precision", "precision", gw_precision_name(c->precision));
     if (full)
         gw_doc_bool(doc, n, "sequence_parallel", "sequence parallel", c->seq_parallel);

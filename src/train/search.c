@@ -158,10 +158,10 @@ static bool better(const gw_train_eval *a, const gw_train_eval *b)
     const gw_train_config *x = &a->cfg, *y = &b->cfg;
     int kx[] = {x->tp,   x->pp,          x->cp,          x->ep,       x->etp,
                 x->micro_batch, x->vpp, (int)x->recompute, x->zero, (int)x->precision,
-                x->cp_comm, x->pp_first, x->pp_last};
+                x->cp_comm, x->pp_first, x->pp_last, x->zero_shard};
     int ky[] = {y->tp,   y->pp,          y->cp,          y->ep,       y->etp,
                 y->micro_batch, y->vpp, (int)y->recompute, y->zero, (int)y->precision,
-                y->cp_comm, y->pp_first, y->pp_last};
+                y->cp_comm, y->pp_first, y->pp_last, y->zero_shard};
     for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
         if (kx[i] != ky[i])
             return kx[i] < ky[i];
@@ -301,6 +301,7 @@ static void search_triple(const space *S, triple tr, topk *t)
     c.dp = dp;
     c.global_batch_seqs = Bc;
     c.seq_parallel = tr.tp > 1 && o->seq_parallel;
+    c.zero_shard = o->zero_shard > 0 ? o->zero_shard : 0;
     for (int it = 0; it < n_etp; it++) {
         int etp = etps[it];
         int n_ep;
@@ -567,6 +568,11 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     }
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
+    if (o->zero_shard < 0) {
+        gw__err_loc(err, NULL, 0, 0, "zero_shard");
+        return gw__err(err, GW_ERANGE, "the ZeRO shard group must be >= 1 rank (0: the whole "
+                                       "data-parallel group), got %d", o->zero_shard);
+    }
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
         o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1)
         return gw__err(err, GW_EINVAL,

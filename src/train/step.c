@@ -175,18 +175,41 @@ static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
  * once per step, and ZeRO-3's gathers before forward and backward of every
  * micro-batch (*per_mb). *_1 collect one collective of each kind, the one
  * nothing can hide. params: the group's parameters; nb: collectives per
- * step (buckets or FSDP units). */
+ * step (buckets or FSDP units). rep: replicas under hybrid sharding (1:
+ * plain ZeRO); *rep_ar / *rep_1 collect the replicas' all-reduce (also in
+ * *grad / *grad_1), which ZeRO-3 pays once per step, not per micro-batch. */
 static void dp_group_colls(const gw_train_params *p, const gw_train_topo *topo,
-                           const gw_train_comm_model *cm, gw_train_group g, int zero,
+                           const gw_train_comm_model *cm, gw_train_group g, int zero, int rep,
                            double params, double grad_bytes, double weight_bytes, double nb,
                            double *grad, double *grad_1, double *gather, double *gather_1,
-                           double *per_mb)
+                           double *per_mb, double *rep_ar, double *rep_1)
 {
-    double x = dp_coll(p, topo, cm, g, zero == 0 ? 2 : 1, params * grad_bytes, nb);
+    /* Hybrid sharding (rep > 1 replicas): the ZeRO collectives run over
+     * the inner g.n / rep ranks (the shard group), and each rank's
+     * reduced gradient shard is then all-reduced across the replicas (the
+     * same ranks of the other shard groups, rep of them at stride
+     * g.stride x shard), as PyTorch HSDP and Megatron's distributed-
+     * optimizer instances do. The shard group is taken as a contiguous
+     * run of the group's ranks. */
+    gw_train_group gs = g, gr = g;
+    if (zero >= 1 && rep > 1) {
+        gs.n = g.n / rep;
+        gs.n_local = g.n_local < gs.n ? g.n_local : gs.n;
+        gr.n = rep;
+        gr.stride = g.stride * gs.n;
+        gr.n_local = g.n_local > gs.n ? g.n_local / gs.n : 1;
+    }
+    double x = dp_coll(p, topo, cm, gs, zero == 0 ? 2 : 1, params * grad_bytes, nb);
+    if (zero >= 1 && rep > 1) {
+        double ar = dp_coll(p, topo, cm, gr, 2, params * grad_bytes / gs.n, nb);
+        x += ar;
+        *rep_ar += ar;
+        *rep_1 += ar / nb;
+    }
     *grad += x;
     *grad_1 += x / nb;
     if (zero >= 1) {
-        double y = dp_coll(p, topo, cm, g, 0, params * weight_bytes, nb);
+        double y = dp_coll(p, topo, cm, gs, 0, params * weight_bytes, nb);
         if (zero < 3)
             *gather += y;
         else
@@ -342,6 +365,16 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             return;
         }
     } else if (ep != 1) {
+        e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
+        return;
+    }
+    /* Hybrid sharding: zshard ranks of the DP x CP group hold one copy of
+     * the ZeRO-sharded state, replicated zrep times; the expert-DP group
+     * splits into the same zrep replicas. */
+    const int zshard = c->zero >= 1 && c->zero_shard > 0 ? c->zero_shard : dp * cp;
+    const int zrep = dp * cp / zshard;
+    if (c->zero_shard < 0 || (dp * cp) % zshard != 0 ||
+        (zrep > 1 && ((dp * cp * tp / (etp * ep)) % zrep) != 0)) {
         e->reject = GW_TRAIN_REJECT_DIVISIBILITY;
         return;
     }
@@ -760,12 +793,14 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             nb_e = 1.0;
         double grad = 0.0, gather = 0.0;
         double grad_1 = 0.0, gather_1 = 0.0; /* one collective (the unhidden last / first) */
+        double rep_ar = 0.0, rep_1 = 0.0; /* hybrid sharding: the replicas' all-reduce
+                                              (in grad, grad_1) */
         if (dp_grp > 1)
-            dp_group_colls(p, topo, cm, gd, c->zero, p_nonexp, gb, wb, nb_d, &grad, &grad_1,
-                           &gather, &gather_1, &t_dp_mb);
+            dp_group_colls(p, topo, cm, gd, c->zero, zrep, p_nonexp, gb, wb, nb_d, &grad, &grad_1,
+                           &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
         if (p_exp > 0 && ge.n > 1)
-            dp_group_colls(p, topo, cm, ge, c->zero, p_exp, gb, wb, nb_e, &grad, &grad_1,
-                           &gather, &gather_1, &t_dp_mb);
+            dp_group_colls(p, topo, cm, ge, c->zero, zrep, p_exp, gb, wb, nb_e, &grad, &grad_1,
+                           &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
         /* Gradient reduction overlaps the backward pass of the last
          * micro-batch, the parameter gather the first forward pass
          * (Megatron --overlap-grad-reduce / --overlap-param-gather); the
@@ -777,16 +812,21 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         t_dp = dmax(grad_1, grad - bwd_window) + dmax(gather_1, gather - fwd_window);
         if (c->zero == 3) {
             /* FSDP: gathers before forward and backward, gradient
-             * reduce-scatter after each backward, overlapped with compute. */
-            double per = t_dp_mb + grad;
+             * reduce-scatter after each backward, overlapped with compute.
+             * Hybrid sharding all-reduces the accumulated gradient shard
+             * across replicas once per step, during the last backward
+             * (FSDP2 set_requires_all_reduce(False) on the other
+             * micro-batches; Megatron-FSDP reduces once per step). */
+            double per = t_dp_mb + grad - rep_ar;
             double exposed = dmax(0.0, per - p->dp_overlap * t_mb);
-            t_dp = dmax(m_mb * exposed, grad_1 + gather_1);
+            double rep_exposed = dmax(rep_1, rep_ar - bwd_window);
+            t_dp = dmax(m_mb * exposed, grad_1 - rep_1 + gather_1) + rep_exposed;
             t_dp_mb = exposed;
         }
     }
 
     /* ---- Optimizer ---- */
-    double p_opt = c->zero >= 1 ? p_gpu / (dp * cp) : p_gpu;
+    double p_opt = c->zero >= 1 ? p_gpu / zshard : p_gpu;
     double t_opt = p_opt * p->optimizer_bytes_moved_per_param / mem_rate;
 
     /* ---- Total ---- */
@@ -828,7 +868,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double gbytes = copies_w * p_gpu * (P->grad_bytes < p->grad_acc_bytes_per_param ? P->grad_bytes
                                                                         : p->grad_acc_bytes_per_param);
     double obytes = p_gpu * p->optimizer_bytes_per_param;
-    double shard = dp * cp;
+    double shard = zshard;
     if (c->zero >= 1)
         obytes /= shard;
     if (c->zero >= 2)

@@ -101,6 +101,7 @@ typedef struct vset {
     int fact_col[F_N_]; /* -1: column absent */
     int nic_col;        /* nic_gbps, -1: column absent */
     int split_col[2];   /* pp_first_layers, pp_last_layers; -1: column absent */
+    int shard_col;      /* zero_shard, -1: column absent */
     bool have_header;
     size_t n_header;
     gw_status rc;
@@ -261,7 +262,10 @@ static void on_row(int c, void *data)
         }
         v->nic_col = -1;
         v->split_col[0] = v->split_col[1] = -1;
+        v->shard_col = -1;
         for (size_t i = 0; i < v->nf; i++) {
+            if (strcmp(v->buf + v->off[i], "zero_shard") == 0)
+                v->shard_col = (int)i;
             if (strcmp(v->buf + v->off[i], "nic_gbps") == 0)
                 v->nic_col = (int)i;
             if (strcmp(v->buf + v->off[i], "pp_first_layers") == 0)
@@ -410,6 +414,19 @@ static void on_row(int c, void *data)
                 r->o.pp_first = (int)x;
             else
                 r->o.pp_last = (int)x;
+        }
+        /* Optional ZeRO shard group (empty: the whole DP x CP group). */
+        if (v->shard_col >= 0 && !is_blank(v->buf + v->off[v->shard_col])) {
+            const char *f = v->buf + v->off[v->shard_col];
+            double x = 0.0;
+            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 ||
+                x > (double)dp * cp || (dp * cp) % (int)x != 0 || zero == 0) {
+                row_error(v, "zero_shard: expected a divisor of dp x cp = %d (with zero >= 1), "
+                             "got \"%s\"",
+                          dp * cp, f);
+                goto reset;
+            }
+            r->o.zero_shard = (int)x;
         }
         r->nic_Bps = 0.0;
         if (v->nic_col >= 0 && !is_blank(v->buf + v->off[v->nic_col])) {
@@ -1289,6 +1306,10 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
                          c->tp, c->pp, c->vpp, c->cp, c->ep, c->dp, c->micro_batch,
                          gw_train_recompute_name(c->recompute), c->zero,
                          gw_precision_name(c->precision));
+            if (c->zero >= 1 && c->zero_shard > 0 && c->zero_shard < c->dp * c->cp) {
+                size_t k = strlen(cfg);
+                gw__snprintf(cfg + k, sizeof cfg - k, " shard%d", c->zero_shard);
+            }
             if (c->pp_first > 0 || c->pp_last > 0) {
                 /* An uneven stage split (the search sets one only then). */
                 size_t k = strlen(cfg);

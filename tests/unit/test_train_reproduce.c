@@ -87,14 +87,15 @@ static void train_reproduces_validate(void **state)
     const char *tail = strstr(line, ",source,");
     assert_non_null(tail);
     assert_string_equal(tail, ",source,sequence_parallel,nic_gbps,flash_attention,"
-                              "tp_comm_overlap,cuda_graphs,fp8_recipe");
+                              "tp_comm_overlap,cuda_graphs,fp8_recipe,zero_shard");
     size_t row = 0, n_checked = 0, n_failed = 0;
     while (fgets(line, sizeof line, in)) {
         line[strcspn(line, "\r\n")] = '\0';
-        /* Stated facts (the last six fields, no commas in them) win over
+        /* Stated facts (the last seven fields, no commas in them) win over
          * the profile, as in validate. */
-        const char *fact[6]; /* sequence_parallel, nic_gbps, flash, overlap, graphs, recipe */
-        for (int k = 5; k >= 0; k--) {
+        const char *fact[7]; /* sequence_parallel, nic_gbps, flash, overlap, graphs, recipe,
+                                zero_shard */
+        for (int k = 6; k >= 0; k--) {
             char *comma = strrchr(line, ',');
             assert_non_null(comma);
             fact[k] = comma + 1;
@@ -181,6 +182,7 @@ static void train_reproduces_validate(void **state)
         if (nic[0] != '\0')
             snprintf(nicbw, sizeof nicbw, "%sGb/s", nic);
         opt(cmd, sizeof cmd, "--nic-bandwidth", nicbw);
+        opt(cmd, sizeof cmd, "--zero-shard", fact[6]);
         FILE *pipe = popen(cmd, "r");
         assert_non_null(pipe);
         size_t len = fread(out, 1, sizeof out - 1, pipe);
