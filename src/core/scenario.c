@@ -147,7 +147,7 @@ static const field fields[] = {
      OFF(network.site_link_Bps), "no WAN link"},
     {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
-    {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|off|"},
+    {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|nvls|off|"},
     {"network.rank_order", F_ORDER, GW_DIM_NONE, 0, 0, OFF(network.rank_order), NULL},
     {"workload.batch_policy", F_ENUM, GW_DIM_NONE, 0, 0, OFF(batch.policy), "|fixed|critical|"},
     {"workload.min_mfu", F_NUM_GT, GW_DIM_FRACTION, 0, 1.0, OFF(batch.min_mfu), "the default 30%"},

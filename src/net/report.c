@@ -83,6 +83,10 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
                : f->nvls_eff > 0                    ? "NVLS in the NVLink domain"
                : f->sharp_eff > 0                   ? "SHARP in the scale-out switches"
                                                     : "none");
+    if (f->sharp_eff > 0)
+        gw_doc_str(doc, n, "in_network_assumes", "  SHARP assumes",
+                   "NCCL's SHARP plugin and the fabric's aggregation manager "
+                   "(network.in_network: nvls without them)");
     if (f->n_failed > 0) {
         gw_doc_node *fl = gw_doc_arr(doc, n, "failed_switches", "Named failed switches");
         for (int i = 0; i < f->n_failed; i++) {

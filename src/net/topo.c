@@ -855,11 +855,16 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->site_Bps = sc->network.site_link_Bps * (sc->network.site_links > 0 ? sc->network.site_links : 1);
     out->site_latency_s = sc->network.site_latency_s;
     /* In-network reduction where the hardware has it (data/accelerators.yaml
-     * nvls_efficiency, data/network.yaml sharp_efficiency). */
-    bool innet = !(sc->network.in_network && strcmp(sc->network.in_network, "off") == 0);
+     * nvls_efficiency, data/network.yaml sharp_efficiency). NVLS is built
+     * into NCCL; SHARP on the scale-out switches also needs NCCL's SHARP
+     * plugin and the fabric's aggregation manager, so "nvls" keeps NVLS
+     * and drops SHARP. */
+    const char *inn = sc->network.in_network ? sc->network.in_network : "auto";
+    bool innet = strcmp(inn, "off") != 0;
+    bool sharp = innet && strcmp(inn, "nvls") != 0;
     out->nvls_eff = innet && a && out->scaleup_domain > 1 ? a->nvls_eff : 0.0;
     out->nvls_latency_s = a ? a->nvls_latency_s : 0.0;
-    out->sharp_eff = innet && site->fabric_switch ? site->fabric_switch->sharp_eff : 0.0;
+    out->sharp_eff = sharp && site->fabric_switch ? site->fabric_switch->sharp_eff : 0.0;
     for (size_t i = 0; i < sc->network.n_failures && i < GW_NET_MAX_FAILED; i++) {
         out->failed_tier[out->n_failed] = gw_net_tier_parse(sc->network.failures[i].tier);
         out->failed_index[out->n_failed++] = sc->network.failures[i].index;
