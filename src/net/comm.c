@@ -22,12 +22,13 @@
  * simulation: gw_net_step re-times the chosen configuration with the flow
  * solver and reports the difference.
  *
- * The search evaluates millions of configurations but only a few hundred
- * distinct groups (n, n_local, stride): everything above that does not
- * depend on the bytes (the slowdowns, which in-network reduction applies,
- * its NIC leg's slowdown) is computed once per group and per comm model
- * (one search) into a table (nc_lookup), and each call pays a lookup plus
- * the bytes' arithmetic. The table is filled lazily and lock-free; its
+ * The search evaluates millions of configurations but only hundreds to a
+ * few thousand distinct groups (n, n_local, stride; the default 1M-GPU
+ * search: 6,652): everything above that does not depend on the bytes (the
+ * slowdowns, which in-network reduction applies, its NIC leg's slowdown,
+ * the alpha-beta model's logarithms) is computed once per group and per
+ * comm model (one search) into a table (nc_lookup), and each call pays a
+ * lookup plus the bytes' arithmetic. The table is filled lazily and lock-free; its
  * answers are bit-identical to the formulas (nc_*_ref, kept as the
  * reference; tests/unit/test_net_cache.c compares them).
  */
@@ -248,7 +249,8 @@ static double nc_allgather_ref(void *ud, const gw_train_topo *tt, gw_train_group
     return min_innet(ud, tt, g, 0, bytes, ab->allgather_s(ab->ud, &t2, g, bytes));
 }
 
-static double nc_reducescatter_ref(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+static double nc_reducescatter_ref(void *ud, const gw_train_topo *tt, gw_train_group g,
+                                   double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
@@ -277,7 +279,7 @@ static double nc_p2p_ref(void *ud, const gw_train_topo *tt, bool cross, double b
 
 /* A pipeline send with the stages' placement known. */
 static double nc_sendrecv_ref(void *ud, const gw_train_topo *tt, gw_train_group g, bool cross,
-                          double bytes)
+                              double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     double s = g.stride > 0 ? g.stride : 1.0;
