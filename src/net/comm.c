@@ -21,13 +21,54 @@
  * model equals the alpha-beta model exactly. It is a bound, not a
  * simulation: gw_net_step re-times the chosen configuration with the flow
  * solver and reports the difference.
+ *
+ * The search evaluates millions of configurations but only hundreds to a
+ * few thousand distinct groups (n, n_local, stride; the default 1M-GPU
+ * search: 6,652): everything above that does not depend on the bytes (the
+ * slowdowns, which in-network reduction applies, its NIC leg's slowdown,
+ * the alpha-beta model's logarithms) is computed once per group and per
+ * comm model (one search) into a table (nc_lookup), and each call pays a
+ * lookup plus the bytes' arithmetic. The table is filled lazily and lock-free; its
+ * answers are bit-identical to the formulas (nc_*_ref, kept as the
+ * reference; tests/unit/test_net_cache.c compares them).
  */
 #include "net_internal.h"
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/core_internal.h"
+#include "train/train_internal.h"
+
+/* One group's byte-independent terms (the key: n, n_local, stride; the
+ * group's kind does not enter the formulas): the slowdowns of ring-like
+ * traffic, all-to-all and pipeline sends; innet: which in-network
+ * reduction innet_s would take (NC_INNET_*), cm its ranks per domain,
+ * sharp_slow its NIC leg's slowdown; and the alpha-beta model's own. */
+enum { NC_INNET_NONE = 0, NC_INNET_NVLS, NC_INNET_SHARP };
+typedef struct nc_entry {
+    atomic_uint state; /* NC_EMPTY, NC_FILLING, NC_READY */
+    int n, n_local, stride;
+    double ring_slow, a2a_slow, sr_slow;
+    int innet, cm;
+    double sharp_slow;
+    gw__train_ab_terms ab; /* the alpha-beta model's terms of the group */
+} nc_entry;
+
+/* The table: open addressing, NC_PROBES slots from the key's hash. A
+ * slot is claimed by one thread (compare-and-swap EMPTY -> FILLING),
+ * filled, then published (READY, release); readers read a READY slot
+ * only (acquire), and a slot once READY never changes. A thread that
+ * finds its key being filled, or no free slot, computes the terms itself
+ * for that call: nothing waits. */
+enum { NC_SLOTS = 16384, NC_PROBES = 8 };
+enum { NC_EMPTY = 0, NC_FILLING, NC_READY };
+/* The table starts as gw_calloc's zero bytes, EMPTY, without a pass of
+ * atomic_init over its 1.5 MB (pages a small search never touches stay
+ * unmapped): a lock-free atomic_uint is a plain unsigned. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the table needs lock-free atomic_uint");
 
 struct gw_net_comm {
     gw_ctx *ctx;
@@ -44,6 +85,8 @@ struct gw_net_comm {
      * the NVLink domain, SHARP in the scale-out switches. */
     double nvls_eff, nvls_lat, sharp_eff;
     int dom;
+    double p2p_slow; /* a pipeline send across domains (nc_p2p) */
+    nc_entry cache[NC_SLOTS];
 };
 
 static double cum_oversub(const gw_net_topo *t, int j)
@@ -190,28 +233,31 @@ static double ring_slow(const gw_net_comm *c, gw_train_group g)
     return slowdown(c, 0, g.n, s, sp, g.n_local);
 }
 
-static double nc_allreduce(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+/* The reference: the formulas, evaluated on every call. */
+
+static double nc_allreduce_ref(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
     return min_innet(ud, tt, g, 2, bytes, ab->allreduce_s(ab->ud, &t2, g, bytes));
 }
 
-static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+static double nc_allgather_ref(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
     return min_innet(ud, tt, g, 0, bytes, ab->allgather_s(ab->ud, &t2, g, bytes));
 }
 
-static double nc_reducescatter(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+static double nc_reducescatter_ref(void *ud, const gw_train_topo *tt, gw_train_group g,
+                                   double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     gw_train_topo t2 = scaled(tt, ring_slow(ud, g));
     return min_innet(ud, tt, g, 1, bytes, ab->reducescatter_s(ab->ud, &t2, g, bytes));
 }
 
-static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+static double nc_alltoall_ref(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     double s = g.stride > 0 ? g.stride : 1.0;
@@ -222,7 +268,7 @@ static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, d
 /* A pipeline send: the stage partner is job/pp GPUs away, unknown here;
  * every tier the job spans is charged in full (the partner is in another
  * unit), an upper bound for small strides. */
-static double nc_p2p(void *ud, const gw_train_topo *tt, bool cross, double bytes)
+static double nc_p2p_ref(void *ud, const gw_train_topo *tt, bool cross, double bytes)
 {
     const gw_net_comm *c = ud;
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
@@ -232,14 +278,190 @@ static double nc_p2p(void *ud, const gw_train_topo *tt, bool cross, double bytes
 }
 
 /* A pipeline send with the stages' placement known. */
-static double nc_sendrecv(void *ud, const gw_train_topo *tt, gw_train_group g, bool cross,
-                          double bytes)
+static double nc_sendrecv_ref(void *ud, const gw_train_topo *tt, gw_train_group g, bool cross,
+                              double bytes)
 {
     const gw_train_comm_model *ab = gw_train_comm_alphabeta();
     double s = g.stride > 0 ? g.stride : 1.0;
     double slow = cross ? slowdown(ud, 0, g.n, s, s, 1) : 1.0;
     gw_train_topo t2 = scaled(tt, slow);
     return ab->p2p_s(ab->ud, &t2, cross, bytes);
+}
+
+/* ---- The search's table ---------------------------------------------------------- */
+
+/* Which in-network reduction innet_s takes for group g, without the bytes
+ * (the same tests in the same order). */
+static void innet_class(const gw_net_comm *c, gw_train_group g, nc_entry *e)
+{
+    e->innet = NC_INNET_NONE;
+    e->cm = 1;
+    e->sharp_slow = 1.0;
+    if (g.n < 2 || (!(c->nvls_eff > 0.0) && !(c->sharp_eff > 0.0)))
+        return;
+    const double s = g.stride > 0 ? g.stride : 1.0;
+    const int dom = c->dom;
+    int cm = g.n_local > 0 ? g.n_local : 1;
+    if (cm > g.n)
+        cm = g.n;
+    e->cm = cm;
+    if (dom > 1 && cm == g.n && fmod((double)dom, s * g.n) == 0.0) {
+        if (c->nvls_eff > 0.0)
+            e->innet = NC_INNET_NVLS;
+        return;
+    }
+    if (!(c->sharp_eff > 0.0) || g.n / cm < 2)
+        return;
+    if (cm == 1 ? s < dom : !(c->nvls_eff > 0.0 && cm * s == dom))
+        return;
+    double slow = 1.0;
+    for (int u = 0; u < c->nu; u++) {
+        double G = c->units[u];
+        if (s * g.n <= G)
+            continue;
+        double sl = c->ratio[u] / fmax(1.0, G / (s * cm));
+        if (sl > slow)
+            slow = sl;
+    }
+    e->innet = NC_INNET_SHARP;
+    e->sharp_slow = slow;
+}
+
+static void nc_fill(const gw_net_comm *c, gw_train_group g, nc_entry *e)
+{
+    e->n = g.n;
+    e->n_local = g.n_local;
+    e->stride = g.stride;
+    double s = g.stride > 0 ? g.stride : 1.0;
+    e->ring_slow = ring_slow(c, g);
+    e->a2a_slow = slowdown(c, 1, g.n, s, s, g.n_local);
+    e->sr_slow = slowdown(c, 0, g.n, s, s, 1);
+    innet_class(c, g, e);
+    gw__train_ab_terms_init(g, &e->ab);
+}
+
+static uint32_t nc_hash(gw_train_group g)
+{
+    uint32_t h = (uint32_t)g.n * 0x9E3779B1u ^ (uint32_t)g.n_local * 0x85EBCA77u ^
+                 (uint32_t)g.stride * 0xC2B2AE3Du;
+    return h ^ (h >> 15);
+}
+
+/* The slow path of nc_lookup: claims a free slot and fills it, or fills
+ * tmp (the slot is being filled by another thread, or none is free). */
+static const nc_entry *nc_miss(gw_net_comm *c, gw_train_group g, uint32_t h, nc_entry *tmp)
+{
+    for (int k = 0; k < NC_PROBES; k++) {
+        nc_entry *e = &c->cache[(h + (uint32_t)k) & (NC_SLOTS - 1)];
+        unsigned st = atomic_load_explicit(&e->state, memory_order_acquire);
+        if (st == NC_READY) {
+            if (e->n == g.n && e->n_local == g.n_local && e->stride == g.stride)
+                return e;
+            continue;
+        }
+        unsigned want = NC_EMPTY;
+        if (st == NC_EMPTY &&
+            atomic_compare_exchange_strong_explicit(&e->state, &want, NC_FILLING,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            nc_fill(c, g, e);
+            atomic_store_explicit(&e->state, NC_READY, memory_order_release);
+            return e;
+        }
+        break; /* being filled (perhaps with this key): do not wait */
+    }
+    nc_fill(c, g, tmp);
+    return tmp;
+}
+
+/* Group g's terms: a READY slot of the table (the usual case: its first
+ * slot), else nc_miss. The slots are the only part of the model the
+ * search writes. */
+static inline const nc_entry *nc_lookup(gw_net_comm *c, gw_train_group g, nc_entry *tmp)
+{
+    uint32_t h = nc_hash(g);
+    const nc_entry *e = &c->cache[h & (NC_SLOTS - 1)];
+    if (atomic_load_explicit(&e->state, memory_order_acquire) == NC_READY && e->n == g.n &&
+        e->n_local == g.n_local && e->stride == g.stride)
+        return e;
+    return nc_miss(c, g, h, tmp);
+}
+
+/* min_innet with the group's class from the table: innet_s's arithmetic
+ * on the bytes, in the same order. */
+static double nc_innet_min(const gw_net_comm *c, const nc_entry *e, const gw_train_topo *tt,
+                           int n, int coll, double B, double t)
+{
+    if (e->innet == NC_INNET_NONE || B <= 0)
+        return t;
+    const double nvl = tt->scaleup_Bps * tt->scaleup_eff;
+    const double lat_nv = fmax(tt->scaleup_latency_s, c->nvls_lat);
+    double x;
+    if (e->innet == NC_INNET_NVLS) {
+        double per = coll == 2 ? (1.0 + 1.0 / n) * B : B;
+        x = lat_nv + per / (c->nvls_eff * nvl);
+    } else {
+        if (coll != 2)
+            return t;
+        const int cm = e->cm;
+        double t_nv = cm > 1 ? lat_nv + (B + B / cm) / (c->nvls_eff * nvl) : 0.0;
+        double nic = tt->scaleout_Bps * tt->scaleout_eff / (e->sharp_slow * c->plane_factor);
+        double t_sh = tt->scaleout_latency_s + B / cm / c->sharp_eff / nic;
+        x = fmax(t_nv, t_sh);
+    }
+    return x > 0.0 && x < t ? x : t;
+}
+
+static double nc_allreduce(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    gw_net_comm *c = ud;
+    nc_entry tmp;
+    const nc_entry *e = nc_lookup(c, g, &tmp);
+    gw_train_topo t2 = scaled(tt, e->ring_slow);
+    return nc_innet_min(c, e, tt, g.n, 2, bytes, gw__train_ab_allreduce(&t2, &e->ab, bytes));
+}
+
+static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    gw_net_comm *c = ud;
+    nc_entry tmp;
+    const nc_entry *e = nc_lookup(c, g, &tmp);
+    gw_train_topo t2 = scaled(tt, e->ring_slow);
+    return nc_innet_min(c, e, tt, g.n, 0, bytes, gw__train_ab_half(&t2, &e->ab, bytes));
+}
+
+static double nc_reducescatter(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    gw_net_comm *c = ud;
+    nc_entry tmp;
+    const nc_entry *e = nc_lookup(c, g, &tmp);
+    gw_train_topo t2 = scaled(tt, e->ring_slow);
+    return nc_innet_min(c, e, tt, g.n, 1, bytes, gw__train_ab_half(&t2, &e->ab, bytes));
+}
+
+static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    nc_entry tmp;
+    const nc_entry *e = nc_lookup(ud, g, &tmp);
+    gw_train_topo t2 = scaled(tt, e->a2a_slow);
+    return gw__train_ab_alltoall(&t2, &e->ab, bytes);
+}
+
+static double nc_p2p(void *ud, const gw_train_topo *tt, bool cross, double bytes)
+{
+    const gw_net_comm *c = ud;
+    gw_train_topo t2 = scaled(tt, cross ? c->p2p_slow : 1.0);
+    return gw__train_ab_p2p(&t2, cross, bytes);
+}
+
+static double nc_sendrecv(void *ud, const gw_train_topo *tt, gw_train_group g, bool cross,
+                          double bytes)
+{
+    double slow = 1.0;
+    nc_entry tmp;
+    if (cross)
+        slow = nc_lookup(ud, g, &tmp)->sr_slow;
+    gw_train_topo t2 = scaled(tt, slow);
+    return gw__train_ab_p2p(&t2, cross, bytes);
 }
 
 gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_comm **out,
@@ -262,6 +484,7 @@ gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_
     c->model.p2p_s = nc_p2p;
     c->model.sendrecv_s = nc_sendrecv;
     precompute(c);
+    c->p2p_slow = slowdown(c, 0, 2, c->job / 2.0, c->job / 2.0, 1);
     *out = c;
     return GW_OK;
 }
@@ -269,6 +492,18 @@ gw_status gw_net_comm_new(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_
 const gw_train_comm_model *gw_net_comm_model(const gw_net_comm *c)
 {
     return c ? &c->model : NULL;
+}
+
+void gw__net_comm_uncached(gw_net_comm *c)
+{
+    if (!c)
+        return;
+    c->model.allreduce_s = nc_allreduce_ref;
+    c->model.allgather_s = nc_allgather_ref;
+    c->model.reducescatter_s = nc_reducescatter_ref;
+    c->model.alltoall_s = nc_alltoall_ref;
+    c->model.p2p_s = nc_p2p_ref;
+    c->model.sendrecv_s = nc_sendrecv_ref;
 }
 
 void gw_net_comm_free(gw_net_comm *c)

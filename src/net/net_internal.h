@@ -111,6 +111,9 @@ void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p);
  * costliest applicable algorithm of each): what a simulation costs. */
 double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
                               size_t n_ops);
+/* Switches comm's collective model to the formulas evaluated on every
+ * call (no table): the reference the table is tested against. */
+void gw__net_comm_uncached(gw_net_comm *c);
 /* Name of a link kind for reports. */
 const char *gw__net_kind_name(uint32_t kind_tier, char *buf, size_t n);
 

@@ -54,25 +54,38 @@ static double ring_half(int n, double bytes, double bw, double alpha)
     return (n - 1) * (alpha + bytes / n / bw);
 }
 
-static double level_allreduce(int n, double bytes, double bw, double alpha)
+/* lg: log2(n), the tree's depth (given: gw__train_ab_terms holds it). */
+static double level_allreduce_l(int n, double bytes, double bw, double alpha, double lg)
 {
     if (n <= 1 || bytes <= 0)
         return 0.0;
     double ring = 2.0 * ring_half(n, bytes, bw, alpha);
-    double tree = 2.0 * log2((double)n) * alpha + 2.0 * bytes / bw;
+    double tree = 2.0 * lg * alpha + 2.0 * bytes / bw;
     return ring < tree ? ring : tree;
+}
+
+static double level_allreduce(int n, double bytes, double bw, double alpha)
+{
+    return level_allreduce_l(n, bytes, bw, alpha, n > 1 && bytes > 0 ? log2((double)n) : 0.0);
 }
 
 /* Across domains: the faster of the ring and recursive halving/doubling
  * (log2(n) latency steps, same bandwidth term; NCCL's PAT algorithm for
- * large rank counts), which matters for DP groups of thousands of ranks. */
-static double scaleout_half(int n, double bytes, double bw, double alpha)
+ * large rank counts), which matters for DP groups of thousands of ranks.
+ * steps: ceil(log2(n)). */
+static double scaleout_half_l(int n, double bytes, double bw, double alpha, double steps)
 {
     double ring = ring_half(n, bytes, bw, alpha);
     if (n <= 1 || bytes <= 0)
         return ring;
-    double rd = ceil(log2((double)n)) * alpha + (n - 1) * (bytes / n / bw);
+    double rd = steps * alpha + (n - 1) * (bytes / n / bw);
     return rd < ring ? rd : ring;
+}
+
+static double scaleout_half(int n, double bytes, double bw, double alpha)
+{
+    return scaleout_half_l(n, bytes, bw, alpha,
+                           n > 1 && bytes > 0 ? ceil(log2((double)n)) : 0.0);
 }
 
 static double ab_half(const gw_train_topo *t, gw_train_group g, double bytes)
@@ -136,6 +149,63 @@ static double ab_p2p(void *ud, const gw_train_topo *t, bool cross_domain, double
     if (cross_domain)
         return t->scaleout_latency_s + bytes / out_bw(t);
     return t->scaleup_latency_s + bytes / up_bw(t);
+}
+
+/* ---- The same with a group's terms computed once ------------------------ */
+
+void gw__train_ab_terms_init(gw_train_group g, gw__train_ab_terms *a)
+{
+    memset(a, 0, sizeof *a);
+    a->n = g.n;
+    a->nl = g.n_local > 0 ? g.n_local : 1;
+    if (a->nl > g.n)
+        a->nl = g.n > 0 ? g.n : 1;
+    a->nd = g.n / a->nl;
+    if (g.n > 1) {
+        int top = a->nl >= g.n ? g.n : a->nd; /* the ranks the tree spans */
+        a->log2_top = top > 1 ? log2((double)top) : 0.0;
+        a->clog2_nd = a->nd > 1 ? ceil(log2((double)a->nd)) : 0.0;
+        a->log2_a2a = log2((double)g.n / a->nl + 1.0);
+    }
+}
+
+/* ab_half, ab_allreduce and ab_alltoall, term for term (n_local clamped
+ * to n changes none of them: n_local >= n is one level either way). */
+double gw__train_ab_half(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes)
+{
+    if (a->n <= 1)
+        return 0.0;
+    if (a->nl >= a->n)
+        return ring_half(a->n, bytes, up_bw(t), t->scaleup_latency_s);
+    return ring_half(a->nl, bytes, up_bw(t), t->scaleup_latency_s) +
+           scaleout_half_l(a->nd, bytes / a->nl, out_bw(t), t->scaleout_latency_s, a->clog2_nd);
+}
+
+double gw__train_ab_allreduce(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes)
+{
+    if (a->n <= 1)
+        return 0.0;
+    if (a->nl >= a->n)
+        return level_allreduce_l(a->n, bytes, up_bw(t), t->scaleup_latency_s, a->log2_top);
+    return 2.0 * ring_half(a->nl, bytes, up_bw(t), t->scaleup_latency_s) +
+           level_allreduce_l(a->nd, bytes / a->nl, out_bw(t), t->scaleout_latency_s, a->log2_top);
+}
+
+double gw__train_ab_alltoall(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes)
+{
+    const int nl = a->nl;
+    if (a->n <= 1 || bytes <= 0)
+        return 0.0;
+    double intra = bytes * (nl - 1) / a->n;
+    double inter = bytes * (a->n - nl) / a->n;
+    double ti = intra / up_bw(t) + (nl - 1) * t->scaleup_latency_s;
+    double to = inter > 0 ? inter / out_bw(t) + t->scaleout_latency_s * a->log2_a2a : 0.0;
+    return ti > to ? ti : to;
+}
+
+double gw__train_ab_p2p(const gw_train_topo *t, bool cross_domain, double bytes)
+{
+    return ab_p2p(NULL, t, cross_domain, bytes);
 }
 
 static const gw_train_comm_model alphabeta = {

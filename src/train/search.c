@@ -130,11 +130,16 @@ static int divisors(double n, int limit, int *out, int max_out)
 
 /* ---- Top-k lists ------------------------------------------------------- */
 
+/* One per thread, side by side in one array: the padding keeps a
+ * thread's counters (written every evaluation) off the cache line that
+ * holds the next thread's n, cap and best entry (false sharing). */
+enum { TOPK_PAD = 64 };
 typedef struct topk {
     int n, cap;
     gw_train_eval e[GW_TRAIN_MAX_TOP + 1];
     uint64_t n_eval, n_feas;
     uint64_t n_rej[GW_TRAIN_REJECT_COUNT_];
+    char pad[TOPK_PAD];
 } topk;
 
 static bool same_layout(const gw_train_config *a, const gw_train_config *b)

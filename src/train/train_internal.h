@@ -93,4 +93,24 @@ void gw__train_why(const gw_train_eval *best, gw_train_eval *alt);
 /* Canonical name of a reject reason ("memory" ...). */
 const char *gw__train_reject_name(gw_train_reject r);
 
+/* The alpha-beta model (comm.c) with a group's terms computed once: what
+ * depends on the group only (ranks per level, the logarithms of the tree,
+ * halving/doubling and all-to-all latencies), for a model that calls it
+ * for the same groups many times (the net module's table, one per
+ * search). Each gives the same bits as the gw_train_comm_alphabeta()
+ * function it names. */
+typedef struct gw__train_ab_terms {
+    int n, nl, nd;   /* ranks; per domain (n_local, clamped to 1..n); domains n / nl */
+    double log2_top; /* log2 of the ranks the tree spans (n in one domain, else nd) */
+    double clog2_nd; /* ceil(log2(nd)): recursive halving/doubling steps */
+    double log2_a2a; /* log2(n / nl + 1): all-to-all latency steps */
+} gw__train_ab_terms;
+
+void gw__train_ab_terms_init(gw_train_group g, gw__train_ab_terms *a);
+/* all-gather and reduce-scatter */
+double gw__train_ab_half(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes);
+double gw__train_ab_allreduce(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes);
+double gw__train_ab_alltoall(const gw_train_topo *t, const gw__train_ab_terms *a, double bytes);
+double gw__train_ab_p2p(const gw_train_topo *t, bool cross_domain, double bytes);
+
 #endif /* GW_TRAIN_INTERNAL_H */
