@@ -203,7 +203,8 @@ typedef struct gw_net_sim_result {
     double time_s;        /* all ops done */
     double flows, links;  /* expanded size (one plane, whole job) */
     double flow_classes, link_classes; /* what the solver ran on */
-    double components;    /* isomorphic components the job split into */
+    double components;    /* link-disjoint components the job split into */
+    double component_types; /* of them, non-isomorphic ones simulated */
     bool collapsed;       /* false: solved expanded */
     bool approximate;     /* a partial component was bounded, not solved */
     size_t n_hot;
