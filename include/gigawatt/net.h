@@ -277,6 +277,12 @@ typedef struct gw_net_step_result {
 /* Flows one step simulation may expand (per component); calls beyond it
  * keep the closed form and say so. */
 #define GW_NET_STEP_MAX_FLOWS 8e6
+/* Solver variables the all-kinds-at-once simulation may expand: the ops
+ * together share one component that a pipeline's sends stretch over the
+ * whole job, where each alone splits into small ones (at a million GPUs
+ * the contended run would take minutes; beyond this it is skipped and the
+ * contended figures equal the alone ones). */
+#define GW_NET_STEP_MAX_CONTENDED 1e6
 
 GW_API gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
                              const gw_model *m, const gw_accel *a, const gw_system *sys,

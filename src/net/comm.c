@@ -489,7 +489,7 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         ops[nops] = op;
         who[nops++] = i;
     }
-    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_FLOWS) {
+    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_CONTENDED) {
         gw_error e2;
         memset(&e2, 0, sizeof e2);
         if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) ==
