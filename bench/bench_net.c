@@ -5,7 +5,10 @@
  *   1. 64 MB all-reduce on 16,384 GPUs (2-tier fat tree, H100 nodes,
  *      hierarchical ring and the automatic choice): < 0.1 s, < 100 MB RSS;
  *   2. all-reduce on 1,048,576 GPUs over a 4-tier fat tree: < 1 s, < 1 GB;
- *   3. EP all-to-all (groups of 64) on 1,048,576 GPUs: < 1 s, < 1 GB;
+ *   3. EP all-to-all (groups of 64) on 1,048,576 GPUs: < 1 s, < 1 GB; and
+ *      the default scenario's shapes on 1M GPUs in NVL72 racks (EP
+ *      all-to-all of 128 ranks 16 apart, TP all-gather, DP ring
+ *      all-reduce), where the domains do not tile the groups;
  *   4. the same 16,384-GPU all-reduce expanded (one variable per flow),
  *      against the collapsed solver;
  *   5. the search's closed form: collective-model calls per second;
@@ -293,6 +296,20 @@ int main(void)
                GW_NET_MODE_COLLAPSED);
     gw_net_op a2a2 = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 256, 1, 256e6, 0.0, NULL};
     bad |= run(ctx, "1M B200 EP all-to-all (256 ranks) 256MB, 4-tier", &g, a2a2,
+               GW_NET_MODE_COLLAPSED);
+
+    /* The default scenario's shapes (colossus-2-like: NVL72 racks of
+     * 4-GPU nodes, 400G NICs, radix 64, 4 tiers; gigawatt net --step):
+     * 72-GPU domains do not tile power-of-two groups, so the job splits
+     * into link-disjoint components of 9 types (traffic.c, comp_types). */
+    gw_net_fabric d = fabric(1048576, 4, 72, 900e9, 50e9, 64);
+    gw_net_op ep = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 128, 16, 18.5e6, 0.0, NULL};
+    bad |= run(ctx, "1M NVL72 EP all-to-all (128 ranks, 16 apart) 18.5MB", &d, ep,
+               GW_NET_MODE_COLLAPSED);
+    gw_net_op tp = {GW_NET_ALLGATHER, GW_NET_ALGO_AUTO, 32, 1, 134e6, 0.0, NULL};
+    bad |= run(ctx, "1M NVL72 TP all-gather (32 ranks) 134MB", &d, tp, GW_NET_MODE_COLLAPSED);
+    gw_net_op dpr = {GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 1024, 64, 240e6, 0.0, NULL};
+    bad |= run(ctx, "1M NVL72 DP all-reduce ring (1024 ranks, 64 apart)", &d, dpr,
                GW_NET_MODE_COLLAPSED);
 
     /* The search's closed form. */

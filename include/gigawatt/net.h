@@ -203,7 +203,8 @@ typedef struct gw_net_sim_result {
     double time_s;        /* all ops done */
     double flows, links;  /* expanded size (one plane, whole job) */
     double flow_classes, link_classes; /* what the solver ran on */
-    double components;    /* isomorphic components the job split into */
+    double components;    /* link-disjoint components the job split into */
+    double component_types; /* of them, non-isomorphic ones simulated */
     bool collapsed;       /* false: solved expanded */
     bool approximate;     /* a partial component was bounded, not solved */
     size_t n_hot;
@@ -276,6 +277,12 @@ typedef struct gw_net_step_result {
 /* Flows one step simulation may expand (per component); calls beyond it
  * keep the closed form and say so. */
 #define GW_NET_STEP_MAX_FLOWS 8e6
+/* Solver variables the all-kinds-at-once simulation may expand: the ops
+ * together share one component that a pipeline's sends stretch over the
+ * whole job, where each alone splits into small ones (at a million GPUs
+ * the contended run would take minutes; beyond this it is skipped and the
+ * contended figures equal the alone ones). */
+#define GW_NET_STEP_MAX_CONTENDED 1e6
 
 GW_API gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
                              const gw_model *m, const gw_accel *a, const gw_system *sys,

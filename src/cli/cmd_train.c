@@ -193,9 +193,11 @@ static gw_status net_retime(gw_cli *cli, gw_doc *doc, const gw_net_topo *topo,
         gw_doc_note(doc, "net-step: each collective of the step simulated on the fabric alone "
                          "(every group of its kind at once), then the largest of every kind "
                          "together, a worst case for contention; collectives whose simulation "
-                         "would expand more than %.0f flows keep the search's closed form "
-                         "(gigawatt net --step lists them)",
-                    GW_NET_STEP_MAX_FLOWS);
+                         "would expand more than %.0f flows, or %.0f solver variables in an "
+                         "algorithm that could be the fastest, keep the search's closed form "
+                         "(gigawatt net --step lists them), and the kinds together are not "
+                         "simulated beyond %.0f variables",
+                    GW_NET_STEP_MAX_FLOWS, GW_NET_AUTO_MAX_VARS, GW_NET_STEP_MAX_CONTENDED);
     free(st);
     return rc;
 }

@@ -694,7 +694,12 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
             gw__strlcpy(out->call[i].why, "too many flows to simulate", sizeof out->call[i].why);
             continue;
         }
-        if (gw_net_simulate(ctx, t, job, &op, 1, GW_NET_MODE_COLLAPSED, &sr, &e2) != GW_OK) {
+        /* Capped: an algorithm whose expansion exceeds the budget (a double
+         * binary tree over hundreds of ranks on a million GPUs: hundreds of
+         * thousands of classes, a minute of solving) keeps the closed form
+         * when it could be the fastest, and says so. */
+        if (gw__net_simulate_capped(ctx, t, job, &op, 1, GW_NET_MODE_COLLAPSED,
+                                    GW_NET_AUTO_MAX_VARS, &sr, &e2) != GW_OK) {
             gw__strlcpy(out->call[i].why, e2.msg, sizeof out->call[i].why);
             continue; /* keeps the closed form */
         }
@@ -720,7 +725,7 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         ops[nops] = op;
         who[nops++] = i;
     }
-    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_FLOWS) {
+    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_CONTENDED) {
         gw_error e2;
         memset(&e2, 0, sizeof e2);
         if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) ==

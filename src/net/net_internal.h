@@ -114,6 +114,12 @@ double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op 
 /* Switches comm's collective model to the formulas evaluated on every
  * call (no table): the reference the table is tested against. */
 void gw__net_comm_uncached(gw_net_comm *c);
+/* gw_net_simulate with a budget: GW_ERANGE when an algorithm that could
+ * be the fastest (AUTO) or the one asked for would expand more than
+ * max_vars solver variables (the step simulation's bound on its cost). */
+gw_status gw__net_simulate_capped(gw_ctx *ctx, const gw_net_topo *t, double job,
+                                  const gw_net_op *ops, size_t n_ops, gw_net_mode mode,
+                                  double max_vars, gw_net_sim_result *out, gw_error *err);
 /* Name of a link kind for reports. */
 const char *gw__net_kind_name(uint32_t kind_tier, char *buf, size_t n);
 

@@ -142,7 +142,8 @@ void gw_net_sim_report(gw_doc *doc, gw_doc_node *parent, const char *key,
         parent = gw_doc_root(doc);
     gw_doc_node *n = gw_doc_obj(doc, parent, key, "Flow simulation");
     gw_doc_num(doc, n, "flows", "Flows (whole job, planes aggregated)", s->flows, "");
-    gw_doc_num(doc, n, "components", "Isomorphic components", s->components, "");
+    gw_doc_num(doc, n, "components", "Link-disjoint components", s->components, "");
+    gw_doc_num(doc, n, "component_types", "Component types simulated", s->component_types, "");
     gw_doc_num(doc, n, "flow_classes", "Flow classes solved", s->flow_classes, "");
     gw_doc_num(doc, n, "link_classes", "Link classes solved", s->link_classes, "");
     gw_doc_str(doc, n, "mode", "Solver", s->collapsed ? "collapsed (exact quotient)" : "expanded");

@@ -173,6 +173,23 @@ static heap_item heap_pop(heap_item *h, size_t *n)
     return top;
 }
 
+static void sift_down(heap_item *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t a = 2 * i + 1, b = a + 1, m = i;
+        if (a < n && h[a].key < h[m].key)
+            m = a;
+        if (b < n && h[b].key < h[m].key)
+            m = b;
+        if (m == i)
+            break;
+        heap_item tmp = h[m];
+        h[m] = h[i];
+        h[i] = tmp;
+        i = m;
+    }
+}
+
 typedef struct solver {
     gw__netp *p;
     size_t *loff;     /* link -> incidences (transpose) */
@@ -183,28 +200,50 @@ typedef struct solver {
     uint8_t *frozen;
     heap_item *heap;
     double *release;  /* per flow: activation time (INFINITY until released) */
+    uint32_t *act;    /* the active flows (state 1), n_act of them */
+    size_t n_act;
+    uint32_t *wait;   /* the waiting flows (state 0), n_wait of them */
+    size_t n_wait;
+    uint32_t *used;   /* links the active flows cross, n_used of them */
+    size_t n_used;
+    uint8_t *lmark;
 } solver;
 
-/* Max-min rates of the active flows (state 1). */
+/* Max-min rates of the active flows (state 1). Only the links they cross
+ * are touched, and the heap of their fair levels is built in linear time
+ * (the solver's cost at a million GPUs is this function, once per
+ * event). */
 static void fill_rates(solver *s)
 {
     gw__netp *p = s->p;
-    size_t hn = 0;
-    for (size_t l = 0; l < p->nl; l++) {
-        s->rem_cap[l] = p->cap[l];
-        s->sumw[l] = 0.0;
-    }
-    for (size_t f = 0; f < p->nf; f++) {
-        s->frozen[f] = s->state[f] != 1;
+    for (size_t k = 0; k < s->n_used; k++)
+        s->lmark[s->used[k]] = 0;
+    s->n_used = 0;
+    for (size_t k = 0; k < s->n_act; k++) {
+        uint32_t f = s->act[k];
+        s->frozen[f] = 0;
         s->rate[f] = 0.0;
-        if (s->state[f] != 1)
-            continue;
-        for (size_t i = p->off[f]; i < p->off[f + 1]; i++)
-            s->sumw[p->lk[i]] += p->w[i];
+        for (size_t i = p->off[f]; i < p->off[f + 1]; i++) {
+            uint32_t l = p->lk[i];
+            if (!s->lmark[l]) {
+                s->lmark[l] = 1;
+                s->used[s->n_used++] = l;
+                s->rem_cap[l] = p->cap[l];
+                s->sumw[l] = 0.0;
+            }
+            s->sumw[l] += p->w[i];
+        }
     }
-    for (size_t l = 0; l < p->nl; l++)
-        if (s->sumw[l] > 0.0)
-            heap_push(s->heap, &hn, s->rem_cap[l] / s->sumw[l], (uint32_t)l);
+    size_t hn = 0;
+    for (size_t k = 0; k < s->n_used; k++) {
+        uint32_t l = s->used[k];
+        if (s->sumw[l] > 0.0) {
+            s->heap[hn].key = s->rem_cap[l] / s->sumw[l];
+            s->heap[hn++].l = l;
+        }
+    }
+    for (size_t i = hn / 2; i-- > 0;)
+        sift_down(s->heap, hn, i);
     while (hn > 0) {
         heap_item it = heap_pop(s->heap, &hn);
         uint32_t l = it.l;
@@ -219,7 +258,7 @@ static void fill_rates(solver *s)
         }
         for (size_t j = s->loff[l]; j < s->loff[l + 1]; j++) {
             uint32_t f = s->lflow[j];
-            if (s->frozen[f])
+            if (s->frozen[f] || s->state[f] != 1)
                 continue;
             s->frozen[f] = 1;
             s->rate[f] = lvl;
@@ -251,8 +290,12 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
     s.release = gw_malloc(ctx, (nf ? nf : 1) * sizeof(double));
     s.state = gw_calloc(ctx, nf ? nf : 1, 1);
     s.frozen = gw_calloc(ctx, nf ? nf : 1, 1);
+    s.act = gw_malloc(ctx, (nf ? nf : 1) * sizeof *s.act);
+    s.wait = gw_malloc(ctx, (nf ? nf : 1) * sizeof *s.wait);
+    s.used = gw_malloc(ctx, (nl ? nl : 1) * sizeof *s.used);
+    s.lmark = gw_calloc(ctx, nl ? nl : 1, 1);
     if (!s.loff || !s.lflow || !s.rem_cap || !s.sumw || !s.heap || !s.rate || !s.left ||
-        !s.release || !s.state || !s.frozen)
+        !s.release || !s.state || !s.frozen || !s.act || !s.wait || !s.used || !s.lmark)
         goto out;
     for (size_t i = 0; i < p->ni; i++)
         s.loff[p->lk[i] + 1]++;
@@ -299,8 +342,11 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
         s.left[f] = p->bytes[f];
         p->done[f] = (double)NAN;
         s.release[f] = p->phase[f] == cur[p->op[f]] ? p->start[f] + p->lat[f] : (double)INFINITY;
+        s.wait[s.n_wait++] = (uint32_t)f;
     }
 
+    /* Events. The active and waiting lists keep flow order, so that sums
+     * over them run in the order of a scan of all flows. */
     double now = 0.0;
     size_t n_done = 0;
     size_t guard = 0;
@@ -310,19 +356,30 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
             goto out2;
         }
         double next_act = (double)INFINITY;
-        for (size_t f = 0; f < nf; f++) {
-            if (s.state[f] != 0)
-                continue;
-            if (s.release[f] <= now * (1.0 + 1e-15) + 1e-18)
+        size_t nw = 0;
+        bool any_act = false;
+        for (size_t k = 0; k < s.n_wait; k++) {
+            uint32_t f = s.wait[k];
+            if (s.release[f] <= now * (1.0 + 1e-15) + 1e-18) {
                 s.state[f] = 1;
-            else if (s.release[f] < next_act)
+                any_act = true;
+                continue;
+            }
+            if (s.release[f] < next_act)
                 next_act = s.release[f];
+            s.wait[nw++] = f;
+        }
+        s.n_wait = nw;
+        if (any_act) {
+            s.n_act = 0;
+            for (size_t f = 0; f < nf; f++)
+                if (s.state[f] == 1)
+                    s.act[s.n_act++] = (uint32_t)f;
         }
         fill_rates(&s);
         double dt = next_act - now;
-        for (size_t f = 0; f < nf; f++) {
-            if (s.state[f] != 1)
-                continue;
+        for (size_t k = 0; k < s.n_act; k++) {
+            uint32_t f = s.act[k];
             if (s.left[f] <= 0.0)
                 dt = 0.0;
             else if (s.rate[f] > 0.0 && s.left[f] / s.rate[f] < dt)
@@ -336,17 +393,19 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
             dt = 0.0;
         now += dt;
         bool any_adv = false;
-        for (size_t f = 0; f < nf; f++) {
-            if (s.state[f] != 1)
-                continue;
+        size_t na = 0;
+        for (size_t k = 0; k < s.n_act; k++) {
+            uint32_t f = s.act[k];
             double sent = s.rate[f] * dt;
             if (sent > s.left[f])
                 sent = s.left[f];
             s.left[f] -= sent;
             for (size_t i = p->off[f]; i < p->off[f + 1]; i++)
                 p->carried[p->lk[i]] += sent * p->w[i];
-            if (s.left[f] > 1e-9 * p->bytes[f] + 1e-12)
+            if (s.left[f] > 1e-9 * p->bytes[f] + 1e-12) {
+                s.act[na++] = f;
                 continue;
+            }
             s.left[f] = 0.0;
             s.state[f] = 2;
             p->done[f] = now;
@@ -359,11 +418,12 @@ gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err)
                 any_adv = true;
             }
         }
+        s.n_act = na;
         if (any_adv) {
-            for (size_t f = 0; f < nf; f++) {
+            for (size_t k = 0; k < s.n_wait; k++) {
+                uint32_t f = s.wait[k];
                 int o = p->op[f];
-                if (advanced[o] && s.state[f] == 0 && p->phase[f] == cur[o] &&
-                    !isfinite(s.release[f]))
+                if (advanced[o] && p->phase[f] == cur[o] && !isfinite(s.release[f]))
                     s.release[f] = fmax(now, p->start[f]) + p->lat[f];
             }
             memset(advanced, 0, (size_t)(max_op + 1));
@@ -386,6 +446,10 @@ out:
     gw_free(ctx, s.release);
     gw_free(ctx, s.state);
     gw_free(ctx, s.frozen);
+    gw_free(ctx, s.act);
+    gw_free(ctx, s.wait);
+    gw_free(ctx, s.used);
+    gw_free(ctx, s.lmark);
     return rc;
 }
 

@@ -690,20 +690,19 @@ static double lcm_d(double a, double b)
     return a / gcd_d(a, b) * b;
 }
 
-/* The component size: the smallest U, a multiple of every op's block, of
- * the node and of the NVLink domain, that nests with every unit of the
- * hierarchy (U divides it or it divides U: scalable units, sub-trees,
- * buildings). Traffic then never leaves a component, components own the
- * links inside them, and all whole components are isomorphic. Else the
- * job. */
+/* The component size: the smallest U, a multiple of every op's block and
+ * of the node, that nests with every unit of the hierarchy (U divides it
+ * or it divides U: scalable units, sub-trees, buildings). Traffic then
+ * never leaves a component and components own the links inside them (an
+ * NVLink domain's links are per GPU, so a domain split between two
+ * components shares none). Components differ only in where the NVLink
+ * domains fall on them (comp_types). Else the job. */
 static double component_size(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
 {
     /* Named failures make the units unequal: the whole job is one. */
     if (t->f.n_failed > 0)
         return job;
     double U0 = (double)t->f.gpus_per_node;
-    if (t->f.scaleup_domain > 1)
-        U0 = lcm_d(U0, (double)t->f.scaleup_domain);
     for (size_t i = 0; i < n_ops; i++)
         U0 = lcm_d(U0, ops[i].stride * ops[i].n);
     double units[GW_NET_MAX_TIERS + 2];
@@ -734,10 +733,37 @@ static double component_size(const gw_net_topo *t, double job, const gw_net_op *
     return job;
 }
 
+/* Component types (the symmetry argument, docs/models/net.md): whole
+ * components of U GPUs at k U are link-disjoint and identical but for the
+ * offset of the NVLink domains on them, k U mod D, which repeats with
+ * period m = D / gcd(U, D) in k. Component k is isomorphic to component
+ * k mod m (the translation by a multiple of m U maps domains onto domains,
+ * and every unit nests with U, so it maps the units' links too); one
+ * simulation per type, weighted by its count, is exact. Returns the
+ * number of types m (at most full); type i has floor((full - 1 - i) / m)
+ * + 1 components. */
+static size_t comp_types(const gw_net_topo *t, double U, double full)
+{
+    double D = t->f.scaleup_domain > 1 ? (double)t->f.scaleup_domain : 1.0;
+    double m = D / gcd_d(U, D);
+    if (m > full)
+        m = full;
+    return (size_t)m;
+}
+
+/* GPUs a collapsed simulation expands: one component per type and the
+ * partial one. */
+static double sim_gpus(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
+{
+    double U = component_size(t, job, ops, n_ops);
+    double full = floor(job / U), rest = job - full * U;
+    return U * (double)comp_types(t, U, full) + rest;
+}
+
 double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
                               size_t n_ops)
 {
-    double U = component_size(t, job, ops, n_ops);
+    double U = sim_gpus(t, job, ops, n_ops);
     double per = 0.0;
     for (size_t i = 0; i < n_ops; i++) {
         /* AUTO: the cheapest applicable algorithm (the search skips the
@@ -961,10 +987,33 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
                        GW_NET_EXPANDED_MAX_GPUS, job);
     double full = floor(job / U);
     double rest = job - full * U;
-    comp_out a, b;
+    size_t types = collapse ? comp_types(t, U, full) : 1;
+    /* a: the whole components, merged over their types (counts weighted);
+     * b: the partial one. */
+    comp_out a, b, one;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
-    gw_status rc = run_component(ctx, t, 0.0, (size_t)U, ops, algos, n_ops, collapse, &a, err);
+    gw_status rc = GW_OK;
+    for (size_t k = 0; k < types && rc == GW_OK; k++) {
+        memset(&one, 0, sizeof one);
+        rc = run_component(ctx, t, (double)k * U, (size_t)U, ops, algos, n_ops, collapse, &one,
+                           err);
+        if (rc != GW_OK)
+            break;
+        for (size_t i = 0; i < n_ops; i++) {
+            a.op_done[i] = fmax(a.op_done[i], one.op_done[i]);
+            a.op_lat[i] = fmax(a.op_lat[i], one.op_lat[i]);
+        }
+        double cnt = floor((full - 1.0 - (double)k) / (double)types) + 1.0;
+        a.flows += one.flows * cnt;
+        a.flow_classes += one.flow_classes;
+        a.link_classes += one.link_classes;
+        for (size_t q = 0; q < GW__NL_KINDS_ * 8; q++) {
+            a.kt_busy[q] = fmax(a.kt_busy[q], one.kt_busy[q]);
+            a.kt_count[q] += one.kt_count[q] * cnt;
+            a.kt_cap[q] = fmax(a.kt_cap[q], one.kt_cap[q]);
+        }
+    }
     if (rc == GW_OK && rest > 0)
         rc = run_component(ctx, t, full * U, (size_t)rest, ops, algos, n_ops, collapse, &b, err);
     if (rc != GW_OK)
@@ -973,7 +1022,8 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
     out->n_ops = n_ops;
     out->collapsed = collapse;
     out->components = full + (rest > 0 ? 1 : 0);
-    out->flows = a.flows * full + b.flows;
+    out->component_types = (double)types + (rest > 0 ? 1 : 0);
+    out->flows = a.flows + b.flows;
     out->flow_classes = a.flow_classes + b.flow_classes;
     out->link_classes = a.link_classes + b.link_classes;
     gw__comp cj;
@@ -1027,7 +1077,7 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
         uint32_t kt = (uint32_t)(k / 8) << 8 | (uint32_t)(k % 8 == 7 ? 0xff : k % 8);
         gw__net_kind_name(kt, h->name, sizeof h->name);
         h->tier = (k % 8 == 7) ? -1 : (int)(k % 8);
-        h->count = a.kt_count[k] * full + b.kt_count[k];
+        h->count = a.kt_count[k] + b.kt_count[k];
         h->busy_frac = hot[i].u > 1.0 ? 1.0 : hot[i].u;
         h->Bps = fmax(a.kt_cap[k], b.kt_cap[k]);
     }
@@ -1036,6 +1086,13 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
 
 gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const gw_net_op *ops,
                           size_t n_ops, gw_net_mode mode, gw_net_sim_result *out, gw_error *err)
+{
+    return gw__net_simulate_capped(ctx, t, job, ops, n_ops, mode, (double)INFINITY, out, err);
+}
+
+gw_status gw__net_simulate_capped(gw_ctx *ctx, const gw_net_topo *t, double job,
+                                  const gw_net_op *ops, size_t n_ops, gw_net_mode mode,
+                                  double max_vars, gw_net_sim_result *out, gw_error *err)
 {
     if (!t || !ops || !out)
         return gw__err(err, GW_EINVAL, "gw_net_simulate: NULL argument");
@@ -1062,36 +1119,69 @@ gw_status gw_net_simulate(gw_ctx *ctx, const gw_net_topo *t, double job, const g
          * skipped while a cheaper one applies (a double binary tree or
          * halving-doubling over a million ranks: tens of millions of
          * flows, tens of seconds). */
-        double U = component_size(t, job, &ops[i], 1), cheapest = (double)INFINITY;
-        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-            if (algo_ok(&ops[i], order[k], &t->f))
-                cheapest = fmin(cheapest, U * est_vars_per_gpu(&ops[i], order[k]));
+        double U = sim_gpus(t, job, &ops[i], 1);
+        double cheapest = (double)INFINITY;
+        for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+            if (!algo_ok(&ops[i], order[k], &t->f))
+                continue;
+            double cost = U * est_vars_per_gpu(&ops[i], order[k]);
+            cheapest = fmin(cheapest, cost);
+            /* With a budget, an applicable algorithm beyond it might be
+             * the fastest: no answer rather than a wrong one, before any
+             * costly run. */
+            if (cost > max_vars)
+                return gw__err(err, GW_ERANGE, "%s: %.2g flows, beyond the budget",
+                               gw_net_algo_name(order[k]), cost);
+        }
         /* Two rounds: the algorithms within the budget, then the cheapest
          * one over it whose step latencies alone could still beat them
          * (at a million ranks the tree, whose latency is logarithmic). */
         gw_net_algo over = GW_NET_ALGO_AUTO;
         double over_cost = (double)INFINITY;
-        for (size_t k = 0; k <= sizeof order / sizeof order[0]; k++) {
+        /* The over-budget candidate runs first when its step latencies
+         * are a tenth of every other's or less (a tree against a ring
+         * over a million ranks): then the others' latencies alone exceed
+         * its time and they are skipped. The answer is the same either
+         * way (the fastest of those that could win); only the cost
+         * changes. */
+        double lat_in = (double)INFINITY;
+        const size_t n_order = sizeof order / sizeof order[0];
+        for (size_t k = 0; k < n_order; k++) {
+            if (!algo_ok(&ops[i], order[k], &t->f))
+                continue;
+            double cost = U * est_vars_per_gpu(&ops[i], order[k]);
+            if (cost > GW_NET_AUTO_MAX_VARS && cost > cheapest) {
+                if (cost < over_cost) {
+                    over_cost = cost;
+                    over = order[k];
+                }
+            } else {
+                lat_in = fmin(lat_in, steps_of(&ops[i], order[k], &t->f));
+            }
+        }
+        bool over_first = over != GW_NET_ALGO_AUTO &&
+                          10.0 * steps_of(&ops[i], over, &t->f) <= lat_in;
+        for (size_t k0 = 0; k0 <= n_order + 1; k0++) {
             gw_net_algo one;
-            if (k < sizeof order / sizeof order[0]) {
-                one = order[k];
+            /* k0 = 0: the over-budget candidate when it goes first;
+             * 1 .. n_order: the others; n_order + 1: it, when last. */
+            if (k0 == 0 || k0 == n_order + 1) {
+                if (over == GW_NET_ALGO_AUTO || over_first != (k0 == 0))
+                    continue;
+                one = over;
+            } else {
+                one = order[k0 - 1];
                 if (!algo_ok(&ops[i], one, &t->f))
                     continue;
                 double cost = U * est_vars_per_gpu(&ops[i], one);
-                if (cost > GW_NET_AUTO_MAX_VARS && cost > cheapest) {
-                    if (cost < over_cost) {
-                        over_cost = cost;
-                        over = one;
-                    }
+                if (cost > GW_NET_AUTO_MAX_VARS && cost > cheapest)
                     continue;
-                }
-            } else {
-                if (over == GW_NET_ALGO_AUTO)
-                    break;
-                one = over;
             }
             if (steps_of(&ops[i], one, &t->f) * lat_min >= best)
                 continue;
+            if (U * est_vars_per_gpu(&ops[i], one) > max_vars)
+                return gw__err(err, GW_ERANGE, "%s: %.2g flows, beyond the budget",
+                               gw_net_algo_name(one), U * est_vars_per_gpu(&ops[i], one));
             gw_net_sim_result r;
             gw_status rc2 = simulate_fixed(ctx, t, job, &ops[i], &one, 1, mode, &r, err);
             if (rc2 == GW_ERANGE)

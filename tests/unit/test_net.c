@@ -363,6 +363,72 @@ static void collapsed_equals_expanded(void **state)
     assert_true(checked >= 45);
 }
 
+/* Component types (traffic.c, comp_types): NVLink domains that do not
+ * tile the groups' blocks (72-GPU domains under power-of-two groups, here
+ * 12-GPU domains under blocks of 8 to 64) split the job into link-disjoint
+ * components that are not all isomorphic; one simulation per type must
+ * give the expanded answer, all-to-all included, alone and contended. */
+static void component_types_equal_expanded(void **state)
+{
+    gw_ctx *ctx = *state;
+    int dom[] = {12, 24};
+    struct {
+        gw_net_coll c;
+        gw_net_algo a;
+        int n;
+        double stride;
+    } ops[] = {
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 4}, {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 1},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 32, 2}, {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 8, 1},
+        {GW_NET_REDUCESCATTER, GW_NET_ALGO_RING, 16, 1}, {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 4},
+        {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 2, 8}, {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
+    };
+    int typed = 0, checked = 0;
+    for (size_t i = 0; i < sizeof dom / sizeof dom[0]; i++) {
+        gw_net_fabric f = fabric(1536, 4, dom[i], 16);
+        f.oversub[0] = 2.0;
+        f.nic_latency_s = 3e-6;
+        f.switch_latency_s = 5e-7;
+        f.scaleup_latency_s = 2e-6;
+        gw_net_topo t = build(&f);
+        for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
+            gw_net_op op = {ops[j].c, ops[j].a, ops[j].n, ops[j].stride, 3e7, 0.0, NULL};
+            gw_net_sim_result re, rc_;
+            gw_error err;
+            memset(&err, 0, sizeof err);
+            assert_int_equal(
+                gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_EXPANDED, &re, &err), GW_OK);
+            assert_int_equal(
+                gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err),
+                GW_OK);
+            double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
+            if (d > 1e-9)
+                fprintf(stderr, "dom %d op %zu: collapsed %.12g expanded %.12g\n", dom[i], j,
+                        rc_.op[0].time_s, re.op[0].time_s);
+            assert_true(d <= 1e-9);
+            assert_true(fabs(rc_.flows - re.flows) <= 1e-9 * re.flows);
+            typed += rc_.component_types > 1 && rc_.components > rc_.component_types;
+            checked++;
+        }
+        /* EP all-to-all and TP ring contending. */
+        gw_net_op many[2] = {{GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 4, 2e7, 0.0, "ep"},
+                             {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 4, 1, 5e7, 0.0, "tp"}};
+        gw_net_sim_result re, rc_;
+        gw_error err;
+        memset(&err, 0, sizeof err);
+        assert_int_equal(gw_net_simulate(ctx, &t, f.gpus, many, 2, GW_NET_MODE_EXPANDED, &re, &err),
+                         GW_OK);
+        assert_int_equal(
+            gw_net_simulate(ctx, &t, f.gpus, many, 2, GW_NET_MODE_COLLAPSED, &rc_, &err), GW_OK);
+        assert_true(rc_.component_types > 1);
+        for (int k = 0; k < 2; k++)
+            assert_true(fabs(rc_.op[k].time_s - re.op[k].time_s) <= 1e-9 * re.op[k].time_s);
+        checked++;
+    }
+    assert_int_equal(checked, 18);
+    assert_true(typed >= 8);
+}
+
 /* The rail and mirror views (topo.c) are orbit quotients of the fabric:
  * rotating the rails (and mirroring the nodes) maps every route onto a
  * route with the same representatives and latency, and each
@@ -774,6 +840,7 @@ int main(void)
         cmocka_unit_test(named_failures_by_hand),
         cmocka_unit_test(wan_by_hand),
         cmocka_unit_test(collapsed_equals_expanded),
+        cmocka_unit_test(component_types_equal_expanded),
         cmocka_unit_test(rail_view_is_an_orbit_quotient),
         cmocka_unit_test(symmetric_views_equal_expanded),
         cmocka_unit_test(no_pxn_components_hold_scalable_units),
