@@ -45,6 +45,24 @@ bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, cha
                            size_t msg_len);
 void gw_cli_web_body_free(gw_cli_web_body *o);
 
+/* The --points FILE of `gigawatt sweep` (sweep_points.c): a header line of
+ * scenario keys, then one line of comma-separated values per point (no
+ * quoting; blank lines and a CR before each line end ignored). */
+#define GW_CLI_POINTS_MAX_KEYS 32
+typedef struct gw_cli_points {
+    size_t n_keys;
+    char keys[GW_CLI_POINTS_MAX_KEYS][128];
+    bool numeric[GW_CLI_POINTS_MAX_KEYS]; /* every value of the column is a number */
+    char **cells;                         /* n_points x n_keys value texts (malloc'd) */
+    size_t n_points;
+} gw_cli_points;
+/* Parses text (len bytes, any bytes). On failure returns false with p
+ * empty and msg holding "LINE:COL: what was expected" (or "LINE: ..." for a
+ * row as a whole, "no points ..." for a file without rows). */
+bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg,
+                         size_t msg_len);
+void gw_cli_points_free(gw_cli_points *p);
+
 /* Called by gw_cli_emit with each result document before it is rendered
  * (gigawatt sweep reads a point's headline figures from it). */
 typedef void (*gw_cli_doc_hook)(void *ud, const gw_doc *doc);

@@ -194,7 +194,10 @@ static bool jvalue(jparse *j, gw_cli_sbuf *b)
     size_t n = (size_t)(j->s - start);
     bool word = (n == 4 && strncmp(start, "true", 4) == 0) ||
                 (n == 5 && strncmp(start, "false", 5) == 0);
-    bool num = n > 0 && strspn(start, "+-.0123456789eE") >= n;
+    size_t digits = 0; /* the body need not be NUL-terminated: no strspn */
+    while (digits < n && strchr("+-.0123456789eE", start[digits]))
+        digits++;
+    bool num = n > 0 && digits == n;
     if (!word && !num)
         return jfail_at(j, start, "expected a value (a string, number or boolean)");
     for (size_t k = 0; k < n; k++)
@@ -219,8 +222,9 @@ static bool names_a_file(const char *set, char *msg, size_t msg_len)
     return false;
 }
 
-bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, char *msg,
-                           size_t msg_len)
+/* gw_cli_web_body_parse, which frees what this kept when it fails. */
+static bool parse_body(const char *body, size_t len, gw_cli_web_body *o, char *msg,
+                       size_t msg_len)
 {
     jparse jp = {body, body, body + len, msg, msg_len, false};
     jparse *j = &jp;
@@ -265,7 +269,6 @@ bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, cha
                 ok = jfail_at(j, key, "too many overrides");
             if (!ok) {
                 free(b.p); /* checksrc:allow */
-                gw_cli_web_body_free(o);
                 return false;
             }
             o->sets[o->n++] = b.p;
@@ -278,20 +281,24 @@ bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, cha
                 j->s++;
                 break;
             }
-            gw_cli_web_body_free(o);
             return jfail(j, "expected ',' or '}'");
         }
     }
     jws(j);
-    if (j->s != j->end) {
-        gw_cli_web_body_free(o);
+    if (j->s != j->end)
         return jfail(j, "text after the object");
-    }
     for (size_t i = 0; i < o->n; i++) {
-        if (names_a_file(o->sets[i], msg, msg_len)) {
-            gw_cli_web_body_free(o);
+        if (names_a_file(o->sets[i], msg, msg_len))
             return false;
-        }
     }
     return true;
+}
+
+bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, char *msg,
+                           size_t msg_len)
+{
+    bool ok = parse_body(body, len, o, msg, msg_len);
+    if (!ok)
+        gw_cli_web_body_free(o);
+    return ok;
 }
