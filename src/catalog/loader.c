@@ -738,8 +738,18 @@ static gw_status load_models(loader *L, gw_error *err)
         char *buf = NULL;
         size_t len = 0;
         char shown[512];
-        if ((rc = gw__data_read(c->ctx, L->data_dir, rel, &buf, &len, shown, err)) != GW_OK)
+        if ((rc = gw__data_read(c->ctx, L->data_dir, rel, &buf, &len, shown, err)) != GW_OK) {
+            /* Point at the entry that names the file, with why it failed. */
+            if (err) {
+                char why[sizeof err->msg], wf[80];
+                gw__strlcpy(why, err->msg, sizeof why);
+                gw__snprintf(wf, sizeof wf, "%s.file", w);
+                gw__err(err, rc, "%s: %s (expected a config.json in the models folder)", shown,
+                        why);
+                gw__y_loc(L->doc, gw__ymap_get(e, "file"), wf, err);
+            }
             return rc;
+        }
         gw_model *m = NULL;
         rc = gw_catalog_model_from_hf_buffer(c->ctx, buf, len, shown, name, &m, err);
         gw_free(c->ctx, buf);
