@@ -433,6 +433,18 @@ static gw_status load_systems(loader *L, gw_error *err)
             (rc = parse_values(L, e, w, system_specs, sizeof system_specs / sizeof system_specs[0],
                                s, &s->fields, &s->n_fields, err)) != GW_OK)
             return rc;
+        /* Cross-reference (accelerators.yaml is loaded first): the system's
+         * accelerator must exist; the message points at its value. */
+        const gw_accel *a;
+        if (gw_catalog_accel_find(c, s->accelerator, &a, NULL) != GW_OK) {
+            char wa[80];
+            gw__snprintf(wa, sizeof wa, "%s.accelerator", w);
+            rc = gw__err(err, GW_ENOTFOUND, "system \"%s\" names unknown accelerator \"%s\" "
+                                            "(expected a name of accelerators.yaml)",
+                         s->name, s->accelerator);
+            gw__y_loc(L->doc, gw__ymap_get(e, "accelerator"), wa, err);
+            return rc;
+        }
         if (!s->cooling[0])
             s->cooling = "air";
         if (s->gpus_per_node <= 0)
@@ -726,8 +738,18 @@ static gw_status load_models(loader *L, gw_error *err)
         char *buf = NULL;
         size_t len = 0;
         char shown[512];
-        if ((rc = gw__data_read(c->ctx, L->data_dir, rel, &buf, &len, shown, err)) != GW_OK)
+        if ((rc = gw__data_read(c->ctx, L->data_dir, rel, &buf, &len, shown, err)) != GW_OK) {
+            /* Point at the entry that names the file, with why it failed. */
+            if (err) {
+                char why[sizeof err->msg], wf[80];
+                gw__strlcpy(why, err->msg, sizeof why);
+                gw__snprintf(wf, sizeof wf, "%s.file", w);
+                gw__err(err, rc, "%s: %s (expected a config.json in the models folder)", shown,
+                        why);
+                gw__y_loc(L->doc, gw__ymap_get(e, "file"), wf, err);
+            }
             return rc;
+        }
         gw_model *m = NULL;
         rc = gw_catalog_model_from_hf_buffer(c->ctx, buf, len, shown, name, &m, err);
         gw_free(c->ctx, buf);
@@ -775,17 +797,6 @@ gw_status gw_catalog_load(gw_ctx *ctx, const char *data_dir, gw_catalog **out, g
         close_file(&L);
         gw_catalog_free(c);
         return rc;
-    }
-    /* Cross-references: each system's accelerator must exist. */
-    for (size_t i = 0; i < c->n_systems; i++) {
-        const gw_accel *a;
-        if (gw_catalog_accel_find(c, c->systems[i].accelerator, &a, err) != GW_OK) {
-            gw__err(err, GW_ENOTFOUND, "system \"%s\" names unknown accelerator \"%s\"",
-                    c->systems[i].name, c->systems[i].accelerator);
-            gw__err_loc(err, "data/systems.yaml", 0, 0, NULL);
-            gw_catalog_free(c);
-            return GW_ENOTFOUND;
-        }
     }
     *out = c;
     return GW_OK;

@@ -17,6 +17,52 @@
 
 #define GW_CLI_MAX_SETS 64
 
+/* A growing string (web_body.c): p is NUL terminated; oom is set, and
+ * nothing more appended, when memory runs out. Start from {0}; free(p). */
+typedef struct gw_cli_sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} gw_cli_sbuf;
+void gw_cli_sb_putc(gw_cli_sbuf *b, char c);
+void gw_cli_sb_puts(gw_cli_sbuf *b, const char *s);
+/* s as a JSON string literal. */
+void gw_cli_sb_json_str(gw_cli_sbuf *b, const char *s);
+
+/* The body of `gigawatt web`'s POST /api/run and /api/report (web_body.c):
+ * a flat JSON object of scenario overrides, {"cluster.gpus": 200000}, as
+ * "KEY=VALUE" strings for --set, in the body's order (malloc'd). One more
+ * than GW_CLI_MAX_SETS is kept, so that "too many" is the CLI's own error. */
+typedef struct gw_cli_web_body {
+    char *sets[GW_CLI_MAX_SETS + 1];
+    size_t n;
+} gw_cli_web_body;
+/* Parses body (len bytes, any bytes). An empty body is no overrides. On
+ * failure returns false with o empty and msg holding "request body:LINE:COL:
+ * what was expected", or "--set KEY: ..." for a value that names a
+ * config.json file (the server reads no file a request names). */
+bool gw_cli_web_body_parse(const char *body, size_t len, gw_cli_web_body *o, char *msg,
+                           size_t msg_len);
+void gw_cli_web_body_free(gw_cli_web_body *o);
+
+/* The --points FILE of `gigawatt sweep` (sweep_points.c): a header line of
+ * scenario keys, then one line of comma-separated values per point (no
+ * quoting; blank lines and a CR before each line end ignored). */
+#define GW_CLI_POINTS_MAX_KEYS 32
+typedef struct gw_cli_points {
+    size_t n_keys;
+    char keys[GW_CLI_POINTS_MAX_KEYS][128];
+    bool numeric[GW_CLI_POINTS_MAX_KEYS]; /* every value of the column is a number */
+    char **cells;                         /* n_points x n_keys value texts (malloc'd) */
+    size_t n_points;
+} gw_cli_points;
+/* Parses text (len bytes, any bytes). On failure returns false with p
+ * empty and msg holding "LINE:COL: what was expected" (or "LINE: ..." for a
+ * row as a whole, "no points ..." for a file without rows). */
+bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg,
+                         size_t msg_len);
+void gw_cli_points_free(gw_cli_points *p);
+
 /* Called by gw_cli_emit with each result document before it is rendered
  * (gigawatt sweep reads a point's headline figures from it). */
 typedef void (*gw_cli_doc_hook)(void *ud, const gw_doc *doc);

@@ -598,87 +598,64 @@ static uint64_t fnv(uint64_t h, const char *p, size_t n)
     return h;
 }
 
-/* Reads --points FILE: header = keys, then one row of values per point
- * (plain comma-separated fields, no quoting). Returns 0 or exit code. */
+/* Reads --points FILE (gw_cli_points_parse, sweep_points.c): header =
+ * keys, then one row of values per point. *hash: FNV-1a of the file's
+ * bytes. Returns 0 or exit code. */
+_Static_assert(GW_CLI_POINTS_MAX_KEYS <= MAX_KEYS, "--points keys fit the axes");
 static int read_points(sweep *s, const char *path, uint64_t *hash)
 {
     gw_cli *cli = s->cli;
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     if (!f) {
         fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s: cannot read: %s\n", path, strerror(errno));
         return 2;
     }
-    char *line = NULL;
-    size_t cap = 0, cells_cap = 0;
-    ssize_t len;
-    size_t lineno = 0;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
     int rc = 0;
-    *hash = 14695981039346656037ULL;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        *hash = fnv(*hash, line, (size_t)len);
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0)
-            continue;
-        size_t k = 0;
-        char *save = line;
-        for (;;) {
-            char *comma = strchr(save, ',');
-            if (comma)
-                *comma = '\0';
-            if (s->n_keys == 0 || lineno == 1) {
-                if (k >= MAX_KEYS || !save[0]) {
-                    fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s:1: %s\n", path,
-                            k >= MAX_KEYS ? "too many columns" : "empty column name");
-                    rc = 2;
-                    goto done;
-                }
-                snprintf(s->axes[k].key, sizeof s->axes[k].key, "%s", save);
-                s->axes[k].numeric = true;
-            } else {
-                if (k >= s->n_keys)
-                    break;
-                if (s->n_points * s->n_keys + k >= cells_cap) {
-                    cells_cap = cells_cap ? 2 * cells_cap : 64;
-                    char **nc = realloc(s->cells, cells_cap * sizeof *nc);
-                    if (!nc) {
-                        rc = 1;
-                        goto done;
-                    }
-                    s->cells = nc;
-                }
-                double num;
-                s->cells[s->n_points * s->n_keys + k] = strdup(save);
-                if (!gw_plan_sweep_value_num(save, &num))
-                    s->axes[k].numeric = false;
-            }
-            k++;
-            if (!comma)
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? 2 * cap : 65536;
+            char *nt = realloc(text, cap);
+            if (!nt) {
+                rc = 1;
                 break;
-            save = comma + 1;
+            }
+            text = nt;
         }
-        if (lineno == 1) {
-            s->n_keys = k;
-        } else if (k != s->n_keys) {
-            fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s:%zu: expected %zu values, got %zu\n",
-                    path, lineno, s->n_keys, k);
-            for (size_t j = 0; j < k && j < s->n_keys; j++)
-                free(s->cells[s->n_points * s->n_keys + j]);
-            rc = 2;
-            goto done;
-        } else {
-            s->n_points++;
-        }
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
     }
-    if (s->n_points == 0) {
-        fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s: no points (a header line of keys, then rows)\n", path);
+    if (!rc && ferror(f)) {
+        fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s: read error\n", path);
         rc = 2;
     }
-done:
-    free(line);
     fclose(f);
-    return rc;
+    if (rc) {
+        free(text);
+        return rc;
+    }
+    *hash = fnv(14695981039346656037ULL, text ? text : "", len);
+    gw_cli_points p;
+    char msg[300];
+    if (!gw_cli_points_parse(text ? text : "", len, &p, msg, sizeof msg)) {
+        bool located = msg[0] >= '0' && msg[0] <= '9';
+        fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s:%s%s\n", path, located ? "" : " ",
+                msg);
+        free(text);
+        return strstr(msg, "out of memory") ? 1 : 2;
+    }
+    free(text);
+    for (size_t k = 0; k < p.n_keys; k++) {
+        snprintf(s->axes[k].key, sizeof s->axes[k].key, "%s", p.keys[k]);
+        s->axes[k].numeric = p.numeric[k];
+    }
+    s->n_keys = p.n_keys;
+    s->n_points = p.n_points;
+    s->cells = p.cells; /* freed with the sweep */
+    return 0;
 }
 
 /* Checks every distinct value of every key as --set would take it. */

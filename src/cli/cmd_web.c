@@ -81,246 +81,6 @@ typedef struct web_opts {
 } web_opts;
 
 #ifdef GW_HAVE_MHD
-/* ---- A flat JSON object of overrides -> "KEY=VALUE" strings ---------------- */
-
-/* A growing string. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_putc(sbuf *b, char c)
-{
-    if (b->oom)
-        return;
-    if (b->len + 2 > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 64;
-        char *p = realloc(b->p, cap); /* checksrc:allow (CLI, not the library) */
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    for (; *s; s++)
-        sb_putc(b, *s);
-}
-
-typedef struct overrides {
-    char *sets[GW_CLI_MAX_SETS + 1]; /* one more, so "too many" is the CLI's own error */
-    size_t n;
-} overrides;
-
-static void overrides_free(overrides *o)
-{
-    for (size_t i = 0; i < o->n; i++)
-        free(o->sets[i]); /* checksrc:allow */
-    o->n = 0;
-}
-
-typedef struct jparse {
-    const char *s, *end;
-    char msg[200];
-} jparse;
-
-static void jws(jparse *j)
-{
-    while (j->s < j->end && (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r'))
-        j->s++;
-}
-
-static bool jfail(jparse *j, const char *what)
-{
-    if (!j->msg[0])
-        snprintf(j->msg, sizeof j->msg, "request body: %s", what);
-    return false;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* A JSON string at j->s (at its opening quote) appended to b as UTF-8. */
-static bool jstring(jparse *j, sbuf *b)
-{
-    j->s++;
-    while (j->s < j->end && *j->s != '"') {
-        unsigned char c = (unsigned char)*j->s++;
-        if (c < 0x20)
-            return jfail(j, "control character in a string");
-        if (c != '\\') {
-            sb_putc(b, (char)c);
-            continue;
-        }
-        if (j->s >= j->end)
-            break;
-        char e = *j->s++;
-        const char *plain = strchr("\"\\/bfnrt", e);
-        if (e && plain) {
-            static const char out[] = "\"\\/\b\f\n\r\t";
-            sb_putc(b, out[plain - "\"\\/bfnrt"]);
-            continue;
-        }
-        if (e != 'u' || j->end - j->s < 4)
-            return jfail(j, "bad escape in a string");
-        unsigned cp = 0;
-        for (int k = 0; k < 4; k++) {
-            int h = hexval(*j->s++);
-            if (h < 0)
-                return jfail(j, "bad \\u escape in a string");
-            cp = cp * 16u + (unsigned)h;
-        }
-        /* Scenario keys and values are ASCII or plain UTF-8 text: no NUL,
-         * no surrogate pairs needed for anything in the catalogs. */
-        if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
-            return jfail(j, "unsupported \\u escape in a string");
-        if (cp < 0x80) {
-            sb_putc(b, (char)cp);
-        } else if (cp < 0x800) {
-            sb_putc(b, (char)(0xC0 | (cp >> 6)));
-            sb_putc(b, (char)(0x80 | (cp & 0x3F)));
-        } else {
-            sb_putc(b, (char)(0xE0 | (cp >> 12)));
-            sb_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-            sb_putc(b, (char)(0x80 | (cp & 0x3F)));
-        }
-    }
-    if (j->s >= j->end)
-        return jfail(j, "unterminated string");
-    j->s++;
-    return true;
-}
-
-/* A scalar value (string, number, true, false) appended to b as --set
- * would take it: numbers as written ("2e5" stays "2e5", so the scenario's
- * own parser and its messages judge it). */
-static bool jvalue(jparse *j, sbuf *b)
-{
-    jws(j);
-    if (j->s >= j->end)
-        return jfail(j, "expected a value");
-    if (*j->s == '"')
-        return jstring(j, b);
-    if (*j->s == '{' || *j->s == '[')
-        return jfail(j, "values must be strings, numbers or booleans (a flat object of "
-                        "\"section.key\": value)");
-    if (j->end - j->s >= 4 && strncmp(j->s, "null", 4) == 0)
-        return jfail(j, "null is not a value: leave the key out for its default");
-    const char *start = j->s;
-    while (j->s < j->end && strchr("+-.0123456789eEtrufals", *j->s) && *j->s)
-        j->s++;
-    if (j->s == start)
-        return jfail(j, "expected a value");
-    size_t n = (size_t)(j->s - start);
-    bool word = (n == 4 && strncmp(start, "true", 4) == 0) ||
-                (n == 5 && strncmp(start, "false", 5) == 0);
-    bool num = strspn(start, "+-.0123456789eE") >= n;
-    if (!word && !num)
-        return jfail(j, "expected a value");
-    for (size_t k = 0; k < n; k++)
-        sb_putc(b, start[k]);
-    return true;
-}
-
-/* body (len bytes) -> o->sets ("KEY=VALUE", in the body's order). Returns
- * false with j->msg set. */
-static bool parse_overrides(const char *body, size_t len, overrides *o, jparse *j)
-{
-    memset(j, 0, sizeof *j);
-    j->s = body;
-    j->end = body + len;
-    if (memchr(body, '\0', len))
-        return jfail(j, "NUL byte");
-    jws(j);
-    if (j->s >= j->end)
-        return true; /* an empty body: no overrides */
-    if (*j->s != '{')
-        return jfail(j, "expected a JSON object of scenario overrides, e.g. "
-                        "{\"cluster.gpus\": 200000}");
-    j->s++;
-    jws(j);
-    if (j->s < j->end && *j->s == '}') {
-        j->s++;
-    } else {
-        for (;;) {
-            jws(j);
-            if (j->s >= j->end || *j->s != '"')
-                return jfail(j, "expected a key in double quotes");
-            sbuf b = {0};
-            bool ok = jstring(j, &b);
-            if (ok && (!b.p || !b.p[0] || strchr(b.p, '=')))
-                ok = jfail(j, "keys are scenario keys such as \"cluster.gpus\" (not empty, "
-                              "no '=')");
-            jws(j);
-            if (ok && (j->s >= j->end || *j->s != ':'))
-                ok = jfail(j, "expected ':' after a key");
-            if (ok) {
-                j->s++;
-                sb_putc(&b, '=');
-                ok = jvalue(j, &b);
-            }
-            if (ok && b.oom)
-                ok = jfail(j, "out of memory");
-            if (ok && o->n >= GW_CLI_MAX_SETS + 1) /* the CLI reports the first one over */
-                ok = jfail(j, "too many overrides");
-            if (!ok) {
-                free(b.p); /* checksrc:allow */
-                return false;
-            }
-            o->sets[o->n++] = b.p;
-            jws(j);
-            if (j->s < j->end && *j->s == ',') {
-                j->s++;
-                continue;
-            }
-            if (j->s < j->end && *j->s == '}') {
-                j->s++;
-                break;
-            }
-            return jfail(j, "expected ',' or '}'");
-        }
-    }
-    jws(j);
-    if (j->s != j->end)
-        return jfail(j, "text after the object");
-    return true;
-}
-
-/* s as a JSON string literal appended to b. */
-static void sb_json_str(sbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
-        } else if (c < 0x20) {
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            sb_puts(b, esc);
-        } else {
-            sb_putc(b, (char)c);
-        }
-    }
-    sb_putc(b, '"');
-}
-
 /* ---- One command in-process ------------------------------------------------ */
 
 typedef struct run_out {
@@ -346,7 +106,7 @@ static char *arg(const char *s)
 
 /* Runs `gigawatt CMD [SCENARIO] [--data DIR] [--threads N] --set BASE...
  * --set REQ... EXTRA...` with in-memory streams (open_memstream). */
-static void run_cmd(const web_opts *w, const char *cmd, bool with_scenario, const overrides *o,
+static void run_cmd(const web_opts *w, const char *cmd, bool with_scenario, const gw_cli_web_body *o,
                     const char *const *extra, run_out *r)
 {
     memset(r, 0, sizeof *r);
@@ -463,10 +223,10 @@ static enum MHD_Result send_buf(struct MHD_Connection *con, unsigned status, con
 /* {"error": msg} with the status. */
 static enum MHD_Result send_error(struct MHD_Connection *con, unsigned status, const char *msg)
 {
-    sbuf b = {0};
-    sb_puts(&b, "{\"error\": ");
-    sb_json_str(&b, msg);
-    sb_puts(&b, "}\n");
+    gw_cli_sbuf b = {0};
+    gw_cli_sb_puts(&b, "{\"error\": ");
+    gw_cli_sb_json_str(&b, msg);
+    gw_cli_sb_puts(&b, "}\n");
     enum MHD_Result ret =
         b.oom ? MHD_NO : send_buf(con, status, "application/json", b.p, b.len);
     free(b.p); /* checksrc:allow */
@@ -478,29 +238,12 @@ static bool report_available;
 static enum MHD_Result api_plan(const web_opts *w, struct MHD_Connection *con, const web_req *rq,
                                 bool report)
 {
-    overrides o = {0};
-    jparse j;
-    if (!parse_overrides(rq->body ? rq->body : "", rq->len, &o, &j)) {
-        overrides_free(&o);
-        char msg[300];
-        snprintf(msg, sizeof msg, "gigawatt web: %s", j.msg);
-        return send_error(con, 400, msg);
-    }
-    /* The one kind of value that names a file: a model's config.json path
-     * (src/catalog/resolve.c imports any value ending in ".json"). A request
-     * must not make the server read files, so it is refused here. */
-    for (size_t i = 0; i < o.n; i++) {
-        const char *eq = strchr(o.sets[i], '=');
-        size_t n = strlen(eq);
-        if (n > 5 && strcmp(eq + n - 5, ".json") == 0) {
-            char msg[300];
-            snprintf(msg, sizeof msg,
-                     "gigawatt web: --set %.*s: a config.json path is not accepted over HTTP "
-                     "(the server reads no file a request names); use a catalog name",
-                     (int)(eq - o.sets[i]), o.sets[i]);
-            overrides_free(&o);
-            return send_error(con, 400, msg);
-        }
+    gw_cli_web_body o = {0};
+    char msg[400];
+    if (!gw_cli_web_body_parse(rq->body ? rq->body : "", rq->len, &o, msg, sizeof msg)) {
+        char line[440];
+        snprintf(line, sizeof line, "gigawatt web: %s", msg);
+        return send_error(con, 400, line);
     }
     run_out r;
     if (report) {
@@ -510,7 +253,7 @@ static enum MHD_Result api_plan(const web_opts *w, struct MHD_Connection *con, c
         const char *extra[] = {"--json", "--quiet", NULL};
         run_cmd(w, "run", true, &o, extra, &r);
     }
-    overrides_free(&o);
+    gw_cli_web_body_free(&o);
     enum MHD_Result ret;
     if (r.rc == 0) {
         ret = send_buf(con, 200, report ? "text/html; charset=utf-8" : "application/json",
@@ -528,16 +271,16 @@ static enum MHD_Result api_plan(const web_opts *w, struct MHD_Connection *con, c
 
 static enum MHD_Result api_info(const web_opts *w, struct MHD_Connection *con)
 {
-    sbuf b = {0};
-    sb_puts(&b, "{\"version\": ");
-    sb_json_str(&b, GW_VERSION_STRING);
-    sb_puts(&b, ", \"scenario\": ");
-    sb_json_str(&b, w->scenario ? w->scenario : "(built-in default)");
-    sb_puts(&b, report_available ? ", \"report\": true" : ", \"report\": false");
+    gw_cli_sbuf b = {0};
+    gw_cli_sb_puts(&b, "{\"version\": ");
+    gw_cli_sb_json_str(&b, GW_VERSION_STRING);
+    gw_cli_sb_puts(&b, ", \"scenario\": ");
+    gw_cli_sb_json_str(&b, w->scenario ? w->scenario : "(built-in default)");
+    gw_cli_sb_puts(&b, report_available ? ", \"report\": true" : ", \"report\": false");
     char lim[96];
     snprintf(lim, sizeof lim, ", \"max_body\": %lld, \"max_connections\": %lld}\n", w->max_body,
              w->max_conns);
-    sb_puts(&b, lim);
+    gw_cli_sb_puts(&b, lim);
     enum MHD_Result ret = b.oom ? MHD_NO : send_buf(con, 200, "application/json", b.p, b.len);
     free(b.p); /* checksrc:allow */
     return ret;

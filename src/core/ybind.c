@@ -49,7 +49,11 @@ void gw__y_loc(const gw__ydoc *d, const gw__ynode *n, const char *where, gw_erro
         return;
     }
     err->line = 0; /* the node is the most precise location we have */
-    gw__err_loc(err, d ? d->path : "", n ? n->line : 0, n ? n->column : 0, NULL);
+    if (!n && d && !d->root) { /* an empty document: its start */
+        gw__err_loc(err, d->path, 1, 1, NULL);
+    } else {
+        gw__err_loc(err, d ? d->path : "", n ? n->line : 0, n ? n->column : 0, NULL);
+    }
     if (where)
         gw__strlcpy(err->where, where, sizeof err->where);
 }

@@ -276,6 +276,16 @@ static bool soft_failure(gw_status rc)
     return rc == GW_EINFEASIBLE || rc == GW_ENOTFOUND || rc == GW_ERANGE;
 }
 
+/* The data directory the catalog came from (--data DIR or $GIGAWATT_DATA),
+ * or NULL for the embedded copy: train.yaml, infer.yaml and the fabric's
+ * parameters are read from the same place as the catalog (as gw_rel_plan and
+ * the econ module do), not silently from the embedded copy. */
+static const char *plan_data_dir(const gw_catalog *cat)
+{
+    const char *o = cat ? gw_catalog_origin(cat) : NULL;
+    return o && o[0] && o[0] != '(' ? o : NULL;
+}
+
 void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
 {
     gw_train_opts_init(o);
@@ -414,6 +424,7 @@ static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_sc
     o.ttft_s = sc->serving.ttft_s;
     o.tpot_s = sc->serving.tpot_s;
     o.disagg = sc->serving.disagg != 0;
+    o.data_dir = plan_data_dir(cat);
     gw_infer_result *r = &st->infer;
     rc = gw_infer_plan(ctx, cat, sm, a, sys, &o, r, &sub);
     if (rc == GW_OK && site != NULL && econ != NULL && site->gpus > 0)
@@ -599,7 +610,7 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
 
     gw_train_params tp;
     gw__err_clear(&sub);
-    if (gw_train_params_load(ctx, NULL, &tp, &sub) != GW_OK)
+    if (gw_train_params_load(ctx, plan_data_dir(cat), &tp, &sub) != GW_OK)
         return;
     double R = sc->loose.replicas > 0 ? sc->loose.replicas
                                       : (sc->network.buildings > 1 ? sc->network.buildings
@@ -762,12 +773,13 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     gw_train_opts to;
     gw_plan_train_opts(sc, &to);
     to.top_k = 3;
+    to.data_dir = plan_data_dir(cat);
     /* The fabric's collective model (network.model: flow, the default):
      * the closed-form bound of the site's fat tree in the search. */
     bool have_net = false;
     if (have_site && strcmp(sc->network.model, "flow") == 0) {
         gw__err_clear(&sub);
-        rc = gw_net_topo_from_scenario(ctx, cat, sc, NULL, &st->net, &sub);
+        rc = gw_net_topo_from_scenario(ctx, cat, sc, plan_data_dir(cat), &st->net, &sub);
         if (rc == GW_OK)
             rc = gw_net_comm_new(ctx, &st->net, gpus, &nc, &sub);
         if (rc == GW_OK) {

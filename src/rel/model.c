@@ -500,22 +500,17 @@ const gw__rel_profile *gw__rel_profile_find(const gw__rel_model *m, const char *
     return NULL;
 }
 
-gw_status gw__rel_model_load(gw_ctx *ctx, const char *data_dir, gw__rel_model **out, gw_error *err)
+gw_status gw__rel_model_parse(gw_ctx *ctx, const char *buf, size_t len, const char *shown,
+                              gw__rel_model **out, gw_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    char shown[512];
     gw__ydoc *doc = NULL;
     gw__rel_model *m = NULL;
-    gw_status rc = gw__data_read(ctx, data_dir, "failures.yaml", &buf, &len, shown, err);
-    if (rc != GW_OK)
-        goto done;
-    rc = gw__ydoc_parse(ctx, buf, len, shown, &doc, err);
+    gw_status rc = gw__ydoc_parse(ctx, buf, len, shown, &doc, err);
     if (rc != GW_OK)
         goto done;
     if (!doc->root) {
         rc = gw__err(err, GW_ESCHEMA, "empty failure catalog");
-        gw__err_loc(err, shown, 0, 0, NULL);
+        gw__err_loc(err, shown, 1, 1, NULL);
         goto done;
     }
     m = gw_calloc(ctx, 1, sizeof *m);
@@ -531,6 +526,18 @@ gw_status gw__rel_model_load(gw_ctx *ctx, const char *data_dir, gw__rel_model **
 done:
     gw_free(ctx, m);
     gw__ydoc_free(doc);
+    return rc;
+}
+
+gw_status gw__rel_model_load(gw_ctx *ctx, const char *data_dir, gw__rel_model **out, gw_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    char shown[512];
+    gw_status rc = gw__data_read(ctx, data_dir, "failures.yaml", &buf, &len, shown, err);
+    if (rc != GW_OK)
+        return rc;
+    rc = gw__rel_model_parse(ctx, buf, len, shown, out, err);
     gw_free(ctx, buf);
     return rc;
 }

@@ -93,6 +93,10 @@ typedef struct gw__rel_model {
 /* Loads data/failures.yaml (data_dir as gw__data_read). Caller frees with
  * gw__rel_model_free. */
 gw_status gw__rel_model_load(gw_ctx *ctx, const char *data_dir, gw__rel_model **out, gw_error *err);
+/* Its parser: failures.yaml's text (len bytes), named shown in messages
+ * (file:line:col). *out is set only on GW_OK. */
+gw_status gw__rel_model_parse(gw_ctx *ctx, const char *buf, size_t len, const char *shown,
+                              gw__rel_model **out, gw_error *err);
 void gw__rel_model_free(gw_ctx *ctx, gw__rel_model *m);
 /* Profile by name (case-insensitive), or NULL. */
 const gw__rel_profile *gw__rel_profile_find(const gw__rel_model *m, const char *name);

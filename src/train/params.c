@@ -643,8 +643,11 @@ static gw_status load_matmul(const gw__ydoc *d, const gw__ynode *map, gw_train_p
         int prec;
     } precs[] = {{"bf16", GW_PREC_BF16}, {"fp8", GW_PREC_FP8}, {"fp4", GW_PREC_FP4}};
     char where[160];
-    if (map == NULL)
-        return gw__err(err, GW_ESCHEMA, "train.yaml: missing section \"matmul_ceiling\"");
+    if (map == NULL) {
+        gw_status rc = gw__err(err, GW_ESCHEMA, "missing section \"matmul_ceiling\"");
+        gw__y_loc(d, d->root, "matmul_ceiling", err);
+        return rc;
+    }
     gw_status rc = gw__y_expect(d, map, GW_Y_MAP, "matmul_ceiling", err);
     bool have_default = false;
     for (size_t i = 0; rc == GW_OK && i < map->n; i++) {
@@ -686,22 +689,16 @@ static gw_status load_matmul(const gw__ydoc *d, const gw__ynode *map, gw_train_p
     return rc;
 }
 
-gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
-                               gw_error *err)
+gw_status gw__train_params_parse(gw_ctx *ctx, const char *buf, size_t len, const char *shown,
+                                 gw_train_params *out, gw_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    char shown[512];
     gw__ydoc *d = NULL;
     gw_train_params p;
     gw__ynode *params = NULL, *nics = NULL, *ver = NULL;
     char where[160];
 
     memset(&p, 0, sizeof p);
-    gw_status rc = gw__data_read(ctx, data_dir, "train.yaml", &buf, &len, shown, err);
-    if (rc != GW_OK)
-        return rc;
-    rc = gw__ydoc_parse(ctx, buf, len, shown, &d, err);
+    gw_status rc = gw__ydoc_parse(ctx, buf, len, shown, &d, err);
     if (rc != GW_OK)
         goto done;
     rc = gw__y_expect(d, d->root, GW_Y_MAP, "train.yaml", err);
@@ -815,6 +812,19 @@ gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_param
     *out = p;
 done:
     gw__ydoc_free(d);
+    return rc;
+}
+
+gw_status gw_train_params_load(gw_ctx *ctx, const char *data_dir, gw_train_params *out,
+                               gw_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    char shown[512];
+    gw_status rc = gw__data_read(ctx, data_dir, "train.yaml", &buf, &len, shown, err);
+    if (rc != GW_OK)
+        return rc;
+    rc = gw__train_params_parse(ctx, buf, len, shown, out, err);
     gw_free(ctx, buf);
     return rc;
 }

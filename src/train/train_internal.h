@@ -75,6 +75,11 @@ typedef struct gw__train_pre {
                                 innermost first (default 0 1 2 3 4, Megatron's) */
 } gw__train_pre;
 
+/* gw_train_params_load's parser: data/train.yaml's text (len bytes), named
+ * shown in messages (file:line:col). *out is written only on GW_OK. */
+gw_status gw__train_params_parse(gw_ctx *ctx, const char *buf, size_t len, const char *shown,
+                                 gw_train_params *out, gw_error *err);
+
 /* Fraction of a's dense peak its measured matmul ceiling reaches in prec
  * (data/train.yaml matmul_ceiling), or the default fraction. */
 double gw__train_matmul_frac(const gw_train_params *p, const gw_accel *a, int prec);
