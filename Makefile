@@ -38,6 +38,8 @@ PKGS      += chromium chromium-driver python3-selenium
 # gigawatt web: libmicrohttpd (without it the command says so and exits 2);
 # its browser test uses the same Chromium and Selenium.
 PKGS      += libmicrohttpd-dev
+# make format / format-check (.clang-format): Debian 12 clang-format 14.
+PKGS      += clang-format
 
 # Installs what the build needs when run as root; otherwise prints the one
 # apt-get line and stops.

@@ -278,22 +278,22 @@ int main(void)
     gw_net_op ar = {GW_NET_ALLREDUCE, GW_NET_ALGO_HIER, 16384, 1, 64e6, 0.0, NULL};
     bad |= run(ctx, "16k H100 all-reduce 64MB, hierarchical", &h, ar, GW_NET_MODE_COLLAPSED);
     ar.algo = GW_NET_ALGO_AUTO;
-    bad |= run(ctx, "16k H100 all-reduce 64MB, auto (ring/tree/hier)", &h, ar,
-               GW_NET_MODE_COLLAPSED);
+    bad |=
+        run(ctx, "16k H100 all-reduce 64MB, auto (ring/tree/hier)", &h, ar, GW_NET_MODE_COLLAPSED);
     ar.algo = GW_NET_ALGO_HIER;
-    bad |= run(ctx, "16k H100 all-reduce 64MB, hierarchical, expanded", &h, ar,
-               GW_NET_MODE_EXPANDED);
+    bad |=
+        run(ctx, "16k H100 all-reduce 64MB, hierarchical, expanded", &h, ar, GW_NET_MODE_EXPANDED);
     /* 1M GPUs in 8-GPU NVLink nodes (HGX B200-like: 900 GB/s NVLink, 800G
      * NICs), radix-64 switches: 4 tiers. */
     gw_net_fabric g = fabric(1048576, 8, 8, 900e9, 100e9, 64);
     gw_net_op big = {GW_NET_ALLREDUCE, GW_NET_ALGO_AUTO, 1048576, 1, 64e6, 0.0, NULL};
     bad |= run(ctx, "1M B200 all-reduce 64MB, auto, 4-tier", &g, big, GW_NET_MODE_COLLAPSED);
     big.algo = GW_NET_ALGO_HIER;
-    bad |= run(ctx, "1M B200 all-reduce 64MB, hierarchical, 4-tier", &g, big,
-               GW_NET_MODE_COLLAPSED);
+    bad |=
+        run(ctx, "1M B200 all-reduce 64MB, hierarchical, 4-tier", &g, big, GW_NET_MODE_COLLAPSED);
     gw_net_op a2a = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 64, 1, 256e6, 0.0, NULL};
-    bad |= run(ctx, "1M B200 EP all-to-all (64 ranks) 256MB, 4-tier", &g, a2a,
-               GW_NET_MODE_COLLAPSED);
+    bad |=
+        run(ctx, "1M B200 EP all-to-all (64 ranks) 256MB, 4-tier", &g, a2a, GW_NET_MODE_COLLAPSED);
     gw_net_op a2a2 = {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 256, 1, 256e6, 0.0, NULL};
     bad |= run(ctx, "1M B200 EP all-to-all (256 ranks) 256MB, 4-tier", &g, a2a2,
                GW_NET_MODE_COLLAPSED);
@@ -385,8 +385,7 @@ int main(void)
                 printf("%-52s %8.3f s  %.2f M evaluations/s on one core (%llu)\n",
                        k == 0 ? "deepseek-v3 search, 2,048 H800, 2:1 leaf, net model"
                               : "deepseek-v3 search, 2,048 H800, alpha-beta",
-                       best, (double)r.n_evaluated / best / 1e6,
-                       (unsigned long long)r.n_evaluated);
+                       best, (double)r.n_evaluated / best / 1e6, (unsigned long long)r.n_evaluated);
             }
             gw_net_comm_free(nc);
         }
@@ -410,10 +409,9 @@ int main(void)
         c.down_frac[1] = 0.1;
         gw_net_op mix[2] = {{GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 4, 1024, 100e6, 0.0, "ep"},
                             {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 2048, 100e6, 0.0, "pp"}};
-        bad |= vs_simgrid(ctx, oracle, "4,096 GPUs all-to-all x4, 3:1 leaf (12,288 flows)", &c,
-                          mix, 1);
-        bad |= vs_simgrid(ctx, oracle, "4,096 GPUs, 4 contended flows each (16,384)", &c, mix,
-                          2);
+        bad |= vs_simgrid(ctx, oracle, "4,096 GPUs all-to-all x4, 3:1 leaf (12,288 flows)", &c, mix,
+                          1);
+        bad |= vs_simgrid(ctx, oracle, "4,096 GPUs, 4 contended flows each (16,384)", &c, mix, 2);
     }
     gw_ctx_free(ctx);
     return bad;

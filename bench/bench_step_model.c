@@ -135,8 +135,7 @@ int main(void)
         gw_train_topo topo;
         gw__train_pre P;
         gw_train_topo_for(cat, h100, NULL, &p, &topo);
-        gw__train_pre_init(&P, m405, h100, &topo, &p, gw_train_comm_alphabeta(), 8192, 2048,
-                           16384);
+        gw__train_pre_init(&P, m405, h100, &topo, &p, gw_train_comm_alphabeta(), 8192, 2048, 16384);
         static gw_train_config cfgs[200000];
         size_t n = 0;
         const int tps[] = {1, 2, 4, 8}, cps[] = {1, 2}, mbs[] = {1, 2, 4};

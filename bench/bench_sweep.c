@@ -27,8 +27,8 @@ static double now_s(void)
 static double run(const char *bin, const char *dir, const char *args, int threads)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' sweep %s -j %d -q --overwrite --db '%s/bench_sweep.db'", bin, args,
-             threads, dir);
+    snprintf(cmd, sizeof cmd, "'%s' sweep %s -j %d -q --overwrite --db '%s/bench_sweep.db'", bin,
+             args, threads, dir);
     double t0 = now_s();
     int rc = system(cmd);
     double dt = now_s() - t0;
@@ -42,9 +42,10 @@ static int bench(const char *bin, const char *dir, const char *name, const char 
         fprintf(stderr, "bench_sweep: %s: the sweep failed\n", name);
         return 1;
     }
-    printf("%-6s %5ld points   1 thread %7.2f s (%6.1f points/s)   2 threads %7.2f s (%6.1f points/s)"
-           "   speedup %.2fx (target >= 1.8x)\n",
-           name, n, t1, (double)n / t1, t2, (double)n / t2, t1 / t2);
+    printf(
+        "%-6s %5ld points   1 thread %7.2f s (%6.1f points/s)   2 threads %7.2f s (%6.1f points/s)"
+        "   speedup %.2fx (target >= 1.8x)\n",
+        name, n, t1, (double)n / t1, t2, (double)n / t2, t1 / t2);
     return 0;
 }
 
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
     int fail = 0;
     if (n_train > 0) {
         snprintf(args, sizeof args,
-                 "--command train --set workload.model=llama3-8b --vary cluster.gpus=64:%ld:64", 64 * n_train);
+                 "--command train --set workload.model=llama3-8b --vary cluster.gpus=64:%ld:64",
+                 64 * n_train);
         fail |= bench(bin, self, "train", args, n_train);
     }
     if (n_run > 0) {

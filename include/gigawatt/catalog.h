@@ -41,52 +41,52 @@ typedef struct gw_field {
 /* ---- Accelerators ------------------------------------------------------ */
 
 typedef struct gw_accel {
-    const char *name;         /* catalog key: "h100-sxm" */
-    const char *display_name; /* "H100 SXM5 80GB" */
-    const char *vendor;       /* "NVIDIA" */
-    const char *launch;       /* "2022" (free text) */
-    const char *interconnect; /* "NVLink 4 + NVSwitch" */
-    bool datacenter;          /* designed/marketed for data centres (export rules) */
+    const char *name;                 /* catalog key: "h100-sxm" */
+    const char *display_name;         /* "H100 SXM5 80GB" */
+    const char *vendor;               /* "NVIDIA" */
+    const char *launch;               /* "2022" (free text) */
+    const char *interconnect;         /* "NVLink 4 + NVSwitch" */
+    bool datacenter;                  /* designed/marketed for data centres (export rules) */
     double peak_flops[GW_PREC_COUNT]; /* dense peak per precision, FLOP/s; 0 = none */
-    double mem_bytes;         /* physical HBM/GDDR capacity */
-    double mem_usable_bytes;  /* usable capacity (= mem_bytes when not stated) */
-    double mem_Bps;           /* memory bandwidth, bytes/s */
-    double scaleup_Bps;       /* scale-up bandwidth per GPU, bidirectional total */
-    int scaleup_domain;       /* GPUs in one scale-up (NVLink) domain */
-    double nvls_eff;          /* NVLink SHARP (in-switch reduction, NCCL NVLS): the share
-                                 of the ring's achieved NVLink bandwidth it reaches; 0 = the
-                                 NVLink switches of this GPU cannot reduce */
-    double nvls_latency_s;    /* an NVLS all-reduce's fixed latency (NCCL's tuner) */
-    double tdp_w;             /* module power */
-    double die_area_mm2;      /* applicable die area for PD; 0 = not published */
+    double mem_bytes;                 /* physical HBM/GDDR capacity */
+    double mem_usable_bytes;          /* usable capacity (= mem_bytes when not stated) */
+    double mem_Bps;                   /* memory bandwidth, bytes/s */
+    double scaleup_Bps;               /* scale-up bandwidth per GPU, bidirectional total */
+    int scaleup_domain;               /* GPUs in one scale-up (NVLink) domain */
+    double nvls_eff;                  /* NVLink SHARP (in-switch reduction, NCCL NVLS): the share
+                                         of the ring's achieved NVLink bandwidth it reaches; 0 = the
+                                         NVLink switches of this GPU cannot reduce */
+    double nvls_latency_s;            /* an NVLS all-reduce's fixed latency (NCCL's tuner) */
+    double tdp_w;                     /* module power */
+    double die_area_mm2;              /* applicable die area for PD; 0 = not published */
     double price_low_usd, price_high_usd; /* per GPU (0 = no estimate) */
-    const gw_field *fields;   /* every sourced value, in file order */
+    const gw_field *fields;               /* every sourced value, in file order */
     size_t n_fields;
 } gw_accel;
 
 /* ---- Systems (servers / racks), network parts, facility ---------------- */
 
 typedef struct gw_system {
-    const char *name;         /* "dgx-h100", "gb200-nvl72" */
+    const char *name; /* "dgx-h100", "gb200-nvl72" */
     const char *display_name;
-    const char *accelerator;  /* catalog name of its GPU */
-    int gpus_per_node;        /* GPUs per server / compute tray */
-    int gpus_per_rack;        /* GPUs per rack */
-    int scaleup_domain;       /* GPUs per NVLink domain in this system */
-    double node_power_w;      /* max wall power per node (0 if rack-level only) */
-    double rack_power_w;      /* max wall power per rack */
-    int nics_per_gpu;         /* scale-out NICs per GPU */
-    const char *nic;          /* catalog name of its scale-out NIC */
-    double price_usd;         /* per node (or per rack for rack-scale systems) */
+    const char *accelerator; /* catalog name of its GPU */
+    int gpus_per_node;       /* GPUs per server / compute tray */
+    int gpus_per_rack;       /* GPUs per rack */
+    int scaleup_domain;      /* GPUs per NVLink domain in this system */
+    double node_power_w;     /* max wall power per node (0 if rack-level only) */
+    double rack_power_w;     /* max wall power per rack */
+    int nics_per_gpu;        /* scale-out NICs per GPU */
+    const char *nic;         /* catalog name of its scale-out NIC */
+    double price_usd;        /* per node (or per rack for rack-scale systems) */
     bool price_per_rack;
-    const char *cooling;      /* "air" or "liquid" */
+    const char *cooling; /* "air" or "liquid" */
     const gw_field *fields;
     size_t n_fields;
 } gw_system;
 
 typedef struct gw_nic {
     const char *name, *display_name;
-    double port_Bps;          /* per direction, bytes/s */
+    double port_Bps; /* per direction, bytes/s */
     double power_w, price_usd;
     const gw_field *fields;
     size_t n_fields;
@@ -94,12 +94,12 @@ typedef struct gw_nic {
 
 typedef struct gw_switch {
     const char *name, *display_name;
-    const char *kind;         /* "infiniband", "ethernet", "nvlink" */
-    int radix;                /* ports at port_Bps */
-    double port_Bps;          /* per port per direction, bytes/s */
-    double latency_s;         /* per hop */
-    double sharp_eff;         /* in-network reduction (InfiniBand SHARP, NCCL CollNet): share
-                                 of the achieved port bandwidth it reaches; 0 = none */
+    const char *kind; /* "infiniband", "ethernet", "nvlink" */
+    int radix;        /* ports at port_Bps */
+    double port_Bps;  /* per port per direction, bytes/s */
+    double latency_s; /* per hop */
+    double sharp_eff; /* in-network reduction (InfiniBand SHARP, NCCL CollNet): share
+                         of the achieved port bandwidth it reaches; 0 = none */
     double power_w, price_usd;
     const gw_field *fields;
     size_t n_fields;
@@ -115,10 +115,10 @@ typedef struct gw_optic {
 
 /* Facility and economic defaults (one set). */
 typedef struct gw_facility {
-    double pue_liquid, pue_air;           /* ratio */
-    double construction_usd_per_w;        /* facility capex per W of IT power */
-    double electricity_usd_per_j;         /* energy price */
-    double depreciation_s;                /* server useful life */
+    double pue_liquid, pue_air;    /* ratio */
+    double construction_usd_per_w; /* facility capex per W of IT power */
+    double electricity_usd_per_j;  /* energy price */
+    double depreciation_s;         /* server useful life */
     const gw_field *fields;
     size_t n_fields;
 } gw_facility;
@@ -126,9 +126,9 @@ typedef struct gw_facility {
 /* A published reference site (Colossus, Abilene ...), for `catalog sites`. */
 typedef struct gw_site_ref {
     const char *name, *display_name, *location;
-    double power_w;           /* facility power */
-    double gpus;              /* GPU count */
-    const char *accelerator;  /* catalog name, or "" if mixed/unknown */
+    double power_w;          /* facility power */
+    double gpus;             /* GPU count */
+    const char *accelerator; /* catalog name, or "" if mixed/unknown */
     const gw_field *fields;
     size_t n_fields;
 } gw_site_ref;
@@ -136,42 +136,42 @@ typedef struct gw_site_ref {
 /* ---- Model architectures ---------------------------------------------- */
 
 typedef enum gw_mlp_kind {
-    GW_MLP_GELU = 0,   /* ungated: up, act, down (GPT-2/3, BLOOM) */
-    GW_MLP_SWIGLU,     /* gated: gate, up, act, down (Llama, Mixtral, Qwen, DeepSeek) */
-    GW_MLP_RELU2       /* ungated squared-ReLU (Nemotron) */
+    GW_MLP_GELU = 0, /* ungated: up, act, down (GPT-2/3, BLOOM) */
+    GW_MLP_SWIGLU,   /* gated: gate, up, act, down (Llama, Mixtral, Qwen, DeepSeek) */
+    GW_MLP_RELU2     /* ungated squared-ReLU (Nemotron) */
 } gw_mlp_kind;
 
 typedef struct gw_model {
-    const char *name;        /* catalog key or file stem: "llama3.1-405b" */
-    const char *model_type;  /* HF model_type: "llama", "deepseek_v3" ... */
-    const char *source;      /* where the config came from */
+    const char *name;       /* catalog key or file stem: "llama3.1-405b" */
+    const char *model_type; /* HF model_type: "llama", "deepseek_v3" ... */
+    const char *source;     /* where the config came from */
     int n_layers;
-    int hidden;              /* d_model */
-    int n_heads;             /* query heads */
-    int n_kv_heads;          /* key/value heads (GQA); = n_heads for MHA */
-    int head_dim;            /* per-head dimension of q/k (and v unless MLA) */
-    int ffn_hidden;          /* dense MLP intermediate size */
+    int hidden;     /* d_model */
+    int n_heads;    /* query heads */
+    int n_kv_heads; /* key/value heads (GQA); = n_heads for MHA */
+    int head_dim;   /* per-head dimension of q/k (and v unless MLA) */
+    int ffn_hidden; /* dense MLP intermediate size */
     int vocab;
-    int max_seq;             /* max_position_embeddings */
+    int max_seq; /* max_position_embeddings */
     gw_mlp_kind mlp;
     bool tied_embeddings;
-    bool attn_bias;          /* q/k/v/o biases (GPT-2, BLOOM, Qwen2 qkv) */
+    bool attn_bias; /* q/k/v/o biases (GPT-2, BLOOM, Qwen2 qkv) */
     bool mlp_bias;
-    bool learned_pos_emb;    /* GPT-2 style absolute position table */
+    bool learned_pos_emb; /* GPT-2 style absolute position table */
     /* Mixture of experts (n_experts == 0: dense). */
-    int n_experts;           /* routed experts per MoE layer */
-    int top_k;               /* routed experts per token */
-    int moe_ffn_hidden;      /* intermediate size of one routed expert */
-    int n_shared_experts;    /* always-active experts per MoE layer */
-    int shared_ffn_hidden;   /* intermediate size of one shared expert */
-    int first_k_dense;       /* leading dense layers (DeepSeek) */
-    int moe_layer_freq;      /* every Nth layer is MoE (1 = all after first_k_dense) */
+    int n_experts;         /* routed experts per MoE layer */
+    int top_k;             /* routed experts per token */
+    int moe_ffn_hidden;    /* intermediate size of one routed expert */
+    int n_shared_experts;  /* always-active experts per MoE layer */
+    int shared_ffn_hidden; /* intermediate size of one shared expert */
+    int first_k_dense;     /* leading dense layers (DeepSeek) */
+    int moe_layer_freq;    /* every Nth layer is MoE (1 = all after first_k_dense) */
     /* Multi-head latent attention (kv_lora_rank == 0: not MLA). */
-    int q_lora_rank;         /* 0 = no query compression */
+    int q_lora_rank; /* 0 = no query compression */
     int kv_lora_rank;
     int qk_nope_head_dim, qk_rope_head_dim, v_head_dim;
     /* Sliding-window attention: layers that use it and the window (tokens). */
-    int sliding_window;      /* 0 = none */
+    int sliding_window; /* 0 = none */
     int n_sliding_layers;
     /* Multi-token prediction modules trained with the model (DeepSeek-V3
      * num_nextn_predict_layers): not in the parameter counts (the published
@@ -187,8 +187,8 @@ typedef struct gw_model {
 
 /* Parameter counts of one model (recomputes the derived fields). */
 typedef struct gw_model_params {
-    double embedding;     /* input embedding (+ position table) */
-    double lm_head;       /* untied output projection (0 if tied) */
+    double embedding; /* input embedding (+ position table) */
+    double lm_head;   /* untied output projection (0 if tied) */
     double attn_per_layer;
     double mlp_dense_per_layer;
     double moe_total_per_layer;  /* router + all experts + shared */
@@ -209,8 +209,8 @@ GW_API gw_status gw_catalog_model_from_hf(gw_ctx *ctx, const char *path, const c
                                           gw_model **out, gw_error *err);
 /* Same from a buffer; path is used in messages only (may be NULL). */
 GW_API gw_status gw_catalog_model_from_hf_buffer(gw_ctx *ctx, const char *buf, size_t len,
-                                                 const char *path, const char *name,
-                                                 gw_model **out, gw_error *err);
+                                                 const char *path, const char *name, gw_model **out,
+                                                 gw_error *err);
 GW_API void gw_model_free(gw_ctx *ctx, gw_model *m); /* NULL is a no-op */
 
 /* ---- The catalog ------------------------------------------------------- */
@@ -252,8 +252,8 @@ GW_API gw_status gw_catalog_model_find(const gw_catalog *cat, const char *name,
                                        const gw_model **out, gw_error *err);
 GW_API gw_status gw_catalog_system_find(const gw_catalog *cat, const char *name,
                                         const gw_system **out, gw_error *err);
-GW_API gw_status gw_catalog_nic_find(const gw_catalog *cat, const char *name,
-                                     const gw_nic **out, gw_error *err);
+GW_API gw_status gw_catalog_nic_find(const gw_catalog *cat, const char *name, const gw_nic **out,
+                                     gw_error *err);
 GW_API gw_status gw_catalog_switch_find(const gw_catalog *cat, const char *name,
                                         const gw_switch **out, gw_error *err);
 /* The system (server/rack) to use for an accelerator: the first catalog
@@ -310,9 +310,8 @@ GW_API gw_status gw_catalog_report_list(const gw_catalog *cat, gw_catalog_kind k
                                         gw_error *err);
 /* Writes one entry (found by name among every kind) with each value's
  * source and confidence. GW_ENOTFOUND when no entry has that name. */
-GW_API gw_status gw_catalog_report_show(const gw_catalog *cat, const char *name,
-                                        struct gw_doc *doc, struct gw_doc_node *parent,
-                                        gw_error *err);
+GW_API gw_status gw_catalog_report_show(const gw_catalog *cat, const char *name, struct gw_doc *doc,
+                                        struct gw_doc_node *parent, gw_error *err);
 
 #ifdef __cplusplus
 }

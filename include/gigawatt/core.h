@@ -112,21 +112,21 @@ GW_API void gw_free(gw_ctx *ctx, void *p);
 
 /* Physical dimensions that values in scenarios and catalogs may carry. */
 typedef enum gw_dim {
-    GW_DIM_NONE = 0,  /* dimensionless number (no unit allowed, except %) */
-    GW_DIM_POWER,     /* W: W kW MW GW */
-    GW_DIM_ENERGY,    /* J: J kWh MWh GWh */
-    GW_DIM_TIME,      /* s: ns us ms s min h d day days week yr year */
-    GW_DIM_BYTES,     /* bytes: B KB MB GB TB PB KiB MiB GiB TiB */
-    GW_DIM_BANDWIDTH, /* bytes/s: B/s KB/s MB/s GB/s TB/s, and bits: Gb/s Gbps Tb/s */
-    GW_DIM_FLOPS,     /* FLOP/s: TFLOP/s PFLOP/s EFLOP/s (TFLOPS, TOPS accepted) */
-    GW_DIM_FLOP,      /* FLOP: FLOP TFLOP PFLOP EFLOP ZFLOP */
-    GW_DIM_MONEY,     /* USD: USD $ k$ M$ B$ (and "USD", "M USD", "B USD") */
-    GW_DIM_PRICE_ENERGY, /* USD per J: USD/MWh USD/kWh */
+    GW_DIM_NONE = 0,        /* dimensionless number (no unit allowed, except %) */
+    GW_DIM_POWER,           /* W: W kW MW GW */
+    GW_DIM_ENERGY,          /* J: J kWh MWh GWh */
+    GW_DIM_TIME,            /* s: ns us ms s min h d day days week yr year */
+    GW_DIM_BYTES,           /* bytes: B KB MB GB TB PB KiB MiB GiB TiB */
+    GW_DIM_BANDWIDTH,       /* bytes/s: B/s KB/s MB/s GB/s TB/s, and bits: Gb/s Gbps Tb/s */
+    GW_DIM_FLOPS,           /* FLOP/s: TFLOP/s PFLOP/s EFLOP/s (TFLOPS, TOPS accepted) */
+    GW_DIM_FLOP,            /* FLOP: FLOP TFLOP PFLOP EFLOP ZFLOP */
+    GW_DIM_MONEY,           /* USD: USD $ k$ M$ B$ (and "USD", "M USD", "B USD") */
+    GW_DIM_PRICE_ENERGY,    /* USD per J: USD/MWh USD/kWh */
     GW_DIM_MONEY_PER_POWER, /* USD per W: USD/W USD/kW USD/MW */
-    GW_DIM_AREA,      /* m^2: mm2 mm^2 m2 */
-    GW_DIM_TOKENS,    /* count with optional k M B T suffix (tokens, params) */
-    GW_DIM_FRACTION,  /* 0..1, or "N%" */
-    GW_DIM_RATE,      /* per second: /s /h /day /yr (failure rates) */
+    GW_DIM_AREA,            /* m^2: mm2 mm^2 m2 */
+    GW_DIM_TOKENS,          /* count with optional k M B T suffix (tokens, params) */
+    GW_DIM_FRACTION,        /* 0..1, or "N%" */
+    GW_DIM_RATE,            /* per second: /s /h /day /yr (failure rates) */
     GW_DIM_COUNT_
 } gw_dim;
 

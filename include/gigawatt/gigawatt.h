@@ -6,18 +6,18 @@
 #ifndef GIGAWATT_H
 #define GIGAWATT_H
 
-#include <gigawatt/core.h>
-#include <gigawatt/report.h>
 #include <gigawatt/catalog.h>
-#include <gigawatt/scenario.h>
+#include <gigawatt/core.h>
 #include <gigawatt/plan.h>
+#include <gigawatt/report.h>
+#include <gigawatt/scenario.h>
 /* module headers (one line each, added by each module) */
-#include <gigawatt/train.h>
+#include <gigawatt/econ.h>
+#include <gigawatt/infer.h>
+#include <gigawatt/net.h>
+#include <gigawatt/policy.h>
 #include <gigawatt/rel.h>
 #include <gigawatt/site.h>
-#include <gigawatt/econ.h>
-#include <gigawatt/policy.h>
-#include <gigawatt/net.h>
-#include <gigawatt/infer.h>
+#include <gigawatt/train.h>
 
 #endif /* GIGAWATT_H */

@@ -38,15 +38,15 @@
 extern "C" {
 #endif
 
-#define GW_NET_MAX_TIERS          4
-#define GW_NET_EXPANDED_MAX_GPUS  65536
-#define GW_NET_MAX_OPS            8
-#define GW_NET_MAX_HOT            8
-#define GW_NET_MAX_FAILED         16
+#define GW_NET_MAX_TIERS         4
+#define GW_NET_EXPANDED_MAX_GPUS 65536
+#define GW_NET_MAX_OPS           8
+#define GW_NET_MAX_HOT           8
+#define GW_NET_MAX_FAILED        16
 /* --algo auto simulates the algorithms whose expansion stays within this
  * many solver variables, then only the cheapest one beyond it (when its
  * step latencies alone could still win). */
-#define GW_NET_AUTO_MAX_VARS      4e6
+#define GW_NET_AUTO_MAX_VARS 4e6
 
 /* ---- Topology ------------------------------------------------------------ */
 
@@ -54,36 +54,36 @@ extern "C" {
  * (gw_netbom_params) plus what only the flow model needs. Bandwidths are
  * per direction, bytes/s. */
 typedef struct gw_net_fabric {
-    double gpus;              /* GPUs attached (the job is placed on 0..gpus-1) */
-    int gpus_per_node;        /* GPUs per server / compute tray = rails per plane */
-    int scaleup_domain;       /* GPUs per NVLink domain (a multiple of gpus_per_node) */
-    double scaleup_Bps;       /* NVLink per GPU per direction */
-    double nic_Bps;           /* per NIC port per direction */
-    int nics_per_gpu;         /* NIC ports per GPU, all planes */
-    int radix;                /* switch ports at the NIC port speed, even >= 4 */
-    int planes;               /* independent fabrics the NIC ports are spread over */
-    int planes_down;          /* failed planes (their NIC ports carry nothing) */
+    double gpus;                        /* GPUs attached (the job is placed on 0..gpus-1) */
+    int gpus_per_node;                  /* GPUs per server / compute tray = rails per plane */
+    int scaleup_domain;                 /* GPUs per NVLink domain (a multiple of gpus_per_node) */
+    double scaleup_Bps;                 /* NVLink per GPU per direction */
+    double nic_Bps;                     /* per NIC port per direction */
+    int nics_per_gpu;                   /* NIC ports per GPU, all planes */
+    int radix;                          /* switch ports at the NIC port speed, even >= 4 */
+    int planes;                         /* independent fabrics the NIC ports are spread over */
+    int planes_down;                    /* failed planes (their NIC ports carry nothing) */
     double oversub[GW_NET_MAX_TIERS];   /* tier t switches: down:up bandwidth, >= 1;
                                            [0] the leaf (cluster.oversubscription) */
     double down_frac[GW_NET_MAX_TIERS]; /* fraction of tier t's uplinks down, [0, 1) */
-    double nic_latency_s;     /* endpoint: NIC + cable */
-    double switch_latency_s;  /* per switch traversed */
-    double scaleup_latency_s; /* GPU to GPU over NVLink */
-    double scaleup_eff, scaleout_eff; /* achieved fraction of line rate (data/train.yaml) */
-    bool pxn;                 /* rail-crossing traffic first moves over NVLink to the
-                                 GPU on the destination's rail (NCCL PXN; default on) */
-    int buildings;            /* the job split over this many buildings (>= 1) */
-    double building_Bps;      /* per building per direction to the campus core */
-    double building_latency_s;/* one way, building to building */
-    int sites;                /* the buildings split evenly over this many sites (>= 1;
-                                 it divides buildings) */
-    double site_Bps;          /* a site's WAN capacity per direction (links x rate) */
-    double site_latency_s;    /* one way, site to site */
-    double nvls_eff;          /* in-switch reduction in the NVLink domain (NVLS): share of
-                                 the ring's achieved NVLink bandwidth; 0 = none */
-    double nvls_latency_s;    /* an NVLS reduction's fixed latency (reduce + multicast) */
-    double sharp_eff;         /* in-network reduction in the scale-out switches (SHARP):
-                                 share of the achieved port bandwidth; 0 = none */
+    double nic_latency_s;               /* endpoint: NIC + cable */
+    double switch_latency_s;            /* per switch traversed */
+    double scaleup_latency_s;           /* GPU to GPU over NVLink */
+    double scaleup_eff, scaleout_eff;   /* achieved fraction of line rate (data/train.yaml) */
+    bool pxn;                           /* rail-crossing traffic first moves over NVLink to the
+                                           GPU on the destination's rail (NCCL PXN; default on) */
+    int buildings;                      /* the job split over this many buildings (>= 1) */
+    double building_Bps;                /* per building per direction to the campus core */
+    double building_latency_s;          /* one way, building to building */
+    int sites;                          /* the buildings split evenly over this many sites (>= 1;
+                                           it divides buildings) */
+    double site_Bps;                    /* a site's WAN capacity per direction (links x rate) */
+    double site_latency_s;              /* one way, site to site */
+    double nvls_eff;                    /* in-switch reduction in the NVLink domain (NVLS): share of
+                                           the ring's achieved NVLink bandwidth; 0 = none */
+    double nvls_latency_s;              /* an NVLS reduction's fixed latency (reduce + multicast) */
+    double sharp_eff;                   /* in-network reduction in the scale-out switches (SHARP):
+                                           share of the achieved port bandwidth; 0 = none */
     /* Named failed switches (network.failures, --fail): tier (0 leaf ..
      * 3), index over the tier's switches of all planes and buildings,
      * plane-major (plane p's switches are p x per-plane count + 0..). */
@@ -95,21 +95,21 @@ typedef struct gw_net_fabric {
 /* Derived structure, filled by gw_net_topo_build. */
 typedef struct gw_net_topo {
     gw_net_fabric f;
-    int tiers;                 /* switch tiers per plane, 1..GW_NET_MAX_TIERS */
-    int planes_up;             /* planes - planes_down */
-    int ports_per_gpu;         /* NIC ports per GPU in one plane (>= 1) */
-    double plane_Bps;          /* one GPU's bandwidth into one plane, per direction */
-    int leaf_down[GW_NET_MAX_TIERS]; /* ports down per switch of tier t */
-    int leaf_gpus;             /* GPUs under one leaf (one rail of a scalable unit) */
-    double subtree_gpus[GW_NET_MAX_TIERS]; /* GPUs under one tier-t sub-tree, t >= 1
-                                              (contiguous GPU ranges); [0]: a scalable
-                                              unit (leaf_gpus nodes, all rails) */
+    int tiers;                               /* switch tiers per plane, 1..GW_NET_MAX_TIERS */
+    int planes_up;                           /* planes - planes_down */
+    int ports_per_gpu;                       /* NIC ports per GPU in one plane (>= 1) */
+    double plane_Bps;                        /* one GPU's bandwidth into one plane, per direction */
+    int leaf_down[GW_NET_MAX_TIERS];         /* ports down per switch of tier t */
+    int leaf_gpus;                           /* GPUs under one leaf (one rail of a scalable unit) */
+    double subtree_gpus[GW_NET_MAX_TIERS];   /* GPUs under one tier-t sub-tree, t >= 1
+                                                (contiguous GPU ranges); [0]: a scalable
+                                                unit (leaf_gpus nodes, all rails) */
     double subtree_up_Bps[GW_NET_MAX_TIERS]; /* a tier-t sub-tree's links to tier t+1,
                                                 per direction, after failures */
-    double building_gpus;      /* GPUs per building */
-    double site_gpus;          /* GPUs per site (buildings / sites of them) */
-    double bisection_Bps;      /* per plane, all planes summed, per direction */
-    double switches[GW_NET_MAX_TIERS]; /* per plane */
+    double building_gpus;                    /* GPUs per building */
+    double site_gpus;                        /* GPUs per site (buildings / sites of them) */
+    double bisection_Bps;                    /* per plane, all planes summed, per direction */
+    double switches[GW_NET_MAX_TIERS];       /* per plane */
 } gw_net_topo;
 
 /* Fills the fabric from a planned site (the same switch radix, leaf
@@ -141,7 +141,7 @@ typedef enum gw_net_coll {
     GW_NET_ALLGATHER,
     GW_NET_REDUCESCATTER,
     GW_NET_ALLTOALL,
-    GW_NET_SENDRECV,     /* pipeline send: member i to member i+1 */
+    GW_NET_SENDRECV, /* pipeline send: member i to member i+1 */
     GW_NET_COLL_COUNT_
 } gw_net_coll;
 
@@ -169,26 +169,26 @@ GW_API gw_status gw_net_algo_parse(const char *s, gw_net_algo *out);
  * blocks of stride x n GPUs, each holding stride groups. */
 typedef struct gw_net_op {
     gw_net_coll coll;
-    gw_net_algo algo;     /* AUTO: resolved by gw_net_simulate */
-    int n;                /* ranks per group, >= 1 */
-    double stride;        /* GPUs between consecutive members, >= 1 */
-    double bytes;         /* per rank, as nccl-tests counts its size */
-    double start_s;       /* when the op starts */
-    const char *label;    /* "dp", "ep" ... (borrowed; may be NULL) */
+    gw_net_algo algo;  /* AUTO: resolved by gw_net_simulate */
+    int n;             /* ranks per group, >= 1 */
+    double stride;     /* GPUs between consecutive members, >= 1 */
+    double bytes;      /* per rank, as nccl-tests counts its size */
+    double start_s;    /* when the op starts */
+    const char *label; /* "dp", "ep" ... (borrowed; may be NULL) */
 } gw_net_op;
 
 typedef enum gw_net_mode {
     GW_NET_MODE_AUTO = 0, /* collapsed */
     GW_NET_MODE_COLLAPSED,
-    GW_NET_MODE_EXPANDED  /* one variable per flow; at most GW_NET_EXPANDED_MAX_GPUS */
+    GW_NET_MODE_EXPANDED /* one variable per flow; at most GW_NET_EXPANDED_MAX_GPUS */
 } gw_net_mode;
 
 typedef struct gw_net_hot_link {
-    char name[64];        /* "leaf uplinks", "nvlink out" ... */
-    int tier;             /* switch tier, -1 for endpoint links */
-    double count;         /* links of this class (one plane) */
-    double busy_frac;     /* bytes carried / (capacity x op time) */
-    double Bps;           /* capacity per link */
+    char name[64];    /* "leaf uplinks", "nvlink out" ... */
+    int tier;         /* switch tier, -1 for endpoint links */
+    double count;     /* links of this class (one plane) */
+    double busy_frac; /* bytes carried / (capacity x op time) */
+    double Bps;       /* capacity per link */
 } gw_net_hot_link;
 
 typedef struct gw_net_sim_result {
@@ -200,13 +200,13 @@ typedef struct gw_net_sim_result {
         double busbw_Bps; /* nccl-tests bus bandwidth */
         double flows;     /* in the whole job, one plane */
     } op[GW_NET_MAX_OPS];
-    double time_s;        /* all ops done */
-    double flows, links;  /* expanded size (one plane, whole job) */
+    double time_s;                     /* all ops done */
+    double flows, links;               /* expanded size (one plane, whole job) */
     double flow_classes, link_classes; /* what the solver ran on */
-    double components;    /* link-disjoint components the job split into */
-    double component_types; /* of them, non-isomorphic ones simulated */
-    bool collapsed;       /* false: solved expanded */
-    bool approximate;     /* a partial component was bounded, not solved */
+    double components;                 /* link-disjoint components the job split into */
+    double component_types;            /* of them, non-isomorphic ones simulated */
+    bool collapsed;                    /* false: solved expanded */
+    bool approximate;                  /* a partial component was bounded, not solved */
     size_t n_hot;
     gw_net_hot_link hot[GW_NET_MAX_HOT]; /* busiest link classes first */
 } gw_net_sim_result;
@@ -257,21 +257,21 @@ typedef struct gw_net_step_result {
     size_t n_calls;
     struct {
         gw_net_coll coll;
-        int kind;                /* gw_train_group_kind */
+        int kind; /* gw_train_group_kind */
         int n, stride;
-        double bytes;            /* per rank per call */
-        double closed_form_s;    /* the search's model (gw_net_comm_model) */
-        double alone_s;          /* simulated, this kind alone */
-        double contended_s;      /* simulated, with the other kinds */
+        double bytes;         /* per rank per call */
+        double closed_form_s; /* the search's model (gw_net_comm_model) */
+        double alone_s;       /* simulated, this kind alone */
+        double contended_s;   /* simulated, with the other kinds */
         gw_net_algo algo;
-        bool simulated;          /* false: kept the closed form (why says why) */
+        bool simulated; /* false: kept the closed form (why says why) */
         char why[64];
     } call[16];
-    double step_closed_form_s;   /* the search's figure */
-    double step_alone_s;         /* each collective's simulated time */
-    double step_contended_s;     /* all kinds at once */
-    double step_alphabeta_s;     /* the topology-free model, for reference */
-    gw_net_sim_result sim;       /* the contended simulation */
+    double step_closed_form_s; /* the search's figure */
+    double step_alone_s;       /* each collective's simulated time */
+    double step_contended_s;   /* all kinds at once */
+    double step_alphabeta_s;   /* the topology-free model, for reference */
+    gw_net_sim_result sim;     /* the contended simulation */
 } gw_net_step_result;
 
 /* Flows one step simulation may expand (per component); calls beyond it
@@ -293,9 +293,9 @@ GW_API gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog
  * evaluated again with every dimension fixed and the collective model comm
  * (NULL: alpha-beta). */
 GW_API gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
-                               const gw_accel *a, const gw_system *sys,
-                               const gw_train_opts *opts, const gw_train_eval *ev,
-                               const gw_train_comm_model *comm, double *step_s, gw_error *err);
+                               const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
+                               const gw_train_eval *ev, const gw_train_comm_model *comm,
+                               double *step_s, gw_error *err);
 
 /* The topology of a scenario: plans its site (cluster.gpus of
  * cluster.accelerator on cluster.system) and builds the fabric from the
@@ -310,16 +310,16 @@ GW_API gw_status gw_net_topo_from_scenario(gw_ctx *ctx, const gw_catalog *cat,
 typedef struct gw_net_vrow {
     char id[64], family[48], collective[24], accelerator[48];
     double gpus, size;
-    char metric[8];           /* "busbw", "algbw" or "link" (DeepEP bottleneck) */
+    char metric[8]; /* "busbw", "algbw" or "link" (DeepEP bottleneck) */
     double measured_GBps, predicted_GBps;
-    double error;             /* predicted / measured - 1 */
+    double error; /* predicted / measured - 1 */
     gw_net_algo algo;
-    char skipped[160];        /* why the row is not compared ("" when it is) */
+    char skipped[160]; /* why the row is not compared ("" when it is) */
 } gw_net_vrow;
 
 typedef struct gw_net_validation {
     size_t n_rows, n_used, n_over_30;
-    gw_net_vrow *rows;        /* owned: gw_net_validation_free */
+    gw_net_vrow *rows; /* owned: gw_net_validation_free */
     double median_abs, mean_abs, max_abs;
 } gw_net_validation;
 
@@ -328,8 +328,7 @@ typedef struct gw_net_validation {
 GW_API gw_status gw_net_validate(gw_ctx *ctx, const gw_catalog *cat, const gw_train_params *tp,
                                  const char *path, gw_net_validation *out, gw_error *err);
 GW_API void gw_net_validation_free(gw_ctx *ctx, gw_net_validation *v);
-GW_API void gw_net_validation_report(gw_doc *doc, gw_doc_node *parent,
-                                     const gw_net_validation *v);
+GW_API void gw_net_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_net_validation *v);
 
 /* ---- Reports ----------------------------------------------------------------- */
 

@@ -48,8 +48,8 @@ GW_API gw_status gw_plan_run_charts(gw_ctx *ctx, const gw_catalog *cat, gw_scena
  * plan with charts for sc and writes the self-contained HTML report (title,
  * headline, charts with captions and data tables, notes; vega inlined) to
  * out. Errors as gw_plan_run, GW_EIO on a write error. */
-GW_API gw_status gw_plan_report_html(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
-                                     FILE *out, gw_error *err);
+GW_API gw_status gw_plan_report_html(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, FILE *out,
+                                     gw_error *err);
 
 /* First-order training compute (FLOP) for tokens tokens of sequence length
  * seq: 6 * N_active * tokens (Kaplan et al. 2020) and the same plus causal
@@ -80,11 +80,11 @@ GW_API void gw_plan_compute_flop(const gw_model *m, double tokens, double seq, d
 #define GW_SWEEP_MAX_POINTS 100000000 /* points in one grid */
 
 typedef struct gw_sweep_axis {
-    char key[128];  /* "cluster.gpus" */
-    size_t n;       /* number of values */
-    char **values;  /* n --set value texts (allocated with the context) */
-    bool numeric;   /* every value is a number (with or without a unit) */
-    double *num;    /* n values in base units (NaN where not numeric) */
+    char key[128]; /* "cluster.gpus" */
+    size_t n;      /* number of values */
+    char **values; /* n --set value texts (allocated with the context) */
+    bool numeric;  /* every value is a number (with or without a unit) */
+    double *num;   /* n values in base units (NaN where not numeric) */
 } gw_sweep_axis;
 
 /* Parses "KEY=SPEC" into *axis (zeroed first). Errors: GW_EUSAGE for a

@@ -194,11 +194,11 @@ typedef struct gw_policy_chip {
     char destination[16]; /* canonical code */
     unsigned groups;      /* gw_policy_group bits of the destination */
     gw_policy_licence licence;
-    bool in_force;    /* false for a rule rescinded before it applied (jan2025) */
-    bool allowed;     /* a route exists: no licence, NAC/ACA, approval, case-by-case,
-                         a Tier-2 quota or licences issued on a condition */
-    double share;     /* revenue share to the US government of a measure (0 = none) */
-    char reason[320]; /* one line: the clause that decided, with numbers */
+    bool in_force;      /* false for a rule rescinded before it applied (jan2025) */
+    bool allowed;       /* a route exists: no licence, NAC/ACA, approval, case-by-case,
+                           a Tier-2 quota or licences issued on a condition */
+    double share;       /* revenue share to the US government of a measure (0 = none) */
+    char reason[320];   /* one line: the clause that decided, with numbers */
     char measures[640]; /* the measures that changed or qualify the answer, "; "-joined */
     char answer[1024];  /* the full answer: licence, rule name and date, why, measures,
                            reference section */

@@ -172,18 +172,18 @@ typedef struct gw_rel_cause {
 /* The lever search of one job: goodput under each lever alone and the cheapest
  * set that reaches the target (analytic, eq. R9-R12 of rel.md). */
 typedef struct gw_rel_levers {
-    double goodput_none;                    /* no lever (the baseline of this table) */
-    double goodput_alone[GW_REL_N_LEVERS];  /* each lever alone */
-    double goodput_all;                     /* every lever */
-    bool found;                             /* some set reaches target_goodput */
-    unsigned best_set;                      /* cheapest such set (fewest levers on a tie) */
+    double goodput_none;                   /* no lever (the baseline of this table) */
+    double goodput_alone[GW_REL_N_LEVERS]; /* each lever alone */
+    double goodput_all;                    /* every lever */
+    bool found;                            /* some set reaches target_goodput */
+    unsigned best_set;                     /* cheapest such set (fewest levers on a tie) */
     double best_goodput;
-    double best_spare_gpus;                 /* GPUs held as spares by that set */
-    double best_cost_usd;                   /* best_spare_gpus x price_per_gpu_usd */
-    unsigned max_set;                       /* set with the highest goodput */
+    double best_spare_gpus; /* GPUs held as spares by that set */
+    double best_cost_usd;   /* best_spare_gpus x price_per_gpu_usd */
+    unsigned max_set;       /* set with the highest goodput */
     double max_goodput;
-    double spare_pool_gpus;                 /* GPUs a spare pool must hold (99.9% quantile) */
-    double price_per_gpu_usd;               /* from the catalog system; NaN if unknown */
+    double spare_pool_gpus;   /* GPUs a spare pool must hold (99.9% quantile) */
+    double price_per_gpu_usd; /* from the catalog system; NaN if unknown */
 } gw_rel_levers;
 
 /* Summary of a simulated distribution. */
@@ -197,12 +197,12 @@ typedef struct gw_rel_result {
 
     /* Components in the job. */
     double gpus, nodes, nics, links, switches;
-    double racks;             /* rack-scale NVLink domains (0 when the domain is one node) */
-    int rack_gpus;            /* GPUs per rack domain (0: none) */
-    int fabric_tiers;
-    double node_rate_factor;  /* applied to node-scoped rates: this node's GPUs / the
-                                 profile's reference node's GPUs (1 when equal) */
-    size_t n_proxy;           /* causes whose rate is a proxy from another generation */ /* fat-tree tiers (0 when counts were given) */
+    double racks;            /* rack-scale NVLink domains (0 when the domain is one node) */
+    int rack_gpus;           /* GPUs per rack domain (0: none) */
+    int fabric_tiers;        /* fat-tree tiers (0 when counts were given) */
+    double node_rate_factor; /* applied to node-scoped rates: this node's GPUs / the
+                                profile's reference node's GPUs (1 when equal) */
+    size_t n_proxy;          /* causes whose rate is a proxy from another generation */
 
     /* Interruption rates (means over the run). */
     double rate_unexpected_s; /* per second */

@@ -101,38 +101,38 @@ typedef struct gw_train_params {
     double fp8_block_bytes_per_elem;    /* same, block-scaled FP8 (value + its share of
                                            the block's scale) */
     /* Communication (alpha-beta). */
-    double scaleup_bw_eff;              /* achieved / nominal per-direction NVLink bandwidth */
-    double scaleout_bw_eff;             /* achieved / nominal NIC bandwidth */
-    double scaleup_latency_s;           /* per collective step inside the domain */
-    double scaleout_latency_s;          /* per collective step across NICs */
-    double default_nic_Bps;             /* scale-out per GPU per direction when unknown */
-    double tp_overlap;                  /* fraction of TP comm hidden behind GEMMs, 0..1 */
-    double dp_overlap;                  /* fraction of the last backward usable to hide DP comm */
-    double cp_overlap;                  /* fraction of CP KV exchange hidden behind attention */
-    double ep_overlap;                  /* fraction of EP all-to-all hidden */
-    double grad_bytes_per_param;        /* DP gradient reduction precision, bytes */
+    double scaleup_bw_eff;       /* achieved / nominal per-direction NVLink bandwidth */
+    double scaleout_bw_eff;      /* achieved / nominal NIC bandwidth */
+    double scaleup_latency_s;    /* per collective step inside the domain */
+    double scaleout_latency_s;   /* per collective step across NICs */
+    double default_nic_Bps;      /* scale-out per GPU per direction when unknown */
+    double tp_overlap;           /* fraction of TP comm hidden behind GEMMs, 0..1 */
+    double dp_overlap;           /* fraction of the last backward usable to hide DP comm */
+    double cp_overlap;           /* fraction of CP KV exchange hidden behind attention */
+    double ep_overlap;           /* fraction of EP all-to-all hidden */
+    double grad_bytes_per_param; /* DP gradient reduction precision, bytes */
     /* MoE. */
-    double moe_imbalance;               /* busiest expert load / mean, >= 1 */
-    double grouped_gemm_eff;            /* grouped expert GEMM efficiency relative to dense */
-    double grouped_gemm_eff_fp8;        /* same for FP8/FP4 expert GEMMs, relative to the
-                                           dense FP8/FP4 rate (per-expert quantisation) */
-    double host_op_time;                /* host (CPU) time to issue one framework op, s */
+    double moe_imbalance;                  /* busiest expert load / mean, >= 1 */
+    double grouped_gemm_eff;               /* grouped expert GEMM efficiency relative to dense */
+    double grouped_gemm_eff_fp8;           /* same for FP8/FP4 expert GEMMs, relative to the
+                                              dense FP8/FP4 rate (per-expert quantisation) */
+    double host_op_time;                   /* host (CPU) time to issue one framework op, s */
     double expert_host_ops[GW_PREC_COUNT]; /* host ops per local expert per MoE layer per
                                            micro-batch (forward + backward) without CUDA
                                            graphs; index gw_precision (FP4 as FP8);
                                            FP8 entry: per-tensor scaling */
-    double expert_host_ops_block;       /* same, block-scaled FP8/FP4 (fused grouped
-                                           quantisation) */
+    double expert_host_ops_block;          /* same, block-scaled FP8/FP4 (fused grouped
+                                              quantisation) */
     /* Memory. */
-    double optimizer_bytes_per_param;   /* Adam state + fp32 master, bytes */
-    double weight_bytes_per_param;      /* working weights, bytes (bf16) */
-    double grad_acc_bytes_per_param;    /* gradient accumulation buffer, bytes */
-    double mem_frag_frac;               /* fragmentation allowance, fraction of usage */
-    double mem_workspace_bytes;         /* CUDA context + NCCL + cuBLAS workspace per GPU */
+    double optimizer_bytes_per_param;       /* Adam state + fp32 master, bytes */
+    double weight_bytes_per_param;          /* working weights, bytes (bf16) */
+    double grad_acc_bytes_per_param;        /* gradient accumulation buffer, bytes */
+    double mem_frag_frac;                   /* fragmentation allowance, fraction of usage */
+    double mem_workspace_bytes;             /* CUDA context + NCCL + cuBLAS workspace per GPU */
     double optimizer_bytes_moved_per_param; /* HBM traffic of one Adam step per param */
-    double step_overhead_s;             /* fixed per-iteration overhead (launch, sync) */
-    double legacy_score_bytes;          /* unfused attention: bytes per score element, fwd */
-    double cp_min_tokens;               /* search: CP only while s / cp >= this many tokens */
+    double step_overhead_s;                 /* fixed per-iteration overhead (launch, sync) */
+    double legacy_score_bytes;              /* unfused attention: bytes per score element, fwd */
+    double cp_min_tokens;                   /* search: CP only while s / cp >= this many tokens */
     /* Critical (compute-optimal) batch B = coef x C^exp tokens, fitted on
      * compute budgets [cmin, cmax] FLOP (DeepSeek LLM, docs/models/batch.md). */
     double crit_batch_coef, crit_batch_exp, crit_batch_cmin, crit_batch_cmax;
@@ -204,7 +204,7 @@ typedef struct gw_train_params {
         bool fp8_grouped_native; /* FP8 grouped expert GEMMs at the dense FP8 rate
                                     (DeepGEMM), not grouped_gemm_eff_fp8 */
         int moe_node_limit;
-        int fp8_recipe;          /* gw_train_fp8_recipe of the model's own runs */
+        int fp8_recipe; /* gw_train_fp8_recipe of the model's own runs */
     } model_profile[8];
     /* How the fitted values were obtained (data/train.yaml fit_plan): the
      * gw_train_fit stages, in order, that gw_train_crossval reruns with one
@@ -216,8 +216,8 @@ typedef struct gw_train_params {
      * at level is predicted x exp(mean +- z sd). level 0: none. */
     double interval_level, interval_log_mean, interval_log_sd;
     struct {
-        char params[256];        /* comma-separated gw_train_fit parameter names */
-        int subset;              /* rows minimised on: 0 all, 1 dense, 2 MoE/FP8/CP */
+        char params[256]; /* comma-separated gw_train_fit parameter names */
+        int subset;       /* rows minimised on: 0 all, 1 dense, 2 MoE/FP8/CP */
     } fit_stage[8];
 } gw_train_params;
 
@@ -253,11 +253,11 @@ typedef struct gw_train_group {
 
 /* Link properties the default model uses (per GPU, per direction). */
 typedef struct gw_train_topo {
-    double scaleup_Bps;   /* NVLink per direction (catalog bidirectional / 2) */
-    double scaleout_Bps;  /* NICs per GPU per direction */
+    double scaleup_Bps;  /* NVLink per direction (catalog bidirectional / 2) */
+    double scaleout_Bps; /* NICs per GPU per direction */
     double scaleup_latency_s, scaleout_latency_s;
     double scaleup_eff, scaleout_eff; /* achieved fraction of nominal bandwidth */
-    int scaleup_domain;   /* GPUs per scale-up domain */
+    int scaleup_domain;               /* GPUs per scale-up domain */
 } gw_train_topo;
 
 /* Collective time model, replaceable (e.g. by the flow-level network
@@ -292,13 +292,13 @@ GW_API const gw_train_comm_model *gw_train_comm_alphabeta(void);
 /* One parallel configuration. */
 typedef struct gw_train_config {
     int tp, pp, vpp, dp, cp, ep, etp;
-    int micro_batch;              /* sequences per micro-batch per DP rank */
+    int micro_batch; /* sequences per micro-batch per DP rank */
     gw_train_recompute recompute;
-    int zero;                     /* 0..3 */
-    gw_precision precision;       /* GEMM precision: BF16, FP8 or FP4 */
-    bool seq_parallel;            /* Megatron sequence parallelism (tp > 1) */
-    int cp_comm;                  /* gw_train_cp_comm (meaningful when cp > 1) */
-    double global_batch_seqs;     /* sequences per step; 0: the plan's batch */
+    int zero;                 /* 0..3 */
+    gw_precision precision;   /* GEMM precision: BF16, FP8 or FP4 */
+    bool seq_parallel;        /* Megatron sequence parallelism (tp > 1) */
+    int cp_comm;              /* gw_train_cp_comm (meaningful when cp > 1) */
+    double global_batch_seqs; /* sequences per step; 0: the plan's batch */
     /* Transformer layers on the first and on the last pipeline stage
      * (Megatron-Core --decoder-first/last-pipeline-num-layers; Llama 3's
      * balanced stages); the other stages share the rest equally. 0: not
@@ -334,57 +334,57 @@ GW_API bool gw_train_pp_split(int n_layers, const gw_train_config *c, int *first
  * zero, precision when >= 0) and searched when GW_TRAIN_ANY; etp is not
  * searched (GW_TRAIN_ANY means 1). Start from gw_train_opts_init. */
 typedef struct gw_train_opts {
-    double n_gpus;                /* GPUs in the job (integer valued) */
-    double seq_len;               /* tokens per sequence */
-    double global_batch_tokens;   /* tokens per optimizer step (rounded to sequences) */
-    double global_batch_seqs;     /* > 0 overrides global_batch_tokens */
-    double tokens;                /* whole-run tokens (0: no whole-run figures) */
+    double n_gpus;              /* GPUs in the job (integer valued) */
+    double seq_len;             /* tokens per sequence */
+    double global_batch_tokens; /* tokens per optimizer step (rounded to sequences) */
+    double global_batch_seqs;   /* > 0 overrides global_batch_tokens */
+    double tokens;              /* whole-run tokens (0: no whole-run figures) */
     int tp, pp, vpp, dp, cp, ep, etp, micro_batch;
-    int recompute;                /* gw_train_recompute or GW_TRAIN_ANY */
-    int zero;                     /* 0..3 or GW_TRAIN_ANY */
-    int precision;                /* gw_precision or GW_TRAIN_ANY (BF16/FP8/FP4 the GPU has) */
-    int top_k;                    /* alternatives to keep, <= GW_TRAIN_MAX_TOP */
-    int max_micro_batch;          /* search bound, default 8 */
-    int max_vpp;                  /* search bound, default 8 */
-    double batch_slack;           /* a batch given in tokens may move by this fraction
-                                     so that DP divides it (default 0: exact, the
-                                     batch rounded to whole sequences) */
-    double max_idle_frac;         /* GPUs that may stay idle when nothing divides the
-                                     count exactly (default 0: use all) */
-    bool flash_attention;         /* fused attention (no s^2 scores in HBM); default true */
-    bool tp_comm_overlap;         /* TP collectives overlapped with GEMMs; default true */
-    bool seq_parallel;            /* Megatron sequence parallelism when tp > 1; default true */
-    double grad_bytes_per_param;  /* main-grad buffer and DP reduction, bytes; 0: params */
+    int recompute;               /* gw_train_recompute or GW_TRAIN_ANY */
+    int zero;                    /* 0..3 or GW_TRAIN_ANY */
+    int precision;               /* gw_precision or GW_TRAIN_ANY (BF16/FP8/FP4 the GPU has) */
+    int top_k;                   /* alternatives to keep, <= GW_TRAIN_MAX_TOP */
+    int max_micro_batch;         /* search bound, default 8 */
+    int max_vpp;                 /* search bound, default 8 */
+    double batch_slack;          /* a batch given in tokens may move by this fraction
+                                    so that DP divides it (default 0: exact, the
+                                    batch rounded to whole sequences) */
+    double max_idle_frac;        /* GPUs that may stay idle when nothing divides the
+                                    count exactly (default 0: use all) */
+    bool flash_attention;        /* fused attention (no s^2 scores in HBM); default true */
+    bool tp_comm_overlap;        /* TP collectives overlapped with GEMMs; default true */
+    bool seq_parallel;           /* Megatron sequence parallelism when tp > 1; default true */
+    double grad_bytes_per_param; /* main-grad buffer and DP reduction, bytes; 0: params */
     /* MoE schedule options (0/false: the model profile of data/train.yaml
      * for the model's type decides, e.g. DeepSeek-V3). */
-    bool dualpipe;                /* DualPipe: EP all-to-all and PP sends overlapped with a
-                                     paired micro-batch; smaller bubble, 2x parameters */
-    int moe_node_limit;           /* node-limited routing: each token reaches <= N nodes */
-    bool fp8_dispatch;            /* MoE dispatch in FP8 (combine stays BF16) */
-    double moe_imbalance;         /* busiest expert's tokens / mean, >= 1; 0: data/train.yaml
-                                     (dropless routing with an auxiliary loss); 1: force-
-                                     balanced routing (benchmark runs) */
-    double moe_capacity_factor;   /* expert capacity / mean tokens; tokens above it are
-                                     dropped, so the load is min(imbalance, factor);
-                                     0: dropless (default) */
-    bool fp8_grouped_native;      /* FP8 grouped expert GEMMs as fast as dense FP8 ones
-                                     (DeepSeek's DeepGEMM); false: grouped_gemm_eff_fp8
-                                     (Transformer Engine on Hopper) unless the model
-                                     profile says so */
-    bool moe_dedup_dispatch;      /* inter-node MoE dispatch sends a token once per remote
-                                     node and forwards it over NVLink (DeepEP, HybridEP,
-                                     DeepSeek-V3); default true. false: plain all-to-all */
-    bool cuda_graphs;             /* the framework captures the MoE expert blocks in CUDA
-                                     graphs (or launches one grouped kernel per GEMM):
-                                     no per-expert host overhead; default false (eager
-                                     PyTorch / Transformer Engine, as the published H100
-                                     MoE recipes ran) */
-    int fp8_recipe;               /* gw_train_fp8_recipe (default per-tensor) */
-    int cp_comm;                  /* gw_train_cp_comm, or GW_TRAIN_ANY to search the three
-                                     (default ring, Megatron-Core's) */
-    bool ignore_model_profile;    /* do not apply data/train.yaml model_profiles */
-    const gw_train_params *params;  /* NULL: loaded from data_dir */
-    const char *data_dir;           /* for data/train.yaml; NULL = default */
+    bool dualpipe;                   /* DualPipe: EP all-to-all and PP sends overlapped with a
+                                        paired micro-batch; smaller bubble, 2x parameters */
+    int moe_node_limit;              /* node-limited routing: each token reaches <= N nodes */
+    bool fp8_dispatch;               /* MoE dispatch in FP8 (combine stays BF16) */
+    double moe_imbalance;            /* busiest expert's tokens / mean, >= 1; 0: data/train.yaml
+                                        (dropless routing with an auxiliary loss); 1: force-
+                                        balanced routing (benchmark runs) */
+    double moe_capacity_factor;      /* expert capacity / mean tokens; tokens above it are
+                                        dropped, so the load is min(imbalance, factor);
+                                        0: dropless (default) */
+    bool fp8_grouped_native;         /* FP8 grouped expert GEMMs as fast as dense FP8 ones
+                                        (DeepSeek's DeepGEMM); false: grouped_gemm_eff_fp8
+                                        (Transformer Engine on Hopper) unless the model
+                                        profile says so */
+    bool moe_dedup_dispatch;         /* inter-node MoE dispatch sends a token once per remote
+                                        node and forwards it over NVLink (DeepEP, HybridEP,
+                                        DeepSeek-V3); default true. false: plain all-to-all */
+    bool cuda_graphs;                /* the framework captures the MoE expert blocks in CUDA
+                                        graphs (or launches one grouped kernel per GEMM):
+                                        no per-expert host overhead; default false (eager
+                                        PyTorch / Transformer Engine, as the published H100
+                                        MoE recipes ran) */
+    int fp8_recipe;                  /* gw_train_fp8_recipe (default per-tensor) */
+    int cp_comm;                     /* gw_train_cp_comm, or GW_TRAIN_ANY to search the three
+                                        (default ring, Megatron-Core's) */
+    bool ignore_model_profile;       /* do not apply data/train.yaml model_profiles */
+    const gw_train_params *params;   /* NULL: loaded from data_dir */
+    const char *data_dir;            /* for data/train.yaml; NULL = default */
     const gw_train_comm_model *comm; /* NULL: gw_train_comm_alphabeta() */
     /* Software facts the user did not state (GW_TRAIN_FACT_* bits; default
      * 0: every fact read as set above). The best configuration is
@@ -449,21 +449,21 @@ GW_API void gw_train_opts_init(gw_train_opts *o);
  * attention (half the s^2 term); hardware FLOPs add recomputation. */
 typedef struct gw_train_flops {
     double qkv, attn_core, attn_out, mlp, moe_router, embedding, lm_head; /* forward, FLOP */
-    double mtp;           /* multi-token-prediction modules (DeepSeek-V3), forward */
-    double forward;       /* sum of the above */
-    double model;         /* 3 x forward: MFU basis */
-    double recompute;     /* extra forward work of recomputation */
-    double hardware;      /* model + recompute: HFU basis */
+    double mtp;             /* multi-token-prediction modules (DeepSeek-V3), forward */
+    double forward;         /* sum of the above */
+    double model;           /* 3 x forward: MFU basis */
+    double recompute;       /* extra forward work of recomputation */
+    double hardware;        /* model + recompute: HFU basis */
     double per_token_model; /* model / tokens */
 } gw_train_flops;
 
 typedef struct gw_train_memory {
     double weights_bytes, grads_bytes, optimizer_bytes;
-    double activations_bytes;     /* in-flight activations of the busiest stage */
-    double buffers_bytes;         /* comm buffers, logits, workspace */
+    double activations_bytes; /* in-flight activations of the busiest stage */
+    double buffers_bytes;     /* comm buffers, logits, workspace */
     double fragmentation_bytes;
     double total_bytes;
-    double capacity_bytes;        /* usable memory of the GPU */
+    double capacity_bytes; /* usable memory of the GPU */
     /* MoE: the routed experts' share of weights + gradients + optimizer
      * state (included in the items above), and of the activations. */
     double expert_state_bytes;
@@ -471,9 +471,9 @@ typedef struct gw_train_memory {
 } gw_train_memory;
 
 typedef struct gw_train_time {
-    double step_s;          /* one iteration */
-    double compute_s;       /* GEMMs + attention + element-wise, critical path */
-    double memory_bound_s;  /* the element-wise part of compute_s */
+    double step_s;         /* one iteration */
+    double compute_s;      /* GEMMs + attention + element-wise, critical path */
+    double memory_bound_s; /* the element-wise part of compute_s */
     double tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s; /* exposed */
     double ep_alltoall_total_s; /* EP dispatch + combine per step before any overlap */
     double ep_remote_copies;    /* token copies per token per MoE layer that cross the
@@ -481,9 +481,9 @@ typedef struct gw_train_time {
     double bubble_s;
     double optimizer_s;
     double overhead_s;
-    double host_s;          /* exposed host (CPU) op-issue time of the MoE expert blocks:
-                               what the per-layer host sync of dropless routing leaves
-                               uncovered by GPU work (0 with CUDA graphs) */
+    double host_s; /* exposed host (CPU) op-issue time of the MoE expert blocks:
+                      what the per-layer host sync of dropless routing leaves
+                      uncovered by GPU work (0 with CUDA graphs) */
 } gw_train_time;
 
 /* Why a configuration cannot run. */
@@ -497,45 +497,45 @@ typedef enum gw_train_reject {
 } gw_train_reject;
 
 typedef struct gw_train_eval {
-    gw_train_config cfg;          /* cfg.global_batch_seqs: the batch evaluated */
-    double gpus_used;             /* tp x pp x cp x dp (<= the GPUs given) */
-    int grad_accum;          /* micro-batches per pipeline per iteration */
-    gw_train_reject reject;  /* GW_TRAIN_OK when feasible */
+    gw_train_config cfg;    /* cfg.global_batch_seqs: the batch evaluated */
+    double gpus_used;       /* tp x pp x cp x dp (<= the GPUs given) */
+    int grad_accum;         /* micro-batches per pipeline per iteration */
+    gw_train_reject reject; /* GW_TRAIN_OK when feasible */
     gw_train_time time;
     gw_train_memory mem;
-    double mfu, hfu;         /* fractions of the dense peak of cfg.precision */
-    double mfu_bf16;         /* model FLOP/s over the BF16 peak */
+    double mfu, hfu; /* fractions of the dense peak of cfg.precision */
+    double mfu_bf16; /* model FLOP/s over the BF16 peak */
     double tokens_per_s;
-    double flops_per_gpu;    /* achieved model FLOP/s per GPU */
-    char why[200];           /* for alternatives: why it loses to the best */
+    double flops_per_gpu; /* achieved model FLOP/s per GPU */
+    char why[200];        /* for alternatives: why it loses to the best */
 } gw_train_eval;
 
 typedef struct gw_train_result {
-    const char *model;       /* borrowed from the gw_model */
-    const char *accel;       /* borrowed from the gw_accel */
+    const char *model; /* borrowed from the gw_model */
+    const char *accel; /* borrowed from the gw_accel */
     double n_gpus, seq_len, global_batch_seqs, tokens_per_step;
-    gw_train_flops flops;    /* of the best configuration */
-    gw_train_eval best;      /* valid when n_feasible > 0 */
-    size_t n_top;            /* alternatives after best, sorted by step time */
+    gw_train_flops flops; /* of the best configuration */
+    gw_train_eval best;   /* valid when n_feasible > 0 */
+    size_t n_top;         /* alternatives after best, sorted by step time */
     gw_train_eval top[GW_TRAIN_MAX_TOP];
     uint64_t n_evaluated, n_feasible;
     uint64_t n_rejected[GW_TRAIN_REJECT_COUNT_];
     double search_wall_s;
     /* Whole run (tokens > 0). */
     double run_tokens, run_s, gpu_hours, gpu_energy_j;
-    gw_train_topo topo;      /* network figures used */
-    const char *comm_model;  /* name of the collective model */
+    gw_train_topo topo;          /* network figures used */
+    const char *comm_model;      /* name of the collective model */
     bool dualpipe, fp8_dispatch; /* MoE schedule options in effect */
     bool fp8_grouped_native, moe_dedup_dispatch, cuda_graphs;
     int fp8_recipe;
     int moe_node_limit;
-    double published_gpu_hours;  /* data/train.yaml published run for this model and
-                                    GPU scaled to run_tokens (0: none) */
-    double gpu_hours_selective;  /* with a published run and a best configuration that
-                                    needs full recomputation: GPU-hours of the same
-                                    layout with selective recomputation, memory check
-                                    ignored (0: not computed) */
-    double selective_mem_bytes;  /* memory per GPU of that variant */
+    double published_gpu_hours; /* data/train.yaml published run for this model and
+                                   GPU scaled to run_tokens (0: none) */
+    double gpu_hours_selective; /* with a published run and a best configuration that
+                                   needs full recomputation: GPU-hours of the same
+                                   layout with selective recomputation, memory check
+                                   ignored (0: not computed) */
+    double selective_mem_bytes; /* memory per GPU of that variant */
     /* Prediction interval of the best step time (params' interval_level;
      * 0: none): a time-like figure x t has the interval [x lo_factor, x
      * hi_factor], a rate-like one (tokens/s, MFU) [x / hi_factor, x /
@@ -544,10 +544,10 @@ typedef struct gw_train_result {
     double interval_level, interval_lo_factor, interval_hi_factor;
     /* What the plan was made for, for renderers such as gw_train_emit
      * (appended; earlier fields keep their offsets). */
-    const gw_model *model_def;   /* borrowed: valid while the gw_model lives */
-    const gw_accel *accel_def;   /* borrowed: valid while the gw_accel lives */
-    double moe_capacity_factor;  /* expert capacity / mean tokens; 0: dropless */
-    bool tp_comm_overlap;        /* TP collectives assumed overlapped with GEMMs */
+    const gw_model *model_def;  /* borrowed: valid while the gw_model lives */
+    const gw_accel *accel_def;  /* borrowed: valid while the gw_accel lives */
+    double moe_capacity_factor; /* expert capacity / mean tokens; 0: dropless */
+    bool tp_comm_overlap;       /* TP collectives assumed overlapped with GEMMs */
     /* What was asked for, to say when the search moved it: the global
      * batch in sequences before any tolerance, and the tolerances. */
     double requested_batch_seqs, batch_slack, max_idle_frac;
@@ -563,7 +563,7 @@ typedef struct gw_train_result {
      * without tokens. in_range: C inside the fit's compute range. */
     double critical_batch_tokens, critical_compute_flop;
     bool critical_in_range;
-    bool batch_raised;            /* batch_critical raised the batch to the bound */
+    bool batch_raised; /* batch_critical raised the batch to the bound */
     /* The largest synchronous job at feed_min_mfu (0: not asked): at the
      * batch used (feed) and at the critical batch (feed_crit), with the
      * chosen layout's TP/CP/EP/precision and PP, VPP, DP re-chosen;
@@ -573,7 +573,7 @@ typedef struct gw_train_result {
     gw_train_eval feed, feed_crit;
     double feed_peak_mfu, feed_peak_gpus, feed_crit_peak_mfu, feed_crit_peak_gpus;
     double feed_crit_batch_seqs;
-    char rank_order[24];         /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
+    char rank_order[24]; /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on
@@ -584,8 +584,8 @@ typedef struct gw_train_result {
 GW_API gw_status gw_train_eval_config(const gw_model *m, const gw_accel *a,
                                       const gw_train_topo *topo, const gw_train_params *p,
                                       const gw_train_comm_model *comm, const gw_train_config *cfg,
-                                      double seq_len, double global_batch_seqs,
-                                      gw_train_eval *out, gw_error *err);
+                                      double seq_len, double global_batch_seqs, gw_train_eval *out,
+                                      gw_error *err);
 
 /* FLOPs of one iteration (whole job) for a model, sequence and batch. */
 GW_API void gw_train_flops_compute(const gw_model *m, double seq_len, double global_batch_seqs,
@@ -609,21 +609,21 @@ GW_API void gw_train_topo_for(const gw_catalog *cat, const gw_accel *a, const gw
  * of the searched dimensions (about 1e4-1e6 evaluations, ~1e7 per second
  * per core); a few kilobytes of allocation outside the inner loop. */
 GW_API gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
-                               const gw_accel *a, const gw_system *sys,
-                               const gw_train_opts *opts, gw_train_result *out, gw_error *err);
+                               const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
+                               gw_train_result *out, gw_error *err);
 
 /* Loosely coupled training (DiLoCo, Streaming DiLoCo, hierarchical DP)
  * across buildings: docs/models/loose.md. */
 typedef struct gw_train_loose_in {
-    double replicas;      /* R, one synchronous job each (e.g. one per building) */
-    double sync_every;    /* H: inner steps between outer synchronisations */
-    double outer_bytes;   /* bytes per parameter of the outer gradient (4: FP32) */
-    double params;        /* parameters exchanged (the whole model) */
-    double inner_step_s;  /* one replica's step time */
-    double link_Bps;      /* per replica, per direction, toward the others */
-    double latency_s;     /* per hop */
-    double grad_bytes;    /* hierarchical DP gradient bytes per parameter; 0: 2 (BF16) */
-    bool moe;             /* a mixture-of-experts model (the studies train dense ones) */
+    double replicas;     /* R, one synchronous job each (e.g. one per building) */
+    double sync_every;   /* H: inner steps between outer synchronisations */
+    double outer_bytes;  /* bytes per parameter of the outer gradient (4: FP32) */
+    double params;       /* parameters exchanged (the whole model) */
+    double inner_step_s; /* one replica's step time */
+    double link_Bps;     /* per replica, per direction, toward the others */
+    double latency_s;    /* per hop */
+    double grad_bytes;   /* hierarchical DP gradient bytes per parameter; 0: 2 (BF16) */
+    bool moe;            /* a mixture-of-experts model (the studies train dense ones) */
 } gw_train_loose_in;
 
 typedef struct gw_train_loose {
@@ -634,21 +634,21 @@ typedef struct gw_train_loose {
     double link_avg_Bps;            /* mean inter-replica traffic per replica */
     double hdp_bytes_per_step;      /* hierarchical DP: per replica per step */
     double hdp_sync_s;
-    double hdp_frac;                /* of the wall time, not overlapped */
-    double traffic_ratio;           /* hierarchical DP bytes / DiLoCo bytes over H steps */
+    double hdp_frac;      /* of the wall time, not overlapped */
+    double traffic_ratio; /* hierarchical DP bytes / DiLoCo bytes over H steps */
     /* Quality against synchronous data-parallel training of the same model
      * on the same tokens (docs/models/loose.md Q1-Q3). Inside the published
      * range: interpolated between published rows. Outside: the nearest
      * published row (replicas first, then H, then model size), flagged by
      * in_range = false; it is not a prediction for this setting. */
-    bool in_range;                  /* replicas, model size and H inside the published range */
-    char why[320];                  /* when not: which settings are outside */
-    bool quality_known;             /* a figure below (false: no published table loaded) */
-    double loss_penalty;            /* L_DiLoCo / L_DP - 1 (negative: DiLoCo lower) */
-    double compute_factor;          /* DP compute reaching the same loss / DiLoCo's compute */
+    bool in_range;         /* replicas, model size and H inside the published range */
+    char why[320];         /* when not: which settings are outside */
+    bool quality_known;    /* a figure below (false: no published table loaded) */
+    double loss_penalty;   /* L_DiLoCo / L_DP - 1 (negative: DiLoCo lower) */
+    double compute_factor; /* DP compute reaching the same loss / DiLoCo's compute */
     double fig_params, fig_replicas, fig_sync_every; /* the setting the figure is for */
-    char fig_ref[96];               /* its source rows */
-    char covers[160];               /* the published range, in words */
+    char fig_ref[96];                                /* its source rows */
+    char covers[160];                                /* the published range, in words */
 } gw_train_loose;
 
 /* Times and traffic of loosely coupled training, and its quality cost from
@@ -669,8 +669,8 @@ GW_API void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_res
  * interval, a plain number. For reports that show the plan's figures
  * (gigawatt run's headline). */
 GW_API void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *r,
-                                   const char *key, const char *label, double v,
-                                   const char *unit, bool rate);
+                                   const char *key, const char *label, double v, const char *unit,
+                                   bool rate);
 
 /* ---- Framework launch configurations ---------------------------------- */
 
@@ -708,13 +708,13 @@ GW_API gw_status gw_train_emit(gw_ctx *ctx, const gw_train_result *r, gw_train_e
 
 typedef struct gw_train_vrow {
     char id[128];
-    char family[64];         /* id prefix (source family) */
-    int line;                /* CSV line */
-    bool ok;                 /* evaluated */
-    bool extended;           /* MoE, FP8/FP4 or CP row (issue 4 set) */
-    char reason[256];        /* why not evaluated */
+    char family[64];  /* id prefix (source family) */
+    int line;         /* CSV line */
+    bool ok;          /* evaluated */
+    bool extended;    /* MoE, FP8/FP4 or CP row (issue 4 set) */
+    char reason[256]; /* why not evaluated */
     double measured_s, predicted_s;
-    double error;            /* signed (predicted - measured) / measured */
+    double error; /* signed (predicted - measured) / measured */
     /* Cross-validation (gw_train_crossval): predicted_s and error above are
      * held out (parameters refitted without the row's family); in_sample_s
      * is the prediction with the parameters as given. 0 otherwise. */
@@ -723,14 +723,14 @@ typedef struct gw_train_vrow {
      * per precision fitted on the other rows (held out) or on all rows.
      * Valid when the validation's has_baseline is set and ok. */
     double baseline_s, baseline_error;
-    double measured_mfu;     /* model FLOPs / (measured step x GPUs x dense peak) */
+    double measured_mfu; /* model FLOPs / (measured step x GPUs x dense peak) */
     gw_train_eval eval;
 } gw_train_vrow;
 
 typedef struct gw_train_vstats {
     size_t n;
     double median_abs, mean_abs, max_abs; /* fractions */
-    size_t i_max;            /* row index of max */
+    size_t i_max;                         /* row index of max */
 } gw_train_vstats;
 
 /* Errors of one source family (id prefix): the model's and, with a
@@ -745,7 +745,7 @@ typedef struct gw_train_vfamily {
 
 typedef struct gw_train_validation {
     size_t n_rows, n_ok, n_skipped;
-    gw_train_vrow *rows;     /* owned */
+    gw_train_vrow *rows; /* owned */
     gw_train_vstats all, dense, extended;
     char path[256];
     /* Families in order of first appearance (at most GW_TRAIN_MAX_FAMILIES;
@@ -779,7 +779,7 @@ typedef struct gw_train_validation {
     size_t n_fold_params;
     struct {
         char name[48];
-        double lo, hi;           /* over the folds */
+        double lo, hi;             /* over the folds */
         double range_lo, range_hi; /* plausible range the fit searches */
     } fold_param[32];
 } gw_train_validation;
@@ -844,8 +844,8 @@ GW_API gw_status gw_train_fit_plan(gw_ctx *ctx, const gw_catalog *cat, const cha
  * Errors: those of gw_train_validate_file; GW_EINVAL for an empty fit plan.
  * Cost: (families) x (cost of the plan's fits). */
 GW_API gw_status gw_train_crossval(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
-                                   const gw_train_params *p, int rounds,
-                                   gw_train_validation **out, gw_error *err);
+                                   const gw_train_params *p, int rounds, gw_train_validation **out,
+                                   gw_error *err);
 
 /* The trivial baseline: every evaluated row predicted at one constant MFU
  * per precision, the geometric median of the measured MFUs of the training

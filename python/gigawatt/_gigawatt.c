@@ -128,8 +128,7 @@ static PyObject *invoke(PyObject *self, PyObject *args_obj)
     int status = -1;
     int stream_failed = 0;
 
-    Py_BEGIN_ALLOW_THREADS
-    FILE *out = open_memstream(&out_buf, &out_len);
+    Py_BEGIN_ALLOW_THREADS FILE *out = open_memstream(&out_buf, &out_len);
     FILE *errout = open_memstream(&err_buf, &err_len);
     if (out && errout)
         status = gw_cli_invoke(argc, argv, out, errout, &last);
@@ -143,7 +142,7 @@ static PyObject *invoke(PyObject *self, PyObject *args_obj)
         stream_failed = 1;
     Py_END_ALLOW_THREADS
 
-    free(argv);
+        free(argv);
     free(block);
     PyObject *result = NULL;
     if (stream_failed) {
@@ -154,9 +153,9 @@ static PyObject *invoke(PyObject *self, PyObject *args_obj)
     if (last.code != GW_OK) {
         char line[1024];
         gw_error_format(&last, line, sizeof line);
-        err_tuple = Py_BuildValue("(sNiiNNN)", gw_status_name(last.code), text(last.path, -1),
-                                  last.line, last.column, text(last.where, -1),
-                                  text(last.msg, -1), text(line, -1));
+        err_tuple =
+            Py_BuildValue("(sNiiNNN)", gw_status_name(last.code), text(last.path, -1), last.line,
+                          last.column, text(last.where, -1), text(last.msg, -1), text(line, -1));
     } else {
         err_tuple = Py_NewRef(Py_None);
     }
@@ -175,8 +174,15 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_gigawatt", "In-process gigawatt command lines (see gigawatt).",
-    -1, methods, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "_gigawatt",
+    "In-process gigawatt command lines (see gigawatt).",
+    -1,
+    methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC PyInit__gigawatt(void);

@@ -41,8 +41,9 @@
 
 /* Largest width/vocabulary size accepted: far above any published model,
  * and small enough that products stay exact in double. */
-#define HF_MAX_SIZE (1LL << 28) /* so 4 * hidden (GPT-2/BLOOM MLP) and qk_nope + qk_rope
-                                   * (MLA head_dim) fit in an int */
+#define HF_MAX_SIZE                                                      \
+    (1LL << 28) /* so 4 * hidden (GPT-2/BLOOM MLP) and qk_nope + qk_rope \
+                 * (MLA head_dim) fit in an int */
 /* Largest layer count accepted (published models have at most a few
  * hundred): bounds the per-layer loops on hostile input. */
 #define HF_MAX_LAYERS (1LL << 16)
@@ -429,8 +430,8 @@ static gw_status read_deepseek_v3(const hf_reader *h, gw_model *m)
             GW_OK ||
         (rc = hf_int(h, KEYS("v_head_dim"), HF_REQUIRED, 1, 0, &m->v_head_dim)) != GW_OK ||
         (rc = hf_int(h, KEYS("n_routed_experts"), HF_NULLABLE, 0, 0, &m->n_experts)) != GW_OK ||
-        (rc = hf_int(h, KEYS("num_nextn_predict_layers"), HF_OPTIONAL, 0, 0,
-                     &m->n_mtp_layers)) != GW_OK)
+        (rc = hf_int(h, KEYS("num_nextn_predict_layers"), HF_OPTIONAL, 0, 0, &m->n_mtp_layers)) !=
+            GW_OK)
         return rc;
     m->head_dim = m->qk_nope_head_dim + m->qk_rope_head_dim;
     if (m->n_experts > 0) {

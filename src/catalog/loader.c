@@ -61,8 +61,8 @@ struct gw_catalog {
 typedef struct loader {
     gw_catalog *cat;
     const char *data_dir;
-    gw__ydoc *doc;        /* file being read */
-    gw__ynode *sources;   /* its `sources:` map, or NULL */
+    gw__ydoc *doc;      /* file being read */
+    gw__ynode *sources; /* its `sources:` map, or NULL */
 } loader;
 
 /* ---- Generic helpers --------------------------------------------------- */
@@ -146,8 +146,8 @@ static gw_status opt_bool(loader *L, gw__ynode *entry, const char *key, const ch
 
 /* Parses an entry's `values:` map against specs into obj and a field list. */
 static gw_status parse_values(loader *L, gw__ynode *entry, const char *where, const vspec *specs,
-                              size_t n_specs, void *obj, const gw_field **fields_out,
-                              size_t *n_out, gw_error *err)
+                              size_t n_specs, void *obj, const gw_field **fields_out, size_t *n_out,
+                              gw_error *err)
 {
     *fields_out = NULL;
     *n_out = 0;
@@ -192,8 +192,9 @@ static gw_status parse_values(loader *L, gw__ynode *entry, const char *where, co
         if ((rc = gw__y_str(L->doc, sn, wv, &src, err)) != GW_OK)
             return rc;
         if (!src[0]) {
-            gw__err(err, GW_ESCHEMA, "empty source: every value needs a citation "
-                                     "(data/SCHEMA.md)");
+            gw__err(err, GW_ESCHEMA,
+                    "empty source: every value needs a citation "
+                    "(data/SCHEMA.md)");
             gw__y_loc(L->doc, sn, wv, err);
             return GW_ESCHEMA;
         }
@@ -320,9 +321,9 @@ static gw_status load_accels(loader *L, gw_error *err)
     if (rc != GW_OK)
         return rc;
     static const char *const top[] = {"schema_version", "sources", "accelerators", NULL};
-    static const char *const keys[] = {"name",    "aliases",      "display_name", "vendor",
-                                       "launch",  "interconnect", "datacenter",   "form_factor",
-                                       "notes",   "values",       NULL};
+    static const char *const keys[] = {
+        "name",       "aliases",     "display_name", "vendor", "launch", "interconnect",
+        "datacenter", "form_factor", "notes",        "values", NULL};
     if ((rc = gw__y_check_keys(L->doc, L->doc->root, top, "", err)) != GW_OK)
         return rc;
     gw__ynode *list;
@@ -405,9 +406,9 @@ static gw_status load_systems(loader *L, gw_error *err)
     if (rc != GW_OK)
         return rc;
     static const char *const top[] = {"schema_version", "sources", "systems", NULL};
-    static const char *const keys[] = {"name",    "display_name", "accelerator", "cooling",
-                                       "nic",     "price_per_rack", "notes",     "aliases",
-                                       "values",  NULL};
+    static const char *const keys[] = {
+        "name",           "display_name", "accelerator", "cooling", "nic",
+        "price_per_rack", "notes",        "aliases",     "values",  NULL};
     if ((rc = gw__y_check_keys(L->doc, L->doc->root, top, "", err)) != GW_OK)
         return rc;
     gw__ynode *list;
@@ -439,8 +440,9 @@ static gw_status load_systems(loader *L, gw_error *err)
         if (gw_catalog_accel_find(c, s->accelerator, &a, NULL) != GW_OK) {
             char wa[80];
             gw__snprintf(wa, sizeof wa, "%s.accelerator", w);
-            rc = gw__err(err, GW_ENOTFOUND, "system \"%s\" names unknown accelerator \"%s\" "
-                                            "(expected a name of accelerators.yaml)",
+            rc = gw__err(err, GW_ENOTFOUND,
+                         "system \"%s\" names unknown accelerator \"%s\" "
+                         "(expected a name of accelerators.yaml)",
                          s->name, s->accelerator);
             gw__y_loc(L->doc, gw__ymap_get(e, "accelerator"), wa, err);
             return rc;
@@ -490,10 +492,10 @@ static gw_status load_network(loader *L, gw_error *err)
     gw_status rc = open_file(L, "network.yaml", err);
     if (rc != GW_OK)
         return rc;
-    static const char *const top[] = {"schema_version", "sources", "nics", "switches", "optics",
-                                      NULL};
-    static const char *const keys[] = {"name", "display_name", "kind",   "aliases",
-                                       "notes", "values",      NULL};
+    static const char *const top[] = {"schema_version", "sources", "nics",
+                                      "switches",       "optics",  NULL};
+    static const char *const keys[] = {"name",  "display_name", "kind", "aliases",
+                                       "notes", "values",       NULL};
     if ((rc = gw__y_check_keys(L->doc, L->doc->root, top, "", err)) != GW_OK)
         return rc;
     gw_catalog *c = L->cat;
@@ -551,8 +553,8 @@ static gw_status load_network(loader *L, gw_error *err)
         if ((rc = gw__y_check_keys(L->doc, e, keys, w, err)) != GW_OK ||
             (rc = req_str(L, e, "name", w, &x->name, err)) != GW_OK ||
             (rc = opt_str(L, e, "display_name", w, &x->display_name, err)) != GW_OK ||
-            (rc = parse_values(L, e, w, optic_specs, sizeof optic_specs / sizeof optic_specs[0],
-                               x, &x->fields, &x->n_fields, err)) != GW_OK)
+            (rc = parse_values(L, e, w, optic_specs, sizeof optic_specs / sizeof optic_specs[0], x,
+                               &x->fields, &x->n_fields, err)) != GW_OK)
             return rc;
     }
     c->n_optics = list->n;
@@ -615,10 +617,9 @@ static gw_status load_facility(loader *L, gw_error *err)
             gw__ynode *v = gw__ymap_get(vals->vals[i], "value");
             if (v && v->kind == GW_Y_SCALAR) {
                 static const gw_dim try_dims[] = {
-                    GW_DIM_NONE,  GW_DIM_POWER,           GW_DIM_MONEY,
-                    GW_DIM_TIME,  GW_DIM_PRICE_ENERGY,    GW_DIM_MONEY_PER_POWER,
-                    GW_DIM_BYTES, GW_DIM_BANDWIDTH,       GW_DIM_ENERGY,
-                    GW_DIM_FRACTION, GW_DIM_TOKENS};
+                    GW_DIM_NONE,         GW_DIM_POWER,           GW_DIM_MONEY, GW_DIM_TIME,
+                    GW_DIM_PRICE_ENERGY, GW_DIM_MONEY_PER_POWER, GW_DIM_BYTES, GW_DIM_BANDWIDTH,
+                    GW_DIM_ENERGY,       GW_DIM_FRACTION,        GW_DIM_TOKENS};
                 for (size_t t = 0; t < sizeof try_dims / sizeof try_dims[0]; t++) {
                     double tmp;
                     if (gw_unit_parse(v->scalar, try_dims[t], &tmp, NULL) == GW_OK) {
@@ -878,9 +879,8 @@ const gw_facility *gw_catalog_facility(const gw_catalog *cat)
 }
 
 /* Builds "known: a, b, c" into buf for not-found messages. */
-static void known_list(char *buf, size_t n, size_t count, const char *(*name_at)(const gw_catalog *,
-                                                                                 size_t),
-                       const gw_catalog *cat)
+static void known_list(char *buf, size_t n, size_t count,
+                       const char *(*name_at)(const gw_catalog *, size_t), const gw_catalog *cat)
 {
     size_t used = 0;
     buf[0] = '\0';

@@ -17,7 +17,7 @@ gw_status gw_catalog_kind_parse(const char *text, gw_catalog_kind *out)
     static const struct {
         const char *name;
         gw_catalog_kind kind;
-    } kinds[] = {{"all", GW_CATALOG_ALL},         {"accelerators", GW_CATALOG_ACCELERATORS},
+    } kinds[] = {{"all", GW_CATALOG_ALL},           {"accelerators", GW_CATALOG_ACCELERATORS},
                  {"gpus", GW_CATALOG_ACCELERATORS}, {"models", GW_CATALOG_MODELS},
                  {"systems", GW_CATALOG_SYSTEMS},   {"network", GW_CATALOG_NETWORK},
                  {"sites", GW_CATALOG_SITES}};

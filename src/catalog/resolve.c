@@ -37,7 +37,7 @@ static void free_model(gw_ctx *ctx, void *m)
 }
 
 static gw_status resolve_system(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *cat,
-                                 const gw_accel *a, const gw_system **system, gw_error *err)
+                                const gw_accel *a, const gw_system **system, gw_error *err)
 {
     gw_status rc;
     if (!sc->cluster.system[0]) {
@@ -74,8 +74,8 @@ static gw_status resolve_system(gw_ctx *ctx, gw_scenario *sc, const gw_catalog *
         }
     }
     gw__err(err, GW_ESCHEMA,
-            "system \"%s\" holds %s, not %s (leave cluster.system out for %s's default)",
-            s->name, s->accelerator, a->name, a->name);
+            "system \"%s\" holds %s, not %s (leave cluster.system out for %s's default)", s->name,
+            s->accelerator, a->name, a->name);
     gw__scenario_locate(sc, "cluster.system", err);
     return GW_ESCHEMA;
 }

@@ -156,8 +156,8 @@ int gw_cli_common_opt(gw_cli *cli, int argc, char **argv, int *i)
     return 0;
 }
 
-bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long min,
-                      long long max, long long *out)
+bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long min, long long max,
+                      long long *out)
 {
     char *end = NULL;
     errno = 0;
@@ -170,8 +170,8 @@ bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long
     }
     if (v < min || v > max) {
         if (min == 1)
-            gw_cli_usage_error(cli, "%s: expected a positive integer up to %lld, got \"%s\"",
-                               flag, max, text);
+            gw_cli_usage_error(cli, "%s: expected a positive integer up to %lld, got \"%s\"", flag,
+                               max, text);
         else
             gw_cli_usage_error(cli,
                                "%s: expected an integer between %lld and %lld inclusive, got "
@@ -292,7 +292,8 @@ static int out_open(gw_cli *cli, out_file *o)
         return 1;
     }
     if (link && (!realpath(name, o->target) || stat(o->target, &st) != 0)) {
-        fprintf(gw_cli_errf(cli), "%s %s: --output %s: a symbolic link to a missing file; nothing written\n",
+        fprintf(gw_cli_errf(cli),
+                "%s %s: --output %s: a symbolic link to a missing file; nothing written\n",
                 cli->prog, cli->cmd, name);
         return 2;
     }
@@ -314,7 +315,8 @@ static int out_open(gw_cli *cli, out_file *o)
     }
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, o->target, strerror(errno));
+        fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, o->target,
+                strerror(errno));
         return 1;
     }
     mode_t mode;
@@ -379,15 +381,17 @@ int gw_cli_emit(gw_cli *cli, gw_doc *doc)
     if (rc == GW_ENOTFOUND) {
         char tables[1024];
         if (gw_report_csv_tables(doc, tables, sizeof tables) > 0)
-            fprintf(gw_cli_errf(cli), "%s %s: --csv %s: no such table in this report (tables: %s)\n",
-                    cli->prog, cli->cmd, cli->csv, tables);
+            fprintf(gw_cli_errf(cli),
+                    "%s %s: --csv %s: no such table in this report (tables: %s)\n", cli->prog,
+                    cli->cmd, cli->csv, tables);
         else
-            fprintf(gw_cli_errf(cli), "%s %s: --csv %s: this report has no tables\n", cli->prog, cli->cmd,
-                    cli->csv);
+            fprintf(gw_cli_errf(cli), "%s %s: --csv %s: this report has no tables\n", cli->prog,
+                    cli->cmd, cli->csv);
         return 2;
     }
     if (rc != GW_OK) {
-        fprintf(gw_cli_errf(cli), "%s: cannot write the report: %s\n", cli->prog, gw_status_str(rc));
+        fprintf(gw_cli_errf(cli), "%s: cannot write the report: %s\n", cli->prog,
+                gw_status_str(rc));
         return 1;
     }
     return 0;
@@ -432,8 +436,8 @@ static void progress_line(char *buf, size_t n, uint64_t done, uint64_t total, ui
     progress_dur(el, sizeof el, elapsed_s);
     progress_dur(eta, sizeof eta, left_s);
     snprintf(buf, n, "[%.*s%*s] %3d%%  elapsed %s  ETA %s", filled,
-             "########################################", width - filled, "",
-             (int)(100.0 * frac), el, eta);
+             "########################################", width - filled, "", (int)(100.0 * frac),
+             el, eta);
 }
 
 static double monotonic_s(void)

@@ -59,8 +59,7 @@ typedef struct gw_cli_points {
 /* Parses text (len bytes, any bytes). On failure returns false with p
  * empty and msg holding "LINE:COL: what was expected" (or "LINE: ..." for a
  * row as a whole, "no points ..." for a file without rows). */
-bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg,
-                         size_t msg_len);
+bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg, size_t msg_len);
 void gw_cli_points_free(gw_cli_points *p);
 
 /* Called by gw_cli_emit with each result document before it is rendered
@@ -70,32 +69,31 @@ typedef void (*gw_cli_doc_hook)(void *ud, const gw_doc *doc);
 /* Options common to every command, parsed by gw_cli_common_opt(). */
 typedef struct gw_cli {
     gw_ctx *ctx;
-    const char *prog;          /* "gigawatt" */
-    const char *cmd;           /* "train" */
-    FILE *out;                 /* reports (gw_cli_emit); NULL = stdout */
-    FILE *errout;              /* error messages; NULL = stderr */
-    gw_error *last_err;        /* OUT: the last error reported, or NULL (borrowed) */
-    bool json;                 /* --json */
-    bool html;                 /* gw_cli_emit renders HTML (gigawatt report) */
-    const char *csv;           /* --csv PATH-IN-DOC (tables only) or NULL */
-    const char *output;        /* -o/--output FILE (written atomically) or NULL */
-    const char *data_dir;      /* --data DIR or NULL */
+    const char *prog;                  /* "gigawatt" */
+    const char *cmd;                   /* "train" */
+    FILE *out;                         /* reports (gw_cli_emit); NULL = stdout */
+    FILE *errout;                      /* error messages; NULL = stderr */
+    gw_error *last_err;                /* OUT: the last error reported, or NULL (borrowed) */
+    bool json;                         /* --json */
+    bool html;                         /* gw_cli_emit renders HTML (gigawatt report) */
+    const char *csv;                   /* --csv PATH-IN-DOC (tables only) or NULL */
+    const char *output;                /* -o/--output FILE (written atomically) or NULL */
+    const char *data_dir;              /* --data DIR or NULL */
     const char *sets[GW_CLI_MAX_SETS]; /* --set key=value, in order */
     size_t n_sets;
-    bool quiet;                /* --quiet: no progress bar */
-    int threads;               /* --threads N (0 = all cores) */
-    gw_catalog *cat;           /* loaded lazily by gw_cli_catalog() */
+    bool quiet;      /* --quiet: no progress bar */
+    int threads;     /* --threads N (0 = all cores) */
+    gw_catalog *cat; /* loaded lazily by gw_cli_catalog() */
     /* Progress bar (gw_cli_progress): the current operation's total, its
      * first report (units done, monotonic seconds) and the latest. */
     uint64_t progress_total, progress_done0, progress_done;
     double progress_t0_s;
-    gw_cli_doc_hook doc_hook;  /* see gw_cli_invoke_hooked, or NULL */
+    gw_cli_doc_hook doc_hook; /* see gw_cli_invoke_hooked, or NULL */
     void *doc_hook_ud;
-    char rank_order_set[64];   /* --rank-order X as "network.rank_order=X" */
+    char rank_order_set[64]; /* --rank-order X as "network.rank_order=X" */
 } gw_cli;
 
 typedef int (*gw_cli_cmd_fn)(gw_cli *cli, int argc, char **argv);
-
 
 /* Tries to consume a common option at argv[*i] (advancing *i past its
  * argument). Returns 1 if consumed, 0 if not a common option, -1 after
@@ -117,8 +115,8 @@ bool gw_cli_is_opt(const char *arg, const char *name);
 
 /* Typed flag values: print "gigawatt: --tp: expected a positive integer,
  * got "x"" and return false on error. */
-bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long min,
-                      long long max, long long *out);
+bool gw_cli_parse_int(gw_cli *cli, const char *flag, const char *text, long long min, long long max,
+                      long long *out);
 bool gw_cli_parse_num(gw_cli *cli, const char *flag, const char *text, gw_dim dim, double min,
                       double max, double *out);
 

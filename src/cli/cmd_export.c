@@ -120,9 +120,10 @@ int gw_cmd_export(gw_cli *cli, int argc, char **argv)
         return gw_cli_fail(cli, &err);
     if (!rule_s && sc->policy.rule && sc->policy.rule[0] &&
         gw_policy_rule_parse(sc->policy.rule, &rule) != GW_OK) {
-        fprintf(gw_cli_errf(cli),
-                "gigawatt: policy.rule: expected oct2022, oct2023, jan2025 or jan2026, got \"%s\"\n",
-                sc->policy.rule);
+        fprintf(
+            gw_cli_errf(cli),
+            "gigawatt: policy.rule: expected oct2022, oct2023, jan2025 or jan2026, got \"%s\"\n",
+            sc->policy.rule);
         gw_scenario_free(sc);
         return 2;
     }

@@ -17,43 +17,42 @@
 
 static void help(void)
 {
-    printf(
-        "usage: gigawatt infer [SCENARIO.yaml] [--model NAME|config.json] [--gpu NAME]\n"
-        "                      [--gpus N] [--system NAME] [--tp N] [--ep N] [--pp N]\n"
-        "                      [--precision bf16|fp8|fp4|any] [--kv-precision bf16|fp8|any]\n"
-        "                      [--input-len T] [--output-len T] [--concurrency N]\n"
-        "                      [--ttft S] [--tpot S] [--disagg] [--json]\n"
-        "       gigawatt infer --validate FILE.csv [--loso]\n\n"
-        "Predicts the serving throughput of a model with continuous batching: output\n"
-        "tokens/s over all GPUs and per GPU, time to first token (TTFT), time per output\n"
-        "token (TPOT) and tokens/s per user, searching replica layouts (TP, EP), weight\n"
-        "and KV precisions and batches for the most tokens/s per GPU within the latency\n"
-        "bounds, with the throughput-interactivity frontier and the AI-factory figures\n"
-        "(tokens/s per MW of facility power, energy per token, $ per million tokens).\n"
-        "Defaults come from the scenario (serving.*, workload.model, cluster.*).\n\n"
-        "  --model        catalog model name or a Hugging Face config.json\n"
-        "  --gpu          accelerator catalog name (h100-sxm, b200, ...)\n"
-        "  --gpus         GPUs serving (replicas of TP x EP GPUs fill them)\n"
-        "  --system       server/rack catalog name (network figures)\n"
-        "  --tp --ep      fix tensor / expert parallelism of a replica (EP > TP: the\n"
-        "                 attention runs data-parallel over EP/TP groups)\n"
-        "  --pp N         fix the pipeline stages of a replica (default: 1, 2, 4, 8\n"
-        "                 searched)\n"
-        "  --precision    weights and GEMMs: bf16, fp8, fp4 or any (searched)\n"
-        "  --kv-precision KV cache: bf16 (default), fp8 or any\n"
-        "  --input-len    prompt tokens per request (default 1024)\n"
-        "  --output-len   generated tokens per request (default 1024, >= 1)\n"
-        "  --concurrency  requests in flight over all GPUs (default: searched)\n"
-        "  --ttft S       bound on the time to first token (e.g. 2s, 500ms)\n"
-        "  --tpot S       bound on the time per output token (e.g. 50ms)\n"
-        "  --disagg       also search disaggregated serving: separate prefill and\n"
-        "                 decode pools, the KV cache sent between them, the best\n"
-        "                 pool ratio\n"
-        "  --validate F   predict the rows of a serving-measurement CSV\n"
-        "                 (data/validation/serving.csv) and print the errors\n"
-        "  --loso         with --validate: leave-one-source-out errors (the fitted\n"
-        "                 parameters refitted without each source's rows)\n\n"
-        "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
+    printf("usage: gigawatt infer [SCENARIO.yaml] [--model NAME|config.json] [--gpu NAME]\n"
+           "                      [--gpus N] [--system NAME] [--tp N] [--ep N] [--pp N]\n"
+           "                      [--precision bf16|fp8|fp4|any] [--kv-precision bf16|fp8|any]\n"
+           "                      [--input-len T] [--output-len T] [--concurrency N]\n"
+           "                      [--ttft S] [--tpot S] [--disagg] [--json]\n"
+           "       gigawatt infer --validate FILE.csv [--loso]\n\n"
+           "Predicts the serving throughput of a model with continuous batching: output\n"
+           "tokens/s over all GPUs and per GPU, time to first token (TTFT), time per output\n"
+           "token (TPOT) and tokens/s per user, searching replica layouts (TP, EP), weight\n"
+           "and KV precisions and batches for the most tokens/s per GPU within the latency\n"
+           "bounds, with the throughput-interactivity frontier and the AI-factory figures\n"
+           "(tokens/s per MW of facility power, energy per token, $ per million tokens).\n"
+           "Defaults come from the scenario (serving.*, workload.model, cluster.*).\n\n"
+           "  --model        catalog model name or a Hugging Face config.json\n"
+           "  --gpu          accelerator catalog name (h100-sxm, b200, ...)\n"
+           "  --gpus         GPUs serving (replicas of TP x EP GPUs fill them)\n"
+           "  --system       server/rack catalog name (network figures)\n"
+           "  --tp --ep      fix tensor / expert parallelism of a replica (EP > TP: the\n"
+           "                 attention runs data-parallel over EP/TP groups)\n"
+           "  --pp N         fix the pipeline stages of a replica (default: 1, 2, 4, 8\n"
+           "                 searched)\n"
+           "  --precision    weights and GEMMs: bf16, fp8, fp4 or any (searched)\n"
+           "  --kv-precision KV cache: bf16 (default), fp8 or any\n"
+           "  --input-len    prompt tokens per request (default 1024)\n"
+           "  --output-len   generated tokens per request (default 1024, >= 1)\n"
+           "  --concurrency  requests in flight over all GPUs (default: searched)\n"
+           "  --ttft S       bound on the time to first token (e.g. 2s, 500ms)\n"
+           "  --tpot S       bound on the time per output token (e.g. 50ms)\n"
+           "  --disagg       also search disaggregated serving: separate prefill and\n"
+           "                 decode pools, the KV cache sent between them, the best\n"
+           "                 pool ratio\n"
+           "  --validate F   predict the rows of a serving-measurement CSV\n"
+           "                 (data/validation/serving.csv) and print the errors\n"
+           "  --loso         with --validate: leave-one-source-out errors (the fitted\n"
+           "                 parameters refitted without each source's rows)\n\n"
+           "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -130,7 +129,8 @@ static void factory(gw_cli *cli, gw_doc *doc, const gw_catalog *cat, gw_scenario
                               econ->usd_per_gpu_hour, &err);
     if (rc != GW_OK) {
         char buf[700];
-        gw_doc_note(doc, "infer: no AI-factory figures: %s", gw_error_format(&err, buf, sizeof buf));
+        gw_doc_note(doc, "infer: no AI-factory figures: %s",
+                    gw_error_format(&err, buf, sizeof buf));
     }
     free(site);
     free(econ);

@@ -120,8 +120,7 @@ static int do_validate(gw_cli *cli, const char *path)
         fprintf(cli->out ? cli->out : stdout,
                 "net validate: %zu rows compared, median |error| %.1f%%, mean %.1f%%, max "
                 "%.1f%%, %zu beyond 30%%\n",
-                v.n_used, 100.0 * v.median_abs, 100.0 * v.mean_abs, 100.0 * v.max_abs,
-                v.n_over_30);
+                v.n_used, 100.0 * v.median_abs, 100.0 * v.mean_abs, 100.0 * v.max_abs, v.n_over_30);
     gw_doc_free(doc);
     gw_net_validation_free(cli->ctx, &v);
     return code;
@@ -164,16 +163,18 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
             if (gw_net_coll_parse(v, &coll) != GW_OK)
-                return gw_cli_usage_error(cli, "--collective: expected all-reduce, all-gather, "
-                                               "reduce-scatter, all-to-all or sendrecv, got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--collective: expected all-reduce, all-gather, "
+                                          "reduce-scatter, all-to-all or sendrecv, got \"%s\"",
                                           v);
         } else if (gw_cli_is_opt(a, "--algo")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
             if (gw_net_algo_parse(v, &algo) != GW_OK)
-                return gw_cli_usage_error(cli, "--algo: expected ring, tree, hierarchical, "
-                                               "halving-doubling, direct, in-network or auto, "
-                                               "got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--algo: expected ring, tree, hierarchical, "
+                                          "halving-doubling, direct, in-network or auto, "
+                                          "got \"%s\"",
                                           v);
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--size", GW_DIM_BYTES, 1.0, 1e13,
                                        &s_lo)) != 0) {
@@ -218,9 +219,10 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             int tn = gw_net_tier_parse(tier);
             if (tn < 0 || !end || *end != '\0' || end == colon + 1 || !(idx >= 0) ||
                 idx != floor(idx) || idx > 1e9)
-                return gw_cli_usage_error(cli, "--fail: expected TIER:INDEX with TIER leaf, "
-                                               "spine, core or super-core and INDEX a switch "
-                                               "number from 0, got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--fail: expected TIER:INDEX with TIER leaf, "
+                                          "spine, core or super-core and INDEX a switch "
+                                          "number from 0, got \"%s\"",
                                           v);
             if (n_fail >= GW_SCENARIO_MAX_FAILURES)
                 return gw_cli_usage_error(cli, "--fail: at most %d failed switches",
@@ -310,8 +312,8 @@ int gw_cmd_net(gw_cli *cli, int argc, char **argv)
             return 1;
         }
         gw_net_op op = {coll, algo, n, stride, s_lo, 0.0, NULL};
-        rc = gw_net_dump_oracle(cli->ctx, &topo, job, &op, 1, f, cli->out ? cli->out : stdout,
-                                &err);
+        rc =
+            gw_net_dump_oracle(cli->ctx, &topo, job, &op, 1, f, cli->out ? cli->out : stdout, &err);
         int close_rc = fclose(f);
         gw_scenario_free(sc);
         if (rc != GW_OK) {

@@ -66,8 +66,10 @@ int gw_cmd_report(gw_cli *cli, int argc, char **argv)
     }
     if (path && gw__cli_is_sqlite(path)) {
         if (cli->n_sets > 0) {
-            fprintf(gw_cli_errf(cli), "%s report: --set applies to a scenario, not to the sweep "
-                                      "database %s\n", cli->prog, path);
+            fprintf(gw_cli_errf(cli),
+                    "%s report: --set applies to a scenario, not to the sweep "
+                    "database %s\n",
+                    cli->prog, path);
             return 2;
         }
         return gw__cli_report_sweep(cli, path, x, y);
@@ -75,7 +77,8 @@ int gw_cmd_report(gw_cli *cli, int argc, char **argv)
     if (x || y) {
         fprintf(gw_cli_errf(cli),
                 "%s report: --x and --y choose the axes of a sweep database (SWEEP.db), not of "
-                "a scenario (see '%s report --help')\n", cli->prog, cli->prog);
+                "a scenario (see '%s report --help')\n",
+                cli->prog, cli->prog);
         return 2;
     }
     gw_catalog *cat = NULL;

@@ -25,11 +25,11 @@
 #endif
 
 #define SWEEP_SCHEMA "1"
-#define MAX_KEYS 32
-#define MAX_PASS 256
+#define MAX_KEYS     32
+#define MAX_PASS     256
 /* A batch is committed after this many rows or this many seconds. */
 #define BATCH_ROWS 64
-#define BATCH_S 1.0
+#define BATCH_S    1.0
 
 /* A headline figure: its column, its key path in the command's document,
  * and the factor from the document's unit to the column's. */
@@ -62,9 +62,9 @@ static const output train_outputs[] = {
     {"cp", "train.best.cp", 1.0},
     {"ep", "train.best.ep", 1.0},
 };
-#define N_RUN_OUT (sizeof run_outputs / sizeof run_outputs[0])
+#define N_RUN_OUT   (sizeof run_outputs / sizeof run_outputs[0])
 #define N_TRAIN_OUT (sizeof train_outputs / sizeof train_outputs[0])
-#define MAX_OUT 16
+#define MAX_OUT     16
 
 /* The points: a grid of axes (--vary) or the rows of a CSV (--points). */
 typedef struct sweep {
@@ -74,8 +74,8 @@ typedef struct sweep {
     size_t n_outs;
     gw_sweep_axis axes[MAX_KEYS]; /* --vary: one axis per key */
     size_t n_keys;
-    bool grid;                    /* axes form a grid; else CSV rows */
-    char **cells;                 /* CSV: n_points x n_keys value texts */
+    bool grid;    /* axes form a grid; else CSV rows */
+    char **cells; /* CSV: n_points x n_keys value texts */
     size_t n_points;
     char *pass[MAX_PASS]; /* arguments passed to every point */
     int n_pass;
@@ -85,9 +85,9 @@ typedef struct sweep {
 
 typedef struct result {
     size_t idx;
-    int ok;                /* 1 ok, 0 error row, -1 usage error (stop) */
-    double out[MAX_OUT];   /* NaN where absent */
-    char *error, *json;    /* malloc'ed */
+    int ok;              /* 1 ok, 0 error row, -1 usage error (stop) */
+    double out[MAX_OUT]; /* NaN where absent */
+    char *error, *json;  /* malloc'ed */
     const sweep *s;
 } result;
 
@@ -150,7 +150,7 @@ static void run_point(const sweep *s, size_t idx, result *r)
     char *argv[MAX_PASS + 2 * MAX_KEYS + 8];
     char *kv[MAX_KEYS];
     int argc = 0;
-    argv[argc++] = (char *)(uintptr_t)"gigawatt";
+    argv[argc++] = (char *)(uintptr_t) "gigawatt";
     argv[argc++] = (char *)(uintptr_t)s->command;
     for (int i = 0; i < s->n_pass; i++)
         argv[argc++] = s->pass[i];
@@ -163,12 +163,12 @@ static void run_point(const sweep *s, size_t idx, result *r)
         kv[k] = malloc(n);
         if (kv[k])
             snprintf(kv[k], n, "%s=%s", key, val);
-        argv[argc++] = (char *)(uintptr_t)"--set";
-        argv[argc++] = kv[k] ? kv[k] : (char *)(uintptr_t)"";
+        argv[argc++] = (char *)(uintptr_t) "--set";
+        argv[argc++] = kv[k] ? kv[k] : (char *)(uintptr_t) "";
     }
-    argv[argc++] = (char *)(uintptr_t)"--json";
-    argv[argc++] = (char *)(uintptr_t)"--threads";
-    argv[argc++] = (char *)(uintptr_t)"1";
+    argv[argc++] = (char *)(uintptr_t) "--json";
+    argv[argc++] = (char *)(uintptr_t) "--threads";
+    argv[argc++] = (char *)(uintptr_t) "1";
     argv[argc] = NULL;
     char *obuf = NULL, *ebuf = NULL;
     size_t olen = 0, elen = 0;
@@ -204,7 +204,8 @@ static void run_point(const sweep *s, size_t idx, result *r)
         size_t pl = strlen("gigawatt");
         if (strncmp(line, "gigawatt", pl) == 0) {
             const char *c = line[pl] == ':' ? line + pl : strchr(line + pl, ':');
-            if (c && c[1] == ' ' && (line[pl] == ':' || strncmp(line + pl + 1, s->command, strlen(s->command)) == 0))
+            if (c && c[1] == ' ' &&
+                (line[pl] == ':' || strncmp(line + pl + 1, s->command, strlen(s->command)) == 0))
                 line += (size_t)(c + 2 - line);
         }
         r->error = strdup(line);
@@ -254,7 +255,8 @@ static void cat(char *buf, size_t n, const char *s)
 
 static int db_fail(gw_cli *cli, db *d, const char *what)
 {
-    fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: %s\n", what, d->h ? sqlite3_errmsg(d->h) : "cannot open");
+    fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: %s\n", what,
+            d->h ? sqlite3_errmsg(d->h) : "cannot open");
     return 1;
 }
 
@@ -267,7 +269,8 @@ static int db_meta_get(db *d, const char *key, char *buf, size_t n)
 {
     sqlite3_stmt *st;
     buf[0] = '\0';
-    if (sqlite3_prepare_v2(d->h, "SELECT value FROM sweep_meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(d->h, "SELECT value FROM sweep_meta WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
         return 1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int found = 0;
@@ -296,8 +299,8 @@ static int db_meta_put(db *d, const char *key, const char *value)
 static bool has_table(db *d, const char *name)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", -1,
+                           &st, NULL) != SQLITE_OK)
         return false;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     bool yes = sqlite3_step(st) == SQLITE_ROW;
@@ -319,20 +322,26 @@ static int db_open(const sweep *s, const char *path, const char *args, bool over
         snprintf(side, sizeof side, "%s-wal", path);
         remove(side);
     }
-    if (sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: cannot open: %s\n", path, sqlite3_errmsg(d->h));
+    if (sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: cannot open: %s\n", path,
+                sqlite3_errmsg(d->h));
         return 2;
     }
     sqlite3_busy_timeout(d->h, 10000);
     char old[65536];
     if (!has_table(d, "sweep_meta")) {
         if (sqlite3_exec(d->h, "SELECT 1 FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-            fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: not a sweep database (%s); use --overwrite to replace it\n",
-                    path, sqlite3_errmsg(d->h));
+            fprintf(
+                gw_cli_errf(cli),
+                "gigawatt sweep: %s: not a sweep database (%s); use --overwrite to replace it\n",
+                path, sqlite3_errmsg(d->h));
             return 2;
         }
         if (has_table(d, "points")) {
-            fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: not a sweep database; use --overwrite to replace it\n", path);
+            fprintf(gw_cli_errf(cli),
+                    "gigawatt sweep: %s: not a sweep database; use --overwrite to replace it\n",
+                    path);
             return 2;
         }
         char sql[16384] = "CREATE TABLE points(idx INTEGER PRIMARY KEY";
@@ -356,16 +365,18 @@ static int db_open(const sweep *s, const char *path, const char *args, bool over
             cat(outs, sizeof outs, o ? "\t" : "");
             cat(outs, sizeof outs, s->outs[o].col);
         }
-        if (exec(d, "BEGIN") || exec(d, "CREATE TABLE sweep_meta(key TEXT PRIMARY KEY, value TEXT)") ||
-            exec(d, sql) || db_meta_put(d, "schema", SWEEP_SCHEMA) ||
-            db_meta_put(d, "command", s->command) || db_meta_put(d, "varied", varied) ||
-            db_meta_put(d, "outputs", outs) || db_meta_put(d, "args", args) || exec(d, "COMMIT"))
+        if (exec(d, "BEGIN") ||
+            exec(d, "CREATE TABLE sweep_meta(key TEXT PRIMARY KEY, value TEXT)") || exec(d, sql) ||
+            db_meta_put(d, "schema", SWEEP_SCHEMA) || db_meta_put(d, "command", s->command) ||
+            db_meta_put(d, "varied", varied) || db_meta_put(d, "outputs", outs) ||
+            db_meta_put(d, "args", args) || exec(d, "COMMIT"))
             return db_fail(cli, d, path);
     } else if (db_meta_get(d, "args", old, sizeof old) != 0 || strcmp(old, args) != 0) {
-        fprintf(gw_cli_errf(cli),
-                "gigawatt sweep: %s holds a sweep with other arguments; use --overwrite to replace it "
-                "or another --db\n",
-                path);
+        fprintf(
+            gw_cli_errf(cli),
+            "gigawatt sweep: %s holds a sweep with other arguments; use --overwrite to replace it "
+            "or another --db\n",
+            path);
         return 2;
     }
     char sql[16384] = "INSERT INTO points(idx";
@@ -607,7 +618,8 @@ static int read_points(sweep *s, const char *path, uint64_t *hash)
     gw_cli *cli = s->cli;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s: cannot read: %s\n", path, strerror(errno));
+        fprintf(gw_cli_errf(cli), "gigawatt sweep: --points %s: cannot read: %s\n", path,
+                strerror(errno));
         return 2;
     }
     char *text = NULL;
@@ -669,8 +681,8 @@ static int check_values(sweep *s)
             if (!s->grid && i > 0 && strcmp(v, s->cells[(i - 1) * s->n_keys + k]) == 0)
                 continue;
             memset(&err, 0, sizeof err);
-            if (gw_plan_sweep_check(s->cli->ctx, (const char *const *)s->sets, s->n_sets, s->axes[k].key,
-                                    v, &err) != GW_OK) {
+            if (gw_plan_sweep_check(s->cli->ctx, (const char *const *)s->sets, s->n_sets,
+                                    s->axes[k].key, v, &err) != GW_OK) {
                 size_t wl = strlen(err.where);
                 if (strncmp(err.where, "--set", 5) == 0 && wl + 1 < sizeof err.where) {
                     memmove(err.where + 6, err.where + 5, wl - 4); /* "--set x" -> "--vary x" */
@@ -780,7 +792,8 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
             if (!(v = gw_cli_optval(cli, argc, argv, &i)) ||
                 !gw_cli_parse_int(cli, "--threads", v, 0, 4096, &threads))
                 return 2;
-        } else if (gw_cli_is_opt(a, "--db") || gw_cli_is_opt(a, "--output") || strcmp(a, "-o") == 0) {
+        } else if (gw_cli_is_opt(a, "--db") || gw_cli_is_opt(a, "--output") ||
+                   strcmp(a, "-o") == 0) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
             if (!v[0])
@@ -816,12 +829,14 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
         return gw_cli_usage_error(cli, "--vary and --points exclude each other");
     if (!n_vary && !points) {
         if (!csv)
-            return gw_cli_usage_error(cli, "nothing to sweep: give --vary KEY=VALUES or --points FILE.csv");
+            return gw_cli_usage_error(
+                cli, "nothing to sweep: give --vary KEY=VALUES or --points FILE.csv");
         /* Export only: --db FILE --csv OUT. */
         db d;
         memset(&d, 0, sizeof d);
         if (access(db_path, R_OK) != 0 ||
-            sqlite3_open_v2(db_path, &d.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || !has_table(&d, "points")) {
+            sqlite3_open_v2(db_path, &d.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            !has_table(&d, "points")) {
             fprintf(gw_cli_errf(cli), "gigawatt sweep: %s: no sweep results to export\n", db_path);
             db_close(&d);
             return 2;
@@ -910,7 +925,8 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
             result r;
             run_point(&s, pending[0], &r);
             if (r.ok == -1) {
-                fprintf(gw_cli_errf(cli), "gigawatt sweep: %s\n", r.error ? r.error : "usage error");
+                fprintf(gw_cli_errf(cli), "gigawatt sweep: %s\n",
+                        r.error ? r.error : "usage error");
                 code = 2;
             } else {
                 collect(&s, &d, &t, &r);
@@ -961,7 +977,8 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
 #ifdef GW_HAVE_MPI
                     int flag = 1;
                     while (size > 1 && flag) {
-                        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+                        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag,
+                                   MPI_STATUS_IGNORE);
                         result rr;
                         if (flag && recv_result(&s, &rr) == 0)
                             collect(&s, &d, &t, &rr);
@@ -998,8 +1015,9 @@ int gw_cmd_sweep(gw_cli *cli, int argc, char **argv)
             code = export_csv(cli, &d, csv);
         if (!code && !cli->quiet) {
             double dt = now_s() - t0;
-            fprintf(stderr, "gigawatt sweep: %zu points: %zu ok, %zu errors, %zu already stored; %.1f s, "
-                            "%.2f points/s; %s\n",
+            fprintf(stderr,
+                    "gigawatt sweep: %zu points: %zu ok, %zu errors, %zu already stored; %.1f s, "
+                    "%.2f points/s; %s\n",
                     s.n_points, t.ok, t.err, s.n_points - t.total, dt,
                     dt > 0 ? (double)t.done / dt : 0.0, db_path);
         }

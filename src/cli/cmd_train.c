@@ -68,40 +68,38 @@ static void help(void)
         "  --cuda-graphs        expert blocks captured in CUDA graphs: no per-expert\n"
         "                       host overhead; --no-cuda-graphs: eager (as the H100\n"
         "                       recipes). Neither (nor workload.cuda_graphs): timed\n"
-        "                       eager, interval widened to cover both\n"
-        );
-    printf(
-        "pipeline stages (docs/models/train.md, uneven pipeline stages):\n"
-        "  --pp-first-layers N  transformer layers on the first pipeline stage (with the\n"
-        "                       embedding; Megatron's decoder-first-pipeline-num-layers)\n"
-        "  --pp-last-layers N   transformer layers on the last stage (with the LM head)\n"
-        "                       Default: workload.pp_first_layers / pp_last_layers, else\n"
-        "                       searched: the even split when PP divides the layers,\n"
-        "                       otherwise uneven splits (first / last lighter)\n"
-        "hybrid sharding (docs/models/train.md, data-parallel communication):\n"
-        "  --zero-shard N       ZeRO state sharded over N ranks of the DP x CP group and\n"
-        "                       replicated across the rest (PyTorch HSDP, Megatron's\n"
-        "                       distributed-optimizer instances); gradients reduce-\n"
-        "                       scattered in the shard group, then all-reduced across\n"
-        "                       replicas. Default workload.zero_shard, else the whole group\n"
-        "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
-        "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
-        "                       where the fabric differs from the GPU's default system\n"
-        "  --rank-order O       rank order of the parallel dimensions, innermost first:\n"
-        "                       a permutation of tp, cp, ep, dp, pp (default\n"
-        "                       tp-cp-ep-dp-pp, Megatron's; network.rank_order): which\n"
-        "                       groups share a scale-up domain\n"
-        "  --net-step           re-time the best configuration and the alternatives with\n"
-        "                       the flow simulation of one step on the fabric (each\n"
-        "                       collective alone, then all kinds contending; gigawatt net)\n"
-        "software facts (default: the scenario's workload.* keys, all on, as current\n"
-        "Megatron-Core; validate reads them from data/train.yaml run_profiles and CSV):\n"
-        "  --flash-attention on|off    fused attention (off: s^2 scores in HBM, dropout)\n"
-        "  --tp-comm-overlap on|off    TP collectives overlapped with GEMMs\n"
-        "  --sequence-parallel on|off  Megatron sequence parallelism with TP > 1\n"
-        "  --grad-reduce-bytes B       gradient buffer and DP reduction per parameter\n"
-        "                              (4 B = FP32 as Megatron-LM; 2 B = BF16 as NeMo)\n\n"
-        "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
+        "                       eager, interval widened to cover both\n");
+    printf("pipeline stages (docs/models/train.md, uneven pipeline stages):\n"
+           "  --pp-first-layers N  transformer layers on the first pipeline stage (with the\n"
+           "                       embedding; Megatron's decoder-first-pipeline-num-layers)\n"
+           "  --pp-last-layers N   transformer layers on the last stage (with the LM head)\n"
+           "                       Default: workload.pp_first_layers / pp_last_layers, else\n"
+           "                       searched: the even split when PP divides the layers,\n"
+           "                       otherwise uneven splits (first / last lighter)\n"
+           "hybrid sharding (docs/models/train.md, data-parallel communication):\n"
+           "  --zero-shard N       ZeRO state sharded over N ranks of the DP x CP group and\n"
+           "                       replicated across the rest (PyTorch HSDP, Megatron's\n"
+           "                       distributed-optimizer instances); gradients reduce-\n"
+           "                       scattered in the shard group, then all-reduced across\n"
+           "                       replicas. Default workload.zero_shard, else the whole group\n"
+           "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
+           "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
+           "                       where the fabric differs from the GPU's default system\n"
+           "  --rank-order O       rank order of the parallel dimensions, innermost first:\n"
+           "                       a permutation of tp, cp, ep, dp, pp (default\n"
+           "                       tp-cp-ep-dp-pp, Megatron's; network.rank_order): which\n"
+           "                       groups share a scale-up domain\n"
+           "  --net-step           re-time the best configuration and the alternatives with\n"
+           "                       the flow simulation of one step on the fabric (each\n"
+           "                       collective alone, then all kinds contending; gigawatt net)\n"
+           "software facts (default: the scenario's workload.* keys, all on, as current\n"
+           "Megatron-Core; validate reads them from data/train.yaml run_profiles and CSV):\n"
+           "  --flash-attention on|off    fused attention (off: s^2 scores in HBM, dropout)\n"
+           "  --tp-comm-overlap on|off    TP collectives overlapped with GEMMs\n"
+           "  --sequence-parallel on|off  Megatron sequence parallelism with TP > 1\n"
+           "  --grad-reduce-bytes B       gradient buffer and DP reduction per parameter\n"
+           "                              (4 B = FP32 as Megatron-LM; 2 B = BF16 as NeMo)\n\n"
+           "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -120,7 +118,8 @@ static int write_text(gw_cli *cli, const char *text)
         snprintf(tmp, sizeof tmp, "%s.tmp", cli->output);
         out = fopen(tmp, "w");
         if (!out) {
-            fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, tmp, strerror(errno));
+            fprintf(gw_cli_errf(cli), "%s: %s: cannot write: %s\n", cli->prog, tmp,
+                    strerror(errno));
             return 1;
         }
     }
@@ -182,21 +181,21 @@ static gw_status net_retime(gw_cli *cli, gw_doc *doc, const gw_net_topo *topo,
         gw_doc_str(doc, row, "layout", "layout", lay);
         gw_doc_num(doc, row, "step_search_s", "search", st->step_closed_form_s, "s");
         gw_doc_num(doc, row, "step_alone_s", "simulated, alone", st->step_alone_s, "s");
-        gw_doc_num(doc, row, "step_contended_s", "simulated, contended", st->step_contended_s,
-                   "s");
+        gw_doc_num(doc, row, "step_contended_s", "simulated, contended", st->step_contended_s, "s");
         size_t kept = 0;
         for (size_t k = 0; k < st->n_calls; k++)
             kept += !st->call[k].simulated;
         gw_doc_int(doc, row, "closed_form_calls", "collectives kept closed-form", (int64_t)kept);
     }
     if (rc == GW_OK)
-        gw_doc_note(doc, "net-step: each collective of the step simulated on the fabric alone "
-                         "(every group of its kind at once), then the largest of every kind "
-                         "together, a worst case for contention; collectives whose simulation "
-                         "would expand more than %.0f flows, or %.0f solver variables in an "
-                         "algorithm that could be the fastest, keep the search's closed form "
-                         "(gigawatt net --step lists them), and the kinds together are not "
-                         "simulated beyond %.0f variables",
+        gw_doc_note(doc,
+                    "net-step: each collective of the step simulated on the fabric alone "
+                    "(every group of its kind at once), then the largest of every kind "
+                    "together, a worst case for contention; collectives whose simulation "
+                    "would expand more than %.0f flows, or %.0f solver variables in an "
+                    "algorithm that could be the fastest, keep the search's closed form "
+                    "(gigawatt net --step lists them), and the kinds together are not "
+                    "simulated beyond %.0f variables",
                     GW_NET_STEP_MAX_FLOWS, GW_NET_AUTO_MAX_VARS, GW_NET_STEP_MAX_CONTENDED);
     free(st);
     return rc;
@@ -300,8 +299,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                 return gw_cli_usage_error(cli, "--emit: expected %s, %s or %s, got \"%s\"",
                                           gw_train_emit_name(GW_TRAIN_EMIT_MEGATRON),
                                           gw_train_emit_name(GW_TRAIN_EMIT_NEMO),
-                                          gw_train_emit_name(GW_TRAIN_EMIT_TORCHTITAN),
-                                          emit_arg);
+                                          gw_train_emit_name(GW_TRAIN_EMIT_TORCHTITAN), emit_arg);
         } else if (strcmp(a, "--dualpipe") == 0) {
             o.dualpipe = true;
         } else if (strcmp(a, "--fp8-dispatch") == 0) {
@@ -334,8 +332,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             graphs = 1;
         } else if (strcmp(a, "--no-cuda-graphs") == 0) {
             graphs = 0;
-        } else if (gw_cli_is_opt(a, "--flash-attention") ||
-                   gw_cli_is_opt(a, "--tp-comm-overlap") ||
+        } else if (gw_cli_is_opt(a, "--flash-attention") || gw_cli_is_opt(a, "--tp-comm-overlap") ||
                    gw_cli_is_opt(a, "--sequence-parallel")) {
             const char *flag = gw_cli_is_opt(a, "--flash-attention")   ? "--flash-attention"
                                : gw_cli_is_opt(a, "--tp-comm-overlap") ? "--tp-comm-overlap"
@@ -346,12 +343,12 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             if (x < 0)
                 return 2;
             *(flag[2] == 'f' ? &flash : flag[2] == 't' ? &overlap : &seqpar) = x;
-        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--batch-tolerance",
-                                       GW_DIM_FRACTION, 0.0, 0.5, &batch_tol)) != 0) {
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--batch-tolerance", GW_DIM_FRACTION,
+                                       0.0, 0.5, &batch_tol)) != 0) {
             if (c < 0)
                 return 2;
-        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--min-mfu", GW_DIM_FRACTION, 1e-6,
-                                       1.0, &min_mfu)) != 0) {
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--min-mfu", GW_DIM_FRACTION, 1e-6, 1.0,
+                                       &min_mfu)) != 0) {
             if (c < 0)
                 return 2;
         } else if (gw_cli_is_opt(a, "--batch-limit")) {
@@ -361,8 +358,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                 return gw_cli_usage_error(
                     cli, "--batch-limit: expected fixed or critical, got \"%s\"", v);
             batch_limit = v;
-        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--allow-idle-gpus",
-                                       GW_DIM_FRACTION, 0.0, 0.5, &idle_tol)) != 0) {
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--allow-idle-gpus", GW_DIM_FRACTION,
+                                       0.0, 0.5, &idle_tol)) != 0) {
             if (c < 0)
                 return 2;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--grad-reduce-bytes", GW_DIM_BYTES,
@@ -379,8 +376,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                                        64.0, &o.moe_imbalance)) != 0) {
             if (c < 0)
                 return 2;
-        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--capacity-factor", GW_DIM_NONE,
-                                       1.0, 64.0, &o.moe_capacity_factor)) != 0) {
+        } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--capacity-factor", GW_DIM_NONE, 1.0,
+                                       64.0, &o.moe_capacity_factor)) != 0) {
             if (c < 0)
                 return 2;
         } else if (gw_cli_is_opt(a, "--recompute")) {
@@ -392,8 +389,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             else if (gw_train_recompute_parse(v, &r) == GW_OK)
                 o.recompute = (int)r;
             else
-                return gw_cli_usage_error(cli, "--recompute: expected none, selective, full or "
-                                               "any, got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--recompute: expected none, selective, full or "
+                                          "any, got \"%s\"",
                                           v);
         } else if (gw_cli_is_opt(a, "--zero")) {
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
@@ -415,8 +413,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                        (p == GW_PREC_BF16 || p == GW_PREC_FP8 || p == GW_PREC_FP4)) {
                 o.precision = (int)p;
             } else {
-                return gw_cli_usage_error(cli, "--precision: expected bf16, fp8, fp4 or any, "
-                                               "got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--precision: expected bf16, fp8, fp4 or any, "
+                                          "got \"%s\"",
                                           v);
             }
             precision_set = 1;
@@ -531,8 +530,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         o.grad_bytes_per_param = grad_bytes;
     o.batch_slack = batch_tol >= 0 ? batch_tol : sc->workload.batch_tolerance;
     o.max_idle_frac = idle_tol >= 0 ? idle_tol : sc->cluster.allow_idle_gpus;
-    o.batch_critical =
-        strcmp(batch_limit ? batch_limit : sc->batch.policy, "critical") == 0;
+    o.batch_critical = strcmp(batch_limit ? batch_limit : sc->batch.policy, "critical") == 0;
     o.feed_min_mfu = min_mfu > 0 ? min_mfu : sc->batch.min_mfu;
     o.rank_order = sc->network.rank_order;
 
@@ -602,8 +600,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
             gw_doc_note(doc, "--net-step: no fabric to simulate (%s)",
                         net_note[0] ? net_note : "network.model is alpha-beta");
         if (text) {
-            gw_doc_node *e = gw_doc_obj(doc, gw_doc_root(doc), "emit", "framework launch "
-                                                                       "configuration");
+            gw_doc_node *e = gw_doc_obj(doc, gw_doc_root(doc), "emit",
+                                        "framework launch "
+                                        "configuration");
             gw_doc_str(doc, e, "framework", "framework", gw_train_emit_name(emit));
             gw_doc_str(doc, e, "text", "text", text);
         }

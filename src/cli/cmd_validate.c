@@ -16,35 +16,35 @@
 
 static void help(void)
 {
-    printf("usage: gigawatt validate FILE.csv [--json] [--cv family] [--baseline]\n"
-           "                         [--fit P1,P2,...] [--fit-subset all|dense|extended] [--fit-plan] "
-           "[--cuda-graphs]\n\n"
-           "Predicts the step time of every run in FILE.csv (the schema of\n"
-           "data/validation/README.md: model configs relative to the CSV's folder, one fixed\n"
-           "parallel configuration per row; empty vpp/micro_batch/zero/recompute cells are\n"
-           "searched for the fastest feasible value) and prints per run: id, measured,\n"
-           "predicted and signed error. Runs that cannot be evaluated are listed with the\n"
-           "reason and counted separately. The last line summarises |error| over all\n"
-           "evaluated runs.\n\n"
-           "  --cv family   held-out errors: refit data/train.yaml's fit_plan with one source\n"
-           "                family (id prefix) left out at a time and predict that family;\n"
-           "                the last line reads 'validate (held out): ...'\n"
-           "  --baseline    also predict every run at one constant MFU per precision, fitted\n"
-           "                on the same rows (the other families' with --cv), per family\n"
-           "  --fit P1,P2   fit these data/train.yaml parameters to the file first (coordinate\n"
-           "                descent within plausible bounds) and print the fitted values\n"
-           "  --fit-subset  rows the fit minimises the error on (default all)\n"
-           "  --fit-plan    run data/train.yaml's fit_plan on the file (every planned\n"
-           "                parameter started from the middle of its range, as each\n"
-           "                --cv fold does) and print the fitted values: what train.yaml ships\n"
-           "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
-           "                overhead (host_op_time 0), whatever its run profile says\n\n"
-           "options: --json, --csv validate.runs (the per-run table), -o FILE, --data DIR,\n"
-           "         --threads N\n");
+    printf(
+        "usage: gigawatt validate FILE.csv [--json] [--cv family] [--baseline]\n"
+        "                         [--fit P1,P2,...] [--fit-subset all|dense|extended] [--fit-plan] "
+        "[--cuda-graphs]\n\n"
+        "Predicts the step time of every run in FILE.csv (the schema of\n"
+        "data/validation/README.md: model configs relative to the CSV's folder, one fixed\n"
+        "parallel configuration per row; empty vpp/micro_batch/zero/recompute cells are\n"
+        "searched for the fastest feasible value) and prints per run: id, measured,\n"
+        "predicted and signed error. Runs that cannot be evaluated are listed with the\n"
+        "reason and counted separately. The last line summarises |error| over all\n"
+        "evaluated runs.\n\n"
+        "  --cv family   held-out errors: refit data/train.yaml's fit_plan with one source\n"
+        "                family (id prefix) left out at a time and predict that family;\n"
+        "                the last line reads 'validate (held out): ...'\n"
+        "  --baseline    also predict every run at one constant MFU per precision, fitted\n"
+        "                on the same rows (the other families' with --cv), per family\n"
+        "  --fit P1,P2   fit these data/train.yaml parameters to the file first (coordinate\n"
+        "                descent within plausible bounds) and print the fitted values\n"
+        "  --fit-subset  rows the fit minimises the error on (default all)\n"
+        "  --fit-plan    run data/train.yaml's fit_plan on the file (every planned\n"
+        "                parameter started from the middle of its range, as each\n"
+        "                --cv fold does) and print the fitted values: what train.yaml ships\n"
+        "  --cuda-graphs read every run as if its MoE expert blocks ran without host\n"
+        "                overhead (host_op_time 0), whatever its run profile says\n\n"
+        "options: --json, --csv validate.runs (the per-run table), -o FILE, --data DIR,\n"
+        "         --threads N\n");
 }
 
-static void print_stats(const char *label, const gw_train_validation *v,
-                        const gw_train_vstats *s)
+static void print_stats(const char *label, const gw_train_validation *v, const gw_train_vstats *s)
 {
     if (s->n == 0)
         return;
@@ -101,16 +101,18 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
             else if (strcmp(v, "extended") == 0)
                 subset = 2;
             else
-                return gw_cli_usage_error(cli, "--fit-subset: expected all, dense or extended, "
-                                               "got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--fit-subset: expected all, dense or extended, "
+                                          "got \"%s\"",
                                           v);
         } else if (gw_cli_is_opt(a, "--cv")) {
             const char *v = gw_cli_optval(cli, argc, argv, &i);
             if (!v)
                 return 2;
             if (strcmp(v, "family") != 0)
-                return gw_cli_usage_error(cli, "--cv: expected family (leave one source family "
-                                               "out), got \"%s\"",
+                return gw_cli_usage_error(cli,
+                                          "--cv: expected family (leave one source family "
+                                          "out), got \"%s\"",
                                           v);
             cv = true;
         } else if (strcmp(a, "--fit-plan") == 0) {
@@ -202,8 +204,9 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
             printf("fitted parameters (data/train.yaml fit_plan, every planned parameter "
                    "started from the middle of its range):\n");
         else
-            printf("fitted parameters (subset %s):\n",
-                   subset == 0 ? "all" : subset == 1 ? "dense" : "extended");
+            printf("fitted parameters (subset %s):\n", subset == 0   ? "all"
+                                                       : subset == 1 ? "dense"
+                                                                     : "extended");
         printf("  gemm_eff_max_bf16 %.4f\n  gemm_eff_max_fp8 %.4f\n  gemm_half_flop %.4g\n"
                "  attn_eff %.4f\n  mem_eff %.4f\n  elementwise_bytes_per_elem %.3f\n"
                "  tp_overlap %.4f\n  dp_overlap %.4f\n  scaleup_bw_eff %.4f\n"
@@ -215,9 +218,9 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                p.gemm_eff_max[GW_PREC_BF16], p.gemm_eff_max[GW_PREC_FP8], p.gemm_half_flop,
                p.attn_eff, p.mem_eff, p.elementwise_bytes_per_elem, p.tp_overlap, p.dp_overlap,
                p.scaleup_bw_eff, p.step_overhead_s, p.grouped_gemm_eff, p.grouped_gemm_eff_fp8,
-               p.moe_imbalance,
-               p.ep_overlap, p.cp_overlap, p.fp8_cast_bytes_per_elem, p.legacy_score_bytes,
-               p.gemm_eff_max[GW_PREC_FP4], p.scaleout_bw_eff, p.host_op_time);
+               p.moe_imbalance, p.ep_overlap, p.cp_overlap, p.fp8_cast_bytes_per_elem,
+               p.legacy_score_bytes, p.gemm_eff_max[GW_PREC_FP4], p.scaleout_bw_eff,
+               p.host_op_time);
     }
     printf("%-52s %12s %12s %8s  %s\n", "id", "measured_s", "predicted_s", "error",
            "evaluated as (empty CSV cells searched)");
@@ -230,8 +233,8 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
         if (c->zero >= 1 && c->zero_shard > 0 && c->zero_shard < c->dp * c->cp)
             snprintf(extra, sizeof extra, " shard%d", c->zero_shard);
         if (c->pp_first > 0 || c->pp_last > 0)
-            snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
-                     " stages first%d last%d", c->pp_first, c->pp_last);
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " stages first%d last%d",
+                     c->pp_first, c->pp_last);
         printf("%-52s %12.4g %12.4g %+7.1f%%  vpp%d mb%d %s zero%d%s\n", r->id, r->measured_s,
                r->predicted_s, 100.0 * r->error, c->vpp, c->micro_batch,
                gw_train_recompute_name(c->recompute), c->zero, extra);
@@ -239,8 +242,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
         if (!r->ok)
-            printf("%-52s %12.4g %12s  not evaluated: %s\n", r->id, r->measured_s, "-",
-                   r->reason);
+            printf("%-52s %12.4g %12s  not evaluated: %s\n", r->id, r->measured_s, "-", r->reason);
     }
     print_families(v);
     if (v->n_skipped > 0)
@@ -274,8 +276,7 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                        100.0 * v->baseline_mfu[k]);
         }
         printf(" (fitted on all rows)\n");
-        print_stats(v->baseline_held_out ? "baseline (held out)" : "baseline", v,
-                    &v->baseline_all);
+        print_stats(v->baseline_held_out ? "baseline (held out)" : "baseline", v, &v->baseline_all);
     }
     if (v->all.n > 0) {
         print_stats(v->held_out ? "validate (held out)" : "validate", v, &v->all);

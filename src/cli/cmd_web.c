@@ -42,10 +42,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WEB_DEFAULT_PORT 8765
-#define WEB_DEFAULT_MAX_BODY 65536          /* bytes: 64 overrides fit many times over */
-#define WEB_DEFAULT_MAX_CONNECTIONS 256     /* one thread each */
-#define WEB_IDLE_TIMEOUT_S 60u              /* an idle connection is closed after this */
+#define WEB_DEFAULT_PORT            8765
+#define WEB_DEFAULT_MAX_BODY        65536 /* bytes: 64 overrides fit many times over */
+#define WEB_DEFAULT_MAX_CONNECTIONS 256   /* one thread each */
+#define WEB_IDLE_TIMEOUT_S          60u   /* an idle connection is closed after this */
 
 static void help(void)
 {
@@ -72,22 +72,22 @@ static void help(void)
 
 /* The server's options: set before it starts, read-only while it runs. */
 typedef struct web_opts {
-    const char *scenario;   /* SCENARIO.yaml or NULL (the built-in default) */
-    const char *bind;       /* "127.0.0.1" */
+    const char *scenario; /* SCENARIO.yaml or NULL (the built-in default) */
+    const char *bind;     /* "127.0.0.1" */
     long long port;
     long long max_body;
     long long max_conns;
-    gw_cli *cli;            /* --data, --set, --threads: copied into each run */
+    gw_cli *cli; /* --data, --set, --threads: copied into each run */
 } web_opts;
 
 #ifdef GW_HAVE_MHD
 /* ---- One command in-process ------------------------------------------------ */
 
 typedef struct run_out {
-    int rc;          /* gw_cli_invoke's exit status; -1: could not run */
-    char *out;       /* stdout of the command (malloc'd) */
+    int rc;    /* gw_cli_invoke's exit status; -1: could not run */
+    char *out; /* stdout of the command (malloc'd) */
     size_t out_len;
-    char *err;       /* stderr of the command (malloc'd) */
+    char *err; /* stderr of the command (malloc'd) */
     size_t err_len;
 } run_out;
 
@@ -106,8 +106,8 @@ static char *arg(const char *s)
 
 /* Runs `gigawatt CMD [SCENARIO] [--data DIR] [--threads N] --set BASE...
  * --set REQ... EXTRA...` with in-memory streams (open_memstream). */
-static void run_cmd(const web_opts *w, const char *cmd, bool with_scenario, const gw_cli_web_body *o,
-                    const char *const *extra, run_out *r)
+static void run_cmd(const web_opts *w, const char *cmd, bool with_scenario,
+                    const gw_cli_web_body *o, const char *const *extra, run_out *r)
 {
     memset(r, 0, sizeof *r);
     r->rc = -1;
@@ -161,8 +161,8 @@ static void error_line(const run_out *r, char *buf, size_t n)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        bool diag = strncmp(p, "gigawatt: note: ", 16) == 0 ||
-                    strncmp(p, "gigawatt: warning: ", 19) == 0;
+        bool diag =
+            strncmp(p, "gigawatt: note: ", 16) == 0 || strncmp(p, "gigawatt: warning: ", 19) == 0;
         if (len && !diag)
             snprintf(buf, n, "%.*s", (int)len, p);
         p += len + (nl ? 1 : 0);
@@ -227,8 +227,7 @@ static enum MHD_Result send_error(struct MHD_Connection *con, unsigned status, c
     gw_cli_sb_puts(&b, "{\"error\": ");
     gw_cli_sb_json_str(&b, msg);
     gw_cli_sb_puts(&b, "}\n");
-    enum MHD_Result ret =
-        b.oom ? MHD_NO : send_buf(con, status, "application/json", b.p, b.len);
+    enum MHD_Result ret = b.oom ? MHD_NO : send_buf(con, status, "application/json", b.p, b.len);
     free(b.p); /* checksrc:allow */
     return ret;
 }
@@ -349,8 +348,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
     if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
         if (!get)
             return send_error(con, 405, "gigawatt web: use GET for the page");
-        return send_buf(con, 200, "text/html; charset=utf-8", gw_cli_web_page,
-                        gw_cli_web_page_len);
+        return send_buf(con, 200, "text/html; charset=utf-8", gw_cli_web_page, gw_cli_web_page_len);
     }
     if (strcmp(url, "/api/info") == 0)
         return get ? api_info(w, con) : send_error(con, 405, "gigawatt web: use GET");
@@ -389,8 +387,9 @@ static int serve(gw_cli *cli, web_opts *w)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)w->port);
     if (inet_pton(AF_INET, w->bind, &addr.sin_addr) != 1)
-        return gw_cli_usage_error(cli, "--bind: expected an IPv4 address such as 127.0.0.1, got "
-                                       "\"%s\"",
+        return gw_cli_usage_error(cli,
+                                  "--bind: expected an IPv4 address such as 127.0.0.1, got "
+                                  "\"%s\"",
                                   w->bind);
     /* The scenario is loaded once up front, so a bad file or --set is the
      * usual exit-2 error rather than a 400 on every request. */

@@ -41,8 +41,8 @@ bool gw__cli_is_sqlite(const char *path)
     if (!f)
         return false;
     char head[16];
-    bool yes = fread(head, 1, sizeof head, f) == sizeof head &&
-               memcmp(head, "SQLite format 3", 16) == 0;
+    bool yes =
+        fread(head, 1, sizeof head, f) == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
     fclose(f);
     return yes;
 }
@@ -105,8 +105,7 @@ static int sweep_open(gw_cli *cli, sweep_db *s)
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return bad(cli, s, "cannot open", sqlite3_errmsg(s->db));
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM sweep_meta", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM sweep_meta", -1, &st, NULL) != SQLITE_OK)
         return bad(cli, s, "no table sweep_meta", sqlite3_errmsg(s->db));
     sqlite3_finalize(st);
     char *schema = meta(s, "schema");
@@ -242,8 +241,8 @@ static int sweep_chart(gw_cli *cli, sweep_db *s, gw_doc *doc, gw_doc_node *chart
                     continue;
                 const unsigned char *t = sqlite3_column_text(st, col++);
                 size_t len = strlen(series);
-                snprintf(series + len, sizeof series - len, "%s%s=%s", len ? ", " : "", s->varied[i],
-                         t ? (const char *)t : "");
+                snprintf(series + len, sizeof series - len, "%s%s=%s", len ? ", " : "",
+                         s->varied[i], t ? (const char *)t : "");
             }
             gw_doc_str(doc, r, "series", "other inputs", series);
         }
@@ -265,15 +264,15 @@ int gw__cli_report_sweep(gw_cli *cli, const char *path, const char *x, const cha
     s.path = path;
     int code = sweep_open(cli, &s);
     if (code == 0 && x && !in_list(s.varied, s.n_varied, x)) {
-        fprintf(gw_cli_errf(cli), "%s report: --x %s: not a varied key of %s (varied: ",
-                cli->prog, x, path);
+        fprintf(gw_cli_errf(cli), "%s report: --x %s: not a varied key of %s (varied: ", cli->prog,
+                x, path);
         put_list(gw_cli_errf(cli), s.varied, s.n_varied);
         fputs(")\n", gw_cli_errf(cli));
         code = 2;
     }
     if (code == 0 && y && !in_list(s.outputs, s.n_outputs, y)) {
-        fprintf(gw_cli_errf(cli), "%s report: --y %s: not an output of %s (outputs: ",
-                cli->prog, y, path);
+        fprintf(gw_cli_errf(cli), "%s report: --y %s: not an output of %s (outputs: ", cli->prog, y,
+                path);
         put_list(gw_cli_errf(cli), s.outputs, s.n_outputs);
         fputs(")\n", gw_cli_errf(cli));
         code = 2;

@@ -40,13 +40,14 @@ static bool header_field(gw_cli_points *p, const char *f, size_t n, size_t line,
 {
     if (p->n_keys >= GW_CLI_POINTS_MAX_KEYS) {
         char what[80];
-        snprintf(what, sizeof what, "too many columns (at most %d keys)",
-                 GW_CLI_POINTS_MAX_KEYS);
+        snprintf(what, sizeof what, "too many columns (at most %d keys)", GW_CLI_POINTS_MAX_KEYS);
         return fail(msg, msg_len, line, col, what, NULL);
     }
     if (n == 0)
-        return fail(msg, msg_len, line, col, "empty column name (expected a scenario key such "
-                                             "as cluster.gpus)", NULL);
+        return fail(msg, msg_len, line, col,
+                    "empty column name (expected a scenario key such "
+                    "as cluster.gpus)",
+                    NULL);
     if (n >= sizeof p->keys[0])
         return fail(msg, msg_len, line, col, "column name too long", NULL);
     char *key = p->keys[p->n_keys];
@@ -63,8 +64,8 @@ static bool header_field(gw_cli_points *p, const char *f, size_t n, size_t line,
 
 /* Parses one row (len bytes at s, no line end) into the cells of point
  * p->n_points; on failure frees the cells it stored. */
-static bool row_cells(gw_cli_points *p, const char *s, size_t len, size_t line,
-                      size_t *cells_cap, size_t *k, char *msg, size_t msg_len)
+static bool row_cells(gw_cli_points *p, const char *s, size_t len, size_t line, size_t *cells_cap,
+                      size_t *k, char *msg, size_t msg_len)
 {
     size_t col = 1;
     const char *end = s + len;
@@ -74,8 +75,8 @@ static bool row_cells(gw_cli_points *p, const char *s, size_t len, size_t line,
         size_t n = (size_t)((comma ? comma : end) - f);
         if (*k >= p->n_keys) {
             char what[80];
-            snprintf(what, sizeof what, "expected %zu value%s (one per key), got more",
-                     p->n_keys, p->n_keys == 1 ? "" : "s");
+            snprintf(what, sizeof what, "expected %zu value%s (one per key), got more", p->n_keys,
+                     p->n_keys == 1 ? "" : "s");
             return fail(msg, msg_len, line, col, what, NULL);
         }
         if (p->n_points * p->n_keys + *k >= *cells_cap) {
@@ -170,15 +171,15 @@ static bool parse(const char *text, size_t len, gw_cli_points *p, char *msg, siz
         s = nl ? nl + 1 : end;
     }
     if (p->n_points == 0) {
-        snprintf(msg, msg_len, "no points (expected a header line of keys, then one row of "
-                               "values per point)");
+        snprintf(msg, msg_len,
+                 "no points (expected a header line of keys, then one row of "
+                 "values per point)");
         return false;
     }
     return true;
 }
 
-bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg,
-                         size_t msg_len)
+bool gw_cli_points_parse(const char *text, size_t len, gw_cli_points *p, char *msg, size_t msg_len)
 {
     memset(p, 0, sizeof *p);
     if (msg_len)

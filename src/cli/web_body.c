@@ -126,8 +126,9 @@ static bool jstring(jparse *j, gw_cli_sbuf *b)
         const char *at = j->s;
         unsigned char c = (unsigned char)*j->s++;
         if (c < 0x20)
-            return jfail_at(j, at, "control character in a string (write it as \\n, \\t, "
-                                   "\\u00XX)");
+            return jfail_at(j, at,
+                            "control character in a string (write it as \\n, \\t, "
+                            "\\u00XX)");
         if (c != '\\') {
             gw_cli_sb_putc(b, (char)c);
             continue;
@@ -142,8 +143,9 @@ static bool jstring(jparse *j, gw_cli_sbuf *b)
             continue;
         }
         if (e != 'u' || j->end - j->s < 4)
-            return jfail_at(j, at, "bad escape in a string (expected one of \\\" \\\\ \\/ \\b "
-                                   "\\f \\n \\r \\t \\uXXXX)");
+            return jfail_at(j, at,
+                            "bad escape in a string (expected one of \\\" \\\\ \\/ \\b "
+                            "\\f \\n \\r \\t \\uXXXX)");
         unsigned cp = 0;
         for (int k = 0; k < 4; k++) {
             int h = hexval(*j->s++);
@@ -154,8 +156,9 @@ static bool jstring(jparse *j, gw_cli_sbuf *b)
         /* Scenario keys and values are ASCII or plain UTF-8 text: no NUL,
          * no surrogate pairs needed for anything in the catalogs. */
         if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
-            return jfail_at(j, at, "unsupported \\u escape in a string (\\u0000 and "
-                                   "surrogates are not accepted)");
+            return jfail_at(j, at,
+                            "unsupported \\u escape in a string (\\u0000 and "
+                            "surrogates are not accepted)");
         if (cp < 0x80) {
             gw_cli_sb_putc(b, (char)cp);
         } else if (cp < 0x800) {
@@ -192,8 +195,8 @@ static bool jvalue(jparse *j, gw_cli_sbuf *b)
     while (j->s < j->end && *j->s && strchr("+-.0123456789eEtrufals", *j->s))
         j->s++;
     size_t n = (size_t)(j->s - start);
-    bool word = (n == 4 && strncmp(start, "true", 4) == 0) ||
-                (n == 5 && strncmp(start, "false", 5) == 0);
+    bool word =
+        (n == 4 && strncmp(start, "true", 4) == 0) || (n == 5 && strncmp(start, "false", 5) == 0);
     size_t digits = 0; /* the body need not be NUL-terminated: no strspn */
     while (digits < n && strchr("+-.0123456789eE", start[digits]))
         digits++;
@@ -223,8 +226,7 @@ static bool names_a_file(const char *set, char *msg, size_t msg_len)
 }
 
 /* gw_cli_web_body_parse, which frees what this kept when it fails. */
-static bool parse_body(const char *body, size_t len, gw_cli_web_body *o, char *msg,
-                       size_t msg_len)
+static bool parse_body(const char *body, size_t len, gw_cli_web_body *o, char *msg, size_t msg_len)
 {
     jparse jp = {body, body, body + len, msg, msg_len, false};
     jparse *j = &jp;
@@ -253,8 +255,9 @@ static bool parse_body(const char *body, size_t len, gw_cli_web_body *o, char *m
             gw_cli_sbuf b = {0};
             bool ok = jstring(j, &b);
             if (ok && (!b.p || !b.p[0] || strchr(b.p, '=')))
-                ok = jfail_at(j, key, "keys are scenario keys such as \"cluster.gpus\" (not "
-                                      "empty, no '=')");
+                ok = jfail_at(j, key,
+                              "keys are scenario keys such as \"cluster.gpus\" (not "
+                              "empty, no '=')");
             jws(j);
             if (ok && (j->s >= j->end || *j->s != ':'))
                 ok = jfail(j, "expected ':' after a key");

@@ -51,8 +51,8 @@ int gw__progress(gw_ctx *ctx, uint64_t done, uint64_t total);
  * Allocations are 16-byte aligned and freed all at once. */
 typedef struct gw__arena gw__arena;
 gw__arena *gw__arena_new(gw_ctx *ctx);
-void gw__arena_free(gw__arena *a); /* NULL is a no-op */
-void *gw__arena_alloc(gw__arena *a, size_t n);  /* zeroed; NULL on ENOMEM */
+void gw__arena_free(gw__arena *a);                   /* NULL is a no-op */
+void *gw__arena_alloc(gw__arena *a, size_t n);       /* zeroed; NULL on ENOMEM */
 char *gw__arena_strdup(gw__arena *a, const char *s); /* NULL s -> "" */
 char *gw__arena_strndup(gw__arena *a, const char *s, size_t n);
 char *gw__arena_printf(gw__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -65,19 +65,19 @@ typedef enum gw__ykind { GW_Y_SCALAR = 0, GW_Y_MAP, GW_Y_SEQ } gw__ykind;
 typedef struct gw__ynode gw__ynode;
 struct gw__ynode {
     gw__ykind kind;
-    int line, column;      /* 1-based position of the node's first character */
-    const char *scalar;    /* GW_Y_SCALAR: NUL-terminated text (arena) */
-    bool quoted;           /* scalar was quoted (so never null/bool/number) */
-    size_t n;              /* MAP: pairs; SEQ: items */
-    gw__ynode **keys;      /* MAP: key nodes (scalars) */
-    gw__ynode **vals;      /* MAP: values; SEQ: items */
+    int line, column;   /* 1-based position of the node's first character */
+    const char *scalar; /* GW_Y_SCALAR: NUL-terminated text (arena) */
+    bool quoted;        /* scalar was quoted (so never null/bool/number) */
+    size_t n;           /* MAP: pairs; SEQ: items */
+    gw__ynode **keys;   /* MAP: key nodes (scalars) */
+    gw__ynode **vals;   /* MAP: values; SEQ: items */
     size_t cap;
 };
 
 typedef struct gw__ydoc {
-    gw__arena *arena;      /* owns every node and string */
-    gw__ynode *root;       /* NULL for an empty document */
-    const char *path;      /* for messages ("" if none) */
+    gw__arena *arena; /* owns every node and string */
+    gw__ynode *root;  /* NULL for an empty document */
+    const char *path; /* for messages ("" if none) */
 } gw__ydoc;
 
 /* Limits that keep hostile inputs bounded (checked before allocating). */
@@ -88,8 +88,8 @@ typedef struct gw__ydoc {
 /* Parses YAML (JSON is accepted, being YAML) into a tree. Duplicate keys,
  * anchors/aliases and multi-document streams are rejected (GW_EPARSE) with
  * line:col. path is used in messages. Caller owns *out (gw__ydoc_free). */
-gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path,
-                         gw__ydoc **out, gw_error *err);
+gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path, gw__ydoc **out,
+                         gw_error *err);
 /* Reads path (GW_EIO on failure) then parses. */
 gw_status gw__ydoc_load(gw_ctx *ctx, const char *path, gw__ydoc **out, gw_error *err);
 void gw__ydoc_free(gw__ydoc *doc);
@@ -106,8 +106,8 @@ gw_status gw__y_expect(const gw__ydoc *d, const gw__ynode *n, gw__ykind kind, co
 gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *const *allowed,
                            const char *where, gw_error *err);
 /* Requires key to be present; *out = its node. */
-gw_status gw__y_require(const gw__ydoc *d, const gw__ynode *map, const char *key,
-                        const char *where, gw__ynode **out, gw_error *err);
+gw_status gw__y_require(const gw__ydoc *d, const gw__ynode *map, const char *key, const char *where,
+                        gw__ynode **out, gw_error *err);
 gw_status gw__y_str(const gw__ydoc *d, const gw__ynode *n, const char *where, const char **out,
                     gw_error *err);
 /* Number with unit of dimension dim, in [min, max] (inclusive). */
@@ -132,8 +132,8 @@ void gw__y_loc(const gw__ydoc *d, const gw__ynode *n, const char *where, gw_erro
  * copy embedded at build time. *buf is owned by the caller (gw_free) and NUL
  * terminated; *shown_path (arena-free, static or caller buffer of 512 bytes)
  * names it for messages: "data/accelerators.yaml" for embedded files. */
-gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char **buf,
-                        size_t *len, char shown_path[512], gw_error *err);
+gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char **buf, size_t *len,
+                        char shown_path[512], gw_error *err);
 /* Reads any file fully (GW_EIO, GW_ERANGE above max bytes). Caller frees. */
 gw_status gw__file_read(gw_ctx *ctx, const char *path, size_t max_bytes, char **buf, size_t *len,
                         gw_error *err);
@@ -157,9 +157,9 @@ extern const size_t gw__n_embedded_files;
 #define GW__SUGGEST_MAX_TIED 2
 typedef struct gw__suggest {
     const char *name;
-    const char *best;   /* borrowed candidate, or NULL */
+    const char *best; /* borrowed candidate, or NULL */
     int best_score;
-    size_t n_tied;      /* other candidates as close as best (may exceed the array) */
+    size_t n_tied; /* other candidates as close as best (may exceed the array) */
     const char *tied[GW__SUGGEST_MAX_TIED];
 } gw__suggest;
 void gw__suggest_init(gw__suggest *s, const char *name);

@@ -84,8 +84,8 @@ gw_status gw__file_read(gw_ctx *ctx, const char *path, size_t max_bytes, char **
     return GW_OK;
 }
 
-gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char **buf,
-                        size_t *len, char shown_path[512], gw_error *err)
+gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char **buf, size_t *len,
+                        char shown_path[512], gw_error *err)
 {
     const char *dir = data_dir;
     if (!dir || !dir[0]) {
@@ -102,8 +102,9 @@ gw_status gw__data_read(gw_ctx *ctx, const char *data_dir, const char *rel, char
             return GW_EIO;
         }
         if (!S_ISDIR(st.st_mode)) {
-            gw__err(err, GW_EIO, "not a directory: --data and $GIGAWATT_DATA name the data/ "
-                                 "folder");
+            gw__err(err, GW_EIO,
+                    "not a directory: --data and $GIGAWATT_DATA name the data/ "
+                    "folder");
             gw__err_loc(err, dir, 0, 0, NULL);
             return GW_EIO;
         }

@@ -37,8 +37,9 @@ bool gw__rank_order_parse(const char *s, int order[GW__RANK_DIMS], char *msg, si
             return false;
         }
         if (seen[d] || k >= GW__RANK_DIMS) {
-            gw__snprintf(msg, n, "rank order \"%s\": %s appears twice (expected each of tp, cp, "
-                                 "ep, dp, pp once)",
+            gw__snprintf(msg, n,
+                         "rank order \"%s\": %s appears twice (expected each of tp, cp, "
+                         "ep, dp, pp once)",
                          s, gw__rank_dims[d]);
             return false;
         }

@@ -74,8 +74,7 @@ static const field fields[] = {
     {"cluster.topology", F_ENUM, GW_DIM_NONE, 0, 0, OFF(cluster.topology), "|fat-tree|"},
     {"cluster.oversubscription", F_NUM, GW_DIM_NONE, 1, 64, OFF(cluster.oversubscription), NULL},
     {"cluster.planes", F_INT, GW_DIM_NONE, 1, 16, OFF(cluster.planes), NULL},
-    {"cluster.allow_idle_gpus", F_NUM, GW_DIM_FRACTION, 0, 0.5, OFF(cluster.allow_idle_gpus),
-     NULL},
+    {"cluster.allow_idle_gpus", F_NUM, GW_DIM_FRACTION, 0, 0.5, OFF(cluster.allow_idle_gpus), NULL},
     {"workload.model", F_STR, GW_DIM_NONE, 0, 0, OFF(workload.model), NULL},
     {"workload.tokens", F_NUM, GW_DIM_TOKENS, 1, 1e17, OFF(workload.tokens), NULL},
     {"workload.seq_len", F_COUNT, GW_DIM_TOKENS, 1, 1e8, OFF(workload.seq_len), NULL},
@@ -96,8 +95,7 @@ static const field fields[] = {
      NULL},
     {"workload.pp_first_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_first_layers),
      NULL},
-    {"workload.pp_last_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_last_layers),
-     NULL},
+    {"workload.pp_last_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_last_layers), NULL},
     {"workload.zero_shard", F_INT, GW_DIM_NONE, 1, 1e9, OFF(workload.zero_shard), NULL},
     {"economics.electricity_price", F_NUM_GT, GW_DIM_PRICE_ENERGY, 0, 1e-3,
      OFF(economics.electricity_usd_per_j), "the catalog's price"},
@@ -114,7 +112,8 @@ static const field fields[] = {
     {"economics.tariff_rate", F_NUM, GW_DIM_FRACTION, 0, 5.0, OFF(economics.tariff_rate), NULL},
     {"economics.tariff_exempt", F_BOOL, GW_DIM_NONE, 0, 0, OFF(economics.tariff_exempt), NULL},
     {"policy.destination", F_STR, GW_DIM_NONE, 0, 0, OFF(policy.destination), NULL},
-    {"policy.rule", F_ENUM, GW_DIM_NONE, 0, 0, OFF(policy.rule), "|oct2023|oct2022|jan2026|jan2025|"},
+    {"policy.rule", F_ENUM, GW_DIM_NONE, 0, 0, OFF(policy.rule),
+     "|oct2023|oct2022|jan2026|jan2025|"},
     {"reliability.checkpoint_interval", F_NUM_GT, GW_DIM_TIME, 0, 3.2e8,
      OFF(reliability.checkpoint_interval_s), "the optimal interval (Young/Daly)"},
     {"reliability.checkpoint_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e16,
@@ -127,8 +126,8 @@ static const field fields[] = {
     {"network.model", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.model), "|flow|alpha-beta|"},
     {"network.spine_oversubscription", F_NUM, GW_DIM_NONE, 1, 64,
      OFF(network.spine_oversubscription), NULL},
-    {"network.core_oversubscription", F_NUM, GW_DIM_NONE, 1, 64,
-     OFF(network.core_oversubscription), NULL},
+    {"network.core_oversubscription", F_NUM, GW_DIM_NONE, 1, 64, OFF(network.core_oversubscription),
+     NULL},
     {"network.leaf_links_down", F_NUM, GW_DIM_FRACTION, 0, 0.99, OFF(network.leaf_links_down),
      NULL},
     {"network.spine_links_down", F_NUM, GW_DIM_FRACTION, 0, 0.99, OFF(network.spine_links_down),
@@ -137,22 +136,21 @@ static const field fields[] = {
      NULL},
     {"network.planes_down", F_INT, GW_DIM_NONE, 0, 15, OFF(network.planes_down), NULL},
     {"network.buildings", F_INT, GW_DIM_NONE, 1, 64, OFF(network.buildings), NULL},
-    {"network.building_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17,
-     OFF(network.building_Bps), "no inter-building link"},
-    {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s),
-     NULL},
+    {"network.building_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17, OFF(network.building_Bps),
+     "no inter-building link"},
+    {"network.building_latency", F_NUM, GW_DIM_TIME, 0, 1.0, OFF(network.building_latency_s), NULL},
     {"network.sites", F_INT, GW_DIM_NONE, 1, 64, OFF(network.sites), NULL},
     {"network.site_links", F_INT, GW_DIM_NONE, 1, 100000, OFF(network.site_links), NULL},
-    {"network.site_link_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17,
-     OFF(network.site_link_Bps), "no WAN link"},
+    {"network.site_link_bandwidth", F_NUM_GT, GW_DIM_BANDWIDTH, 0, 1e17, OFF(network.site_link_Bps),
+     "no WAN link"},
     {"network.site_latency", F_NUM, GW_DIM_TIME, 0, 10.0, OFF(network.site_latency_s), NULL},
     {"network.pxn", F_BOOL, GW_DIM_NONE, 0, 0, OFF(network.pxn), NULL},
     {"network.in_network", F_ENUM, GW_DIM_NONE, 0, 0, OFF(network.in_network), "|auto|nvls|off|"},
     {"network.rank_order", F_ORDER, GW_DIM_NONE, 0, 0, OFF(network.rank_order), NULL},
     {"workload.batch_policy", F_ENUM, GW_DIM_NONE, 0, 0, OFF(batch.policy), "|fixed|critical|"},
     {"workload.min_mfu", F_NUM_GT, GW_DIM_FRACTION, 0, 1.0, OFF(batch.min_mfu), "the default 30%"},
-    {"reliability.in_memory_checkpoint", F_BOOL, GW_DIM_NONE, 0, 0,
-     OFF(ft.in_memory_checkpoint), NULL},
+    {"reliability.in_memory_checkpoint", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.in_memory_checkpoint),
+     NULL},
     {"reliability.elastic", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.elastic), NULL},
     {"reliability.partial_restart", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.partial_restart), NULL},
     {"reliability.hot_spares", F_BOOL, GW_DIM_NONE, 0, 0, OFF(ft.hot_spares), NULL},
@@ -185,17 +183,16 @@ static const field fields[] = {
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
-static const char *const sections[] = {"schema_version", "name",        "description",
-                                       "site",           "cluster",     "workload",
-                                       "economics",      "policy",      "reliability",
-                                       "network",        "serving",     "loose",   NULL};
+static const char *const sections[] = {
+    "schema_version", "name",        "description", "site",    "cluster", "workload", "economics",
+    "policy",         "reliability", "network",     "serving", "loose",   NULL};
 static const char *const phase_keys[] = {"name", "date", "accelerator", "gpus", "power", NULL};
 
 /* The private scenario: the public struct first, so a gw_scenario* is one. */
 typedef struct scenario_priv {
     gw_scenario pub;
     gw_ctx *ctx;
-    gw__ydoc *doc;            /* owns every string of pub */
+    gw__ydoc *doc;              /* owns every string of pub */
     gw__ynode *nodes[N_FIELDS]; /* where each field came from, for later errors */
     gw__ynode *phase_nodes[GW_SCENARIO_MAX_PHASES];
     gw__ynode *failure_nodes[GW_SCENARIO_MAX_FAILURES]; /* network.failures[i].index */
@@ -328,8 +325,8 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             char range[128];
             gw_range_describe(f->min, 1, f->max, f->dim, range, sizeof range);
             if (v == f->min)
-                gw__err(err, GW_ERANGE, "%s, got \"%s\" (leave %s out for %s)", range,
-                        n->scalar, f->path, f->enums);
+                gw__err(err, GW_ERANGE, "%s, got \"%s\" (leave %s out for %s)", range, n->scalar,
+                        f->path, f->enums);
             else
                 gw__err(err, GW_ERANGE, "%s, got \"%s\"", range, n->scalar);
             gw__y_loc(d, n, f->path, err);
@@ -380,8 +377,9 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
             for (size_t i = 0; i < sizeof precs / sizeof precs[0]; i++)
                 gw__suggest_add(&sg, precs[i]);
             char hint[96];
-            gw__err(err, GW_ESCHEMA, "expected a precision (fp64, tf32, bf16, fp16, fp8, fp6, "
-                                     "fp4, int8), got \"%s\"%s",
+            gw__err(err, GW_ESCHEMA,
+                    "expected a precision (fp64, tf32, bf16, fp16, fp8, fp6, "
+                    "fp4, int8), got \"%s\"%s",
                     s, gw__suggest_text(&sg, hint, sizeof hint));
             gw__y_loc(d, n, f->path, err);
             return GW_ESCHEMA;
@@ -413,8 +411,8 @@ static gw_status bind_phases(scenario_priv *p, gw__ynode *seq, gw_error *err)
     if (rc != GW_OK)
         return rc;
     if (seq->n > GW_SCENARIO_MAX_PHASES) {
-        gw__err(err, GW_ERANGE, "at most %d phases are supported, got %zu",
-                GW_SCENARIO_MAX_PHASES, seq->n);
+        gw__err(err, GW_ERANGE, "at most %d phases are supported, got %zu", GW_SCENARIO_MAX_PHASES,
+                seq->n);
         gw__y_loc(d, seq, "site.phases", err);
         return GW_ERANGE;
     }
@@ -447,8 +445,9 @@ static gw_status bind_phases(scenario_priv *p, gw__ynode *seq, gw_error *err)
             return GW_ESCHEMA;
         }
         if (ord < prev) {
-            gw__err(err, GW_ERANGE, "phase dates must not go backwards: \"%s\" is before the "
-                                    "previous phase",
+            gw__err(err, GW_ERANGE,
+                    "phase dates must not go backwards: \"%s\" is before the "
+                    "previous phase",
                     out->date);
             gw__y_loc(d, n, wk, err);
             return GW_ERANGE;
@@ -510,8 +509,8 @@ static gw_status bind_failures(scenario_priv *p, gw__ynode *seq, gw_error *err)
         const char *tier;
         if ((rc = gw__y_str(d, n, wk, &tier, err)) != GW_OK)
             return rc;
-        if (strcmp(tier, "leaf") != 0 && strcmp(tier, "spine") != 0 &&
-            strcmp(tier, "core") != 0 && strcmp(tier, "super-core") != 0) {
+        if (strcmp(tier, "leaf") != 0 && strcmp(tier, "spine") != 0 && strcmp(tier, "core") != 0 &&
+            strcmp(tier, "super-core") != 0) {
             gw__err(err, GW_ESCHEMA,
                     "expected a switch tier: leaf, spine, core or super-core, got \"%s\"", tier);
             gw__y_loc(d, n, wk, err);
@@ -536,8 +535,9 @@ static gw_status bind_all(scenario_priv *p, gw_error *err)
     const gw__ydoc *d = p->doc;
     gw__ynode *root = d->root;
     if (!root) {
-        gw__err(err, GW_ESCHEMA, "empty scenario: expected a mapping with site, cluster and "
-                                 "workload sections");
+        gw__err(err, GW_ESCHEMA,
+                "empty scenario: expected a mapping with site, cluster and "
+                "workload sections");
         gw__err_loc(err, d->path, 1, 1, NULL);
         return GW_ESCHEMA;
     }
@@ -578,9 +578,9 @@ static gw_status bind_all(scenario_priv *p, gw_error *err)
         gw__ynode *n;
         if (dot) {
             char sec[32];
-            gw__strlcpy(sec, path, (size_t)(dot - path) + 1 < sizeof sec
-                                       ? (size_t)(dot - path) + 1
-                                       : sizeof sec);
+            gw__strlcpy(sec, path,
+                        (size_t)(dot - path) + 1 < sizeof sec ? (size_t)(dot - path) + 1
+                                                              : sizeof sec);
             n = gw__ymap_get(gw__ymap_get(root, sec), dot + 1);
         } else {
             n = gw__ymap_get(root, path);
@@ -787,8 +787,8 @@ gw_status gw_scenario_load(gw_ctx *ctx, const char *path, const char *const *ove
     gw__err_clear(err); /* a reused record must not keep an old location */
     if (!path) {
         const char *y = gw_scenario_default_yaml();
-        gw_status rc = gw_scenario_load_buffer(ctx, y, strlen(y), "(built-in default)",
-                                               overrides, n_overrides, out, err);
+        gw_status rc = gw_scenario_load_buffer(ctx, y, strlen(y), "(built-in default)", overrides,
+                                               n_overrides, out, err);
         return rc;
     }
     char *buf = NULL;

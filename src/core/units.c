@@ -23,7 +23,7 @@
 typedef struct unit_def {
     const char *text; /* normalised: no spaces */
     gw_dim dim;
-    double factor;    /* to base SI */
+    double factor; /* to base SI */
 } unit_def;
 
 #define YEAR_S 31557600.0
@@ -317,8 +317,8 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
         return gw__err(err, GW_EPARSE, "expected %s, got \"%s\"", examples[dim], text);
     if (dim == GW_DIM_NONE) {
         if (unit[0])
-            return gw__err(err, GW_EUNIT, "expected %s without a unit, got \"%s\"",
-                           examples[dim], text);
+            return gw__err(err, GW_EUNIT, "expected %s without a unit, got \"%s\"", examples[dim],
+                           text);
         *out = exact;
         return GW_OK;
     }
@@ -337,8 +337,8 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
         static const struct {
             const char *s;
             double f;
-        } sfx[] = {{"", 1.0}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"B", 1e9},
-                   {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
+        } sfx[] = {{"", 1.0},  {"k", 1e3}, {"K", 1e3},  {"M", 1e6},
+                   {"B", 1e9}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
         for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
             if (strcmp(unit, sfx[i].s) == 0) {
                 *out = sfx[i].f == 1.0 ? exact : (double)(v * (long double)sfx[i].f);
@@ -348,15 +348,13 @@ static gw_status unit_parse(const char *text, gw_dim dim, double *out, gw_error 
         return gw__err(err, GW_EUNIT, "expected %s, got \"%s\"", examples[dim], text);
     }
     if (!unit[0])
-        return gw__err(err, GW_EUNIT, "missing unit: expected %s, got \"%s\"", examples[dim],
-                       text);
+        return gw__err(err, GW_EUNIT, "missing unit: expected %s, got \"%s\"", examples[dim], text);
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(units[i].text, unit) == 0) {
             if (units[i].dim != dim)
                 return gw__err(err, GW_EUNIT, "wrong unit \"%s\": expected %s", unit,
                                examples[dim]);
-            *out = units[i].factor == 1.0 ? exact
-                                                 : (double)(v * (long double)units[i].factor);
+            *out = units[i].factor == 1.0 ? exact : (double)(v * (long double)units[i].factor);
             return GW_OK;
         }
     }
@@ -545,8 +543,7 @@ static void format_bound(double b, gw_dim dim, char *buf, size_t n)
     }
 }
 
-char *gw_range_describe(double min, int min_open, double max, gw_dim dim, char *buf,
-                        size_t buf_len)
+char *gw_range_describe(double min, int min_open, double max, gw_dim dim, char *buf, size_t buf_len)
 {
     if (!buf || buf_len == 0)
         return buf;

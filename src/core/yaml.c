@@ -257,8 +257,8 @@ static size_t utf8_bad_offset(const unsigned char *s, size_t len)
     return len;
 }
 
-gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path,
-                         gw__ydoc **out, gw_error *err)
+gw_status gw__ydoc_parse(gw_ctx *ctx, const char *buf, size_t len, const char *path, gw__ydoc **out,
+                         gw_error *err)
 {
     if (!ctx || !out || (!buf && len))
         return gw__err(err, GW_EINVAL, "gw__ydoc_parse: bad argument");

@@ -48,7 +48,7 @@ void gw__y_loc(const gw__ydoc *d, const gw__ynode *n, const char *where, gw_erro
         gw__snprintf(err->where, sizeof err->where, "--set %s", where ? where : "");
         return;
     }
-    err->line = 0; /* the node is the most precise location we have */
+    err->line = 0;             /* the node is the most precise location we have */
     if (!n && d && !d->root) { /* an empty document: its start */
         gw__err_loc(err, d->path, 1, 1, NULL);
     } else {
@@ -97,8 +97,7 @@ gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *
                 gw__strlcpy(list + used, ", ...", sizeof list - used);
                 break;
             }
-            int w = snprintf(list + used, sizeof list - used, "%s%s", a == allowed ? "" : ", ",
-                             *a);
+            int w = snprintf(list + used, sizeof list - used, "%s%s", a == allowed ? "" : ", ", *a);
             if (w < 0)
                 break;
             used += (size_t)w;
@@ -119,8 +118,8 @@ gw_status gw__y_check_keys(const gw__ydoc *d, const gw__ynode *map, const char *
     return GW_OK;
 }
 
-gw_status gw__y_require(const gw__ydoc *d, const gw__ynode *map, const char *key,
-                        const char *where, gw__ynode **out, gw_error *err)
+gw_status gw__y_require(const gw__ydoc *d, const gw__ynode *map, const char *key, const char *where,
+                        gw__ynode **out, gw_error *err)
 {
     gw__ynode *v = gw__ymap_get(map, key);
     if (!v) {
@@ -205,8 +204,9 @@ gw_status gw__y_int(const gw__ydoc *d, const gw__ynode *n, const char *where, lo
         else if (min == 1 && v < 1)
             gw__err(err, GW_ERANGE, "expected a positive integer, got \"%s\"", n->scalar);
         else
-            gw__err(err, GW_ERANGE, "expected an integer between %lld and %lld inclusive, got \"%s\"",
-                    min, max, n->scalar);
+            gw__err(err, GW_ERANGE,
+                    "expected an integer between %lld and %lld inclusive, got \"%s\"", min, max,
+                    n->scalar);
         gw__y_loc(d, n, where, err);
         return GW_ERANGE;
     }

@@ -76,7 +76,10 @@ typedef struct pdef {
     size_t off;
 } pdef;
 
-#define P_(k, d, lo, hi, field) {k, d, lo, hi, offsetof(gw_infer_params, field)}
+#define P_(k, d, lo, hi, field)                        \
+    {                                                  \
+        k, d, lo, hi, offsetof(gw_infer_params, field) \
+    }
 
 static const pdef defs[] = {
     P_("prefill_gemm_eff", GW_DIM_FRACTION, 0.05, 1.0, prefill_gemm_eff),
@@ -101,8 +104,7 @@ static const pdef defs[] = {
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,
                             const pdef *def, double *out, gw_error *err)
 {
-    static const char *const keys[] = {"value", "source", "fitted_to", "confidence", "note",
-                                       NULL};
+    static const char *const keys[] = {"value", "source", "fitted_to", "confidence", "note", NULL};
     gw__ynode *v = NULL, *src = NULL;
     gw_status rc = gw__y_expect(d, entry, GW_Y_MAP, where, err);
     if (rc == GW_OK)

@@ -87,7 +87,8 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
         gw_doc_num(doc, in, "tpot_bound_s", "TPOT bound", r->opts.tpot_s, "s");
 
     const gw_infer_eval *b = &r->best;
-    gw_doc_node *best = gw_doc_obj(doc, n, "best", "Best configuration (most output tokens/s per GPU)");
+    gw_doc_node *best =
+        gw_doc_obj(doc, n, "best", "Best configuration (most output tokens/s per GPU)");
     eval_report(doc, best, b);
     gw_doc_node *mem = gw_doc_obj(doc, best, "memory", "Memory per GPU");
     gw_doc_num(doc, mem, "weights_bytes", "weights", b->weight_bytes, "B");
@@ -142,16 +143,15 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
                    r->output_tokens_per_s_per_mw * 1e3, "tokens/s");
         gw_doc_num(doc, f, "facility_j_per_output_token", "facility energy per output token",
                    r->facility_j_per_output_token, "J");
-        gw_doc_num(doc, f, "usd_per_gpu_hour", "all-in $ per GPU-hour", r->usd_per_gpu_hour,
-                   "USD");
+        gw_doc_num(doc, f, "usd_per_gpu_hour", "all-in $ per GPU-hour", r->usd_per_gpu_hour, "USD");
         gw_doc_num(doc, f, "usd_per_m_input_tokens", "$ per million input tokens",
                    r->usd_per_m_input_tokens, "USD");
         gw_doc_num(doc, f, "usd_per_m_output_tokens", "$ per million output tokens",
                    r->usd_per_m_output_tokens, "USD");
     }
 
-    gw_doc_node *fr = gw_doc_arr(doc, n, "frontier",
-                                 "Throughput-interactivity frontier (tokens/s per GPU vs per user)");
+    gw_doc_node *fr = gw_doc_arr(
+        doc, n, "frontier", "Throughput-interactivity frontier (tokens/s per GPU vs per user)");
     for (size_t i = 0; i < r->n_frontier; i++) {
         const gw_infer_eval *e = &r->frontier[i];
         char lay[160];
@@ -175,10 +175,11 @@ void gw_infer_report(gw_doc *doc, gw_doc_node *parent, const gw_infer_result *r)
         snprintf(label, sizeof label, "rejected (%s)", gw_infer_reject_name((gw_infer_reject)k));
         gw_doc_int(doc, se, key, label, (int64_t)r->n_rejected[k]);
     }
-    gw_doc_note(doc, "infer: continuous batching in steady state with every request at the mean "
-                     "lengths; each decode iteration carries the prefill of batch/output_len new "
-                     "requests (chunked prefill)%s; speculative decoding and prefix caching are "
-                     "not modelled (docs/models/infer.md)",
+    gw_doc_note(doc,
+                "infer: continuous batching in steady state with every request at the mean "
+                "lengths; each decode iteration carries the prefill of batch/output_len new "
+                "requests (chunked prefill)%s; speculative decoding and prefix caching are "
+                "not modelled (docs/models/infer.md)",
                 r->opts.disagg ? "; disaggregated pools (--disagg) run decode-only steps and "
                                  "full prefill chunks, a prefill pool queue (M/D/1) and the KV "
                                  "transfer"

@@ -157,8 +157,8 @@ static void search_batches(plan_state *st, gw_infer_config *cfg)
          * (through the pool ratio): a few fixed-point passes. */
         for (int it = 0; cfg->disagg && it < 4; it++) {
             gw_infer_eval pr;
-            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &pr,
-                                     NULL) != GW_OK ||
+            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, o, cfg, &pr, NULL) !=
+                    GW_OK ||
                 !(pr.decode_replicas >= 1))
                 break;
             cfg->batch = o->concurrency / (pr.decode_replicas * dpa * pp);
@@ -213,15 +213,14 @@ static void prefill_layouts(plan_state *st, int (*lay)[3], int n_lay)
         double rate[MAX_PRE], lat[MAX_PRE];
         int n = 0;
         for (int il = 0; il < n_lay; il++) {
-            gw_infer_config c = {lay[il][0], lay[il][1], pz, GW_PREC_BF16, 1.0, lay[il][2],
-                                 0, 0, 0, 0, 0.0};
+            gw_infer_config c = {lay[il][0], lay[il][1], pz, GW_PREC_BF16, 1.0, lay[il][2], 0,
+                                 0,          0,          0,  0.0};
             if (st->o->kv_precision >= 0)
                 c.kv_precision = (gw_precision)st->o->kv_precision;
             gw_infer_eval e;
-            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, &o, &c, &e,
-                                     NULL) != GW_OK ||
-                e.reject == GW_INFER_REJECT_LAYOUT || !(e.kv_free_bytes > 0) ||
-                !(e.max_batch >= 1))
+            if (gw_infer_eval_config(st->m, st->a, st->topo, st->ip, st->tpp, &o, &c, &e, NULL) !=
+                    GW_OK ||
+                e.reject == GW_INFER_REJECT_LAYOUT || !(e.kv_free_bytes > 0) || !(e.max_batch >= 1))
                 continue;
             double g = e.prefill_tokens_per_s_replica / e.replica_gpus;
             double l = e.prefill_latency_s;
@@ -365,9 +364,8 @@ gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
             eps[n_ep++] = o->ep;
         else
             eps[n_ep++] = 1;
-        for (double ep = 2.0 * tpv; o->ep <= 0 && moe && ep <= o->n_gpus &&
-                                    ep <= m->n_experts && n_ep < 32;
-             ep *= 2.0)
+        for (double ep = 2.0 * tpv;
+             o->ep <= 0 && moe && ep <= o->n_gpus && ep <= m->n_experts && n_ep < 32; ep *= 2.0)
             eps[n_ep++] = (int)ep;
         for (int ie = 0; ie < n_ep; ie++)
             for (int ipp = 0; ipp < n_pp && n_lay < 512; ipp++) {
@@ -386,8 +384,9 @@ gw_status gw_infer_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
             for (size_t ik = 0; ik < sizeof kvps / sizeof kvps[0]; ik++) {
                 if (o->kv_precision >= 0 && kvps[ik] != (gw_precision)o->kv_precision)
                     continue;
-                gw_infer_config cfg = {lay[il][0], lay[il][1], precs[ip_i], kvps[ik], 1.0,
-                                       lay[il][2], 0, 0, 0, 0, 0.0};
+                gw_infer_config cfg = {lay[il][0], lay[il][1], precs[ip_i], kvps[ik],
+                                       1.0,        lay[il][2], 0,           0,
+                                       0,          0,          0.0};
                 search_batches(&st, &cfg);
                 if (!o->disagg)
                     continue;

@@ -61,8 +61,8 @@ double gw_infer_kv_bytes(const gw_model *m, double ctx_tokens, double kv_bytes_p
     double nsl = m->sliding_window > 0 ? m->n_sliding_layers : 0;
     if (nsl > L)
         nsl = L;
-    double win = m->sliding_window > 0 && m->sliding_window < ctx_tokens ? m->sliding_window
-                                                                         : ctx_tokens;
+    double win =
+        m->sliding_window > 0 && m->sliding_window < ctx_tokens ? m->sliding_window : ctx_tokens;
     return per_layer * ((L - nsl) * ctx_tokens + nsl * win);
 }
 
@@ -151,10 +151,11 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
      * heads split evenly; the stages hold at least one layer; the
      * precision exists on the chip. */
     gw_precision prec = cfg->precision;
-    bool bad = (!moe && ep > 1) || (ep > tp && ep % tp != 0) || (ep > 1 && ep < tp && tp % ep != 0) ||
-               R * pp > o->n_gpus || m->n_heads % tp != 0 || (moe && ep > 1 && m->n_experts % ep != 0) ||
-               pp > m->n_layers || prec < 0 || prec >= GW_PREC_COUNT ||
-               !(a->peak_flops[prec] > 0) || !(a->mem_Bps > 0) || !(a->mem_usable_bytes > 0);
+    bool bad = (!moe && ep > 1) || (ep > tp && ep % tp != 0) ||
+               (ep > 1 && ep < tp && tp % ep != 0) || R * pp > o->n_gpus || m->n_heads % tp != 0 ||
+               (moe && ep > 1 && m->n_experts % ep != 0) || pp > m->n_layers || prec < 0 ||
+               prec >= GW_PREC_COUNT || !(a->peak_flops[prec] > 0) || !(a->mem_Bps > 0) ||
+               !(a->mem_usable_bytes > 0);
     if (bad) {
         out->reject = GW_INFER_REJECT_LAYOUT;
         return;
@@ -216,14 +217,14 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
     const double bw = a->mem_Bps * ip->decode_mem_eff;
     const double floor_s = L * fL * ip->kernels_per_layer * ip->kernel_floor_s;
 
-    comm_ctx cc = {gw_train_comm_alphabeta(), topo, tp, ep, R, (int)nd, (int)nm,
-                   P.h, k, act, ep > tp};
+    comm_ctx cc = {
+        gw_train_comm_alphabeta(), topo, tp, ep, R, (int)nd, (int)nm, P.h, k, act, ep > tp};
     /* Stage-to-stage sends: the micro-batch's hidden states, across
      * scale-up domains when the replica spans more than one. */
     const int dom = topo->scaleup_domain > 0 ? topo->scaleup_domain : 1;
     const bool pp_cross = R * pp > dom;
     const gw_train_comm_model *cm = gw_train_comm_alphabeta();
-#define P2P(ntok) (pp > 1 ? cm->p2p_s(cm->ud, topo, pp_cross, (ntok) * P.h * act) : 0.0)
+#define P2P(ntok) (pp > 1 ? cm->p2p_s(cm->ud, topo, pp_cross, (ntok)*P.h * act) : 0.0)
 
     /* ---- One decode step (b sequences per attention group) ------------- */
     /* Tokens reaching the experts in one step: every attention group's. */
@@ -238,8 +239,8 @@ static void eval_coloc(const gw_model *m, const gw_accel *a, const gw_train_topo
     double t_comp_dec = gemm_dec / (rate * ip->decode_gemm_eff) + attn_dec / attn_rate;
     double t_comm_dec = comm_time(&cc, b) * fL;
     double p2p_dec = P2P(b);
-    double step_dec = fmax(fmax(t_mem_dec, t_comp_dec), floor_s) + t_comm_dec + p2p_dec +
-                      ip->step_overhead_s;
+    double step_dec =
+        fmax(fmax(t_mem_dec, t_comp_dec), floor_s) + t_comm_dec + p2p_dec + ip->step_overhead_s;
     out->decode_step_s = step_dec;
     out->experts_touched = touched;
     out->decode_tokens_per_s_per_gpu = occ * T / step_dec / (R * pp);
@@ -365,8 +366,8 @@ static void eval_disagg(const gw_model *m, const gw_accel *a, const gw_train_top
     const int dom = topo->scaleup_domain > 0 ? topo->scaleup_domain : 1;
     const double kvb = gw__infer_prec_bytes(tpp, cfg->kv_precision);
     const bool su = Rp + Rd <= dom;
-    const double link = su ? topo->scaleup_Bps * topo->scaleup_eff
-                           : topo->scaleout_Bps * topo->scaleout_eff;
+    const double link =
+        su ? topo->scaleup_Bps * topo->scaleup_eff : topo->scaleout_Bps * topo->scaleout_eff;
     const double lat = su ? topo->scaleup_latency_s : topo->scaleout_latency_s;
     const double links = Rp < Rd ? Rp : Rd;
     out->kv_transfer_bytes = gw_infer_kv_bytes(m, in, kvb);

@@ -48,10 +48,14 @@ enum col {
     C_N_
 };
 
-static const char *const col_names[C_N_] = {
-    "id",         "model",       "gpu",    "num_gpus", "tp",
-    "ep",         "precision",   "kv_precision", "framework", "input_len",
-    "output_len", "concurrency", "metric", "measured_tokens_per_s_per_gpu", "source"};
+static const char *const col_names[C_N_] = {"id",         "model",
+                                            "gpu",        "num_gpus",
+                                            "tp",         "ep",
+                                            "precision",  "kv_precision",
+                                            "framework",  "input_len",
+                                            "output_len", "concurrency",
+                                            "metric",     "measured_tokens_per_s_per_gpu",
+                                            "source"};
 
 typedef struct vspec {
     int line;
@@ -363,9 +367,8 @@ static gw_status vset_load(gw_ctx *ctx, const gw_catalog *cat, const char *csv_p
 
 /* Predicted tokens/s per GPU of row r with parameters ip; 0 and a reason
  * when the plan fails. */
-static double predict(gw_ctx *ctx, const gw_catalog *cat, const vspec *r,
-                      const gw_infer_params *ip, const gw_train_params *tpp, char *reason,
-                      size_t n)
+static double predict(gw_ctx *ctx, const gw_catalog *cat, const vspec *r, const gw_infer_params *ip,
+                      const gw_train_params *tpp, char *reason, size_t n)
 {
     gw_infer_opts o = r->o;
     o.params = ip;
@@ -378,7 +381,7 @@ static double predict(gw_ctx *ctx, const gw_catalog *cat, const vspec *r,
     double y = 0.0;
     if (gw_infer_plan(ctx, cat, r->model, r->accel, NULL, &o, res, &e) == GW_OK)
         y = strcmp(r->metric, "total") == 0 ? res->best.total_tokens_per_s_per_gpu
-                                             : res->best.output_tokens_per_s_per_gpu;
+                                            : res->best.output_tokens_per_s_per_gpu;
     else if (reason != NULL)
         gw__strlcpy(reason, e.msg, n);
     gw_free(ctx, res);
@@ -544,8 +547,8 @@ gw_status gw_infer_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char 
                     continue;
                 double y = predict(ctx, cat, &v->rows[j], &q, tpp, NULL, 0);
                 res->rows[j].held_out = y;
-                res->rows[j].held_out_error = y > 0 ? (y - v->rows[j].measured) / v->rows[j].measured
-                                                    : 0.0;
+                res->rows[j].held_out_error =
+                    y > 0 ? (y - v->rows[j].measured) / v->rows[j].measured : 0.0;
             }
         }
         stats(res, true, &res->loso_median_abs, &res->loso_max_abs);
@@ -603,8 +606,8 @@ void gw_infer_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_infer
                    v->loso_median_abs, "frac");
         gw_doc_num(doc, s, "loso_max_abs_error", "leave-one-source-out max |error|",
                    v->loso_max_abs, "frac");
-        gw_doc_num(doc, s, "fit_prefill_gemm_eff", "prefill_gemm_eff fitted on all rows",
-                   v->fit[0], "frac");
+        gw_doc_num(doc, s, "fit_prefill_gemm_eff", "prefill_gemm_eff fitted on all rows", v->fit[0],
+                   "frac");
         gw_doc_num(doc, s, "fit_attn_eff", "attn_eff fitted on all rows", v->fit[1], "frac");
     }
 }

@@ -183,8 +183,8 @@ static double innet_s(const gw_net_comm *c, const gw_train_topo *tt, gw_train_gr
     return fmax(t_nv, t_sh);
 }
 
-static double min_innet(const gw_net_comm *c, const gw_train_topo *tt, gw_train_group g,
-                        int coll, double B, double t)
+static double min_innet(const gw_net_comm *c, const gw_train_topo *tt, gw_train_group g, int coll,
+                        double B, double t)
 {
     if (!(c->nvls_eff > 0.0) && !(c->sharp_eff > 0.0))
         return t;
@@ -193,8 +193,7 @@ static double min_innet(const gw_net_comm *c, const gw_train_topo *tt, gw_train_
 }
 
 /* kind: 0 ring-like with spacing sp, 1 all-to-all with n_local. */
-static double slowdown(const gw_net_comm *c, int kind, int n, double stride, double sp,
-                       int n_local)
+static double slowdown(const gw_net_comm *c, int kind, int n, double stride, double sp, int n_local)
 {
     double s = stride > 0 ? stride : 1.0;
     double blk = s * n;
@@ -388,8 +387,8 @@ static inline const nc_entry *nc_lookup(gw_net_comm *c, gw_train_group g, nc_ent
 
 /* min_innet with the group's class from the table: innet_s's arithmetic
  * on the bytes, in the same order. */
-static double nc_innet_min(const gw_net_comm *c, const nc_entry *e, const gw_train_topo *tt,
-                           int n, int coll, double B, double t)
+static double nc_innet_min(const gw_net_comm *c, const nc_entry *e, const gw_train_topo *tt, int n,
+                           int coll, double B, double t)
 {
     if (e->innet == NC_INNET_NONE || B <= 0)
         return t;
@@ -521,7 +520,7 @@ typedef struct step_ud {
     const gw_train_comm_model *base; /* the search's model */
     int mode;
     int pp, pp_stride;
-    double scale[8];                 /* contended / alone per kind */
+    double scale[8]; /* contended / alone per kind */
 } step_ud;
 
 static int find_call(const gw_net_step_result *r, gw_net_coll coll, int kind, int n, int stride,
@@ -593,8 +592,7 @@ static double st_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
     return step_call(u, GW_NET_SENDRECV, GW_TRAIN_GROUP_PP, u->pp, u->pp_stride, b, c);
 }
 
-static double st_sendrecv(void *ud, const gw_train_topo *t, gw_train_group g, bool cross,
-                          double b)
+static double st_sendrecv(void *ud, const gw_train_topo *t, gw_train_group g, bool cross, double b)
 {
     step_ud *u = ud;
     double c = u->base->sendrecv_s ? u->base->sendrecv_s(u->base->ud, t, g, cross, b)
@@ -603,10 +601,9 @@ static double st_sendrecv(void *ud, const gw_train_topo *t, gw_train_group g, bo
 }
 
 /* Evaluates ev's configuration again, every dimension fixed, with comm. */
-gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
-                            const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
-                            const gw_train_eval *ev, const gw_train_comm_model *comm,
-                            double *step_s, gw_error *err)
+gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const gw_accel *a,
+                        const gw_system *sys, const gw_train_opts *opts, const gw_train_eval *ev,
+                        const gw_train_comm_model *comm, double *step_s, gw_error *err)
 {
     gw_train_opts o = *opts;
     const gw_train_config *c = &ev->cfg;
@@ -645,10 +642,9 @@ gw_status gw_net_retime(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     return rc;
 }
 
-gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
-                      const gw_model *m, const gw_accel *a, const gw_system *sys,
-                      const gw_train_opts *opts, const gw_train_eval *ev,
-                      gw_net_step_result *out, gw_error *err)
+gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat, const gw_model *m,
+                      const gw_accel *a, const gw_system *sys, const gw_train_opts *opts,
+                      const gw_train_eval *ev, gw_net_step_result *out, gw_error *err)
 {
     if (!t || !m || !a || !opts || !ev || !out)
         return gw__err(err, GW_EINVAL, "gw_net_step: NULL argument");
@@ -665,13 +661,13 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
     u.base = base;
     u.pp = ev->cfg.pp;
     u.pp_stride = ev->cfg.tp * ev->cfg.cp * ev->cfg.dp;
-    gw_train_comm_model rec = {"net step (recording)", &u, st_allreduce, st_allgather,
-                               st_reducescatter, st_alltoall, st_p2p, st_sendrecv};
+    gw_train_comm_model rec = {"net step (recording)", &u,          st_allreduce, st_allgather,
+                               st_reducescatter,       st_alltoall, st_p2p,       st_sendrecv};
     u.mode = MODE_RECORD;
     rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_closed_form_s, err);
     if (rc == GW_OK)
         rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, gw_train_comm_alphabeta(),
-                        &out->step_alphabeta_s, err);
+                           &out->step_alphabeta_s, err);
     if (rc != GW_OK)
         goto done;
 
@@ -680,9 +676,13 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
     for (int k = 0; k < 8; k++)
         rep[k] = -1;
     for (size_t i = 0; i < out->n_calls; i++) {
-        gw_net_op op = {out->call[i].coll, GW_NET_ALGO_AUTO, out->call[i].n,
+        gw_net_op op = {out->call[i].coll,
+                        GW_NET_ALGO_AUTO,
+                        out->call[i].n,
                         (double)(out->call[i].stride > 0 ? out->call[i].stride : 1),
-                        out->call[i].bytes, 0.0, NULL};
+                        out->call[i].bytes,
+                        0.0,
+                        NULL};
         gw_net_sim_result sr;
         gw_error e2;
         memset(&e2, 0, sizeof e2);
@@ -719,9 +719,13 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat,
         if (rep[k] < 0)
             continue;
         int i = rep[k];
-        gw_net_op op = {out->call[i].coll, out->call[i].algo, out->call[i].n,
+        gw_net_op op = {out->call[i].coll,
+                        out->call[i].algo,
+                        out->call[i].n,
                         (double)(out->call[i].stride > 0 ? out->call[i].stride : 1),
-                        out->call[i].bytes, 0.0, NULL};
+                        out->call[i].bytes,
+                        0.0,
+                        NULL};
         ops[nops] = op;
         who[nops++] = i;
     }

@@ -20,11 +20,11 @@ enum {
     GW__NL_NVL_IN,
     GW__NL_NIC_UP,
     GW__NL_NIC_DOWN,
-    GW__NL_PIPE_UP,   /* a sub-tree's links to the tier above */
+    GW__NL_PIPE_UP, /* a sub-tree's links to the tier above */
     GW__NL_PIPE_DOWN,
-    GW__NL_BLD_UP,    /* a building's links to the campus */
+    GW__NL_BLD_UP, /* a building's links to the campus */
     GW__NL_BLD_DOWN,
-    GW__NL_SITE_UP,   /* a site's WAN links */
+    GW__NL_SITE_UP, /* a site's WAN links */
     GW__NL_SITE_DOWN,
     GW__NL_KINDS_
 };
@@ -35,17 +35,17 @@ enum {
  * mult_f flows and a link a class of mult_l links; w is the load a class's
  * per-flow rate puts on one link of the class (mult_f x hops / mult_l). */
 typedef struct gw__netp {
-    size_t nl, nf, ni;       /* links, flows, route incidences */
-    double *cap, *mult_l;    /* per link */
-    uint32_t *kind_l;        /* link kind << 8 | tier, for reports */
+    size_t nl, nf, ni;    /* links, flows, route incidences */
+    double *cap, *mult_l; /* per link */
+    uint32_t *kind_l;     /* link kind << 8 | tier, for reports */
     double *bytes, *lat, *mult_f, *start;
     uint16_t *op, *phase;
-    size_t *off;             /* route of flow f: lk[off[f] .. off[f+1]) */
+    size_t *off; /* route of flow f: lk[off[f] .. off[f+1]) */
     uint32_t *lk;
     double *w;
-    double *done;            /* out: completion time of each flow */
-    double *carried;         /* out: bytes over each link (per link) */
-    size_t cap_f, cap_i;     /* allocated flows / incidences */
+    double *done;        /* out: completion time of each flow */
+    double *carried;     /* out: bytes over each link (per link) */
+    size_t cap_f, cap_i; /* allocated flows / incidences */
 } gw__netp;
 
 gw_status gw__netp_init(gw_ctx *ctx, gw__netp *p, size_t nl, size_t nf_hint, size_t ni_hint);
@@ -53,8 +53,8 @@ void gw__netp_free(gw_ctx *ctx, gw__netp *p);
 /* Appends a bundle of mult identical flows (same route, size, start):
  * one variable, the per-flow rate, loading each link of its route mult
  * times (exact: max-min gives identical flows identical rates). */
-gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start,
-                       int op, int phase, const uint32_t *route, int n, double mult);
+gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start, int op,
+                       int phase, const uint32_t *route, int n, double mult);
 /* Solves: done[] and carried[]. */
 gw_status gw__netp_solve(gw_ctx *ctx, gw__netp *p, gw_error *err);
 /* Builds the quotient q of the expanded problem e by colour refinement. */
@@ -69,14 +69,14 @@ typedef struct gw__comp {
     size_t n_leaf;                  /* leaves (scalable unit x rail) touched */
     size_t n_sub[GW_NET_MAX_TIERS]; /* tier t sub-trees touched, t >= 1 */
     size_t n_bld;
-    size_t n_site;                  /* sites touched (0: one site) */
+    size_t n_site; /* sites touched (0: one site) */
     size_t base[GW_NET_MAX_TIERS + 4];
     size_t n_links;
-    double cap[GW__NL_KINDS_];      /* per kind; pipes per tier below */
+    double cap[GW__NL_KINDS_]; /* per kind; pipes per tier below */
     double pipe_cap[GW_NET_MAX_TIERS];
     /* Integer forms for routing (GPU indices and unit sizes are whole). */
-    uint64_t g0i, dom, gpn, bld;      /* bld 0: one building */
-    uint64_t site;                    /* GPUs per site; 0: one site */
+    uint64_t g0i, dom, gpn, bld; /* bld 0: one building */
+    uint64_t site;               /* GPUs per site; 0: one site */
     uint64_t unit[GW_NET_MAX_TIERS], per_bld[GW_NET_MAX_TIERS], u0[GW_NET_MAX_TIERS];
 } gw__comp;
 
@@ -109,8 +109,7 @@ void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p);
 
 /* Expanded flows in the largest component the ops would simulate (the
  * costliest applicable algorithm of each): what a simulation costs. */
-double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
-                              size_t n_ops);
+double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops);
 /* Switches comm's collective model to the formulas evaluated on every
  * call (no table): the reference the table is tested against. */
 void gw__net_comm_uncached(gw_net_comm *c);

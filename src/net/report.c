@@ -46,8 +46,7 @@ out:
 
 void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
 {
-    static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core",
-                                                            "super-core"};
+    static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core", "super-core"};
     if (!doc || !t)
         return;
     if (!parent)
@@ -57,8 +56,8 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
     gw_doc_num(doc, n, "gpus", "GPUs", f->gpus, "");
     gw_doc_int(doc, n, "scaleup_domain", "NVLink domain (GPUs)", f->scaleup_domain);
     gw_doc_num(doc, n, "scaleup_Bps", "NVLink per GPU per direction", f->scaleup_Bps, "B/s");
-    gw_doc_num(doc, n, "nic_Bps", "Scale-out per GPU per direction",
-               f->nic_Bps * f->nics_per_gpu, "B/s");
+    gw_doc_num(doc, n, "nic_Bps", "Scale-out per GPU per direction", f->nic_Bps * f->nics_per_gpu,
+               "B/s");
     gw_doc_int(doc, n, "rails", "Rails (GPUs per node)", f->gpus_per_node);
     gw_doc_int(doc, n, "planes", "Planes", f->planes);
     if (f->planes_down > 0)
@@ -80,9 +79,9 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
     gw_doc_bool(doc, n, "pxn", "PXN (rail crossing over NVLink)", f->pxn);
     gw_doc_str(doc, n, "in_network", "In-network reduction",
                f->nvls_eff > 0 && f->sharp_eff > 0 ? "NVLS in the NVLink domain, SHARP across"
-               : f->nvls_eff > 0                    ? "NVLS in the NVLink domain"
-               : f->sharp_eff > 0                   ? "SHARP in the scale-out switches"
-                                                    : "none");
+               : f->nvls_eff > 0                   ? "NVLS in the NVLink domain"
+               : f->sharp_eff > 0                  ? "SHARP in the scale-out switches"
+                                                   : "none");
     if (f->sharp_eff > 0)
         gw_doc_str(doc, n, "in_network_assumes", "  SHARP assumes",
                    "NCCL's SHARP plugin and the fabric's aggregation manager "
@@ -94,8 +93,7 @@ void gw_net_topo_report(gw_doc *doc, gw_doc_node *parent, const gw_net_topo *t)
             gw_doc_str(doc, row, "tier", "Tier", gw_net_tier_name(f->failed_tier[i]));
             gw_doc_num(doc, row, "index", "Index (all planes)", f->failed_index[i], "");
             double pp = t->switches[f->failed_tier[i]];
-            gw_doc_num(doc, row, "plane", "Plane", pp > 0 ? floor(f->failed_index[i] / pp) : 0,
-                       "");
+            gw_doc_num(doc, row, "plane", "Plane", pp > 0 ? floor(f->failed_index[i] / pp) : 0, "");
         }
     }
     gw_doc_node *tiers = gw_doc_arr(doc, n, "tiers_detail", "Tiers");
@@ -164,8 +162,8 @@ void gw_net_step_report(gw_doc *doc, gw_doc_node *parent, const gw_net_step_resu
                s->step_closed_form_s, "s");
     gw_doc_num(doc, n, "step_alone_s", "Step time, each collective simulated alone",
                s->step_alone_s, "s");
-    gw_doc_num(doc, n, "step_contended_s", "Step time, all kinds contending",
-               s->step_contended_s, "s");
+    gw_doc_num(doc, n, "step_contended_s", "Step time, all kinds contending", s->step_contended_s,
+               "s");
     gw_doc_node *calls = gw_doc_arr(doc, n, "collectives", "Collectives of one step");
     for (size_t i = 0; i < s->n_calls; i++) {
         gw_doc_node *row = gw_doc_obj(doc, calls, NULL, NULL);

@@ -36,12 +36,12 @@
 
 #include "core/core_internal.h"
 
-#define GROW(ctx, ptr, n)                                                              \
-    do {                                                                               \
-        void *np_ = gw_realloc((ctx), (ptr), (n) * sizeof *(ptr));                      \
-        if (!np_)                                                                      \
-            return GW_ENOMEM;                                                          \
-        (ptr) = np_;                                                                   \
+#define GROW(ctx, ptr, n)                                          \
+    do {                                                           \
+        void *np_ = gw_realloc((ctx), (ptr), (n) * sizeof *(ptr)); \
+        if (!np_)                                                  \
+            return GW_ENOMEM;                                      \
+        (ptr) = np_;                                               \
     } while (0)
 
 static gw_status grow_flows(gw_ctx *ctx, gw__netp *p, size_t nf)
@@ -104,8 +104,8 @@ void gw__netp_free(gw_ctx *ctx, gw__netp *p)
     memset(p, 0, sizeof *p);
 }
 
-gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start,
-                       int op, int phase, const uint32_t *route, int n, double mult)
+gw_status gw__netp_add(gw_ctx *ctx, gw__netp *p, double bytes, double lat, double start, int op,
+                       int phase, const uint32_t *route, int n, double mult)
 {
     if (p->nf + 1 >= p->cap_f && grow_flows(ctx, p, p->cap_f * 2 + 16) != GW_OK)
         return GW_ENOMEM;
@@ -192,19 +192,19 @@ static void sift_down(heap_item *h, size_t n, size_t i)
 
 typedef struct solver {
     gw__netp *p;
-    size_t *loff;     /* link -> incidences (transpose) */
-    uint32_t *lflow;  /* flow of each transposed incidence */
+    size_t *loff;    /* link -> incidences (transpose) */
+    uint32_t *lflow; /* flow of each transposed incidence */
     double *lw;
     double *rem_cap, *sumw, *rate, *left;
-    uint8_t *state;   /* 0 waiting, 1 active, 2 done */
+    uint8_t *state; /* 0 waiting, 1 active, 2 done */
     uint8_t *frozen;
     heap_item *heap;
-    double *release;  /* per flow: activation time (INFINITY until released) */
-    uint32_t *act;    /* the active flows (state 1), n_act of them */
+    double *release; /* per flow: activation time (INFINITY until released) */
+    uint32_t *act;   /* the active flows (state 1), n_act of them */
     size_t n_act;
-    uint32_t *wait;   /* the waiting flows (state 0), n_wait of them */
+    uint32_t *wait; /* the waiting flows (state 0), n_wait of them */
     size_t n_wait;
-    uint32_t *used;   /* links the active flows cross, n_used of them */
+    uint32_t *used; /* links the active flows cross, n_used of them */
     size_t n_used;
     uint8_t *lmark;
 } solver;
@@ -655,8 +655,8 @@ gw_status gw__netp_quotient(gw_ctx *ctx, const gw__netp *e, gw__netp *q, uint32_
             }
             hops[j] += 1.0;
         }
-        if (gw__netp_add(ctx, q, e->bytes[f], e->lat[f], e->start[f], e->op[f], e->phase[f],
-                         route, nr, 1.0) != GW_OK)
+        if (gw__netp_add(ctx, q, e->bytes[f], e->lat[f], e->start[f], e->op[f], e->phase[f], route,
+                         nr, 1.0) != GW_OK)
             goto out;
         /* A class of cnt expanded flows, each a bundle of mult_f. */
         double flows = cnt_f[c] * e->mult_f[f];

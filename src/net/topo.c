@@ -31,7 +31,7 @@
 #include "core/core_internal.h"
 
 /* A range error at a scenario key. */
-#define bad(err, where, ...)                                                             \
+#define bad(err, where, ...) \
     (gw__err((err), GW_ERANGE, __VA_ARGS__), gw__err_loc((err), NULL, 0, 0, (where)), GW_ERANGE)
 
 /* Ports down of a tier's switches for an oversubscription o (netbom.c). */
@@ -74,12 +74,10 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
         return bad(err, "cluster.switch", "switch radix must be an even number >= 4, got %g",
                    (double)f->radix);
     if (f->planes < 1)
-        return bad(err, "cluster.planes", "expected at least one plane, got %g",
-                   (double)f->planes);
+        return bad(err, "cluster.planes", "expected at least one plane, got %g", (double)f->planes);
     if (f->planes_down < 0 || f->planes_down >= f->planes)
         return bad(err, "network.planes_down",
-                   "failed planes must be fewer than the planes, got %g",
-                   (double)f->planes_down);
+                   "failed planes must be fewer than the planes, got %g", (double)f->planes_down);
     if (f->nics_per_gpu % f->planes != 0 && f->planes % f->nics_per_gpu != 0)
         return bad(err, "cluster.planes",
                    "the NIC ports of a GPU must spread evenly over the planes (%g planes)",
@@ -111,8 +109,9 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
                    "multiple of network.sites)",
                    (double)f->buildings);
     if (sites > 1 && !(f->site_Bps > 0.0))
-        return bad(err, "network.sites", "a WAN bandwidth (network.site_link_bandwidth) must be "
-                                         "given with %g sites",
+        return bad(err, "network.sites",
+                   "a WAN bandwidth (network.site_link_bandwidth) must be "
+                   "given with %g sites",
                    (double)sites);
     if (!(f->scaleup_eff > 0.0 && f->scaleup_eff <= 1.0) ||
         !(f->scaleout_eff > 0.0 && f->scaleout_eff <= 1.0))
@@ -189,7 +188,8 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     }
     t.bisection_Bps = t.building_gpus / 2.0 * nic_all / worst;
     if (f->buildings > 1)
-        t.bisection_Bps = fmin(t.bisection_Bps * f->buildings, f->building_Bps * f->buildings / 2.0);
+        t.bisection_Bps =
+            fmin(t.bisection_Bps * f->buildings, f->building_Bps * f->buildings / 2.0);
     if (sites > 1)
         t.bisection_Bps = fmin(t.bisection_Bps, f->site_Bps * sites / 2.0);
     /* Switches per plane (netbom.c's counting, with the upper tiers'
@@ -218,8 +218,7 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     return GW_OK;
 }
 
-static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core",
-                                                          "super-core"};
+static const char *const tier_names[GW_NET_MAX_TIERS] = {"leaf", "spine", "core", "super-core"};
 
 int gw_net_tier_parse(const char *s)
 {
@@ -265,8 +264,8 @@ static gw_status fail_geometry(const gw_net_topo *t, int i, fail_geo *g, gw_erro
     char where[64];
     gw__snprintf(where, sizeof where, "network.failures[%d].index", i);
     if (tier < 0 || tier >= t->tiers) {
-        gw__err(err, GW_ERANGE, "the fabric has %d switch tier%s (%s%s%s); no %s to fail",
-                t->tiers, t->tiers == 1 ? "" : "s", tier_names[0], t->tiers > 1 ? " to " : "",
+        gw__err(err, GW_ERANGE, "the fabric has %d switch tier%s (%s%s%s); no %s to fail", t->tiers,
+                t->tiers == 1 ? "" : "s", tier_names[0], t->tiers > 1 ? " to " : "",
                 t->tiers > 1 ? tier_names[t->tiers - 1] : "",
                 tier >= 0 && tier < GW_NET_MAX_TIERS ? tier_names[tier] : "such tier");
         gw__err_loc(err, NULL, 0, 0, where);
@@ -275,8 +274,9 @@ static gw_status fail_geometry(const gw_net_topo *t, int i, fail_geo *g, gw_erro
     double per_plane = t->switches[tier];
     double total = per_plane * f->planes;
     if (!(idx >= 0 && idx < total)) {
-        gw__err(err, GW_ERANGE, "%s switch %.0f does not exist: the fabric has %.0f (0 to %.0f; "
-                                "%.0f per plane x %d planes)",
+        gw__err(err, GW_ERANGE,
+                "%s switch %.0f does not exist: the fabric has %.0f (0 to %.0f; "
+                "%.0f per plane x %d planes)",
                 tier_names[tier], idx, total, total - 1, per_plane, f->planes);
         gw__err_loc(err, NULL, 0, 0, where);
         return GW_ERANGE;
@@ -436,15 +436,16 @@ void gw__comp_init(gw__comp *c, const gw_net_topo *t, double g0, size_t n)
         c->base[j] = b;
         b += 2 * ns;
     }
-    c->n_bld = f->buildings > 1
-                   ? (size_t)(floor((g0 + (double)n - 1.0) / t->building_gpus) -
-                              floor(g0 / t->building_gpus)) + 1
-                   : 0;
+    c->n_bld = f->buildings > 1 ? (size_t)(floor((g0 + (double)n - 1.0) / t->building_gpus) -
+                                           floor(g0 / t->building_gpus)) +
+                                      1
+                                : 0;
     c->base[GW_NET_MAX_TIERS] = b;
     b += 2 * c->n_bld;
-    c->n_site = f->sites > 1 ? (size_t)(floor((g0 + (double)n - 1.0) / t->site_gpus) -
-                                        floor(g0 / t->site_gpus)) + 1
-                             : 0;
+    c->n_site =
+        f->sites > 1
+            ? (size_t)(floor((g0 + (double)n - 1.0) / t->site_gpus) - floor(g0 / t->site_gpus)) + 1
+            : 0;
     c->base[GW_NET_MAX_TIERS + 1] = b;
     b += 2 * c->n_site;
     c->n_links = b;
@@ -668,8 +669,7 @@ uint32_t gw__comp_rail_link(const gw__comp *c, bool mirror, uint32_t l)
 void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p)
 {
     const size_t gpn = (size_t)c->gpn, nodes = c->n / gpn;
-    static const int per_gpu[4] = {GW__NL_NVL_OUT, GW__NL_NVL_IN, GW__NL_NIC_UP,
-                                   GW__NL_NIC_DOWN};
+    static const int per_gpu[4] = {GW__NL_NVL_OUT, GW__NL_NVL_IN, GW__NL_NIC_UP, GW__NL_NIC_DOWN};
     for (int k = 0; k < 4; k++)
         for (size_t x = 0; x < nodes; x++) {
             p->cap[(size_t)k * nodes + x] = c->cap[per_gpu[k]];
@@ -700,8 +700,7 @@ void gw__comp_rail_links(const gw__comp *c, bool mirror, gw__netp *p)
  * at every building: unit_index). */
 static size_t sub_of(const gw__comp *c, uint64_t g, int j)
 {
-    uint64_t u = c->bld ? (g / c->bld) * c->per_bld[j] + (g % c->bld) / c->unit[j]
-                        : g / c->unit[j];
+    uint64_t u = c->bld ? (g / c->bld) * c->per_bld[j] + (g % c->bld) / c->unit[j] : g / c->unit[j];
     u -= c->u0[j];
     if (j == 0)
         return (size_t)(u * c->gpn + g % c->gpn);
@@ -785,17 +784,39 @@ const char *gw__net_kind_name(uint32_t kt, char *buf, size_t n)
     uint32_t kind = kt >> 8, tier = kt & 0xff;
     const char *tn = tier < 4 ? tiers[tier] : "";
     switch (kind) {
-    case GW__NL_NVL_OUT: gw__snprintf(buf, n, "NVLink out"); break;
-    case GW__NL_NVL_IN: gw__snprintf(buf, n, "NVLink in"); break;
-    case GW__NL_NIC_UP: gw__snprintf(buf, n, "NIC to leaf"); break;
-    case GW__NL_NIC_DOWN: gw__snprintf(buf, n, "leaf to NIC"); break;
-    case GW__NL_PIPE_UP: gw__snprintf(buf, n, "%s uplinks", tn); break;
-    case GW__NL_PIPE_DOWN: gw__snprintf(buf, n, "%s downlinks", tn); break;
-    case GW__NL_BLD_UP: gw__snprintf(buf, n, "building to campus"); break;
-    case GW__NL_BLD_DOWN: gw__snprintf(buf, n, "campus to building"); break;
-    case GW__NL_SITE_UP: gw__snprintf(buf, n, "site to WAN"); break;
-    case GW__NL_SITE_DOWN: gw__snprintf(buf, n, "WAN to site"); break;
-    default: gw__snprintf(buf, n, "link"); break;
+    case GW__NL_NVL_OUT:
+        gw__snprintf(buf, n, "NVLink out");
+        break;
+    case GW__NL_NVL_IN:
+        gw__snprintf(buf, n, "NVLink in");
+        break;
+    case GW__NL_NIC_UP:
+        gw__snprintf(buf, n, "NIC to leaf");
+        break;
+    case GW__NL_NIC_DOWN:
+        gw__snprintf(buf, n, "leaf to NIC");
+        break;
+    case GW__NL_PIPE_UP:
+        gw__snprintf(buf, n, "%s uplinks", tn);
+        break;
+    case GW__NL_PIPE_DOWN:
+        gw__snprintf(buf, n, "%s downlinks", tn);
+        break;
+    case GW__NL_BLD_UP:
+        gw__snprintf(buf, n, "building to campus");
+        break;
+    case GW__NL_BLD_DOWN:
+        gw__snprintf(buf, n, "campus to building");
+        break;
+    case GW__NL_SITE_UP:
+        gw__snprintf(buf, n, "site to WAN");
+        break;
+    case GW__NL_SITE_DOWN:
+        gw__snprintf(buf, n, "WAN to site");
+        break;
+    default:
+        gw__snprintf(buf, n, "link");
+        break;
     }
     return buf;
 }
@@ -817,8 +838,8 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     if (out->scaleup_domain > 1 && out->scaleup_domain < out->gpus_per_node)
         out->gpus_per_node = out->scaleup_domain;
     out->scaleup_Bps = a ? a->scaleup_Bps / 2.0 : 0.0; /* catalog: bidirectional */
-    out->nic_Bps = site->nic && site->nic->port_Bps > 0.0 ? site->nic->port_Bps
-                                                         : tp->default_nic_Bps;
+    out->nic_Bps =
+        site->nic && site->nic->port_Bps > 0.0 ? site->nic->port_Bps : tp->default_nic_Bps;
     out->nics_per_gpu = np->nics_per_gpu > 0 ? np->nics_per_gpu : 1;
     /* data/train.yaml's per-accelerator NIC figure (what the published runs
      * had) wins, as in gw_train_topo_for. */
@@ -832,8 +853,8 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->planes = np->planes > 0 ? np->planes : 1;
     out->planes_down = sc->network.planes_down;
     out->oversub[0] = np->oversubscription >= 1.0 ? np->oversubscription : 1.0;
-    out->oversub[1] = sc->network.spine_oversubscription >= 1.0 ? sc->network.spine_oversubscription
-                                                                : 1.0;
+    out->oversub[1] =
+        sc->network.spine_oversubscription >= 1.0 ? sc->network.spine_oversubscription : 1.0;
     out->oversub[2] = out->oversub[3] =
         sc->network.core_oversubscription >= 1.0 ? sc->network.core_oversubscription : 1.0;
     out->down_frac[0] = sc->network.leaf_links_down;
@@ -852,7 +873,8 @@ gw_status gw_net_fabric_from_site(const gw_site_result *site, const gw_scenario 
     out->building_Bps = sc->network.building_Bps;
     out->building_latency_s = sc->network.building_latency_s;
     out->sites = sc->network.sites > 0 ? sc->network.sites : 1;
-    out->site_Bps = sc->network.site_link_Bps * (sc->network.site_links > 0 ? sc->network.site_links : 1);
+    out->site_Bps =
+        sc->network.site_link_Bps * (sc->network.site_links > 0 ? sc->network.site_links : 1);
     out->site_latency_s = sc->network.site_latency_s;
     /* In-network reduction where the hardware has it (data/accelerators.yaml
      * nvls_efficiency, data/network.yaml sharp_efficiency). NVLS is built

@@ -110,11 +110,14 @@ double gw_net_busbw_factor(gw_net_coll c, int n)
     if (n <= 1)
         return 1.0;
     switch (c) {
-    case GW_NET_ALLREDUCE: return 2.0 * (n - 1) / n;
+    case GW_NET_ALLREDUCE:
+        return 2.0 * (n - 1) / n;
     case GW_NET_ALLGATHER:
     case GW_NET_REDUCESCATTER:
-    case GW_NET_ALLTOALL: return (double)(n - 1) / n;
-    default: return 1.0;
+    case GW_NET_ALLTOALL:
+        return (double)(n - 1) / n;
+    default:
+        return 1.0;
     }
 }
 
@@ -166,8 +169,10 @@ static double steps_of(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *
         }
         return 2.0 * (n - 1);
     case GW_NET_ALLGATHER:
-    case GW_NET_REDUCESCATTER: return n - 1.0;
-    default: return 1.0;
+    case GW_NET_REDUCESCATTER:
+        return n - 1.0;
+    default:
+        return 1.0;
     }
 }
 
@@ -201,8 +206,8 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
     case GW_NET_ALGO_HALVING:
         /* NCCL's PAT: all-gather and reduce-scatter with one rank per node,
          * power-of-two groups (NCCL 2.23 release notes). */
-        return (op->coll == GW_NET_ALLGATHER || op->coll == GW_NET_REDUCESCATTER) &&
-               c_node == 1 && op->n > 1 && (op->n & (op->n - 1)) == 0;
+        return (op->coll == GW_NET_ALLGATHER || op->coll == GW_NET_REDUCESCATTER) && c_node == 1 &&
+               op->n > 1 && (op->n & (op->n - 1)) == 0;
     case GW_NET_ALGO_INNET:
         /* Inside one domain: all-reduce, all-gather and reduce-scatter
          * (NCCL's NVLS kernels); the domain's switches must reduce and
@@ -222,7 +227,8 @@ static bool algo_ok(const gw_net_op *op, gw_net_algo a, const gw_net_fabric *f)
         if (c_dom == 1)
             return op->stride >= dom;
         return f->nvls_eff > 0.0 && (double)c_dom * op->stride == dom;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -658,13 +664,18 @@ static double est_vars_per_gpu(const gw_net_op *op, gw_net_algo a)
     if (op->coll == GW_NET_ALLTOALL)
         return op->n - 1.0;
     switch (a) {
-    case GW_NET_ALGO_TREE: return 6.0;
-    case GW_NET_ALGO_HIER: return 3.0;
-    case GW_NET_ALGO_INNET: return 3.0;
-    case GW_NET_ALGO_RING: return 2.0;
+    case GW_NET_ALGO_TREE:
+        return 6.0;
+    case GW_NET_ALGO_HIER:
+        return 3.0;
+    case GW_NET_ALGO_INNET:
+        return 3.0;
+    case GW_NET_ALGO_RING:
+        return 2.0;
     case GW_NET_ALGO_HALVING:
         return (op->coll == GW_NET_ALLREDUCE ? 2.0 : 1.0) * ceil(log2((double)op->n));
-    default: return 1.0;
+    default:
+        return 1.0;
     }
 }
 
@@ -760,8 +771,7 @@ static double sim_gpus(const gw_net_topo *t, double job, const gw_net_op *ops, s
     return U * (double)comp_types(t, U, full) + rest;
 }
 
-double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops,
-                              size_t n_ops)
+double gw__net_estimate_flows(const gw_net_topo *t, double job, const gw_net_op *ops, size_t n_ops)
 {
     double U = sim_gpus(t, job, ops, n_ops);
     double per = 0.0;
@@ -849,8 +859,8 @@ static int rail_symmetric(const gw__comp *c, const gw_net_op *ops, const gw_net_
 }
 
 typedef struct comp_out {
-    double op_done[GW_NET_MAX_OPS];  /* last completion minus start */
-    double op_lat[GW_NET_MAX_OPS];   /* largest route latency */
+    double op_done[GW_NET_MAX_OPS]; /* last completion minus start */
+    double op_lat[GW_NET_MAX_OPS];  /* largest route latency */
     double flows, flow_classes, link_classes;
     /* per link kind-tier: max utilisation numerator (carried / cap) and count */
     double kt_busy[GW__NL_KINDS_ * 8], kt_count[GW__NL_KINDS_ * 8], kt_cap[GW__NL_KINDS_ * 8];
@@ -976,9 +986,9 @@ static gw_status check_ops(const gw_net_topo *t, double job, const gw_net_op *op
     return GW_OK;
 }
 
-static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
-                                const gw_net_op *ops, const gw_net_algo *algos, size_t n_ops,
-                                gw_net_mode mode, gw_net_sim_result *out, gw_error *err)
+static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job, const gw_net_op *ops,
+                                const gw_net_algo *algos, size_t n_ops, gw_net_mode mode,
+                                gw_net_sim_result *out, gw_error *err)
 {
     bool collapse = mode != GW_NET_MODE_EXPANDED;
     double U = collapse ? component_size(t, job, ops, n_ops) : job;
@@ -996,8 +1006,8 @@ static gw_status simulate_fixed(gw_ctx *ctx, const gw_net_topo *t, double job,
     gw_status rc = GW_OK;
     for (size_t k = 0; k < types && rc == GW_OK; k++) {
         memset(&one, 0, sizeof one);
-        rc = run_component(ctx, t, (double)k * U, (size_t)U, ops, algos, n_ops, collapse, &one,
-                           err);
+        rc =
+            run_component(ctx, t, (double)k * U, (size_t)U, ops, algos, n_ops, collapse, &one, err);
         if (rc != GW_OK)
             break;
         for (size_t i = 0; i < n_ops; i++) {
@@ -1110,10 +1120,9 @@ gw_status gw__net_simulate_capped(gw_ctx *ctx, const gw_net_topo *t, double job,
         /* Fewest latency steps first; an algorithm whose step latencies
          * alone exceed the best time so far cannot win (a ring over a
          * million ranks takes 2 million steps). */
-        static const gw_net_algo order[] = {GW_NET_ALGO_INNET, GW_NET_ALGO_DIRECT,
-                                            GW_NET_ALGO_HALVING,
-                                            GW_NET_ALGO_TREE, GW_NET_ALGO_HIER,
-                                            GW_NET_ALGO_RING};
+        static const gw_net_algo order[] = {GW_NET_ALGO_INNET,   GW_NET_ALGO_DIRECT,
+                                            GW_NET_ALGO_HALVING, GW_NET_ALGO_TREE,
+                                            GW_NET_ALGO_HIER,    GW_NET_ALGO_RING};
         double lat_min = fmin(t->f.scaleup_latency_s, t->f.nic_latency_s);
         /* Algorithms whose expansion would exceed GW_NET_AUTO_MAX_VARS are
          * skipped while a cheaper one applies (a double binary tree or
@@ -1159,8 +1168,8 @@ gw_status gw__net_simulate_capped(gw_ctx *ctx, const gw_net_topo *t, double job,
                 lat_in = fmin(lat_in, steps_of(&ops[i], order[k], &t->f));
             }
         }
-        bool over_first = over != GW_NET_ALGO_AUTO &&
-                          10.0 * steps_of(&ops[i], over, &t->f) <= lat_in;
+        bool over_first =
+            over != GW_NET_ALGO_AUTO && 10.0 * steps_of(&ops[i], over, &t->f) <= lat_in;
         for (size_t k0 = 0; k0 <= n_order + 1; k0++) {
             gw_net_algo one;
             /* k0 = 0: the over-budget candidate when it goes first;
@@ -1235,8 +1244,9 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
                     ? GW_NET_ALGO_DIRECT
                     : GW_NET_ALGO_RING;
         if (a == GW_NET_ALGO_HIER || a == GW_NET_ALGO_HALVING) {
-            rc = gw__err(err, GW_ERANGE, "the oracle format has one phase; "
-                                         "use ring, tree or direct");
+            rc = gw__err(err, GW_ERANGE,
+                         "the oracle format has one phase; "
+                         "use ring, tree or direct");
             break;
         }
         g.op = (int)i;
@@ -1252,8 +1262,7 @@ gw_status gw_net_dump_oracle(gw_ctx *ctx, const gw_net_topo *t, double job, cons
         /* Only the links some flow uses; latencies are carried by the
          * first link of each route (a flow's latency is the sum of its
          * links', and the oracle checks that). */
-        fprintf(flows_out, "# gigawatt net oracle exchange v1: %.0f GPUs, %zu flows\n", job,
-                e.nf);
+        fprintf(flows_out, "# gigawatt net oracle exchange v1: %.0f GPUs, %zu flows\n", job, e.nf);
         uint8_t *used = gw_calloc(ctx, e.nl ? e.nl : 1, 1);
         if (!used) {
             gw__netp_free(ctx, &e);

@@ -22,13 +22,29 @@
 #define NAN_SIZE (-1.0) /* a size cell that is not a usable number */
 
 enum {
-    C_ID, C_FAMILY, C_COLL, C_ACCEL, C_GPUS, C_NODES, C_GPN, C_DOM, C_NIC, C_NICS, C_ALGO,
-    C_SIZE, C_ALGBW, C_BUSBW, C_TIME, C_METRIC, C_N_
+    C_ID,
+    C_FAMILY,
+    C_COLL,
+    C_ACCEL,
+    C_GPUS,
+    C_NODES,
+    C_GPN,
+    C_DOM,
+    C_NIC,
+    C_NICS,
+    C_ALGO,
+    C_SIZE,
+    C_ALGBW,
+    C_BUSBW,
+    C_TIME,
+    C_METRIC,
+    C_N_
 };
 static const char *const col_names[C_N_] = {
-    "id",  "family",      "collective", "accelerator", "gpus",  "nodes",
-    "gpus_per_node", "scaleup_domain", "nic_Gbps", "nics_per_gpu", "algo", "size_bytes",
-    "algbw_GBps", "busbw_GBps", "time_us", "bw_metric"};
+    "id",         "family",       "collective",    "accelerator",
+    "gpus",       "nodes",        "gpus_per_node", "scaleup_domain",
+    "nic_Gbps",   "nics_per_gpu", "algo",          "size_bytes",
+    "algbw_GBps", "busbw_GBps",   "time_us",       "bw_metric"};
 
 typedef struct vctx {
     gw_ctx *ctx;

@@ -27,9 +27,8 @@
 static const double size_factors[] = {1.0 / 64, 1.0 / 16, 1.0 / 4, 1.0 / 2, 1.0, 2.0, 4.0};
 
 static gw_doc_node *chart(gw_doc *doc, gw_doc_node *charts, const char *id, const char *title,
-                          const char *caption, const char *mark, const char *x,
-                          const char *x_type, const char *x_title, const char *y,
-                          const char *y_title)
+                          const char *caption, const char *mark, const char *x, const char *x_type,
+                          const char *x_title, const char *y, const char *y_title)
 {
     gw_doc_node *c = gw_doc_obj(doc, charts, NULL, NULL);
     gw_doc_str(doc, c, "id", "id", id);
@@ -62,8 +61,8 @@ static void rule(gw_doc *doc, gw_doc_node *rules, const char *axis, double v, co
 static void cfg_name(const gw_train_eval *e, const char *prefix, char *buf, size_t len)
 {
     const gw_train_config *c = &e->cfg;
-    gw__snprintf(buf, len, "%s TP%d PP%d DP%d CP%d EP%d mb%d", prefix, c->tp, c->pp, c->dp,
-                 c->cp, c->ep, c->micro_batch);
+    gw__snprintf(buf, len, "%s TP%d PP%d DP%d CP%d EP%d mb%d", prefix, c->tp, c->pp, c->dp, c->cp,
+                 c->ep, c->micro_batch);
 }
 
 static void step_rows(gw_doc *doc, gw_doc_node *data, const gw_train_eval *e, const char *name)
@@ -102,9 +101,9 @@ static void mem_rows(gw_doc *doc, gw_doc_node *data, const gw_train_eval *e, con
         const char *part;
         double b;
     } parts[] = {
-        {"weights", m->weights_bytes},         {"gradients", m->grads_bytes},
+        {"weights", m->weights_bytes},           {"gradients", m->grads_bytes},
         {"optimizer state", m->optimizer_bytes}, {"activations", m->activations_bytes},
-        {"buffers", m->buffers_bytes},         {"fragmentation", m->fragmentation_bytes},
+        {"buffers", m->buffers_bytes},           {"fragmentation", m->fragmentation_bytes},
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!(parts[i].b > 0))
@@ -119,13 +118,13 @@ static void mem_rows(gw_doc *doc, gw_doc_node *data, const gw_train_eval *e, con
 static void train_charts(gw_doc *doc, gw_doc_node *charts, const gw_train_result *tr)
 {
     char name[96];
-    gw_doc_node *c = chart(doc, charts, "step", "Step time: best configuration and runners-up",
-                           "Where one training step's time goes for the best parallel layout "
-                           "and the next-best layouts of the search (gw_train_plan, "
-                           "docs/models/train.md); communication is the part not hidden "
-                           "behind compute.",
-                           "bar", "config", "nominal", "configuration", "time_s",
-                           "time per step (s)");
+    gw_doc_node *c =
+        chart(doc, charts, "step", "Step time: best configuration and runners-up",
+              "Where one training step's time goes for the best parallel layout "
+              "and the next-best layouts of the search (gw_train_plan, "
+              "docs/models/train.md); communication is the part not hidden "
+              "behind compute.",
+              "bar", "config", "nominal", "configuration", "time_s", "time per step (s)");
     gw_doc_str(doc, c, "color", "color", "part");
     gw_doc_node *data = gw_doc_arr(doc, c, "data", "data");
     cfg_name(&tr->best, "best:", name, sizeof name);
@@ -153,8 +152,7 @@ static void train_charts(gw_doc *doc, gw_doc_node *charts, const gw_train_result
         cfg_name(&tr->top[i], pre, name, sizeof name);
         mem_rows(doc, data, &tr->top[i], name);
     }
-    rule(doc, gw_doc_arr(doc, c, "rules", "rules"), "y", tr->best.mem.capacity_bytes,
-         "capacity");
+    rule(doc, gw_doc_arr(doc, c, "rules", "rules"), "y", tr->best.mem.capacity_bytes, "capacity");
 }
 
 static gw_status goodput_chart(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc,
@@ -336,18 +334,18 @@ static void cost_charts(gw_doc *doc, gw_doc_node *charts, const gw_doc_node *pla
     }
 }
 
-static void export_chart(const gw_catalog *cat, const gw_scenario *sc,
-                         const gw__plan_results *r, gw_doc *doc, gw_doc_node *charts)
+static void export_chart(const gw_catalog *cat, const gw_scenario *sc, const gw__plan_results *r,
+                         gw_doc *doc, gw_doc_node *charts)
 {
     const gw_policy_rules *ru = r->rules;
-    gw_doc_node *c = chart(doc, charts, "export", "Export classification of the catalog's accelerators",
-                           "Total processing performance (TPP) against performance density "
-                           "(TPP per mm2 of die) of every accelerator in data/accelerators.yaml "
-                           "(gw_policy_tpp, gw_policy_pd), coloured by their October 2023 ECCN "
-                           "(gw_policy_classify, data/export.yaml); dashed lines are the 3A090 "
-                           "thresholds; the scenario's accelerator is marked.",
-                           "point", "tpp", "quantitative", "TPP", "pd",
-                           "performance density");
+    gw_doc_node *c =
+        chart(doc, charts, "export", "Export classification of the catalog's accelerators",
+              "Total processing performance (TPP) against performance density "
+              "(TPP per mm2 of die) of every accelerator in data/accelerators.yaml "
+              "(gw_policy_tpp, gw_policy_pd), coloured by their October 2023 ECCN "
+              "(gw_policy_classify, data/export.yaml); dashed lines are the 3A090 "
+              "thresholds; the scenario's accelerator is marked.",
+              "point", "tpp", "quantitative", "TPP", "pd", "performance density");
     gw_doc_str(doc, c, "color", "color", "class");
     gw_doc_str(doc, c, "label", "label", "accelerator");
     gw_doc_str(doc, c, "highlight", "highlight", "current");

@@ -51,8 +51,8 @@ void gw_plan_compute_flop(const gw_model *m, double tokens, double seq, double *
         d_qk = (double)(m->qk_nope_head_dim + m->qk_rope_head_dim);
         d_v = m->v_head_dim;
     }
-    double attn_per_token = 3.0 * 2.0 * (double)m->n_layers * (seq / 2.0) * (double)m->n_heads *
-                            (d_qk + d_v);
+    double attn_per_token =
+        3.0 * 2.0 * (double)m->n_layers * (seq / 2.0) * (double)m->n_heads * (d_qk + d_v);
     *flop_6nd = base;
     *flop_with_attention = base + attn_per_token * tokens;
 }
@@ -64,7 +64,6 @@ static void scenario_section(gw_doc *doc, gw_doc_node *parent, const gw_scenario
     gw_doc_str(doc, o, "description", "description", sc->description);
     gw_doc_str(doc, o, "path", "file", sc->path);
 }
-
 
 /* The section of a module that could not answer: key and title as the
  * module's own report, with the reason in place of the figures. */
@@ -80,9 +79,9 @@ static void not_computed(gw_doc *doc, gw_doc_node *parent, const char *key, cons
  * with failures, what a GPU-hour and the run cost, and the export status. */
 static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      const gw_site_result *site, const gw_train_result *tr,
-                     const gw_rel_result *rel, const gw_econ_result *econ,
-                     const gw_econ_run *run, const gw_policy_chip *chip,
-                     const char *net_line, const char *const *layout_lines)
+                     const gw_rel_result *rel, const gw_econ_result *econ, const gw_econ_run *run,
+                     const gw_policy_chip *chip, const char *net_line,
+                     const char *const *layout_lines)
 {
     gw_doc_num(doc, hl, "gpus", "GPUs (scenario)", sc->cluster.gpus, "");
     if (site) {
@@ -113,14 +112,14 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                      c->pp, c->vpp, c->dp, c->cp, c->ep, c->micro_batch, c->zero,
                      gw_train_recompute_name(c->recompute), gw_precision_name(c->precision));
         gw_doc_str(doc, hl, "parallelism", "best parallelism", cfg);
-        gw_train_report_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s,
-                               "s", false);
+        gw_train_report_figure(doc, hl, tr, "step_time_s", "step time", tr->best.time.step_s, "s",
+                               false);
         gw_train_report_figure(doc, hl, tr, "mfu", "MFU", tr->best.mfu, "frac", true);
         if (net_line && net_line[0])
             gw_doc_str(doc, hl, "network", "network", net_line);
         if (tr->run_s > 0) {
-            gw_train_report_figure(doc, hl, tr, "training_time_s",
-                                   "training time (no failures)", tr->run_s, "s", false);
+            gw_train_report_figure(doc, hl, tr, "training_time_s", "training time (no failures)",
+                                   tr->run_s, "s", false);
             if (rel) {
                 gw_doc_num(doc, hl, "goodput", "goodput", rel->goodput, "frac");
                 {
@@ -128,8 +127,7 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                     const gw_rel_levers *lv = &rel->lever_search;
                     char set[96], line[256];
                     if (lv->found)
-                        gw__snprintf(line, sizeof line,
-                                     "%.1f%% with %s; %.0f spare GPUs, $%.3gM",
+                        gw__snprintf(line, sizeof line, "%.1f%% with %s; %.0f spare GPUs, $%.3gM",
                                      100.0 * lv->best_goodput,
                                      gw_rel_lever_set_str(lv->best_set, set, sizeof set),
                                      lv->best_spare_gpus, lv->best_cost_usd / 1e6);
@@ -141,10 +139,9 @@ static void headline(gw_doc *doc, gw_doc_node *hl, const gw_scenario *sc,
                     gw_doc_str(doc, hl, "goodput_levers", "goodput with FT levers", line);
                 }
                 /* The layout answers (layout_section), after the whole-cluster job. */
-                static const char *const lk[][2] = {
-                    {"largest_job", "largest efficient sync job"},
-                    {"largest_job_goodput", "its goodput"},
-                    {"rest_of_gpus", "best use of the GPUs"}};
+                static const char *const lk[][2] = {{"largest_job", "largest efficient sync job"},
+                                                    {"largest_job_goodput", "its goodput"},
+                                                    {"rest_of_gpus", "best use of the GPUs"}};
                 for (size_t i = 0; layout_lines && i < 3; i++)
                     if (layout_lines[i] && layout_lines[i][0])
                         gw_doc_str(doc, hl, lk[i][0], lk[i][1], layout_lines[i]);
@@ -215,7 +212,6 @@ static void first_order_power(gw_doc *doc, gw_doc_node *parent, const gw_scenari
                         "%.2f GW budget",
                         gpus, it_w / 1e9, sc->site.power_w / 1e9);
     }
-
 }
 
 /* Job sizes to try, largest first: n itself, then c * 2^k <= n for
@@ -259,7 +255,7 @@ typedef struct plan_state {
     gw_site_result site;
     gw_train_result train;
     gw_rel_result rel;
-    gw_rel_result rel_job; /* the largest efficient synchronous job */
+    gw_rel_result rel_job;    /* the largest efficient synchronous job */
     char layout_line[3][400]; /* its headline lines ("" without) */
     gw_econ_result econ;
     gw_econ_run run;
@@ -339,8 +335,7 @@ static void net_section(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     double ideal = 0.0;
     gw_error e2;
     gw__err_clear(&e2);
-    if (gw_net_retime(ctx, cat, m, a, sys, to, ev, gw_train_comm_alphabeta(), &ideal, &e2) !=
-        GW_OK)
+    if (gw_net_retime(ctx, cat, m, a, sys, to, ev, gw_train_comm_alphabeta(), &ideal, &e2) != GW_OK)
         ideal = 0.0;
     gw_doc_node *n = gw_doc_obj(doc, parent, "network", "Network");
     gw_net_topo_report(doc, n, &st->net);
@@ -353,10 +348,11 @@ static void net_section(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
                    tm->step_s / ideal, "");
     }
     char *line = st->net_line;
-    gw__snprintf(line, sizeof st->net_line, "%d-tier fat tree, %.3g PB/s bisection; communication %.0f%% of the step%s",
+    gw__snprintf(line, sizeof st->net_line,
+                 "%d-tier fat tree, %.3g PB/s bisection; communication %.0f%% of the step%s",
                  st->net.tiers, st->net.bisection_Bps / 1e15, 100.0 * comm / tm->step_s,
                  ideal > 0 && tm->step_s > ideal * 1.0005 ? " (fabric adds time: see Network)"
-                                                         : "");
+                                                          : "");
     gw_doc_note(doc, "network: the search times collectives with the fat tree's bottleneck bound "
                      "(every group of a kind at once); `gigawatt net --step` simulates the "
                      "chosen step's flows with all kinds contending");
@@ -380,8 +376,7 @@ static int serving_prec(const char *v)
 static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc,
                                  const gw_accel *a, const gw_system *sys, const gw_model *m,
                                  const gw_site_result *site, const gw_econ_result *econ,
-                                 gw_doc *doc, gw_doc_node *parent, plan_state *st,
-                                 gw_error *err)
+                                 gw_doc *doc, gw_doc_node *parent, plan_state *st, gw_error *err)
 {
     char msg[1100];
     gw_error sub;
@@ -486,8 +481,7 @@ static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_sc
         double share = need / gpus;
         gw_doc_num(doc, d, "serving_share", "share of the serving GPUs", share, "frac");
         if (share <= 1.0) {
-            gw_doc_num(doc, d, "gpus_left_for_training", "GPUs left for training", gpus - need,
-                       "");
+            gw_doc_num(doc, d, "gpus_left_for_training", "GPUs left for training", gpus - need, "");
             gw_doc_num(doc, d, "training_share", "share left for training", 1.0 - share, "frac");
             gw__snprintf(st->serve_line, sizeof st->serve_line,
                          "%.0f output tokens/s/GPU; %.3g tokens/day need %.3g%% of the GPUs",
@@ -503,10 +497,11 @@ static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_sc
                      "%.0f output tokens/s/GPU, %.3g tokens/day (%s)",
                      b->output_tokens_per_s_per_gpu, b->output_tokens_per_s * 86400.0, sm->name);
     }
-    gw_doc_note(doc, "serve: the site's GPUs serving %s at the serving.* settings (max-throughput "
-                     "point within the latency bounds); training and serving figures are "
-                     "alternatives for the same GPUs, the demand split divides them "
-                     "(docs/models/infer.md)",
+    gw_doc_note(doc,
+                "serve: the site's GPUs serving %s at the serving.* settings (max-throughput "
+                "point within the latency bounds); training and serving figures are "
+                "alternatives for the same GPUs, the demand split divides them "
+                "(docs/models/infer.md)",
                 sm->name);
     gw_model_free(ctx, owned);
     return GW_OK;
@@ -518,8 +513,8 @@ static gw_status serving_section(gw_ctx *ctx, const gw_catalog *cat, const gw_sc
  * of the rest of the GPUs, as several such jobs or as one loosely coupled
  * job (DiLoCo) across buildings, in useful FLOP/s. */
 static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario *sc,
-                           const gw_model *m, gw_doc *doc, gw_doc_node *parent,
-                           plan_state *st, bool have_rel)
+                           const gw_model *m, gw_doc *doc, gw_doc_node *parent, plan_state *st,
+                           bool have_rel)
 {
     const gw_train_result *tr = &st->train;
     if (tr->feed_min_mfu <= 0)
@@ -532,8 +527,8 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw_doc_node *o = gw_doc_obj(doc, parent, "layout", "Job layout");
     gw_doc_num(doc, o, "min_mfu", "MFU floor (workload.min_mfu)", tr->feed_min_mfu, "frac");
     if (j->gpus_used <= 0) {
-        double pk = tr->feed_crit_peak_mfu > tr->feed_peak_mfu ? tr->feed_crit_peak_mfu
-                                                               : tr->feed_peak_mfu;
+        double pk =
+            tr->feed_crit_peak_mfu > tr->feed_peak_mfu ? tr->feed_crit_peak_mfu : tr->feed_peak_mfu;
         double pg = tr->feed_crit_peak_mfu > tr->feed_peak_mfu ? tr->feed_crit_peak_gpus
                                                                : tr->feed_peak_gpus;
         gw__snprintf(line, sizeof line,
@@ -554,8 +549,9 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw_doc_str(doc, o, "job_batch_kind", "batch", crit ? "critical batch" : "the batch used");
     gw_doc_num(doc, o, "job_mfu", "its MFU", j->mfu, "frac");
     gw_doc_num(doc, o, "job_step_s", "its step time", j->time.step_s, "s");
-    gw__snprintf(line, sizeof line, "%.0f GPUs (%s), batch %.0f sequences (%.3g M tokens), MFU "
-                                    "%.1f%%",
+    gw__snprintf(line, sizeof line,
+                 "%.0f GPUs (%s), batch %.0f sequences (%.3g M tokens), MFU "
+                 "%.1f%%",
                  j->gpus_used, lay, bseq, bseq * tr->seq_len / 1e6, 100.0 * j->mfu);
     gw__strlcpy(st->layout_line[0], line, sizeof st->layout_line[0]);
 
@@ -563,7 +559,7 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw_rel_job job;
     gw_rel_job_init(&job);
     double work = tr->run_tokens > 0 && j->tokens_per_s > 0 ? tr->run_tokens / j->tokens_per_s
-                                                             : 30.0 * 86400.0;
+                                                            : 30.0 * 86400.0;
     gw_rel_job_from_scenario(sc, m, work, &job);
     job.gpus = j->gpus_used;
     gw_error sub;
@@ -575,19 +571,17 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
         g0 = st->rel_job.goodput;
         g1 = lv->found ? lv->best_goodput : lv->max_goodput;
         gw_doc_num(doc, o, "job_goodput", "its goodput, no lever", g0, "frac");
-        gw_doc_num(doc, o, "job_goodput_levers", "its goodput, cheapest sufficient lever set",
-                   g1, "frac");
+        gw_doc_num(doc, o, "job_goodput_levers", "its goodput, cheapest sufficient lever set", g1,
+                   "frac");
         gw_doc_str(doc, o, "job_lever_set", "that lever set",
-                   gw_rel_lever_set_str(lv->found ? lv->best_set : lv->max_set, set,
-                                        sizeof set));
+                   gw_rel_lever_set_str(lv->found ? lv->best_set : lv->max_set, set, sizeof set));
         if (lv->found) {
             gw_doc_num(doc, o, "job_spare_gpus", "its spare GPUs", lv->best_spare_gpus, "");
             gw_doc_num(doc, o, "job_lever_cost_usd", "its lever cost", lv->best_cost_usd, "USD");
         }
         gw__snprintf(line, sizeof line, "%.1f%% without levers; %.1f%% with %s", 100.0 * g0,
                      100.0 * g1,
-                     g0 >= st->rel_job.target_goodput && lv->best_set == 0 ? "none needed"
-                                                                           : set);
+                     g0 >= st->rel_job.target_goodput && lv->best_set == 0 ? "none needed" : set);
         gw__strlcpy(st->layout_line[1], line, sizeof st->layout_line[1]);
     } else {
         char msg[600];
@@ -602,8 +596,9 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
                      (have_rel && st->rel.goodput > 0 ? st->rel.goodput : 1.0);
     double many = n_jobs * j->gpus_used * j->flops_per_gpu * gj;
     gw_doc_num(doc, o, "n_jobs", "such jobs the GPUs hold", n_jobs, "");
-    gw_doc_num(doc, o, "useful_flops_one_job", "useful FLOP/s, one job on all GPUs (goodput "
-                                               "without levers)",
+    gw_doc_num(doc, o, "useful_flops_one_job",
+               "useful FLOP/s, one job on all GPUs (goodput "
+               "without levers)",
                one_job, "FLOP/s");
     gw_doc_num(doc, o, "useful_flops_jobs", "useful FLOP/s, that many efficient jobs", many,
                "FLOP/s");
@@ -612,9 +607,9 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw__err_clear(&sub);
     if (gw_train_params_load(ctx, plan_data_dir(cat), &tp, &sub) != GW_OK)
         return;
-    double R = sc->loose.replicas > 0 ? sc->loose.replicas
-                                      : (sc->network.buildings > 1 ? sc->network.buildings
-                                                                   : n_jobs);
+    double R = sc->loose.replicas > 0
+                   ? sc->loose.replicas
+                   : (sc->network.buildings > 1 ? sc->network.buildings : n_jobs);
     if (R > n_jobs)
         R = n_jobs;
     if (R < 2) {
@@ -648,19 +643,18 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
                "B");
     gw_doc_num(doc, l, "outer_sync_s", "outer sync time", lo.outer_sync_s, "s");
     gw_doc_num(doc, l, "inner_window_s", "H inner steps", li.sync_every * li.inner_step_s, "s");
-    gw_doc_num(doc, l, "blocking_frac", "wall time in the sync (DiLoCo)", lo.blocking_frac,
-               "frac");
+    gw_doc_num(doc, l, "blocking_frac", "wall time in the sync (DiLoCo)", lo.blocking_frac, "frac");
     gw_doc_num(doc, l, "streaming_frac", "wall time in the sync (Streaming DiLoCo)",
                lo.streaming_frac, "frac");
     gw_doc_num(doc, l, "hdp_sync_s", "hierarchical DP: cross-replica gradient sync per step",
                lo.hdp_sync_s, "s");
-    gw_doc_num(doc, l, "hdp_frac", "hierarchical DP: wall time in that sync", lo.hdp_frac,
-               "frac");
+    gw_doc_num(doc, l, "hdp_frac", "hierarchical DP: wall time in that sync", lo.hdp_frac, "frac");
     gw_doc_num(doc, l, "traffic_ratio", "hierarchical DP traffic / DiLoCo traffic",
                lo.traffic_ratio, "");
     double loose_useful = R * j->gpus_used * j->flops_per_gpu * gj * (1.0 - lo.streaming_frac);
-    gw_doc_num(doc, l, "useful_flops", "useful FLOP/s (Streaming DiLoCo, before any quality "
-                                       "cost)",
+    gw_doc_num(doc, l, "useful_flops",
+               "useful FLOP/s (Streaming DiLoCo, before any quality "
+               "cost)",
                loose_useful, "FLOP/s");
     /* Quality (docs/models/loose.md Q1-Q3): interpolated inside the
      * published rows; outside, the nearest published row, flagged. */
@@ -674,19 +668,23 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
         gw__snprintf(qline, sizeof qline, "not quantified: %s", lo.why);
         gw__strlcpy(qshort, "not quantified", sizeof qshort);
     } else if (lo.in_range) {
-        gw__snprintf(qline, sizeof qline, "%+.2f%% eval loss vs data-parallel training (%s); "
+        gw__snprintf(qline, sizeof qline,
+                     "%+.2f%% eval loss vs data-parallel training (%s); "
                      "worth x%.3f of its compute in data-parallel terms",
                      100.0 * lo.loss_penalty, lo.fig_ref, lo.compute_factor);
-        gw__snprintf(qshort, sizeof qshort, "%.0f in data-parallel terms (quality %+.2f%% loss, "
+        gw__snprintf(qshort, sizeof qshort,
+                     "%.0f in data-parallel terms (quality %+.2f%% loss, "
                      "x%.2f compute, published range)",
                      loose_useful * qf / 1e18, 100.0 * lo.loss_penalty, lo.compute_factor);
     } else {
-        gw__snprintf(qline, sizeof qline, "outside the published range: %s. Nearest published "
+        gw__snprintf(qline, sizeof qline,
+                     "outside the published range: %s. Nearest published "
                      "figure, not a prediction: %+.2f%% eval loss, x%.3f compute, at %.0f "
                      "replicas, H %.0f, %s parameters (%s)",
                      lo.why, 100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas,
                      lo.fig_sync_every, fp, lo.fig_ref);
-        gw__snprintf(qshort, sizeof qshort, "quality cost outside the published range (nearest "
+        gw__snprintf(qshort, sizeof qshort,
+                     "quality cost outside the published range (nearest "
                      "published figure %+.2f%% loss, x%.2f compute, at %.0f replicas, %s: %.0f, "
                      "not a prediction)",
                      100.0 * lo.loss_penalty, lo.compute_factor, lo.fig_replicas, fp,
@@ -696,14 +694,13 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     gw_doc_bool(doc, l, "quality_in_range", "quality figure inside the published range",
                 lo.in_range);
     if (lo.quality_known) {
-        gw_doc_num(doc, l, "loss_penalty", "eval loss vs data-parallel, relative",
-                   lo.loss_penalty, "frac");
+        gw_doc_num(doc, l, "loss_penalty", "eval loss vs data-parallel, relative", lo.loss_penalty,
+                   "frac");
         gw_doc_num(doc, l, "compute_factor", "loss-equivalent data-parallel compute factor",
                    lo.compute_factor, "");
         gw_doc_num(doc, l, "figure_replicas", "figure's replicas", lo.fig_replicas, "");
         gw_doc_num(doc, l, "figure_sync_every", "figure's H", lo.fig_sync_every, "");
-        gw_doc_num(doc, l, "figure_params", "figure's model size (parameters)", lo.fig_params,
-                   "");
+        gw_doc_num(doc, l, "figure_params", "figure's model size (parameters)", lo.fig_params, "");
         gw_doc_str(doc, l, "figure_source", "figure's source", lo.fig_ref);
         gw_doc_str(doc, l, "quality_covers", "published range", lo.covers);
         gw_doc_num(doc, l, "useful_flops_quality",
@@ -712,9 +709,10 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
                    loose_useful * qf, "FLOP/s");
     }
     if (!lo.in_range)
-        gw_doc_note(doc, "layout: loosely coupled training with %s: no published study covers "
-                         "it, so its quality cost is not extrapolated; the figure shown is the "
-                         "nearest published one (%s), not a prediction (docs/models/loose.md)",
+        gw_doc_note(doc,
+                    "layout: loosely coupled training with %s: no published study covers "
+                    "it, so its quality cost is not extrapolated; the figure shown is the "
+                    "nearest published one (%s), not a prediction (docs/models/loose.md)",
                     lo.why, lo.covers);
     char pw[96] = "";
     if (st->site.budget_w > 0 && st->site.gpus_in_budget < gpus)
@@ -730,18 +728,19 @@ static void layout_section(gw_ctx *ctx, const gw_catalog *cat, const gw_scenario
     if (have_rj) {
         double tg = st->rel_job.target_goodput;
         bool met = g1 >= tg && j->mfu >= tr->feed_min_mfu;
-        gw__snprintf(line, sizeof line, "%s: %.0f GPUs, %.1f%% MFU, %.1f%% goodput (targets "
-                                        "%.0f%% / %.0f%%)",
+        gw__snprintf(line, sizeof line,
+                     "%s: %.0f GPUs, %.1f%% MFU, %.1f%% goodput (targets "
+                     "%.0f%% / %.0f%%)",
                      met ? "met" : "not met", j->gpus_used, 100.0 * j->mfu, 100.0 * g1,
                      100.0 * tr->feed_min_mfu, 100.0 * tg);
         gw_doc_str(doc, o, "target", "goodput and MFU targets", line);
     }
 }
 
-static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc,
-                             const gw_accel *a, const gw_system *sys, const gw_model *m,
-                             gw_doc *doc, gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co,
-                             double flop, double peak, bool charts, gw_error *err)
+static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, const gw_accel *a,
+                             const gw_system *sys, const gw_model *m, gw_doc *doc,
+                             gw_doc_node *parent, gw_doc_node *hl, gw_doc_node *co, double flop,
+                             double peak, bool charts, gw_error *err)
 {
     plan_state *st = gw_calloc(ctx, 1, sizeof *st);
     if (!st)
@@ -840,8 +839,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
         goto done;
     }
     if (co && !have_train && peak > 0) {
-        gw_doc_num(doc, co, "mfu_assumed", "assumed utilisation", sc->workload.mfu_assumed,
-                   "frac");
+        gw_doc_num(doc, co, "mfu_assumed", "assumed utilisation", sc->workload.mfu_assumed, "frac");
         gw_doc_num(doc, co, "ideal_time_at_mfu_s", "time at assumed utilisation",
                    flop / (peak * sc->workload.mfu_assumed), "s");
         gw_doc_note(doc, "training time is first-order (6 N D plus attention at an assumed "
@@ -907,8 +905,7 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
             st->run.interval_lo_factor = st->train.interval_lo_factor;
             st->run.interval_hi_factor = st->train.interval_hi_factor;
             gw_econ_run_report(doc, parent, &st->run);
-        }
-        else
+        } else
             gw_doc_note(doc, "run cost: %s", gw_error_format(&sub, msg, sizeof msg));
     }
 
@@ -937,14 +934,14 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
     headline(doc, hl, sc, have_site ? &st->site : NULL, have_train ? &st->train : NULL,
              have_rel ? &st->rel : NULL, have_econ ? &st->econ : NULL,
              have_econ && have_train ? &st->run : NULL, &st->chip, st->net_line,
-             (const char *const[]){st->layout_line[0], st->layout_line[1],
-                                   st->layout_line[2]});
+             (const char *const[]){st->layout_line[0], st->layout_line[1], st->layout_line[2]});
     if (st->serve_line[0])
         gw_doc_str(doc, hl, "serving", "serving", st->serve_line);
     rc = GW_OK;
     if (charts) {
-        gw__plan_results pr = {a, m, have_train ? &st->train : NULL, to.n_gpus,
-                               have_rel ? &st->rel : NULL, &st->rules};
+        gw__plan_results pr = {
+            a,         m, have_train ? &st->train : NULL, to.n_gpus, have_rel ? &st->rel : NULL,
+            &st->rules};
         rc = gw__plan_charts(ctx, cat, sc, &pr, doc, parent);
         if (rc != GW_OK)
             gw__err(err, rc, "out of memory drawing the report's charts");
@@ -982,8 +979,10 @@ static gw_status plan_run(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc, g
 
     /* ---- Cluster -------------------------------------------------------- */
     gw_doc_node *cl = gw_doc_obj(doc, parent, "cluster", "Cluster");
-    gw_doc_str(doc, cl, "accelerator", "accelerator", a->display_name[0] ? a->display_name : a->name);
-    gw_doc_str(doc, cl, "system", "server / rack", sys->display_name[0] ? sys->display_name : sys->name);
+    gw_doc_str(doc, cl, "accelerator", "accelerator",
+               a->display_name[0] ? a->display_name : a->name);
+    gw_doc_str(doc, cl, "system", "server / rack",
+               sys->display_name[0] ? sys->display_name : sys->name);
     gw_doc_num(doc, cl, "gpus", "GPUs", gpus, "");
     gw_doc_int(doc, cl, "scaleup_domain", "scale-up domain (GPUs)", sys->scaleup_domain);
     static const gw_precision show[] = {GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4};
@@ -1049,7 +1048,8 @@ gw_status gw_plan_report_html(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *s
         return gw__err(err, GW_ENOMEM, "out of memory");
     gw_doc_node *root = gw_doc_root(doc);
     char title[300];
-    gw__snprintf(title, sizeof title, "gigawatt report: %s", sc->name && sc->name[0] ? sc->name : "scenario");
+    gw__snprintf(title, sizeof title, "gigawatt report: %s",
+                 sc->name && sc->name[0] ? sc->name : "scenario");
     gw_doc_str(doc, root, "title", "title", title);
     if (sc->description && sc->description[0])
         gw_doc_str(doc, root, "subtitle", "subtitle", sc->description);

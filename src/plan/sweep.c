@@ -21,9 +21,9 @@
 /* Dimensions a range end or a value may carry, tried in order (a bare
  * number parses as GW_DIM_TOKENS, which takes the k/M/B/T suffixes). */
 static const gw_dim value_dims[] = {
-    GW_DIM_TOKENS, GW_DIM_FRACTION, GW_DIM_POWER, GW_DIM_ENERGY, GW_DIM_TIME, GW_DIM_BYTES,
-    GW_DIM_BANDWIDTH, GW_DIM_FLOPS, GW_DIM_FLOP, GW_DIM_MONEY, GW_DIM_PRICE_ENERGY,
-    GW_DIM_MONEY_PER_POWER, GW_DIM_AREA, GW_DIM_RATE,
+    GW_DIM_TOKENS,       GW_DIM_FRACTION,        GW_DIM_POWER, GW_DIM_ENERGY, GW_DIM_TIME,
+    GW_DIM_BYTES,        GW_DIM_BANDWIDTH,       GW_DIM_FLOPS, GW_DIM_FLOP,   GW_DIM_MONEY,
+    GW_DIM_PRICE_ENERGY, GW_DIM_MONEY_PER_POWER, GW_DIM_AREA,  GW_DIM_RATE,
 };
 #define N_VALUE_DIMS (sizeof value_dims / sizeof value_dims[0])
 
@@ -89,7 +89,8 @@ static void range_text(char *buf, size_t n, double v, int dim)
 }
 
 /* Expands range item "A:B:STEP" or "A:B:logN" onto the axis. */
-static gw_status expand_range(gw_ctx *ctx, gw_sweep_axis *ax, size_t *cap, char *item, gw_error *err)
+static gw_status expand_range(gw_ctx *ctx, gw_sweep_axis *ax, size_t *cap, char *item,
+                              gw_error *err)
 {
     char *c1 = strchr(item, ':');
     char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -137,7 +138,8 @@ static gw_status expand_range(gw_ctx *ctx, gw_sweep_axis *ax, size_t *cap, char 
     }
     if (ds != da || step == 0.0 || (b - a) / step < 0.0) {
         *c1 = *c2 = ':';
-        return usage(err, "%s: range \"%s\" needs a non-zero STEP of the ends' unit going from A to B",
+        return usage(err,
+                     "%s: range \"%s\" needs a non-zero STEP of the ends' unit going from A to B",
                      ax->key, item);
     }
     double span = (b - a) / step;

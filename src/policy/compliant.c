@@ -94,8 +94,8 @@ gw_status gw_policy_compliant_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_
         return GW_ERANGE;
     }
     const char *code = NULL;
-    gw_status rc0 = gw_policy_destination_check(rules, destination ? destination : "US", &code,
-                                                err);
+    gw_status rc0 =
+        gw_policy_destination_check(rules, destination ? destination : "US", &code, err);
     if (rc0 != GW_OK)
         return rc0;
     memset(out, 0, sizeof *out);

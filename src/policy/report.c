@@ -78,8 +78,7 @@ void gw_policy_chip_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_rul
     if (c->share > 0.0)
         gw_doc_num(doc, n, "revenue_share", "Share paid to the US government", c->share, "frac");
     gw_doc_str(doc, n, "reason", "Reason", c->reason);
-    gw_doc_str(doc, n, "reference", "Reference (export_control.md section)",
-               in->reference);
+    gw_doc_str(doc, n, "reference", "Reference (export_control.md section)", in->reference);
     gw_doc_str(doc, n, "source", "Rule source", in->source);
     if (c->sec232_band > 0)
         gw_doc_str(doc, n, "sec232_source", "Tariff source", R->src_sec232);
@@ -122,8 +121,7 @@ void gw_policy_compare_report(gw_doc *doc, gw_doc_node *parent, const gw_policy_
             gw_doc_str(doc, m, "rule_date", "In force from", in->date);
             if (in->rescinded[0])
                 gw_doc_str(doc, m, "rule_rescinded", "Rescinded (never applied)", in->rescinded);
-            gw_doc_str(doc, m, "reference", "Reference (export_control.md section)",
-                       in->reference);
+            gw_doc_str(doc, m, "reference", "Reference (export_control.md section)", in->reference);
         }
         gw_doc_str(doc, m, "oct2023_source", "Oct-2023 source", R->src_oct2023);
         gw_doc_str(doc, m, "oct2022_source", "Oct-2022 source", R->src_oct2022);

@@ -92,8 +92,7 @@ const char *gw_policy_licence_name(gw_policy_licence l)
 }
 
 /* Group names of data/export_rules.yaml, by bit number of gw_policy_group. */
-static const char *const group_keys[GW_POLICY_N_GROUPS] = {"home", "china", "d5", "d1_d4",
-                                                           "tier1"};
+static const char *const group_keys[GW_POLICY_N_GROUPS] = {"home", "china", "d5", "d1_d4", "tier1"};
 static const char *const group_titles[GW_POLICY_N_GROUPS] = {
     "home country", "China/HK/Macau", "D:5 + Macau", "D:1/D:4", "AI Diffusion Tier 1"};
 
@@ -557,7 +556,8 @@ double gw_policy_pd(const gw_accel *a)
 }
 
 /* Appends to a NUL-terminated buffer of n bytes, truncating. */
-static void appendf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void appendf(char *buf, size_t n, const char *fmt, ...)
 {
     size_t used = strlen(buf);
@@ -608,8 +608,8 @@ static int suggest(const gw_policy_rules *R, const char *text)
     return -1;
 }
 
-gw_status gw_policy_destination_check(const gw_policy_rules *R, const char *text,
-                                      const char **code, gw_error *err)
+gw_status gw_policy_destination_check(const gw_policy_rules *R, const char *text, const char **code,
+                                      gw_error *err)
 {
     if (!R)
         return gw__err(err, GW_EINVAL, "gw_policy_destination_check: NULL argument");
@@ -714,9 +714,10 @@ static void dest_phrase(const gw_policy_chip *c, unsigned mask, char *buf, size_
             any = true;
         }
     if (!any)
-        appendf(buf, n, "none of %s", (mask & GW_POLICY_GROUP_TIER1) ? "Tier 1 or Tier 3"
-                                      : (mask & GW_POLICY_GROUP_D1_D4) ? "D:1, D:4, D:5 + Macau"
-                                                                       : "China/HK/Macau");
+        appendf(buf, n, "none of %s",
+                (mask & GW_POLICY_GROUP_TIER1)   ? "Tier 1 or Tier 3"
+                : (mask & GW_POLICY_GROUP_D1_D4) ? "D:1, D:4, D:5 + Macau"
+                                                 : "China/HK/Macau");
 }
 
 /* Oct-2023 licence by class and destination group (export_control.md
@@ -773,8 +774,8 @@ static void decide(const gw_policy_rules *R, gw_policy_chip *c)
         c->licence = ctl && china ? GW_LICENCE_REQUIRED : GW_LICENCE_NONE;
         dest_phrase(c, GW_POLICY_GROUP_CHINA, dp, sizeof dp);
         gw__snprintf(c->reason, sizeof c->reason,
-                     "Oct-2022 test TPP %.0f %s %.0f and I/O %.0f GB/s %s %.0f GB/s: %s; %s%s", c->tpp,
-                     c->tpp >= R->oct2022_tpp ? ">=" : "<", R->oct2022_tpp, c->io_Bps / 1e9,
+                     "Oct-2022 test TPP %.0f %s %.0f and I/O %.0f GB/s %s %.0f GB/s: %s; %s%s",
+                     c->tpp, c->tpp >= R->oct2022_tpp ? ">=" : "<", R->oct2022_tpp, c->io_Bps / 1e9,
                      c->io_Bps >= R->oct2022_io_Bps ? ">=" : "<", R->oct2022_io_Bps / 1e9,
                      ctl ? "controlled" : "not controlled", dp,
                      ctl && !china ? " (outside the rule's destinations)" : "");
@@ -810,7 +811,7 @@ static void decide(const gw_policy_rules *R, gw_policy_chip *c)
              * (arms-embargoed, D:5 + Macau) barred, Tier 2 capped. */
             c->licence = (c->groups & GW_POLICY_GROUP_TIER1) ? GW_LICENCE_NONE
                          : (c->groups & GW_POLICY_GROUP_D5)  ? GW_LICENCE_DENIAL
-                                                              : GW_LICENCE_QUOTA;
+                                                             : GW_LICENCE_QUOTA;
         }
         if (a_dc && c->licence == GW_LICENCE_QUOTA)
             gw__snprintf(c->reason, sizeof c->reason,

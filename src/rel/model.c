@@ -104,8 +104,7 @@ static gw_status parse_scope(const gw__ydoc *d, const gw__ynode *n, const char *
         }
     }
     gw__err(err, GW_ESCHEMA,
-            "unknown scope \"%s\" (expected one of: gpu, node, nic, link, switch, job, rack)",
-            s);
+            "unknown scope \"%s\" (expected one of: gpu, node, nic, link, switch, job, rack)", s);
     gw__y_loc(d, n, where, err);
     return GW_ESCHEMA;
 }
@@ -146,7 +145,7 @@ static gw_status parse_cause(const gw__ydoc *d, const gw__ynode *n, const char *
 {
     static const char *const keys[] = {"name",     "category", "scope", "hardware", "planned",
                                        "observed", "rate",     "proxy", NULL};
-    static const char *const gen_keys[] = {"name", "category", "scope", "hardware", "planned",
+    static const char *const gen_keys[] = {"name", "category", "scope",    "hardware", "planned",
                                            "rate", "proxy",    "replaces", NULL};
     gw_status rc = gw__y_check_keys(d, n, gen ? gen_keys : keys, where, err);
     if (rc == GW_OK)
@@ -332,8 +331,8 @@ static gw_status parse_generations(const gw__ydoc *d, const gw__ynode *v, gw__re
     if (rc != GW_OK)
         return rc;
     if (v->n > GW__REL_MAX_GENERATIONS) {
-        gw__err(err, GW_ERANGE, "expected at most %d generations, got %zu",
-                GW__REL_MAX_GENERATIONS, v->n);
+        gw__err(err, GW_ERANGE, "expected at most %d generations, got %zu", GW__REL_MAX_GENERATIONS,
+                v->n);
         gw__y_loc(d, v, "generations", err);
         return GW_ERANGE;
     }

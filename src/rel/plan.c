@@ -431,8 +431,9 @@ static void build_causes(const gw__rel_profile *prof, const gw__rel_generation *
         c->mc_mean = (double)NAN;
         /* Contained: the failed part belongs to one data-parallel replica
          * (R9); switches, job-wide events and planned stops are not. */
-        c->contained = !d->planned && d->scope != GW_REL_SCOPE_SWITCH && d->scope != GW_REL_SCOPE_JOB;
-        c->gpus_out = !d->hardware                   ? 0.0
+        c->contained =
+            !d->planned && d->scope != GW_REL_SCOPE_SWITCH && d->scope != GW_REL_SCOPE_JOB;
+        c->gpus_out = !d->hardware                    ? 0.0
                       : d->scope == GW_REL_SCOPE_RACK ? (double)hw->rack_gpus
                                                       : (double)hw->gpn;
         if (!d->planned) {
@@ -520,13 +521,13 @@ const char *gw_rel_lever_name(gw_rel_lever l)
 
 /* Everything the levers change, derived once from the job without levers. */
 typedef struct lever_ctx {
-    gw__rel_sim base;       /* the job without levers */
-    double frac_contained;  /* of the unexpected rate, confined to one replica */
-    double replicas;        /* data-parallel replicas in the job */
-    double snap_s;          /* device-to-host snapshot of a GPU's checkpoint shard */
-    double peer_s;          /* copy of that shard to a peer host's memory */
-    double fetch_s;         /* a restarted replica fetches its state from a peer replica */
-    double storage_s;       /* full checkpoint write to storage */
+    gw__rel_sim base;      /* the job without levers */
+    double frac_contained; /* of the unexpected rate, confined to one replica */
+    double replicas;       /* data-parallel replicas in the job */
+    double snap_s;         /* device-to-host snapshot of a GPU's checkpoint shard */
+    double peer_s;         /* copy of that shard to a peer host's memory */
+    double fetch_s;        /* a restarted replica fetches its state from a peer replica */
+    double storage_s;      /* full checkpoint write to storage */
     double restart_replica_s, hot_restart_job_s, hot_restart_replica_s;
     double detect_fast_s, pause_s, repair_s;
     bool user_detect, user_restart; /* given by the user: levers leave them alone */
@@ -554,9 +555,8 @@ static void lever_sim(const lever_ctx *L, unsigned set, gw__rel_sim *s)
  * (unexpected) and lp (planned). Elastic and partial restarts take the
  * contained failures out of the renewal model (R7) and charge them as an
  * availability factor *avail (R10, R11). */
-static double lever_goodput(const lever_ctx *L, unsigned set, gw__rel_sim *s, double lu,
-                            double lp, double horizon_s, double *tau, double *avail,
-                            double *lu_eff)
+static double lever_goodput(const lever_ctx *L, unsigned set, gw__rel_sim *s, double lu, double lp,
+                            double horizon_s, double *tau, double *avail, double *lu_eff)
 {
     bool el = (set & LV(GW_REL_LEVER_ELASTIC)) != 0, pa = (set & LV(GW_REL_LEVER_PARTIAL)) != 0;
     bool hot = (set & LV(GW_REL_LEVER_HOT_SPARES)) != 0;
@@ -656,7 +656,8 @@ static void lever_search(const lever_ctx *L, double lu, double lp, double horizo
 
 static double hot_restart(const gw__rel_params *p, double gpus)
 {
-    double r = p->hot_restart_ref_s + p->restart_per_doubling_s * log2(gpus / p->hot_restart_ref_gpus);
+    double r =
+        p->hot_restart_ref_s + p->restart_per_doubling_s * log2(gpus / p->hot_restart_ref_gpus);
     return r < p->hot_restart_ref_s ? p->hot_restart_ref_s : r;
 }
 
@@ -912,8 +913,7 @@ gw_status gw_rel_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_rel_job *job,
                  "node-scoped rates measured on %d-GPU nodes applied per GPU of host: x %.3g per "
                  "%d-GPU node",
                  (int)lround((double)hw.gpn / r->node_rate_factor), r->node_rate_factor, hw.gpn);
-    if (job->trials > 0 &&
-        (job->levers & (LV(GW_REL_LEVER_ELASTIC) | LV(GW_REL_LEVER_PARTIAL))))
+    if (job->trials > 0 && (job->levers & (LV(GW_REL_LEVER_ELASTIC) | LV(GW_REL_LEVER_PARTIAL))))
         add_note(r, "elastic/partial restarts are analytic only: the Monte Carlo stops the job "
                     "on every failure");
 

@@ -26,9 +26,9 @@ typedef struct gw__rel_cause_def {
     gw_rel_scope scope;
     bool hardware;
     bool planned;
-    bool proxy;      /* rate carried over from another generation (data says so) */
-    double rate_s;   /* per component per second */
-    double observed; /* count in the reference run; NaN if none */
+    bool proxy;                     /* rate carried over from another generation (data says so) */
+    double rate_s;                  /* per component per second */
+    double observed;                /* count in the reference run; NaN if none */
     char replaces[GW_REL_NAME_LEN]; /* generation causes: the node cause it takes over, or "" */
 } gw__rel_cause_def;
 

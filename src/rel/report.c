@@ -161,7 +161,8 @@ void gw_rel_report(gw_doc *doc, gw_doc_node *parent, const gw_rel_result *r)
         const gw_rel_levers *lv = &r->lever_search;
         char set[96];
         gw_doc_node *l = gw_doc_obj(doc, parent, "levers", "Fault-tolerance levers");
-        gw_doc_str(doc, l, "in_use", "levers in use", gw_rel_lever_set_str(r->levers, set, sizeof set));
+        gw_doc_str(doc, l, "in_use", "levers in use",
+                   gw_rel_lever_set_str(r->levers, set, sizeof set));
         gw_doc_num(doc, l, "replica_gpus", "GPUs per data-parallel replica", r->replica_gpus, "");
         gw_doc_num(doc, l, "contained_frac", "failures confined to one replica",
                    r->rate_unexpected_s > 0.0 ? r->rate_contained_s / r->rate_unexpected_s : 0.0,

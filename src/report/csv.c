@@ -124,8 +124,7 @@ gw_status gw_report_csv(const gw_doc *doc, const char *path, FILE *out)
 
 /* ---- Table listing (for "no such table" errors) ------------------------- */
 
-static void list_tables(const gw_doc_node *o, const char *prefix, char *buf, size_t len,
-                        size_t *n)
+static void list_tables(const gw_doc_node *o, const char *prefix, char *buf, size_t len, size_t *n)
 {
     for (const gw_doc_node *c = o->first; c; c = c->next) {
         if (!c->key || (c->kind != GW_D_OBJ && c->kind != GW_D_ARR))

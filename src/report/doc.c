@@ -185,8 +185,8 @@ gw_doc_node *gw_doc_arr(gw_doc *doc, gw_doc_node *parent, const char *key, const
 
 /* A number node (NULL when reserved or out of memory): gw_doc_num,
  * gw_doc_range and gw_doc_na add their parts to it. */
-static gw_doc_node *num_node(gw_doc *doc, gw_doc_node *parent, const char *key,
-                             const char *label, double v, const char *unit)
+static gw_doc_node *num_node(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
+                             double v, const char *unit)
 {
     if (doc_reserved(doc, parent, key))
         return NULL;
@@ -204,8 +204,8 @@ void gw_doc_num(gw_doc *doc, gw_doc_node *parent, const char *key, const char *l
     (void)num_node(doc, parent, key, label, v, unit);
 }
 
-void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label,
-                  double v, double lo, double hi, double level, const char *unit)
+void gw_doc_range(gw_doc *doc, gw_doc_node *parent, const char *key, const char *label, double v,
+                  double lo, double hi, double level, const char *unit)
 {
     gw_doc_node *n = num_node(doc, parent, key, label, v, unit);
     if (!n)

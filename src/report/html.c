@@ -53,11 +53,20 @@ static void put_text(html_out *o, const char *s)
 {
     for (; s && *s && o->st == GW_OK; s++) {
         switch (*s) {
-        case '&': put(o, "&amp;"); break;
-        case '<': put(o, "&lt;"); break;
-        case '>': put(o, "&gt;"); break;
-        case '"': put(o, "&quot;"); break;
-        default: putn(o, s, 1);
+        case '&':
+            put(o, "&amp;");
+            break;
+        case '<':
+            put(o, "&lt;");
+            break;
+        case '>':
+            put(o, "&gt;");
+            break;
+        case '"':
+            put(o, "&quot;");
+            break;
+        default:
+            putn(o, s, 1);
         }
     }
 }
@@ -109,16 +118,23 @@ static bool bool_of(const gw_doc_node *o, const char *key)
 static void put_jvalue(html_out *o, const gw_doc_node *n)
 {
     switch (n->kind) {
-    case GW_D_NUM: put_jnum(o, n->num); break;
+    case GW_D_NUM:
+        put_jnum(o, n->num);
+        break;
     case GW_D_INT: {
         char buf[32];
         snprintf(buf, sizeof buf, "%" PRId64, n->i);
         put(o, buf);
         break;
     }
-    case GW_D_STR: put_jstr(o, n->str); break;
-    case GW_D_BOOL: put(o, n->b ? "true" : "false"); break;
-    default: put(o, "null");
+    case GW_D_STR:
+        put_jstr(o, n->str);
+        break;
+    case GW_D_BOOL:
+        put(o, n->b ? "true" : "false");
+        break;
+    default:
+        put(o, "null");
     }
 }
 
@@ -182,8 +198,8 @@ static void put_xy(html_out *o, const gw_doc_node *c)
 {
     const char *xt = str_of(c, "x_type"), *yt = str_of(c, "y_type");
     bool x_nominal = xt && (strcmp(xt, "nominal") == 0 || strcmp(xt, "ordinal") == 0);
-    put_channel(o, "x", str_of(c, "x"), xt, str_of(c, "x_title"), bool_of(c, "x_log"),
-                x_nominal, !x_nominal && max_abs(c, str_of(c, "x")) >= HTML_SI_AXIS_FROM);
+    put_channel(o, "x", str_of(c, "x"), xt, str_of(c, "x_title"), bool_of(c, "x_log"), x_nominal,
+                !x_nominal && max_abs(c, str_of(c, "x")) >= HTML_SI_AXIS_FROM);
     put(o, ",");
     /* stacked bars reach the sum of a stack: size the labels by the sum */
     put_channel(o, "y", str_of(c, "y"), yt, str_of(c, "y_title"), bool_of(c, "y_log"), false,
@@ -205,8 +221,7 @@ static void put_layers(html_out *o, const gw_doc_node *c)
     put_xy(o, c);
     if (color) {
         put(o, ",");
-        put_channel(o, "color", color, "nominal", str_of(c, "color_title"), false, true,
-                    false);
+        put_channel(o, "color", color, "nominal", str_of(c, "color_title"), false, true, false);
     }
     put(o, "}}");
     if (hl) {
@@ -329,9 +344,14 @@ static void put_cell(html_out *o, const gw_doc_node *n)
         snprintf(buf, sizeof buf, "%" PRId64, n->i);
         put(o, buf);
         break;
-    case GW_D_STR: put_text(o, n->str); break;
-    case GW_D_BOOL: put(o, n->b ? "yes" : "no"); break;
-    default: break;
+    case GW_D_STR:
+        put_text(o, n->str);
+        break;
+    case GW_D_BOOL:
+        put(o, n->b ? "yes" : "no");
+        break;
+    default:
+        break;
     }
 }
 

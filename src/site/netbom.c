@@ -121,8 +121,8 @@ gw_status gw_site_netbom(const gw_netbom_params *p, gw_netbom *out, gw_error *er
                 if (i == t - 1) {
                     sw[i] = ceil(up / k);
                 } else {
-                    int di = mid_down(k, i == 1 ? p->spine_oversubscription
-                                                : p->core_oversubscription);
+                    int di =
+                        mid_down(k, i == 1 ? p->spine_oversubscription : p->core_oversubscription);
                     sw[i] = ceil(up / di);
                     up = sw[i] * (k - di);
                 }

@@ -84,8 +84,7 @@ static double scaleout_half_l(int n, double bytes, double bw, double alpha, doub
 
 static double scaleout_half(int n, double bytes, double bw, double alpha)
 {
-    return scaleout_half_l(n, bytes, bw, alpha,
-                           n > 1 && bytes > 0 ? ceil(log2((double)n)) : 0.0);
+    return scaleout_half_l(n, bytes, bw, alpha, n > 1 && bytes > 0 ? ceil(log2((double)n)) : 0.0);
 }
 
 static double ab_half(const gw_train_topo *t, gw_train_group g, double bytes)
@@ -136,8 +135,8 @@ static double ab_alltoall(void *ud, const gw_train_topo *t, gw_train_group g, do
     double intra = bytes * (nl - 1) / g.n;
     double inter = bytes * (g.n - nl) / g.n;
     double ti = intra / up_bw(t) + (nl - 1) * t->scaleup_latency_s;
-    double to = inter > 0 ? inter / out_bw(t) + t->scaleout_latency_s * log2((double)g.n / nl + 1.0)
-                          : 0.0;
+    double to =
+        inter > 0 ? inter / out_bw(t) + t->scaleout_latency_s * log2((double)g.n / nl + 1.0) : 0.0;
     return ti > to ? ti : to;
 }
 

@@ -41,7 +41,7 @@
 
 typedef struct ebuf {
     gw_ctx *ctx;
-    char *p;      /* owned, NUL-terminated */
+    char *p; /* owned, NUL-terminated */
     size_t len, cap;
     gw_status st; /* sticky: the first failure */
 } ebuf;
@@ -102,18 +102,18 @@ typedef struct facts {
     const gw_model *m;
     const gw_accel *a;
     const gw_train_config *c;
-    int etp;           /* expert TP, >= 1 */
-    bool moe;          /* the model has routed experts */
-    bool ep_on;        /* MoE with ep > 1 */
-    int ep_nodes;      /* scale-up domains the EP group spans (1: inside one) */
-    bool deepep;       /* per-node deduplicated dispatch across domains */
-    bool mxfp8;        /* block-scaled FP8 means MXFP8 on this GPU */
-    int nfirst;        /* layers on the first pipeline stage */
-    int lmax;          /* layers on the largest middle stage */
-    int nlast;         /* layers on the last stage */
-    bool mixed;        /* the middle stages hold lmax and lmax - 1 layers */
-    bool uneven;       /* not every stage holds the same count */
-    double dp_grad;    /* ranks that reduce gradients: dp x cp */
+    int etp;        /* expert TP, >= 1 */
+    bool moe;       /* the model has routed experts */
+    bool ep_on;     /* MoE with ep > 1 */
+    int ep_nodes;   /* scale-up domains the EP group spans (1: inside one) */
+    bool deepep;    /* per-node deduplicated dispatch across domains */
+    bool mxfp8;     /* block-scaled FP8 means MXFP8 on this GPU */
+    int nfirst;     /* layers on the first pipeline stage */
+    int lmax;       /* layers on the largest middle stage */
+    int nlast;      /* layers on the last stage */
+    bool mixed;     /* the middle stages hold lmax and lmax - 1 layers */
+    bool uneven;    /* not every stage holds the same count */
+    double dp_grad; /* ranks that reduce gradients: dp x cp */
 } facts;
 
 static void facts_init(facts *f, const gw_train_result *r)
@@ -199,8 +199,8 @@ static void moe_pattern_list(ebuf *b, const gw_model *m)
 static bool needs_layout(const facts *f)
 {
     int vpp = f->c->vpp > 0 ? f->c->vpp : 1;
-    return f->uneven && (f->mixed || (vpp > 1 && (f->nfirst % vpp != 0 ||
-                                                  f->nlast % vpp != 0 || f->lmax % vpp != 0)));
+    return f->uneven && (f->mixed || (vpp > 1 && (f->nfirst % vpp != 0 || f->nlast % vpp != 0 ||
+                                                  f->lmax % vpp != 0)));
 }
 
 /* Layers of pipeline rank `rank`: first, middle (the first ones lmax, the
@@ -248,12 +248,14 @@ static void header(ebuf *b, const facts *f, const char *what)
 {
     const gw_train_config *c = f->c;
     put(b, "# %s\n", what);
-    put(b, "# gigawatt %s plan: %s on %.0f x %s; TP %d, PP %d, VPP %d, DP %d, CP %d, EP %d, "
-           "ETP %d,\n",
+    put(b,
+        "# gigawatt %s plan: %s on %.0f x %s; TP %d, PP %d, VPP %d, DP %d, CP %d, EP %d, "
+        "ETP %d,\n",
         GW_VERSION_STRING, f->m->name, f->r->best.gpus_used, f->a->name, c->tp, c->pp, c->vpp,
         c->dp, c->cp, c->ep, f->etp);
-    put(b, "# micro-batch %d, %d micro-batches per step, global batch %.0f sequences of %.0f "
-           "tokens,\n",
+    put(b,
+        "# micro-batch %d, %d micro-batches per step, global batch %.0f sequences of %.0f "
+        "tokens,\n",
         c->micro_batch, f->r->best.grad_accum, c->global_batch_seqs, f->r->seq_len);
     put(b, "# recompute %s, ZeRO %d, %s. Flag sources and gaps: docs/EMIT.md.\n",
         recompute_text(c->recompute), c->zero, gw_precision_name(c->precision));
@@ -330,18 +332,21 @@ static void megatron_model(ebuf *b, const facts *f)
     if (m->n_mtp_layers > 0)
         put(b, "  --mtp-num-layers %d\n", m->n_mtp_layers);
     if (!m->learned_pos_emb)
-        put(b, "  # rope assumed (no learned position table); rotary base and scaling, "
-               "--normalization\n  # (LayerNorm by default) and the tokenizer/vocabulary "
-               "(%d) are not in gigawatt's\n  # model record: take them from the model's "
-               "recipe\n",
+        put(b,
+            "  # rope assumed (no learned position table); rotary base and scaling, "
+            "--normalization\n  # (LayerNorm by default) and the tokenizer/vocabulary "
+            "(%d) are not in gigawatt's\n  # model record: take them from the model's "
+            "recipe\n",
             m->vocab);
     else
-        put(b, "  # --normalization and the tokenizer/vocabulary (%d) are not in gigawatt's "
-               "model record:\n  # take them from the model's recipe\n",
+        put(b,
+            "  # --normalization and the tokenizer/vocabulary (%d) are not in gigawatt's "
+            "model record:\n  # take them from the model's recipe\n",
             m->vocab);
     if (m->sliding_window > 0)
-        put(b, "  # sliding-window attention (%d tokens on %d layers): set --window-size and\n"
-               "  # --window-attn-skip-freq from the model's recipe\n",
+        put(b,
+            "  # sliding-window attention (%d tokens on %d layers): set --window-size and\n"
+            "  # --window-attn-skip-freq from the model's recipe\n",
             m->sliding_window, m->n_sliding_layers);
     put(b, ")\n\n");
 }
@@ -358,8 +363,9 @@ static void megatron_parallel(ebuf *b, const facts *f)
         put(b, "  --tp-comm-overlap\n");
     put(b, "  --pipeline-model-parallel-size %d\n", c->pp);
     if (needs_layout(f)) {
-        put(b, "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
-               "stages:\n  # Megatron-Core needs the split as a layout\n",
+        put(b,
+            "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
+            "stages:\n  # Megatron-Core needs the split as a layout\n",
             f->nfirst, f->lmax, f->nlast, c->vpp);
         put(b, "  --pipeline-model-parallel-layout \"");
         layout(b, f);
@@ -462,15 +468,17 @@ static void megatron_training(ebuf *b, const facts *f)
 
 static void render_megatron(ebuf *b, const facts *f)
 {
-    header(b, f, "Megatron-LM pretrain_gpt.py arguments (bash arrays, as in Megatron-LM's "
-                 "examples/)");
+    header(b, f,
+           "Megatron-LM pretrain_gpt.py arguments (bash arrays, as in Megatron-LM's "
+           "examples/)");
     megatron_model(b, f);
     megatron_parallel(b, f);
     megatron_moe(b, f);
     megatron_training(b, f);
-    put(b, "# torchrun --nnodes N --nproc-per-node G pretrain_gpt.py \"${GPT_MODEL_ARGS[@]}\" "
-           "\\\n#   \"${MODEL_PARALLEL_ARGS[@]}\" %s\"${TRAINING_ARGS[@]}\" "
-           "DATA_AND_LOGGING_ARGS...\n",
+    put(b,
+        "# torchrun --nnodes N --nproc-per-node G pretrain_gpt.py \"${GPT_MODEL_ARGS[@]}\" "
+        "\\\n#   \"${MODEL_PARALLEL_ARGS[@]}\" %s\"${TRAINING_ARGS[@]}\" "
+        "DATA_AND_LOGGING_ARGS...\n",
         f->moe ? "\"${MOE_ARGS[@]}\" " : "");
 }
 
@@ -495,8 +503,9 @@ static void render_nemo(ebuf *b, const facts *f)
     const gw_model *m = f->m;
     const gw_train_config *c = f->c;
     const gw_train_result *r = f->r;
-    header(b, f, "NeMo Megatron-Bridge ConfigContainer overrides (KEY=VALUE) for "
-                 "scripts/training/run_recipe.py");
+    header(b, f,
+           "NeMo Megatron-Bridge ConfigContainer overrides (KEY=VALUE) for "
+           "scripts/training/run_recipe.py");
     put(b, "BRIDGE_OVERRIDES=(\n");
     put(b, "  model.num_layers=%d\n", m->n_layers);
     put(b, "  model.hidden_size=%d\n", m->hidden);
@@ -566,8 +575,9 @@ static void render_nemo(ebuf *b, const facts *f)
         put(b, "  model.tp_comm_overlap=true\n");
     put(b, "  model.pipeline_model_parallel_size=%d\n", c->pp);
     if (needs_layout(f)) {
-        put(b, "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
-               "stages:\n  # Megatron-Core needs the split as a layout\n",
+        put(b,
+            "  # stages of %d, %d and %d layers (first, middle, last) over %d virtual "
+            "stages:\n  # Megatron-Core needs the split as a layout\n",
             f->nfirst, f->lmax, f->nlast, c->vpp);
         put(b, "  'model.pipeline_model_parallel_layout=\"");
         layout(b, f);
@@ -640,10 +650,12 @@ static void render_torchtitan(ebuf *b, const facts *f)
     int vpp = c->vpp > 0 ? c->vpp : 1;
     bool fp8 = c->precision == GW_PREC_FP8;
     bool block = fp8 && r->fp8_recipe == GW_TRAIN_FP8_BLOCK;
-    header(b, f, "torchtitan job config (TOML, torchtitan v0.2.2 "
-                 "torchtitan/config/job_config.py): merge into the model's train config");
-    put(b, "# [model] name and flavor: the torchtitan model matching %s (%d layers, hidden "
-           "%d)\n",
+    header(b, f,
+           "torchtitan job config (TOML, torchtitan v0.2.2 "
+           "torchtitan/config/job_config.py): merge into the model's train config");
+    put(b,
+        "# [model] name and flavor: the torchtitan model matching %s (%d layers, hidden "
+        "%d)\n",
         m->name, m->n_layers, m->hidden);
     put(b, "\n[training]\n");
     if (c->pp > 1) {
@@ -695,14 +707,14 @@ static void render_torchtitan(ebuf *b, const facts *f)
             put(b, "# DualPipeV is DualPipe's V-shaped variant: one weight copy, not the two "
                    "the\n# model assumed for DualPipe\n");
         int lps = f->lmax / stages;
-        if (f->lmax % stages == 0 && !f->mixed && f->nfirst <= f->lmax &&
-            f->nlast <= f->lmax) {
+        if (f->lmax % stages == 0 && !f->mixed && f->nfirst <= f->lmax && f->nlast <= f->lmax) {
             put(b, "pipeline_parallel_layers_per_stage = %d\n", lps);
             put(b, "pipeline_parallel_first_stage_less_layers = %d\n", f->lmax - f->nfirst);
             put(b, "pipeline_parallel_last_stage_less_layers = %d\n", f->lmax - f->nlast);
         } else {
-            put(b, "# %d layers per rank do not split into %d stages; set "
-                   "module_fqns_per_model_part\n",
+            put(b,
+                "# %d layers per rank do not split into %d stages; set "
+                "module_fqns_per_model_part\n",
                 f->lmax, stages);
         }
         put(b, "pipeline_parallel_microbatch_size = %d\n", c->micro_batch);
@@ -726,12 +738,14 @@ static void render_torchtitan(ebuf *b, const facts *f)
         if (f->deepep)
             put(b, "expert_parallel_comm_backend = \"deepep\"\n");
         if (r->moe_node_limit > 0)
-            put(b, "# node-limited routing (at most %d nodes): a model-flavor setting in torchtitan, "
-                   "not a job-config key\n",
+            put(b,
+                "# node-limited routing (at most %d nodes): a model-flavor setting in torchtitan, "
+                "not a job-config key\n",
                 r->moe_node_limit);
         if (r->moe_capacity_factor > 0)
-            put(b, "# capacity factor %g: no torchtitan job-config key (its MoE is "
-                   "dropless)\n",
+            put(b,
+                "# capacity factor %g: no torchtitan job-config key (its MoE is "
+                "dropless)\n",
                 r->moe_capacity_factor);
         if (r->fp8_dispatch)
             put(b, "# FP8 dispatch: no torchtitan job-config key\n");
@@ -740,8 +754,9 @@ static void render_torchtitan(ebuf *b, const facts *f)
                    "key\n");
     }
     if (m->n_mtp_layers > 0)
-        put(b, "# %d multi-token-prediction module(s): part of the model flavor, not a "
-               "job-config key\n",
+        put(b,
+            "# %d multi-token-prediction module(s): part of the model flavor, not a "
+            "job-config key\n",
             m->n_mtp_layers);
 
     put(b, "\n[activation_checkpoint]\n");
@@ -774,9 +789,10 @@ static void render_torchtitan(ebuf *b, const facts *f)
                 put(b, "\n[quantize.grouped_mm.float8]\nfqns = [\"experts\"]\n");
         }
     } else if (block) {
-        put(b, "\n# FP8 with 1x128 block scaling on %s: no torchtitan recipe (float8 "
-               "recipes are\n# tensorwise, rowwise, rowwise_with_gw_hp; MXFP8 needs "
-               "Blackwell); runs BF16 as written\n",
+        put(b,
+            "\n# FP8 with 1x128 block scaling on %s: no torchtitan recipe (float8 "
+            "recipes are\n# tensorwise, rowwise, rowwise_with_gw_hp; MXFP8 needs "
+            "Blackwell); runs BF16 as written\n",
             f->a->name);
     } else if (c->precision == GW_PREC_FP4) {
         put(b, "\n# FP4 (NVFP4) training: no torchtitan v0.2.2 recipe; runs BF16 as "
@@ -816,8 +832,7 @@ gw_status gw_train_emit(gw_ctx *ctx, const gw_train_result *r, gw_train_emit_fmt
     if ((int)f < 0 || f >= GW_TRAIN_EMIT_COUNT_)
         return gw__err(err, GW_EINVAL, "gw_train_emit: unknown framework %d", (int)f);
     if (r->n_feasible == 0 || r->model_def == NULL || r->accel_def == NULL)
-        return gw__err(err, GW_EINVAL,
-                       "gw_train_emit: the result holds no feasible configuration");
+        return gw__err(err, GW_EINVAL, "gw_train_emit: the result holds no feasible configuration");
     facts fa;
     facts_init(&fa, r);
     ebuf b = {ctx, NULL, 0, 0, GW_OK};

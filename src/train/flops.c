@@ -179,8 +179,8 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     {
         double k = m->top_k > 0 ? m->top_k : 0;
         double dense = P->f_attn_proj + P->f_out + P->f_core + P->f_mlp;
-        double moe = P->f_attn_proj + P->f_out + P->f_core + P->f_router + k * P->f_expert +
-                     P->f_shared;
+        double moe =
+            P->f_attn_proj + P->f_out + P->f_core + P->f_router + k * P->f_expert + P->f_shared;
         double L = m->n_layers;
         P->moe_fwd_flops_per_token = moe;
         /* DeepSeek-V3 section 2.2: each MTP module is a projection of the
@@ -189,9 +189,9 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
          * output head. */
         P->n_mtp = m->n_mtp_layers > 0 ? m->n_mtp_layers : 0;
         P->f_mtp = (P->n_moe > 0 ? moe : dense) + 2.0 * (2.0 * h) * h + P->f_head;
-        P->p_mtp = (P->n_moe > 0 ? P->p_layer_moe_shared + m->n_experts * P->p_expert
-                                 : P->p_layer_dense) +
-                   2.0 * h * h + 2.0 * h;
+        P->p_mtp =
+            (P->n_moe > 0 ? P->p_layer_moe_shared + m->n_experts * P->p_expert : P->p_layer_dense) +
+            2.0 * h * h + 2.0 * h;
         P->fwd_flops_per_token =
             (L - P->n_moe) * dense + P->n_moe * moe + P->f_head + P->n_mtp * P->f_mtp;
     }

@@ -115,8 +115,7 @@ static bool along_n(const gw_train_params *p, double n, double m, double h, doub
 
 /* At H h: along N for the two published replica counts around m, then
  * in log M between them. */
-static bool at_h(const gw_train_params *p, double n, double m, double h, double *pen,
-                 used_rows *u)
+static bool at_h(const gw_train_params *p, double n, double m, double h, double *pen, used_rows *u)
 {
     double m0 = 0, m1 = 0, y0 = 0, y1 = 0;
     if (!bracket(p, 1, m, -1, h, &m0, &m1) || !along_n(p, n, m0, h, &y0, u) ||
@@ -199,7 +198,8 @@ static void quality(const gw_train_params *p, const gw_train_loose_in *in, gw_tr
     char a[16], b[16], c[16];
     fmt_params(lo[0], a, sizeof a);
     fmt_params(hi[0], b, sizeof b);
-    gw__snprintf(out->covers, sizeof out->covers, "replicas %.0f-%.0f, H %.0f-%.0f, %s-%s "
+    gw__snprintf(out->covers, sizeof out->covers,
+                 "replicas %.0f-%.0f, H %.0f-%.0f, %s-%s "
                  "parameters, dense models; not every combination",
                  lo[1], hi[1], lo[2], hi[2], a, b);
     double n = in->params, m = in->replicas, h = in->sync_every, pen = 0;
@@ -234,22 +234,24 @@ static void quality(const gw_train_params *p, const gw_train_loose_in *in, gw_tr
             gw__snprintf(part[np++], sizeof part[0], "%.0f replicas (published %.0f-%.0f)", m,
                          lo[1], hi[1]);
         if (h > hi[2] || h < lo[2])
-            gw__snprintf(part[np++], sizeof part[0], "H = %.0f (published %.0f-%.0f)", h,
-                         lo[2], hi[2]);
+            gw__snprintf(part[np++], sizeof part[0], "H = %.0f (published %.0f-%.0f)", h, lo[2],
+                         hi[2]);
         if (n > hi[0] || n < lo[0])
-            gw__snprintf(part[np++], sizeof part[0], "a %s-parameter model (published %s-%s)",
-                         c, a, b);
+            gw__snprintf(part[np++], sizeof part[0], "a %s-parameter model (published %s-%s)", c, a,
+                         b);
         if (in->moe)
-            gw__snprintf(part[np++], sizeof part[0], "a mixture-of-experts model (published: "
+            gw__snprintf(part[np++], sizeof part[0],
+                         "a mixture-of-experts model (published: "
                          "dense models)");
         if (np == 0)
-            gw__snprintf(part[np++], sizeof part[0], "%.0f replicas at H = %.0f with %s "
-                         "parameters (no published rows around it)", m, h, c);
+            gw__snprintf(part[np++], sizeof part[0],
+                         "%.0f replicas at H = %.0f with %s "
+                         "parameters (no published rows around it)",
+                         m, h, c);
         out->why[0] = '\0';
         for (size_t k = 0; k < np; k++) {
             size_t len = strlen(out->why);
-            gw__snprintf(out->why + len, sizeof out->why - len, "%s%s", k > 0 ? ", " : "",
-                         part[k]);
+            gw__snprintf(out->why + len, sizeof out->why - len, "%s%s", k > 0 ? ", " : "", part[k]);
         }
     }
     out->quality_known = true;
@@ -265,10 +267,11 @@ gw_status gw_train_loose_eval(const gw_train_params *p, const gw_train_loose_in 
     if (!p || !in || !out)
         return gw__err(err, GW_EINVAL, "gw_train_loose_eval: bad argument");
     if (!(in->replicas >= 1) || !(in->sync_every >= 1) || !(in->outer_bytes > 0) ||
-        !(in->params > 0) || !(in->inner_step_s > 0) || !(in->link_Bps > 0) ||
-        in->latency_s < 0 || in->grad_bytes < 0)
-        return gw__err(err, GW_EINVAL, "gw_train_loose_eval: replicas, H, bytes, parameters, "
-                                       "step time and link bandwidth must be positive");
+        !(in->params > 0) || !(in->inner_step_s > 0) || !(in->link_Bps > 0) || in->latency_s < 0 ||
+        in->grad_bytes < 0)
+        return gw__err(err, GW_EINVAL,
+                       "gw_train_loose_eval: replicas, H, bytes, parameters, "
+                       "step time and link bandwidth must be positive");
     memset(out, 0, sizeof *out);
     double R = in->replicas;
     double ring = 2.0 * (R - 1.0) / R;

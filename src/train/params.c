@@ -30,8 +30,7 @@ const char *gw_train_recompute_name(gw_train_recompute r)
 
 gw_status gw_train_recompute_parse(const char *text, gw_train_recompute *out)
 {
-    static const gw_train_recompute all[] = {GW_TRAIN_RECOMPUTE_NONE,
-                                             GW_TRAIN_RECOMPUTE_SELECTIVE,
+    static const gw_train_recompute all[] = {GW_TRAIN_RECOMPUTE_NONE, GW_TRAIN_RECOMPUTE_SELECTIVE,
                                              GW_TRAIN_RECOMPUTE_FULL};
     if (text == NULL)
         return GW_EPARSE;
@@ -130,7 +129,10 @@ typedef struct pdef {
     size_t off;
 } pdef;
 
-#define P_(k, d, lo, hi, field) {k, d, lo, hi, offsetof(gw_train_params, field)}
+#define P_(k, d, lo, hi, field)                        \
+    {                                                  \
+        k, d, lo, hi, offsetof(gw_train_params, field) \
+    }
 
 static const pdef defs[] = {
     P_("gemm_eff_max_bf16", GW_DIM_FRACTION, 0.05, 1.0, gemm_eff_max[GW_PREC_BF16]),
@@ -189,8 +191,7 @@ static const pdef defs[] = {
 static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const char *where,
                             gw_dim dim, double lo, double hi, double *out, gw_error *err)
 {
-    static const char *const keys[] = {"value", "source", "fitted_to", "confidence", "note",
-                                       NULL};
+    static const char *const keys[] = {"value", "source", "fitted_to", "confidence", "note", NULL};
     gw__ynode *v = NULL, *src = NULL;
     gw_status rc = gw__y_expect(d, entry, GW_Y_MAP, where, err);
     if (rc == GW_OK)
@@ -208,9 +209,9 @@ static gw_status read_value(const gw__ydoc *d, const gw__ynode *entry, const cha
  * the table's capacity cap (n_have entries so far), a mapping of the known
  * keys with a source. Fills where with the entry's key path. */
 static gw_status profile_entry(const gw__ydoc *d, const gw__ynode *map, size_t i,
-                               const char *section, const char *what,
-                               const char *const *keys, size_t n_have, size_t cap, char *where,
-                               size_t where_len, gw_error *err)
+                               const char *section, const char *what, const char *const *keys,
+                               size_t n_have, size_t cap, char *where, size_t where_len,
+                               gw_error *err)
 {
     gw_status rc;
     gw__snprintf(where, where_len, "%s.%s", section, map->keys[i]->scalar);
@@ -234,7 +235,8 @@ static gw_status read_fp8_recipe(const gw__ydoc *d, const gw__ynode *entry, cons
 {
     gw_train_fp8_recipe fr = GW_TRAIN_FP8_TENSOR;
     const gw__ynode *n = gw__ymap_get(entry, "fp8_recipe");
-    if (n != NULL && (n->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(n->scalar, &fr) != GW_OK)) {
+    if (n != NULL &&
+        (n->kind != GW_Y_SCALAR || gw_train_fp8_recipe_parse(n->scalar, &fr) != GW_OK)) {
         gw_status rc = gw__err(err, GW_ESCHEMA, "expected \"tensor\" or \"block\"");
         gw__y_loc(d, n, where, err);
         return rc;
@@ -246,10 +248,17 @@ static gw_status read_fp8_recipe(const gw__ydoc *d, const gw__ynode *entry, cons
 static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
 {
-    static const char *const keys[] = {"flash_attention", "tp_comm_overlap",
-                                       "sequence_parallel", "grad_bytes_per_param", "zero",
-                                       "max_vpp", "moe_imbalance", "cuda_graphs", "fp8_recipe",
-                                       "source", NULL};
+    static const char *const keys[] = {"flash_attention",
+                                       "tp_comm_overlap",
+                                       "sequence_parallel",
+                                       "grad_bytes_per_param",
+                                       "zero",
+                                       "max_vpp",
+                                       "moe_imbalance",
+                                       "cuda_graphs",
+                                       "fp8_recipe",
+                                       "source",
+                                       NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -321,11 +330,12 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
     return GW_OK;
 }
 
-static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
-                                     gw_train_params *p, gw_error *err)
+static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
+                                     gw_error *err)
 {
-    static const char *const keys[] = {"dualpipe", "fp8_dispatch", "moe_node_limit",
-                                       "fp8_grouped_native", "fp8_recipe", "source", NULL};
+    static const char *const keys[] = {
+        "dualpipe", "fp8_dispatch", "moe_node_limit", "fp8_grouped_native", "fp8_recipe", "source",
+        NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -335,8 +345,7 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
         return rc;
     for (size_t i = 0; i < map->n; i++) {
         const gw__ynode *e = map->vals[i];
-        rc = profile_entry(d, map, i, "model_profiles", "model profiles", keys,
-                           p->n_model_profiles,
+        rc = profile_entry(d, map, i, "model_profiles", "model profiles", keys, p->n_model_profiles,
                            sizeof p->model_profile / sizeof p->model_profile[0], where,
                            sizeof where, err);
         if (rc != GW_OK)
@@ -361,8 +370,7 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
         p->model_profile[p->n_model_profiles].fp8_dispatch = f8;
         p->model_profile[p->n_model_profiles].fp8_grouped_native = nat;
         p->model_profile[p->n_model_profiles].moe_node_limit = (int)lim;
-        rc = read_fp8_recipe(d, e, where, &p->model_profile[p->n_model_profiles].fp8_recipe,
-                             err);
+        rc = read_fp8_recipe(d, e, where, &p->model_profile[p->n_model_profiles].fp8_recipe, err);
         if (rc != GW_OK)
             return rc;
         p->n_model_profiles++;
@@ -373,8 +381,8 @@ static gw_status load_model_profiles(const gw__ydoc *d, const gw__ynode *map,
 static gw_status load_published(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                 gw_error *err)
 {
-    static const char *const keys[] = {"model", "accelerator", "gpu_hours", "tokens", "source",
-                                       NULL};
+    static const char *const keys[] = {"model",  "accelerator", "gpu_hours",
+                                       "tokens", "source",      NULL};
     char where[160];
     gw_status rc;
     if (map == NULL)
@@ -414,8 +422,7 @@ static gw_status load_published(const gw__ydoc *d, const gw__ynode *map, gw_trai
         gw__strlcpy(p->published[k].accel, str, sizeof p->published[k].accel);
         rc = gw__y_require(d, e, "gpu_hours", where, &n, err);
         if (rc == GW_OK)
-            rc = gw__y_num(d, n, where, GW_DIM_TOKENS, 1.0, 1e12, &p->published[k].gpu_hours,
-                           err);
+            rc = gw__y_num(d, n, where, GW_DIM_TOKENS, 1.0, 1e12, &p->published[k].gpu_hours, err);
         if (rc == GW_OK)
             rc = gw__y_require(d, e, "tokens", where, &n, err);
         if (rc == GW_OK)
@@ -490,16 +497,18 @@ static gw_status load_fit_plan(const gw__ydoc *d, const gw__ynode *seq, gw_train
             size_t len = strcspn(q, ",");
             char one[64];
             if (len == 0 || len >= sizeof one) {
-                rc = gw__err(err, GW_ESCHEMA, "expected comma-separated parameter names, got "
-                             "\"%s\"", names);
+                rc = gw__err(err, GW_ESCHEMA,
+                             "expected comma-separated parameter names, got "
+                             "\"%s\"",
+                             names);
                 gw__y_loc(d, n, where, err);
                 return rc;
             }
             memcpy(one, q, len);
             one[len] = '\0';
             if (!gw_train_fit_param_known(one)) {
-                rc = gw__err(err, GW_ESCHEMA, "\"%s\" is not a parameter gw_train_fit can fit",
-                             one);
+                rc =
+                    gw__err(err, GW_ESCHEMA, "\"%s\" is not a parameter gw_train_fit can fit", one);
                 gw__y_loc(d, n, where, err);
                 return rc;
             }
@@ -519,8 +528,8 @@ static gw_status load_fit_plan(const gw__ydoc *d, const gw__ynode *seq, gw_train
 static gw_status load_loose_quality(const gw__ydoc *d, const gw__ynode *seq, gw_train_params *p,
                                     gw_error *err)
 {
-    static const char *const keys[] = {"params", "replicas", "sync_every", "dp_loss", "loss",
-                                       "ref", "source", NULL};
+    static const char *const keys[] = {"params", "replicas", "sync_every", "dp_loss",
+                                       "loss",   "ref",      "source",     NULL};
     char where[64], w2[96];
     gw_status rc;
     if (seq == NULL)
@@ -565,11 +574,14 @@ static gw_status load_loose_quality(const gw__ydoc *d, const gw__ynode *seq, gw_
             bool count;
             size_t off;
         } f[] = {
-            {"params", GW_DIM_TOKENS, 1e6, 1e14, true, offsetof(gw_train_params, loose_pt[0].params)},
-            {"replicas", GW_DIM_TOKENS, 1, 1e6, true, offsetof(gw_train_params, loose_pt[0].replicas)},
+            {"params", GW_DIM_TOKENS, 1e6, 1e14, true,
+             offsetof(gw_train_params, loose_pt[0].params)},
+            {"replicas", GW_DIM_TOKENS, 1, 1e6, true,
+             offsetof(gw_train_params, loose_pt[0].replicas)},
             {"sync_every", GW_DIM_TOKENS, 1, 1e6, true,
              offsetof(gw_train_params, loose_pt[0].sync_every)},
-            {"dp_loss", GW_DIM_NONE, 0.01, 100, false, offsetof(gw_train_params, loose_pt[0].dp_loss)},
+            {"dp_loss", GW_DIM_NONE, 0.01, 100, false,
+             offsetof(gw_train_params, loose_pt[0].dp_loss)},
             {"loss", GW_DIM_NONE, 0.01, 100, false, offsetof(gw_train_params, loose_pt[0].loss)},
         };
         for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
@@ -587,8 +599,10 @@ static gw_status load_loose_quality(const gw__ydoc *d, const gw__ynode *seq, gw_
             if (p->loose_pt[j].params == p->loose_pt[k].params &&
                 p->loose_pt[j].replicas == p->loose_pt[k].replicas &&
                 p->loose_pt[j].sync_every == p->loose_pt[k].sync_every) {
-                rc = gw__err(err, GW_ESCHEMA, "the same params, replicas and sync_every as "
-                             "loose_quality[%zu]: one row per published setting", j);
+                rc = gw__err(err, GW_ESCHEMA,
+                             "the same params, replicas and sync_every as "
+                             "loose_quality[%zu]: one row per published setting",
+                             j);
                 gw__y_loc(d, e, where, err);
                 return rc;
             }
@@ -602,8 +616,8 @@ static gw_status load_loose_quality(const gw__ydoc *d, const gw__ynode *seq, gw_
 static gw_status load_interval(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
 {
-    static const char *const keys[] = {"level", "log_mean", "log_sd", "source", "fitted_to",
-                                       "coverage", NULL};
+    static const char *const keys[] = {"level",     "log_mean", "log_sd", "source",
+                                       "fitted_to", "coverage", NULL};
     const char *where = "prediction_interval";
     gw__ynode *n = NULL;
     if (map == NULL)
@@ -654,8 +668,8 @@ static gw_status load_matmul(const gw__ydoc *d, const gw__ynode *map, gw_train_p
         const char *name = map->keys[i]->scalar;
         bool dflt = strcmp(name, "default") == 0;
         rc = profile_entry(d, map, i, "matmul_ceiling", "matmul_ceiling entries", keys,
-                           dflt ? 0 : p->n_matmul, sizeof p->matmul / sizeof p->matmul[0],
-                           where, sizeof where, err);
+                           dflt ? 0 : p->n_matmul, sizeof p->matmul / sizeof p->matmul[0], where,
+                           sizeof where, err);
         if (rc != GW_OK)
             break;
         double *dst = dflt ? p->matmul_default_frac : p->matmul[p->n_matmul].flops;
@@ -705,11 +719,10 @@ gw_status gw__train_params_parse(gw_ctx *ctx, const char *buf, size_t len, const
     if (rc != GW_OK)
         goto done;
     {
-        static const char *const top[] = {"schema_version", "params", "nic_per_gpu",
-                                          "run_profiles", "model_profiles",
-                                          "published_runs", "fit_plan",
-                                          "prediction_interval", "matmul_ceiling",
-                                          "loose_quality", NULL};
+        static const char *const top[] = {
+            "schema_version", "params",         "nic_per_gpu", "run_profiles",
+            "model_profiles", "published_runs", "fit_plan",    "prediction_interval",
+            "matmul_ceiling", "loose_quality",  NULL};
         rc = gw__y_check_keys(d, d->root, top, "", err);
         if (rc != GW_OK)
             goto done;
@@ -835,7 +848,7 @@ double gw__train_matmul_frac(const gw_train_params *p, const gw_accel *a, int pr
     if (q < 0 || q >= GW_PREC_COUNT || a == NULL || !(a->peak_flops[q] > 0))
         return 1.0;
     double dflt = p->matmul_default_frac[q] > 0 ? p->matmul_default_frac[q]
-                                                 : p->matmul_default_frac[GW_PREC_BF16];
+                                                : p->matmul_default_frac[GW_PREC_BF16];
     if (!(dflt > 0))
         dflt = 1.0;
     for (size_t i = 0; i < p->n_matmul; i++) {

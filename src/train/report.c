@@ -64,22 +64,20 @@ static void mem_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_memory *m)
     gw_doc_num(doc, n, "grads_bytes", "gradients", m->grads_bytes, "B");
     gw_doc_num(doc, n, "optimizer_bytes", "optimizer state", m->optimizer_bytes, "B");
     if (m->expert_state_bytes > 0)
-        gw_doc_num(doc, n, "expert_state_bytes",
-                   "  routed experts' share of the three above", m->expert_state_bytes,
-                   "B");
+        gw_doc_num(doc, n, "expert_state_bytes", "  routed experts' share of the three above",
+                   m->expert_state_bytes, "B");
     gw_doc_num(doc, n, "activations_bytes", "activations (in flight)", m->activations_bytes, "B");
     if (m->expert_state_bytes > 0)
         gw_doc_num(doc, n, "expert_activations_bytes", "  of which routed experts",
                    m->expert_activations_bytes, "B");
     gw_doc_num(doc, n, "buffers_bytes", "buffers, logits, workspace", m->buffers_bytes, "B");
-    gw_doc_num(doc, n, "fragmentation_bytes", "fragmentation allowance",
-               m->fragmentation_bytes, "B");
+    gw_doc_num(doc, n, "fragmentation_bytes", "fragmentation allowance", m->fragmentation_bytes,
+               "B");
     gw_doc_num(doc, n, "total_bytes", "total", m->total_bytes, "B");
     gw_doc_num(doc, n, "capacity_bytes", "usable capacity", m->capacity_bytes, "B");
 }
 
-static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full,
-                     int n_layers)
+static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool full, int n_layers)
 {
     cfg_doc(doc, n, &e->cfg, full);
     int sf, sm, sl;
@@ -121,9 +119,8 @@ static void eval_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, bool f
 /* A figure of the best configuration with the result's prediction
  * interval: time-like figures scale with the step time, rate-like ones
  * (throughput, MFU) inversely. Without an interval, a plain number. */
-void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *r,
-                            const char *key, const char *label, double v, const char *unit,
-                            bool rate)
+void gw_train_report_figure(gw_doc *doc, gw_doc_node *n, const gw_train_result *r, const char *key,
+                            const char *label, double v, const char *unit, bool rate)
 {
     if (!(r->interval_level > 0)) {
         gw_doc_num(doc, n, key, label, v, unit);
@@ -150,8 +147,9 @@ static void feed_doc(gw_doc *doc, gw_doc_node *n, const gw_train_eval *e, double
                    e->tokens_per_s * e->time.step_s / e->gpus_used, "");
     } else {
         char why[160];
-        gw__snprintf(why, sizeof why, "no GPU count reaches %.0f%% MFU; the best is %.1f%% on "
-                                      "%.0f GPUs",
+        gw__snprintf(why, sizeof why,
+                     "no GPU count reaches %.0f%% MFU; the best is %.1f%% on "
+                     "%.0f GPUs",
                      100.0 * min_mfu, 100.0 * peak_mfu, peak_gpus);
         gw_doc_na(doc, n, "gpus", "largest synchronous job (GPUs)", "", why);
     }
@@ -165,8 +163,8 @@ static void batch_limits_doc(gw_doc *doc, gw_doc_node *o, const gw_train_result 
         return;
     gw_doc_node *b = gw_doc_obj(doc, o, "batch_limits", "batch-size limits");
     if (r->critical_batch_tokens > 0) {
-        gw_doc_num(doc, b, "compute_flop", "run compute C (model FLOPs)",
-                   r->critical_compute_flop, "FLOP");
+        gw_doc_num(doc, b, "compute_flop", "run compute C (model FLOPs)", r->critical_compute_flop,
+                   "FLOP");
         gw_doc_num(doc, b, "critical_batch_tokens", "critical batch 0.292 C^0.3271 (tokens)",
                    r->critical_batch_tokens, "");
         gw_doc_num(doc, b, "batch_tokens", "batch used (tokens)", r->tokens_per_step, "");
@@ -174,14 +172,16 @@ static void batch_limits_doc(gw_doc *doc, gw_doc_node *o, const gw_train_result 
                    r->tokens_per_step / r->critical_batch_tokens, "");
         gw_doc_bool(doc, b, "in_fit_range", "C inside the fit's range", r->critical_in_range);
         if (!r->critical_in_range)
-            gw_doc_note(doc, "train: the critical-batch fit (DeepSeek LLM) covers 1e17-3e20 "
-                             "FLOP; this run's %.3g FLOP lies outside, so its critical batch of "
-                             "%.3g M tokens is an extrapolation (docs/models/batch.md)",
+            gw_doc_note(doc,
+                        "train: the critical-batch fit (DeepSeek LLM) covers 1e17-3e20 "
+                        "FLOP; this run's %.3g FLOP lies outside, so its critical batch of "
+                        "%.3g M tokens is an extrapolation (docs/models/batch.md)",
                         r->critical_compute_flop, r->critical_batch_tokens / 1e6);
         if (r->tokens_per_step > r->critical_batch_tokens * 1.0005)
-            gw_doc_note(doc, "train: the batch (%.3g M tokens) is %.2fx the critical batch "
-                             "(%.3g M): above it the fit expects a worse loss for the same "
-                             "compute (docs/models/batch.md)",
+            gw_doc_note(doc,
+                        "train: the batch (%.3g M tokens) is %.2fx the critical batch "
+                        "(%.3g M): above it the fit expects a worse loss for the same "
+                        "compute (docs/models/batch.md)",
                         r->tokens_per_step / 1e6, r->tokens_per_step / r->critical_batch_tokens,
                         r->critical_batch_tokens / 1e6);
     }
@@ -198,15 +198,17 @@ static void batch_limits_doc(gw_doc *doc, gw_doc_node *o, const gw_train_result 
                  r->feed_crit_peak_gpus);
     }
     if (r->feed.gpus_used > 0 && r->n_gpus > r->feed.gpus_used)
-        gw_doc_note(doc, "train: the batch of %.0f sequences feeds at most %.0f GPUs at %.0f%% "
-                         "MFU or more; the job has %.0f, %.2fx that (%.0f GPUs beyond what the "
-                         "batch can feed)",
+        gw_doc_note(doc,
+                    "train: the batch of %.0f sequences feeds at most %.0f GPUs at %.0f%% "
+                    "MFU or more; the job has %.0f, %.2fx that (%.0f GPUs beyond what the "
+                    "batch can feed)",
                     r->global_batch_seqs, r->feed.gpus_used, 100.0 * r->feed_min_mfu, r->n_gpus,
                     r->n_gpus / r->feed.gpus_used, r->n_gpus - r->feed.gpus_used);
     else if (r->feed.gpus_used <= 0)
-        gw_doc_note(doc, "train: no GPU count reaches %.0f%% MFU with a batch of %.0f "
-                         "sequences (best %.1f%% on %.0f GPUs): the job's %.0f GPUs are beyond "
-                         "what the batch feeds at that MFU",
+        gw_doc_note(doc,
+                    "train: no GPU count reaches %.0f%% MFU with a batch of %.0f "
+                    "sequences (best %.1f%% on %.0f GPUs): the job's %.0f GPUs are beyond "
+                    "what the batch feeds at that MFU",
                     100.0 * r->feed_min_mfu, r->global_batch_seqs, 100.0 * r->feed_peak_mfu,
                     r->feed_peak_gpus, r->n_gpus);
 }
@@ -238,8 +240,7 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                    r->moe_node_limit);
         gw_doc_bool(doc, in, "fp8_dispatch", "MoE dispatch in FP8", r->fp8_dispatch);
         gw_doc_bool(doc, in, "moe_dedup_dispatch",
-                    "MoE dispatch: one copy per remote node (DeepEP-style)",
-                    r->moe_dedup_dispatch);
+                    "MoE dispatch: one copy per remote node (DeepEP-style)", r->moe_dedup_dispatch);
         gw_doc_bool(doc, in, "fp8_grouped_native",
                     "FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)",
                     r->fp8_grouped_native);
@@ -264,33 +265,35 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     if (r->n_feasible == 0)
         return;
     if (r->best.gpus_used < r->n_gpus)
-        gw_doc_note(doc, "train: %.0f of %.0f GPUs stay idle: the fastest layout uses %.0f, "
-                         "within the %.3g%% of idle GPUs allowed (--allow-idle-gpus, "
-                         "cluster.allow_idle_gpus; 0 uses every GPU)",
+        gw_doc_note(doc,
+                    "train: %.0f of %.0f GPUs stay idle: the fastest layout uses %.0f, "
+                    "within the %.3g%% of idle GPUs allowed (--allow-idle-gpus, "
+                    "cluster.allow_idle_gpus; 0 uses every GPU)",
                     r->n_gpus - r->best.gpus_used, r->n_gpus, r->best.gpus_used,
                     100.0 * r->max_idle_frac);
     if (r->batch_raised)
-        gw_doc_note(doc, "train: global batch %.0f sequences (%.3g M tokens), raised from the "
-                         "%.0f asked for up to the critical batch of %.3g M tokens "
-                         "(workload.batch_policy: critical, --batch-limit critical)",
+        gw_doc_note(doc,
+                    "train: global batch %.0f sequences (%.3g M tokens), raised from the "
+                    "%.0f asked for up to the critical batch of %.3g M tokens "
+                    "(workload.batch_policy: critical, --batch-limit critical)",
                     r->global_batch_seqs, r->tokens_per_step / 1e6, r->requested_batch_seqs,
                     r->critical_batch_tokens / 1e6);
     else if (r->requested_batch_seqs > 0 && r->global_batch_seqs != r->requested_batch_seqs)
-        gw_doc_note(doc, "train: global batch %.0f sequences, not the %.0f asked for (%+.2f%%): "
-                         "the fastest layout divides it, within the %.3g%% batch tolerance "
-                         "(--batch-tolerance, workload.batch_tolerance; 0 keeps it exact)",
+        gw_doc_note(doc,
+                    "train: global batch %.0f sequences, not the %.0f asked for (%+.2f%%): "
+                    "the fastest layout divides it, within the %.3g%% batch tolerance "
+                    "(--batch-tolerance, workload.batch_tolerance; 0 keeps it exact)",
                     r->global_batch_seqs, r->requested_batch_seqs,
                     100.0 * (r->global_batch_seqs / r->requested_batch_seqs - 1.0),
                     100.0 * r->batch_slack);
     gw_doc_node *b = gw_doc_obj(doc, o, "best", "fastest feasible configuration");
     eval_doc(doc, b, &r->best, true, r->model_def ? r->model_def->n_layers : 0);
     /* The same keys again, with their intervals (replaced in place). */
-    gw_train_report_figure(doc, b, r, "step_time_s", "step time", r->best.time.step_s, "s",
-                           false);
+    gw_train_report_figure(doc, b, r, "step_time_s", "step time", r->best.time.step_s, "s", false);
     gw_train_report_figure(doc, b, r, "mfu_frac", "MFU (model FLOPs / peak of precision)",
                            r->best.mfu, "frac", true);
-    gw_train_report_figure(doc, b, r, "tokens_per_s", "throughput", r->best.tokens_per_s,
-                           "tok/s", true);
+    gw_train_report_figure(doc, b, r, "tokens_per_s", "throughput", r->best.tokens_per_s, "tok/s",
+                           true);
     if (r->interval_level > 0)
         gw_doc_note(doc,
                     "train: ranges are %.0f%% prediction intervals of the step time (x%.2f to "
@@ -310,8 +313,8 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                     "%.3g s across their readings (%.3g s as timed), and the interval covers "
                     "all of them. State them to narrow it (%s%s%s)",
                     g ? "whether the MoE expert blocks run in CUDA graphs" : "",
-                    g && f8 ? " and " : "", f8 ? "the FP8 scaling recipe" : "",
-                    r->facts_step_lo_s, r->facts_step_hi_s, r->best.time.step_s,
+                    g && f8 ? " and " : "", f8 ? "the FP8 scaling recipe" : "", r->facts_step_lo_s,
+                    r->facts_step_hi_s, r->best.time.step_s,
                     g ? "--cuda-graphs / --no-cuda-graphs, workload.cuda_graphs" : "",
                     g && f8 ? "; " : "", f8 ? "--fp8-recipe, workload.fp8_recipe" : "");
     }
@@ -330,8 +333,8 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_num(doc, f, "model_flop", "model FLOPs (MFU basis, 3x fwd)", r->flops.model, "FLOP");
     gw_doc_num(doc, f, "hardware_flop", "hardware FLOPs (HFU basis, + recompute)",
                r->flops.hardware, "FLOP");
-    gw_doc_num(doc, f, "model_flop_per_token", "model FLOPs per token",
-               r->flops.per_token_model, "FLOP");
+    gw_doc_num(doc, f, "model_flop_per_token", "model FLOPs per token", r->flops.per_token_model,
+               "FLOP");
 
     gw_doc_node *alts = gw_doc_arr(doc, o, "alternatives", "next-best configurations");
     for (size_t i = 0; i < r->n_top; i++) {
@@ -370,8 +373,8 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                             "in this memory model, above the %.0f GB usable; the published "
                             "run fitted it with FP8 activation caching and storage tricks the "
                             "model does not credit, so the truth lies between the two figures",
-                            r->gpu_hours_selective / 1e6, 100.0 * d2,
-                            r->selective_mem_bytes / 1e9, r->best.mem.capacity_bytes / 1e9);
+                            r->gpu_hours_selective / 1e6, 100.0 * d2, r->selective_mem_bytes / 1e9,
+                            r->best.mem.capacity_bytes / 1e9);
             }
         }
         gw_doc_note(doc, "train: whole-run time is steady-state step time x steps; no failures, "
@@ -382,9 +385,10 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_note(doc, "train: MFU counts model FLOPs (forward x 3, causal attention, no "
                      "recomputation) over the dense peak of the chosen precision; HFU adds "
                      "recomputation");
-    gw_doc_note(doc, "train: step time from an analytical model (GEMM efficiency curve, "
-                     "attention and element-wise rates, %s collectives) fitted to published "
-                     "runs; see docs/models/train.md",
+    gw_doc_note(doc,
+                "train: step time from an analytical model (GEMM efficiency curve, "
+                "attention and element-wise rates, %s collectives) fitted to published "
+                "runs; see docs/models/train.md",
                 r->comm_model);
     if (r->best.time.host_s > 0)
         gw_doc_note(doc,

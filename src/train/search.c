@@ -26,7 +26,7 @@
 #include <omp.h>
 #endif
 
-#define MAX_DIV 4096
+#define MAX_DIV    4096
 #define MAX_SPLITS 8
 
 /* Pipeline stage splits tried for pp stages of vpp chunks on a model of L
@@ -144,9 +144,9 @@ typedef struct topk {
 
 static bool same_layout(const gw_train_config *a, const gw_train_config *b)
 {
-    return a->tp == b->tp && a->pp == b->pp && a->cp == b->cp && a->dp == b->dp &&
-           a->ep == b->ep && a->etp == b->etp && a->micro_batch == b->micro_batch &&
-           a->vpp == b->vpp && a->precision == b->precision;
+    return a->tp == b->tp && a->pp == b->pp && a->cp == b->cp && a->dp == b->dp && a->ep == b->ep &&
+           a->etp == b->etp && a->micro_batch == b->micro_batch && a->vpp == b->vpp &&
+           a->precision == b->precision;
 }
 
 /* Smaller is better: step time, then memory (ties are broken
@@ -161,12 +161,20 @@ static bool better(const gw_train_eval *a, const gw_train_eval *b)
     if (a->mem.total_bytes != b->mem.total_bytes)
         return a->mem.total_bytes < b->mem.total_bytes;
     const gw_train_config *x = &a->cfg, *y = &b->cfg;
-    int kx[] = {x->tp,   x->pp,          x->cp,          x->ep,       x->etp,
-                x->micro_batch, x->vpp, (int)x->recompute, x->zero, (int)x->precision,
-                x->cp_comm, x->pp_first, x->pp_last, x->zero_shard};
-    int ky[] = {y->tp,   y->pp,          y->cp,          y->ep,       y->etp,
-                y->micro_batch, y->vpp, (int)y->recompute, y->zero, (int)y->precision,
-                y->cp_comm, y->pp_first, y->pp_last, y->zero_shard};
+    int kx[] = {x->tp,      x->pp,
+                x->cp,      x->ep,
+                x->etp,     x->micro_batch,
+                x->vpp,     (int)x->recompute,
+                x->zero,    (int)x->precision,
+                x->cp_comm, x->pp_first,
+                x->pp_last, x->zero_shard};
+    int ky[] = {y->tp,      y->pp,
+                y->cp,      y->ep,
+                y->etp,     y->micro_batch,
+                y->vpp,     (int)y->recompute,
+                y->zero,    (int)y->precision,
+                y->cp_comm, y->pp_first,
+                y->pp_last, y->zero_shard};
     for (size_t i = 0; i < sizeof kx / sizeof kx[0]; i++) {
         if (kx[i] != ky[i])
             return kx[i] < ky[i];
@@ -333,8 +341,8 @@ static void search_triple(const space *S, triple tr, topk *t)
                     c.micro_batch = mbs[im];
                     for (int v = vmin; v <= vmax; v++) {
                         int spl[MAX_SPLITS][2];
-                        int ns = pp_splits(P->L, tr.pp, v, o->pp_first, o->pp_last, spl,
-                                           MAX_SPLITS);
+                        int ns =
+                            pp_splits(P->L, tr.pp, v, o->pp_first, o->pp_last, spl, MAX_SPLITS);
                         if (ns == 0) {
                             /* No split runs vpp chunks: a fixed vpp is
                              * evaluated once (and rejected), as before. */
@@ -345,24 +353,24 @@ static void search_triple(const space *S, triple tr, topk *t)
                         }
                         c.vpp = v;
                         for (int is = 0; is < ns; is++) {
-                        c.pp_first = spl[is][0];
-                        c.pp_last = spl[is][1];
-                        for (int r = rc_lo; r <= rc_hi; r++) {
-                            c.recompute = (gw_train_recompute)r;
-                            for (int z = z_lo; z <= z_hi; z++) {
-                                c.zero = z;
-                                for (int x = x_lo; x <= x_hi; x++) {
-                                    c.cp_comm = x;
-                                    gw__train_eval(P, &c, &e);
-                                    t->n_eval++;
-                                    t->n_rej[e.reject]++;
-                                    if (e.reject == GW_TRAIN_OK) {
-                                        t->n_feas++;
-                                        topk_add(t, &e);
+                            c.pp_first = spl[is][0];
+                            c.pp_last = spl[is][1];
+                            for (int r = rc_lo; r <= rc_hi; r++) {
+                                c.recompute = (gw_train_recompute)r;
+                                for (int z = z_lo; z <= z_hi; z++) {
+                                    c.zero = z;
+                                    for (int x = x_lo; x <= x_hi; x++) {
+                                        c.cp_comm = x;
+                                        gw__train_eval(P, &c, &e);
+                                        t->n_eval++;
+                                        t->n_rej[e.reject]++;
+                                        if (e.reject == GW_TRAIN_OK) {
+                                            t->n_feas++;
+                                            topk_add(t, &e);
+                                        }
                                     }
                                 }
                             }
-                        }
                         }
                     }
                 }
@@ -421,79 +429,80 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
     int zs[2] = {base->zero, 3};
     int n_z = base->zero < 3 ? 2 : 1;
     for (int iz = 0; iz < n_z; iz++)
-    for (int it = 0; it < n_tp; it++)
-    for (int ic = 0; ic < n_cp; ic++)
-    for (int pp = 1; pp <= P.L; pp++) {
-        c.zero = zs[iz];
-        /* Every stage count; two virtual stages only for powers of two
-         * and divisors of the layers (a third of the evaluations). */
-        c.tp = tps[it];
-        c.cp = cps[ic];
-        c.seq_parallel = c.tp > 1 && base->seq_parallel;
-        c.etp = base->etp > c.tp ? c.tp : base->etp;
-        while (c.etp > 1 && c.tp % c.etp != 0)
-            c.etp--;
-        if (c.etp < 1)
-            c.etp = 1;
-        int lmax = (P.L + pp - 1) / pp;
-        for (int v = 1; v <= (pp > 1 && ((pp & (pp - 1)) == 0 || P.L % pp == 0) ? 2 : 1); v++) {
-            if (lmax % v != 0)
-                continue;
-            for (double d = 1; d * d <= B; d++) {
-                if (fmod(B, d) != 0.0)
-                    continue;
-                for (int k = 0; k < 2; k++) {
-                    double dp = k == 0 ? d : B / d;
-                    if (k == 1 && dp == d)
-                        break;
-                    if (dp > 1e8)
-                        continue;
-                    c.pp = pp;
-                    c.vpp = v;
-                    c.dp = (int)dp;
-                    if (m->n_experts > 0) {
-                        long lim = (long)c.dp * c.cp * c.tp / (c.etp > 0 ? c.etp : 1);
-                        int ep = 0;
-                        for (int x = base->ep; x >= 1; x--) {
-                            if (m->n_experts % x == 0 && lim % x == 0) {
-                                ep = x;
-                                break;
+        for (int it = 0; it < n_tp; it++)
+            for (int ic = 0; ic < n_cp; ic++)
+                for (int pp = 1; pp <= P.L; pp++) {
+                    c.zero = zs[iz];
+                    /* Every stage count; two virtual stages only for powers of two
+                     * and divisors of the layers (a third of the evaluations). */
+                    c.tp = tps[it];
+                    c.cp = cps[ic];
+                    c.seq_parallel = c.tp > 1 && base->seq_parallel;
+                    c.etp = base->etp > c.tp ? c.tp : base->etp;
+                    while (c.etp > 1 && c.tp % c.etp != 0)
+                        c.etp--;
+                    if (c.etp < 1)
+                        c.etp = 1;
+                    int lmax = (P.L + pp - 1) / pp;
+                    for (int v = 1;
+                         v <= (pp > 1 && ((pp & (pp - 1)) == 0 || P.L % pp == 0) ? 2 : 1); v++) {
+                        if (lmax % v != 0)
+                            continue;
+                        for (double d = 1; d * d <= B; d++) {
+                            if (fmod(B, d) != 0.0)
+                                continue;
+                            for (int k = 0; k < 2; k++) {
+                                double dp = k == 0 ? d : B / d;
+                                if (k == 1 && dp == d)
+                                    break;
+                                if (dp > 1e8)
+                                    continue;
+                                c.pp = pp;
+                                c.vpp = v;
+                                c.dp = (int)dp;
+                                if (m->n_experts > 0) {
+                                    long lim = (long)c.dp * c.cp * c.tp / (c.etp > 0 ? c.etp : 1);
+                                    int ep = 0;
+                                    for (int x = base->ep; x >= 1; x--) {
+                                        if (m->n_experts % x == 0 && lim % x == 0) {
+                                            ep = x;
+                                            break;
+                                        }
+                                    }
+                                    if (ep < 1)
+                                        continue;
+                                    c.ep = ep;
+                                }
+                                gw__train_eval(&P, &c, &e);
+                                if (e.reject != GW_TRAIN_OK)
+                                    continue;
+                                if (e.mfu > *peak_mfu ||
+                                    (e.mfu == *peak_mfu && e.gpus_used > *peak_gpus)) {
+                                    *peak_mfu = e.mfu;
+                                    *peak_gpus = e.gpus_used;
+                                }
+                                if (e.mfu >= min_mfu &&
+                                    (e.gpus_used > out->gpus_used ||
+                                     (e.gpus_used == out->gpus_used && e.mfu > out->mfu)))
+                                    *out = e;
                             }
                         }
-                        if (ep < 1)
-                            continue;
-                        c.ep = ep;
                     }
-                    gw__train_eval(&P, &c, &e);
-                    if (e.reject != GW_TRAIN_OK)
-                        continue;
-                    if (e.mfu > *peak_mfu ||
-                        (e.mfu == *peak_mfu && e.gpus_used > *peak_gpus)) {
-                        *peak_mfu = e.mfu;
-                        *peak_gpus = e.gpus_used;
-                    }
-                    if (e.mfu >= min_mfu &&
-                        (e.gpus_used > out->gpus_used ||
-                         (e.gpus_used == out->gpus_used && e.mfu > out->mfu)))
-                        *out = e;
                 }
-            }
-        }
-    }
 }
 
 gw_status gw_train_eval_config(const gw_model *m, const gw_accel *a, const gw_train_topo *topo,
                                const gw_train_params *p, const gw_train_comm_model *comm,
-                               const gw_train_config *cfg, double seq_len,
-                               double global_batch_seqs, gw_train_eval *out, gw_error *err)
+                               const gw_train_config *cfg, double seq_len, double global_batch_seqs,
+                               gw_train_eval *out, gw_error *err)
 {
     gw__train_pre P;
     if (m == NULL || a == NULL || topo == NULL || p == NULL || cfg == NULL || out == NULL ||
         !(seq_len > 0) || !(global_batch_seqs > 0) || m->n_layers < 1 || m->hidden < 1 ||
         m->n_heads < 1)
         return gw__err(err, GW_EINVAL, "gw_train_eval_config: bad argument");
-    if (cfg->tp < 1 || cfg->pp < 1 || cfg->dp < 1 || cfg->cp < 1 || cfg->ep < 1 ||
-        cfg->vpp < 1 || cfg->micro_batch < 1 || cfg->zero < 0 || cfg->zero > 3)
+    if (cfg->tp < 1 || cfg->pp < 1 || cfg->dp < 1 || cfg->cp < 1 || cfg->ep < 1 || cfg->vpp < 1 ||
+        cfg->micro_batch < 1 || cfg->zero < 0 || cfg->zero > 3)
         return gw__err(err, GW_EINVAL, "gw_train_eval_config: configuration sizes must be >= 1");
     double n = (double)cfg->tp * cfg->pp * cfg->dp * cfg->cp;
     gw__train_pre_init(&P, m, a, topo, p, comm ? comm : gw_train_comm_alphabeta(), seq_len,
@@ -557,8 +566,9 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         gw__err_loc(err, NULL, 0, 0,
                     o->global_batch_seqs > 0 ? "global_batch_seqs" : "global_batch_tokens");
         if (o->global_batch_seqs > 0)
-            return gw__err(err, GW_ERANGE, "the global batch (%g sequences) holds no whole "
-                                           "sequence",
+            return gw__err(err, GW_ERANGE,
+                           "the global batch (%g sequences) holds no whole "
+                           "sequence",
                            o->global_batch_seqs);
         return gw__err(err, GW_ERANGE,
                        "the global batch (%g tokens) is smaller than one sequence (%g tokens)",
@@ -575,8 +585,10 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
     if (o->zero_shard < 0) {
         gw__err_loc(err, NULL, 0, 0, "zero_shard");
-        return gw__err(err, GW_ERANGE, "the ZeRO shard group must be >= 1 rank (0: the whole "
-                                       "data-parallel group), got %d", o->zero_shard);
+        return gw__err(err, GW_ERANGE,
+                       "the ZeRO shard group must be >= 1 rank (0: the whole "
+                       "data-parallel group), got %d",
+                       o->zero_shard);
     }
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
         o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1)
@@ -669,8 +681,8 @@ static void widen_for_unknown_facts(const gw__train_pre *P, const gw_train_opts 
         if (mask & GW_TRAIN_FACT_CUDA_GRAPHS)
             P2.cuda_graphs = !P->cuda_graphs;
         if (mask & GW_TRAIN_FACT_FP8_RECIPE)
-            P2.fp8_recipe = P->fp8_recipe == GW_TRAIN_FP8_TENSOR ? GW_TRAIN_FP8_BLOCK
-                                                                : GW_TRAIN_FP8_TENSOR;
+            P2.fp8_recipe =
+                P->fp8_recipe == GW_TRAIN_FP8_TENSOR ? GW_TRAIN_FP8_BLOCK : GW_TRAIN_FP8_TENSOR;
         gw_train_eval e2;
         gw__train_eval(&P2, &out->best.cfg, &e2);
         if (e2.reject != GW_TRAIN_OK || !(e2.time.step_s > 0))
@@ -689,9 +701,9 @@ static void widen_for_unknown_facts(const gw__train_pre *P, const gw_train_opts 
     }
 }
 
-gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
-                        const gw_accel *a, const gw_system *sys, const gw_train_opts *o,
-                        gw_train_result *out, gw_error *err)
+gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const gw_accel *a,
+                        const gw_system *sys, const gw_train_opts *o, gw_train_result *out,
+                        gw_error *err)
 {
     gw_train_params lp, lpm;
     const gw_train_params *p;
@@ -731,8 +743,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
         gw_train_flops_compute(m, o->seq_len, 1.0, GW_TRAIN_RECOMPUTE_NONE, &f1);
         crit_c = f1.per_token_model * o->tokens;
         crit_tokens = p->crit_batch_coef * pow(crit_c, p->crit_batch_exp);
-        double asked = o->global_batch_seqs > 0 ? o->global_batch_seqs * o->seq_len
-                                                : o->global_batch_tokens;
+        double asked =
+            o->global_batch_seqs > 0 ? o->global_batch_seqs * o->seq_len : o->global_batch_tokens;
         if (o->batch_critical && crit_tokens > asked &&
             crit_tokens / (1.0 + o->batch_slack) >= o->seq_len) {
             oc.global_batch_seqs = 0;
@@ -770,7 +782,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     P.cuda_graphs = o->cuda_graphs;
     P.fp8_recipe = o->fp8_recipe;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
-        if (m->model_type != NULL && gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
+        if (m->model_type != NULL &&
+            gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
             P.dualpipe = P.dualpipe || p->model_profile[i].dualpipe;
             P.fp8_dispatch = P.fp8_dispatch || p->model_profile[i].fp8_dispatch;
             P.fp8_grouped_native = P.fp8_grouped_native || p->model_profile[i].fp8_grouped_native;
@@ -827,8 +840,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
     if (o->tp > 0) {
         tps[ntp++] = o->tp;
     } else {
-        int k = divisors(o->max_idle_frac > 0 ? (double)m->n_heads : o->n_gpus,
-                         topo.scaleup_domain, divs, MAX_DIV);
+        int k = divisors(o->max_idle_frac > 0 ? (double)m->n_heads : o->n_gpus, topo.scaleup_domain,
+                         divs, MAX_DIV);
         for (int i = 0; i < k && ntp < 64; i++) {
             if (m->n_heads % divs[i] == 0)
                 tps[ntp++] = divs[i];
@@ -841,8 +854,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
          * cp_min_tokens_per_rank tokens (data/train.yaml: CP is a
          * long-context technique) in 2 cp chunks (load-balanced causal CP). */
         for (int c = 1; c <= 64 && ncp < 64; c *= 2) {
-            if (c == 1 ||
-                (fmod(o->seq_len, 2.0 * c) == 0 && o->seq_len / c >= p->cp_min_tokens))
+            if (c == 1 || (fmod(o->seq_len, 2.0 * c) == 0 && o->seq_len / c >= p->cp_min_tokens))
                 cps[ncp++] = c;
         }
     }
@@ -934,13 +946,12 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                            "dimensions and the global batch)",
                            o->n_gpus, m->name);
         if (all.n_rej[GW_TRAIN_REJECT_MEMORY] > 0)
-            return gw__err(err, GW_EINFEASIBLE,
-                           "no configuration of %s on %g %s fits in memory (%llu of %llu "
-                           "rejected for memory; most common reason: %s)",
-                           m->name, o->n_gpus, a->name,
-                           (unsigned long long)all.n_rej[GW_TRAIN_REJECT_MEMORY],
-                           (unsigned long long)all.n_eval,
-                           gw__train_reject_name((gw_train_reject)worst));
+            return gw__err(
+                err, GW_EINFEASIBLE,
+                "no configuration of %s on %g %s fits in memory (%llu of %llu "
+                "rejected for memory; most common reason: %s)",
+                m->name, o->n_gpus, a->name, (unsigned long long)all.n_rej[GW_TRAIN_REJECT_MEMORY],
+                (unsigned long long)all.n_eval, gw__train_reject_name((gw_train_reject)worst));
         return gw__err(err, GW_EINFEASIBLE,
                        "no feasible configuration of %s on %g %s (%llu evaluated; most common "
                        "reason: %s)",
@@ -1006,8 +1017,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m,
                 out->published_gpu_hours =
                     p->published[i].gpu_hours * o->tokens / p->published[i].tokens;
         }
-        if (out->published_gpu_hours > 0 &&
-            out->best.cfg.recompute == GW_TRAIN_RECOMPUTE_FULL) {
+        if (out->published_gpu_hours > 0 && out->best.cfg.recompute == GW_TRAIN_RECOMPUTE_FULL) {
             /* The published run may have used a lighter recomputation than
              * the memory model allows: the same layout with selective
              * (module) recomputation, memory check ignored, bounds it. */

@@ -67,8 +67,8 @@ typedef struct rank_strides {
     int ep, edp;        /* expert */
 } rank_strides;
 
-static bool strides_of(const int order[5], int tp, int cp, int dp, int pp, int etp, int ep,
-                       int edp, rank_strides *r)
+static bool strides_of(const int order[5], int tp, int cp, int dp, int pp, int etp, int ep, int edp,
+                       rank_strides *r)
 {
     const int dense[5] = {tp, cp, 1, dp, pp};
     const int expert[5] = {etp, 1, ep, edp, pp};
@@ -148,8 +148,8 @@ static double dp_latency(const gw_train_params *p, gw_train_group g, int kind)
            2.0 * ((steps - inter) * p->nccl_ring_nvlink_step_s + inter * p->nccl_ring_net_step_s);
     if (nodes > 1)
         ring *= p->nccl_ring_allreduce_plateau;
-    double tree = 2.0 * ((nl - 1.0) * p->nccl_tree_nvlink_step_s +
-                         log2(nodes) * p->nccl_tree_net_step_s);
+    double tree =
+        2.0 * ((nl - 1.0) * p->nccl_tree_nvlink_step_s + log2(nodes) * p->nccl_tree_net_step_s);
     return tree < ring ? tree : ring;
 }
 
@@ -164,8 +164,10 @@ static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
 {
     if (g.n <= 1 || bytes <= 0)
         return 0.0;
-    double (*f)(void *, const gw_train_topo *, gw_train_group, double) =
-        kind == 0 ? cm->allgather_s : kind == 1 ? cm->reducescatter_s : cm->allreduce_s;
+    double (*f)(void *, const gw_train_topo *, gw_train_group, double) = kind == 0 ? cm->allgather_s
+                                                                         : kind == 1
+                                                                             ? cm->reducescatter_s
+                                                                             : cm->allreduce_s;
     return f(cm->ud, topo, g, bytes) + nb * dp_latency(p, g, kind);
 }
 
@@ -394,13 +396,14 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
      * an even number of stages (>= 2) and no interleaving; otherwise the
      * run falls back to 1F1B with the framework's EP overlap. */
     const bool dual = P->dualpipe && pp >= 2 && pp % 2 == 0 && vpp == 1;
-    const double T = mb * P->s / cp;      /* tokens per micro-batch per GPU (before TP) */
+    const double T = mb * P->s / cp; /* tokens per micro-batch per GPU (before TP) */
     const double sp = (c->seq_parallel && tp > 1) ? tp : 1.0;
     const double nmoe_frac = (double)P->n_moe / P->L;
     const double k = m->top_k > 0 ? m->top_k : 0;
 
     /* ---- Compute per layer per micro-batch (forward) ---- */
-    const double gemm_rate_bf16 = P->peak_bf16 * P->mm[GW_PREC_BF16] * p->gemm_eff_max[GW_PREC_BF16];
+    const double gemm_rate_bf16 =
+        P->peak_bf16 * P->mm[GW_PREC_BF16] * p->gemm_eff_max[GW_PREC_BF16];
     const double t_kernel = p->gemm_half_flop / gemm_rate_bf16;
     const double gemm_rate = peak * emax;
     const double mem_rate = P->a->mem_Bps * p->mem_eff;
@@ -418,8 +421,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
          * applied, not skipped: 2x the causal FLOPs) at the BF16 GEMM rate,
          * plus the scores written and re-read by the fused
          * scale-mask-softmax and dropout kernels. */
-        t_core = 2.0 * T * P->f_core / tp / gemm_rate_bf16 +
-                 2.0 * t_kernel + T * (P->heads / tp) * P->s * p->legacy_score_bytes / mem_rate;
+        t_core = 2.0 * T * P->f_core / tp / gemm_rate_bf16 + 2.0 * t_kernel +
+                 T * (P->heads / tp) * P->s * p->legacy_score_bytes / mem_rate;
     }
     /* Dense MLP. */
     double t_mlp = T * P->f_mlp / tp / gemm_rate + 2.0 * t_kernel;
@@ -434,13 +437,14 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             p->grouped_gemm_eff_fp8 > 0 && !P->fp8_grouped_native)
             ge = p->grouped_gemm_eff_fp8;
         t_moe = f_exp / (gemm_rate * ge) + 2.0 * t_kernel + T * P->f_router / tp / gemm_rate +
-                t_kernel + (P->f_shared > 0 ? T * P->f_shared / tp / gemm_rate + 2.0 * t_kernel : 0.0);
+                t_kernel +
+                (P->f_shared > 0 ? T * P->f_shared / tp / gemm_rate + 2.0 * t_kernel : 0.0);
     }
     /* Element-wise (bytes). FP8 adds casts of GEMM inputs. */
     double epb = p->elementwise_bytes_per_elem;
     double cast = (c->precision == GW_PREC_FP8 || c->precision == GW_PREC_FP4)
-                      ? p->fp8_cast_bytes_per_elem * T * (2.0 * P->h / sp +
-                                                          (P->heads * P->dv + m->ffn_hidden) / tp)
+                      ? p->fp8_cast_bytes_per_elem * T *
+                            (2.0 * P->h / sp + (P->heads * P->dv + m->ffn_hidden) / tp)
                       : 0.0;
     /* MoE layers cast the routed copies instead of the dense MLP input:
      * k x imbalance token copies of h (fc1 input) and of f_e (fc2 input)
@@ -500,8 +504,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
             }
             double kv_send = dmax(kv_heads_loc, cp);
             double t = cm->alltoall_s(cm->ud, topo, g,
-                                      T * (heads_loc * P->dqk + kv_send * (P->dqk + P->dv)) *
-                                          2.0) +
+                                      T * (heads_loc * P->dqk + kv_send * (P->dqk + P->dv)) * 2.0) +
                        cm->alltoall_s(cm->ud, topo, g, T * heads_loc * P->dv * 2.0);
             t_cp_layer_f = t;
             t_cp_layer_b = t;
@@ -558,10 +561,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         e->time.ep_remote_copies = copies * (g.n - g.n_local) / (double)g.n;
         /* FP8 dispatch carries its scales: one per 128-element tile
          * (DeepSeek-V3) or 32-element block (MXFP8) with block scaling. */
-        double disp_b = P->fp8_dispatch && low_prec
-                            ? (P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem
-                                                                   : 1.0)
-                            : 2.0;
+        double disp_b =
+            P->fp8_dispatch && low_prec
+                ? (P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem : 1.0)
+                : 2.0;
         /* The rank of the busiest experts receives (and returns)
          * moe_imbalance x the mean share of the copies. */
         copies *= p->moe_imbalance;
@@ -586,7 +589,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         double rec = c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0;
         /* Forward issues about a third of the ops (2 of the 6 GEMMs).
          * Unquantised precisions cost what BF16 does. */
-        double ops = !low_prec ? p->expert_host_ops[GW_PREC_BF16]
+        double ops = !low_prec                             ? p->expert_host_ops[GW_PREC_BF16]
                      : P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->expert_host_ops_block
                                                            : p->expert_host_ops[c->precision];
         double host = e_local * ops * p->host_op_time * (1.0 + rec / 3.0);
@@ -650,8 +653,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         const bool full = c->recompute == GW_TRAIN_RECOMPUTE_FULL;
         double fwd_x = moe_x ? fwd_moe : fwd_dense;
         double proj = T * 4.0 * P->h * P->h / tp / gemm_rate + t_kernel;
-        double rec_x = full ? fwd_x + proj
-                            : (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE ? rec_c : 0.0);
+        double rec_x =
+            full ? fwd_x + proj : (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE ? rec_c : 0.0);
         double cf_x = t_tp_layer + t_cp_layer_f + (moe_x ? ep_f : 0.0);
         double cb_x = t_tp_layer + t_cp_layer_b + (moe_x ? ep_b : 0.0);
         mtp_c = P->n_mtp * (3.0 * (fwd_x + proj) + rec_x + t_head);
@@ -777,8 +780,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         int dp_grp = dp * cp; /* gradients are reduced over DP x CP */
         int edp = dp * cp * tp / (etp * ep);
         gw_train_group gd = pair_group(cp, rs.cp, dp, rs.dp, dom, GW_TRAIN_GROUP_DP);
-        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, rs.edp, dom),
-                             rs.edp, GW_TRAIN_GROUP_EDP};
+        gw_train_group ge = {edp > 0 ? edp : 1, local_ranks(edp > 0 ? edp : 1, rs.edp, dom), rs.edp,
+                             GW_TRAIN_GROUP_EDP};
         double gb = P->grad_bytes;
         double wb = 2.0;
         /* Collectives per step: FSDP (ZeRO-2/3) one per wrapped layer of
@@ -786,15 +789,17 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         double layers_stage = pp == 1 ? P->L : nst;
         double bucket = dmax(p->dp_bucket_params, p->dp_bucket_params_per_rank * dp_grp);
         double nb_d = c->zero >= 2 ? layers_stage
-                      : bucket > 0 ? dmax(1.0, ceil(p_nonexp / bucket)) : 1.0;
+                      : bucket > 0 ? dmax(1.0, ceil(p_nonexp / bucket))
+                                   : 1.0;
         double nb_e = c->zero >= 2 ? layers_stage * nmoe_frac
-                      : bucket > 0 ? dmax(1.0, ceil(p_exp / bucket)) : 1.0;
+                      : bucket > 0 ? dmax(1.0, ceil(p_exp / bucket))
+                                   : 1.0;
         if (nb_e < 1.0)
             nb_e = 1.0;
         double grad = 0.0, gather = 0.0;
         double grad_1 = 0.0, gather_1 = 0.0; /* one collective (the unhidden last / first) */
-        double rep_ar = 0.0, rep_1 = 0.0; /* hybrid sharding: the replicas' all-reduce
-                                              (in grad, grad_1) */
+        double rep_ar = 0.0, rep_1 = 0.0;    /* hybrid sharding: the replicas' all-reduce
+                                                 (in grad, grad_1) */
         if (dp_grp > 1)
             dp_group_colls(p, topo, cm, gd, c->zero, zrep, p_nonexp, gb, wb, nb_d, &grad, &grad_1,
                            &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
@@ -839,10 +844,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double tpx = (t_tp_layer * 2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? t_tp_layer : 0));
     tm->tp_comm_s = cf * tpx;
     tm->cp_comm_s = cf * (t_cp_layer_f + t_cp_layer_b);
-    tm->ep_comm_s = cf * nmoe_frac * (ep_f + ep_b + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ep_f : 0.0));
-    tm->ep_alltoall_total_s =
-        m_mb * (pp == 1 ? P->L : lmax) * nmoe_frac *
-        t_ep_a2a * (2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0));
+    tm->ep_comm_s =
+        cf * nmoe_frac * (ep_f + ep_b + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? ep_f : 0.0));
+    tm->ep_alltoall_total_s = m_mb * (pp == 1 ? P->L : lmax) * nmoe_frac * t_ep_a2a *
+                              (2.0 + (c->recompute == GW_TRAIN_RECOMPUTE_FULL ? 1.0 : 0.0));
     tm->host_s = cf * nmoe_frac * t_host_layer;
     tm->pp_comm_s = t_pp;
     tm->dp_comm_s = t_dp;
@@ -857,7 +862,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* Bytes per element of the low-precision copies: FP8 1 B (block-scaled:
      * plus its share of the block scale), NVFP4 4 bits plus one FP8 scale
      * per 16 elements (fp4_bytes_per_elem). */
-    const double lpb = c->precision == GW_PREC_FP4 ? p->fp4_bytes_per_elem
+    const double lpb = c->precision == GW_PREC_FP4           ? p->fp4_bytes_per_elem
                        : P->fp8_recipe == GW_TRAIN_FP8_BLOCK ? p->fp8_block_bytes_per_elem
                                                              : 1.0;
     const double save = low ? 2.0 - lpb : 0.0; /* saved per stored GEMM input element */
@@ -865,8 +870,9 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* DualPipe keeps two copies of the parameters (DeepSeek-V3 3.2.1). */
     double copies_w = dual ? 2.0 : 1.0;
     double wbytes = copies_w * p_gpu * (p->weight_bytes_per_param + fp8_w);
-    double gbytes = copies_w * p_gpu * (P->grad_bytes < p->grad_acc_bytes_per_param ? P->grad_bytes
-                                                                        : p->grad_acc_bytes_per_param);
+    double gbytes =
+        copies_w * p_gpu *
+        (P->grad_bytes < p->grad_acc_bytes_per_param ? P->grad_bytes : p->grad_acc_bytes_per_param);
     double obytes = p_gpu * p->optimizer_bytes_per_param;
     double shard = zshard;
     if (c->zero >= 1)
@@ -883,7 +889,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     /* Activations of one layer for one micro-batch. */
     double act_layer;
     double act_expert_tok = 0.0; /* routed-expert part of act_layer */
-    double tokens = T; /* per GPU before TP */
+    double tokens = T;           /* per GPU before TP */
     if (c->recompute == GW_TRAIN_RECOMPUTE_FULL) {
         act_layer = tokens * 2.0 * P->h / sp;
     } else {
@@ -905,8 +911,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                  * the latents, which are stored instead (2 bytes each). */
                 double qh = (double)m->qk_nope_head_dim + m->qk_rope_head_dim;
                 mla_sel = 2.0 * (P->heads * qh * 2.0 + P->heads * m->v_head_dim) -
-                          2.0 * ((double)(m->q_lora_rank > 0 ? m->q_lora_rank : 0) +
-                                 m->kv_lora_rank + m->qk_rope_head_dim) * tp;
+                          2.0 *
+                              ((double)(m->q_lora_rank > 0 ? m->q_lora_rank : 0) + m->kv_lora_rank +
+                               m->qk_rope_head_dim) *
+                              tp;
                 if (mla_sel < 0)
                     mla_sel = 0;
             }
@@ -920,15 +928,15 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                          (double)m->n_shared_experts * m->shared_ffn_hidden) +
                   save * k * P->h;
         }
-        double dense = tokens * ((P->act_h_dense + masks - f8h) / sp +
-                                 (P->act_t_dense - f8t - mla_sel) / tp);
-        double moe = tokens * ((P->act_h_moe + masks - f8h) / sp +
-                               (P->act_t_moe - f8m - mla_sel) / tp);
+        double dense =
+            tokens * ((P->act_h_dense + masks - f8h) / sp + (P->act_t_dense - f8t - mla_sel) / tp);
+        double moe =
+            tokens * ((P->act_h_moe + masks - f8h) / sp + (P->act_t_moe - f8m - mla_sel) / tp);
         act_layer = (1.0 - nmoe_frac) * dense + nmoe_frac * moe;
         /* Expert share: dispatched copies and expert internals. */
         double kr2 = (m->top_k > 0 ? m->top_k : 0) * p->moe_imbalance;
-        double ex = 2.0 * k * P->h +
-                    kr2 * ((m->mlp == GW_MLP_SWIGLU) ? 6.0 : 4.0) * m->moe_ffn_hidden;
+        double ex =
+            2.0 * k * P->h + kr2 * ((m->mlp == GW_MLP_SWIGLU) ? 6.0 : 4.0) * m->moe_ffn_hidden;
         ex -= save * (k * P->h + kr2 * m->moe_ffn_hidden);
         if (c->recompute == GW_TRAIN_RECOMPUTE_SELECTIVE && P->flash)
             ex -= (2.0 - save) * kr2 * m->moe_ffn_hidden;
@@ -954,8 +962,8 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
      * stage holds one micro-batch of its layers and the MTP modules, plus
      * the FP32 logits kept for the loss backward; the busiest of the
      * stages sets the memory. */
-    double first_layers = pp == 1 ? P->L + P->n_mtp
-                                  : dmin(sfirst * inflight * interleave, sfirst * m_mb);
+    double first_layers =
+        pp == 1 ? P->L + P->n_mtp : dmin(sfirst * inflight * interleave, sfirst * m_mb);
     double second_layers = 0.0;
     if (pp >= 3) {
         double x1 = vpp > 1 ? pp + (pp - 3.0) / vpp : pp - 1.0;
@@ -971,10 +979,10 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     double act_layers = first_busier ? first_layers : second_busier ? second_layers : last_layers;
     mm->activations_bytes = act_layer * act_layers;
     mm->expert_activations_bytes = act_expert_tok * act_layers;
-    mm->buffers_bytes = p->mem_workspace_bytes +
-                        ((first_busier || second_busier) && pp > 1 ? 0.0 : logits);
+    mm->buffers_bytes =
+        p->mem_workspace_bytes + ((first_busier || second_busier) && pp > 1 ? 0.0 : logits);
     double mused = mm->weights_bytes + mm->grads_bytes + mm->optimizer_bytes +
-                  mm->activations_bytes + mm->buffers_bytes;
+                   mm->activations_bytes + mm->buffers_bytes;
     /* Weights, gradients and optimizer state live in contiguous buffers
      * (Megatron DDP grad buffers, distributed-optimizer shards): the
      * fragmentation allowance applies to the dynamic allocations. */
@@ -1028,8 +1036,8 @@ void gw__train_why(const gw_train_eval *best, gw_train_eval *alt)
         if (parts[i].d > parts[imax].d)
             imax = i;
     }
-    double rel = alt->tokens_per_s > 0 ? (best->tokens_per_s / alt->tokens_per_s - 1.0) * 100.0
-                                       : 0.0;
+    double rel =
+        alt->tokens_per_s > 0 ? (best->tokens_per_s / alt->tokens_per_s - 1.0) * 100.0 : 0.0;
     char extra[96] = "";
     if (alt->cfg.recompute != best->cfg.recompute && parts[imax].d > 0 &&
         strcmp(parts[imax].name, "compute") == 0) {
@@ -1055,6 +1063,6 @@ void gw__train_why(const gw_train_eval *best, gw_train_eval *alt)
         gw__snprintf(w->why, sizeof w->why, "%+.1f%% time per token (ties within rounding)", rel);
     } else {
         gw__snprintf(w->why, sizeof w->why, "%+.1f%% time per token: %s %+.3g s per step%s", rel,
-                       parts[imax].name, parts[imax].d, extra);
+                     parts[imax].name, parts[imax].d, extra);
     }
 }

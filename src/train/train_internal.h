@@ -20,21 +20,21 @@ typedef struct gw__train_pre {
     const gw_train_params *p;
     const gw_train_topo *topo;
     const gw_train_comm_model *comm;
-    double s;          /* sequence length, tokens */
-    double B;          /* global batch, sequences */
-    double N;          /* GPUs */
-    int L;             /* layers */
-    int n_moe;         /* MoE layers */
+    double s;  /* sequence length, tokens */
+    double B;  /* global batch, sequences */
+    double N;  /* GPUs */
+    int L;     /* layers */
+    int n_moe; /* MoE layers */
     double h, heads, kv_heads, dqk, dv, V;
     /* Forward GEMM FLOPs per token (unsharded, whole layer). */
-    double f_attn_proj;    /* q, k, v (MLA: all projections) */
-    double f_out;          /* attention output projection */
-    double f_mlp;          /* dense MLP */
-    double f_router;       /* MoE router */
-    double f_expert;       /* one routed expert (per routed token) */
-    double f_shared;       /* all shared experts */
-    double f_head;         /* LM head */
-    double n_proj_gemms;   /* GEMM kernels of the attention projections (fwd) */
+    double f_attn_proj;  /* q, k, v (MLA: all projections) */
+    double f_out;        /* attention output projection */
+    double f_mlp;        /* dense MLP */
+    double f_router;     /* MoE router */
+    double f_expert;     /* one routed expert (per routed token) */
+    double f_shared;     /* all shared experts */
+    double f_head;       /* LM head */
+    double n_proj_gemms; /* GEMM kernels of the attention projections (fwd) */
     /* Attention core forward FLOPs per token per layer (causal), averaged
      * over layers (sliding-window layers attend to the window only). */
     double f_core;
@@ -61,18 +61,18 @@ typedef struct gw__train_pre {
                                        + norms; embedding and head shared) */
     double peak_bf16;
     double mm[GW_PREC_COUNT]; /* measured matmul ceiling, fraction of the peak */
-    bool flash;        /* fused attention */
-    bool tp_overlap;   /* TP comm overlap available */
-    double grad_bytes; /* main-grad buffer and DP gradient reduction, bytes per param */
-    bool dualpipe;     /* DualPipe schedule (DeepSeek-V3) */
-    int node_limit;    /* MoE node-limited routing, 0 = none */
-    bool fp8_dispatch; /* MoE dispatch in FP8 */
-    bool ep_dedup;     /* MoE dispatch sends one copy per remote node (DeepEP) */
-    bool fp8_grouped_native; /* FP8 grouped GEMMs at the dense FP8 rate (DeepGEMM) */
-    bool cuda_graphs;        /* no per-expert host overhead (graphs or one grouped kernel) */
-    int fp8_recipe;          /* gw_train_fp8_recipe */
-    int order[5];            /* rank order: order[position] = 0 tp 1 cp 2 ep 3 dp 4 pp,
-                                innermost first (default 0 1 2 3 4, Megatron's) */
+    bool flash;               /* fused attention */
+    bool tp_overlap;          /* TP comm overlap available */
+    double grad_bytes;        /* main-grad buffer and DP gradient reduction, bytes per param */
+    bool dualpipe;            /* DualPipe schedule (DeepSeek-V3) */
+    int node_limit;           /* MoE node-limited routing, 0 = none */
+    bool fp8_dispatch;        /* MoE dispatch in FP8 */
+    bool ep_dedup;            /* MoE dispatch sends one copy per remote node (DeepEP) */
+    bool fp8_grouped_native;  /* FP8 grouped GEMMs at the dense FP8 rate (DeepGEMM) */
+    bool cuda_graphs;         /* no per-expert host overhead (graphs or one grouped kernel) */
+    int fp8_recipe;           /* gw_train_fp8_recipe */
+    int order[5];             /* rank order: order[position] = 0 tp 1 cp 2 ep 3 dp 4 pp,
+                                 innermost first (default 0 1 2 3 4, Megatron's) */
 } gw__train_pre;
 
 /* gw_train_params_load's parser: data/train.yaml's text (len bytes), named

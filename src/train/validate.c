@@ -27,10 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_COLS     64
-#define ROW_BYTES    65536
-#define MAX_ROWS     100000
-#define MAX_MODELS   512
+#define MAX_COLS   64
+#define ROW_BYTES  65536
+#define MAX_ROWS   100000
+#define MAX_MODELS 512
 
 enum col {
     C_ID,
@@ -54,9 +54,12 @@ enum col {
     C_N_
 };
 
-static const char *const col_names[C_N_] = {
-    "id", "model_config", "gpu", "num_gpus", "tp", "pp", "vpp", "cp", "ep", "etp", "dp", "zero",
-    "recompute", "seq_len", "micro_batch", "global_batch", "precision", "measured_step_time_s"};
+static const char *const col_names[C_N_] = {"id",           "model_config", "gpu",
+                                            "num_gpus",     "tp",           "pp",
+                                            "vpp",          "cp",           "ep",
+                                            "etp",          "dp",           "zero",
+                                            "recompute",    "seq_len",      "micro_batch",
+                                            "global_batch", "precision",    "measured_step_time_s"};
 
 /* Optional columns: software facts a row's source states, overriding its
  * run profile (empty cell: the profile's). */
@@ -69,15 +72,15 @@ typedef struct vspec {
     int line;
     char id[128];
     char family[64];
-    char reason[256];   /* non-empty: cannot be evaluated */
-    int model;          /* index into models, -1 if none */
+    char reason[256]; /* non-empty: cannot be evaluated */
+    int model;        /* index into models, -1 if none */
     const gw_accel *accel;
     gw_train_opts o;
     double measured_s;
     bool extended;
-    int fact[F_N_];     /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe */
-    double nic_Bps;     /* optional nic_gbps column: the run's scale-out bandwidth
-                           per GPU per direction, bytes/s (0: not stated) */
+    int fact[F_N_]; /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe */
+    double nic_Bps; /* optional nic_gbps column: the run's scale-out bandwidth
+                       per GPU per direction, bytes/s (0: not stated) */
 } vspec;
 
 typedef struct vset {
@@ -388,8 +391,7 @@ static void on_row(int c, void *data)
                 r->fact[k] = (int)fr;
             } else if (strcmp(f, "true") == 0 || strcmp(f, "on") == 0 || strcmp(f, "1") == 0) {
                 r->fact[k] = 1;
-            } else if (strcmp(f, "false") == 0 || strcmp(f, "off") == 0 ||
-                       strcmp(f, "0") == 0) {
+            } else if (strcmp(f, "false") == 0 || strcmp(f, "off") == 0 || strcmp(f, "0") == 0) {
                 r->fact[k] = 0;
             } else {
                 row_error(v, "%s: expected true or false, got \"%s\"", fact_names[k], f);
@@ -403,10 +405,10 @@ static void on_row(int c, void *data)
             if (is_blank(f))
                 continue;
             double x = 0.0;
-            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 || x > 1e6 ||
-                pp < 2) {
-                row_error(v, "%s: expected a whole number of layers >= 1 (and pp >= 2), got "
-                             "\"%s\"",
+            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 || x > 1e6 || pp < 2) {
+                row_error(v,
+                          "%s: expected a whole number of layers >= 1 (and pp >= 2), got "
+                          "\"%s\"",
                           sn[k], f);
                 goto reset;
             }
@@ -419,10 +421,11 @@ static void on_row(int c, void *data)
         if (v->shard_col >= 0 && !is_blank(v->buf + v->off[v->shard_col])) {
             const char *f = v->buf + v->off[v->shard_col];
             double x = 0.0;
-            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 ||
-                x > (double)dp * cp || (dp * cp) % (int)x != 0 || zero == 0) {
-                row_error(v, "zero_shard: expected a divisor of dp x cp = %d (with zero >= 1), "
-                             "got \"%s\"",
+            if (gw__parse_double(f, &x) != GW_OK || x != floor(x) || x < 1 || x > (double)dp * cp ||
+                (dp * cp) % (int)x != 0 || zero == 0) {
+                row_error(v,
+                          "zero_shard: expected a divisor of dp x cp = %d (with zero >= 1), "
+                          "got \"%s\"",
                           dp * cp, f);
                 goto reset;
             }
@@ -704,8 +707,8 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
         gw_train_result res;
         gw_error e;
         gw__err_clear(&e);
-        gw_status rc = gw_train_plan(v->ctx, v->cat, v->models[s->model], s->accel, NULL, &o,
-                                     &res, &e);
+        gw_status rc =
+            gw_train_plan(v->ctx, v->cat, v->models[s->model], s->accel, NULL, &o, &res, &e);
         if (rc == GW_ENOMEM)
             return rc;
         if (rc != GW_OK) {
@@ -768,8 +771,7 @@ static gw_status params_or_default(gw_ctx *ctx, const gw_train_params **p, gw_tr
 }
 
 gw_status gw_train_validate_file(gw_ctx *ctx, const gw_catalog *cat, const char *csv_path,
-                                 const gw_train_params *p, gw_train_validation **out,
-                                 gw_error *err)
+                                 const gw_train_params *p, gw_train_validation **out, gw_error *err)
 {
     gw_train_params lp;
     vset *v = NULL;
@@ -805,7 +807,10 @@ typedef struct fitpar {
     double lo, hi; /* plausible range */
 } fitpar;
 
-#define F_(n, field, lo, hi) {n, offsetof(gw_train_params, field), lo, hi}
+#define F_(n, field, lo, hi)                        \
+    {                                               \
+        n, offsetof(gw_train_params, field), lo, hi \
+    }
 
 static const fitpar fit_space[] = {
     F_("gemm_eff_max_bf16", gemm_eff_max[GW_PREC_BF16], 0.6, 1.0),
@@ -1302,8 +1307,8 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
         if (r->ok) {
             const gw_train_config *c = &r->eval.cfg;
             char cfg[160];
-            gw__snprintf(cfg, sizeof cfg, "tp%d pp%d vpp%d cp%d ep%d dp%d mb%d %s zero%d %s",
-                         c->tp, c->pp, c->vpp, c->cp, c->ep, c->dp, c->micro_batch,
+            gw__snprintf(cfg, sizeof cfg, "tp%d pp%d vpp%d cp%d ep%d dp%d mb%d %s zero%d %s", c->tp,
+                         c->pp, c->vpp, c->cp, c->ep, c->dp, c->micro_batch,
                          gw_train_recompute_name(c->recompute), c->zero,
                          gw_precision_name(c->precision));
             if (c->zero >= 1 && c->zero_shard > 0 && c->zero_shard < c->dp * c->cp) {
@@ -1319,17 +1324,15 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
             gw_doc_num(doc, n, "predicted_s", "predicted", r->predicted_s, "s");
             gw_doc_num(doc, n, "error_frac", "error", r->error, "frac");
             gw_doc_str(doc, n, "set", "set", r->extended ? "moe/fp8/cp" : "dense");
-            gw_doc_str(doc, n, "config", "configuration evaluated (empty CSV cells searched)",
-                       cfg);
+            gw_doc_str(doc, n, "config", "configuration evaluated (empty CSV cells searched)", cfg);
             gw_doc_num(doc, n, "mfu_frac", "MFU", r->eval.mfu, "frac");
             if (v->held_out)
-                gw_doc_num(doc, n, "in_sample_predicted_s", "predicted in sample",
-                           r->in_sample_s, "s");
+                gw_doc_num(doc, n, "in_sample_predicted_s", "predicted in sample", r->in_sample_s,
+                           "s");
             if (v->has_baseline && r->baseline_s > 0) {
-                gw_doc_num(doc, n, "measured_mfu_frac", "measured MFU", r->measured_mfu,
-                           "frac");
-                gw_doc_num(doc, n, "baseline_predicted_s", "constant-MFU baseline",
-                           r->baseline_s, "s");
+                gw_doc_num(doc, n, "measured_mfu_frac", "measured MFU", r->measured_mfu, "frac");
+                gw_doc_num(doc, n, "baseline_predicted_s", "constant-MFU baseline", r->baseline_s,
+                           "s");
                 gw_doc_num(doc, n, "baseline_error_frac", "baseline error", r->baseline_error,
                            "frac");
             }
@@ -1355,8 +1358,8 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
         gw_doc_num(doc, iv, "log_mean", "mean of log(measured/predicted)", v->interval_log_mean,
                    "");
         gw_doc_num(doc, iv, "log_sd", "sd of log(measured/predicted)", v->interval_log_sd, "");
-        gw_doc_num(doc, iv, "coverage_frac", "leave-one-family-out coverage",
-                   v->interval_coverage, "frac");
+        gw_doc_num(doc, iv, "coverage_frac", "leave-one-family-out coverage", v->interval_coverage,
+                   "frac");
         gw_doc_int(doc, iv, "rows_inside", "rows inside their interval",
                    (int64_t)v->interval_inside);
         gw_doc_node *fs = gw_doc_obj(doc, o, "fold_spread",
@@ -1366,8 +1369,7 @@ void gw_train_validation_report(gw_doc *doc, gw_doc_node *parent, const gw_train
             gw_doc_num(doc, q, "lo", "lowest fold value", v->fold_param[k].lo, "");
             gw_doc_num(doc, q, "hi", "highest fold value", v->fold_param[k].hi, "");
             gw_doc_num(doc, q, "range_lo", "plausible range, low", v->fold_param[k].range_lo, "");
-            gw_doc_num(doc, q, "range_hi", "plausible range, high", v->fold_param[k].range_hi,
-                       "");
+            gw_doc_num(doc, q, "range_hi", "plausible range, high", v->fold_param[k].range_hi, "");
         }
     }
     if (v->has_baseline) {

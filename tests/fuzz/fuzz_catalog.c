@@ -145,8 +145,8 @@ static void use_catalog(gw_ctx *ctx, const gw_catalog *cat)
         for (size_t i = 0; i < gw_catalog_n_accels(cat); i++) {
             for (int r = 0; r < GW_POLICY_N_RULES; r++) {
                 memset(&err, 0, sizeof err);
-                rc = gw_policy_classify(rules, gw_catalog_accel_at(cat, i), "CN",
-                                        (gw_policy_rule)r, chip, &err);
+                rc = gw_policy_classify(rules, gw_catalog_accel_at(cat, i), "CN", (gw_policy_rule)r,
+                                        chip, &err);
                 if (rc != GW_OK && (rc == GW_EINTERNAL || rc == GW_EINVAL || err.code != rc))
                     abort();
                 if (rc == GW_OK && (!(chip->tpp >= 0) || isinf(chip->tpp)))

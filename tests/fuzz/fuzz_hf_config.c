@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_model *m = (gw_model *)(uintptr_t)1; /* must be reset to NULL on failure */
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_status rc = gw_catalog_model_from_hf_buffer(ctx, (const char *)data, size, "fuzz.json",
-                                                   NULL, &m, &err);
+    gw_status rc =
+        gw_catalog_model_from_hf_buffer(ctx, (const char *)data, size, "fuzz.json", NULL, &m, &err);
     char line[1024];
     gw_error_format(&err, line, sizeof line);
     if (rc != GW_OK) {
@@ -33,10 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         gw_model_params p;
         gw_catalog_model_params(m, &p);
-        if (!m || !isfinite(p.total) || !isfinite(p.active) || !(p.total > 0) ||
-            !(p.active > 0) || p.active > p.total * (1.0 + 1e-12) || m->params_total != p.total ||
-            m->n_layers < 1 || m->hidden < 1 || m->n_heads < 1 || m->n_kv_heads < 1 ||
-            m->head_dim < 1)
+        if (!m || !isfinite(p.total) || !isfinite(p.active) || !(p.total > 0) || !(p.active > 0) ||
+            p.active > p.total * (1.0 + 1e-12) || m->params_total != p.total || m->n_layers < 1 ||
+            m->hidden < 1 || m->n_heads < 1 || m->n_kv_heads < 1 || m->head_dim < 1)
             abort();
         gw_model_free(ctx, m);
     }

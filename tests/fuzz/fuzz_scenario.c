@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_scenario *sc = (gw_scenario *)(uintptr_t)1; /* must be reset to NULL on failure */
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_status rc = gw_scenario_load_buffer(ctx, (const char *)data, size, "fuzz.yaml", NULL, 0,
-                                           &sc, &err);
+    gw_status rc =
+        gw_scenario_load_buffer(ctx, (const char *)data, size, "fuzz.yaml", NULL, 0, &sc, &err);
     char line[1024];
     gw_error_format(&err, line, sizeof line);
     if (rc != GW_OK) {

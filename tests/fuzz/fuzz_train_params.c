@@ -52,8 +52,8 @@ static void eval_one(const gw_model *m, const gw_train_params *p, const gw_train
     gw_train_topo_for(cat, h100, NULL, p, &t);
     if (gw_train_eval_config(m, h100, &t, p, NULL, c, 8192, 256, &e, &err) != GW_OK)
         abort(); /* only bad arguments fail, and these are good */
-    if (e.reject == GW_TRAIN_OK && (!isfinite(e.time.step_s) || !(e.time.step_s >= 0) ||
-                                    !isfinite(e.mfu) || !(e.mfu >= 0)))
+    if (e.reject == GW_TRAIN_OK &&
+        (!isfinite(e.time.step_s) || !(e.time.step_s >= 0) || !isfinite(e.mfu) || !(e.mfu >= 0)))
         abort();
 }
 

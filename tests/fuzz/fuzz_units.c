@@ -59,8 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     gw_precision p;
-    if (gw_precision_parse(text, &p) == GW_OK &&
-        (p >= GW_PREC_COUNT || gw_precision_bits(p) <= 0))
+    if (gw_precision_parse(text, &p) == GW_OK && (p >= GW_PREC_COUNT || gw_precision_bits(p) <= 0))
         abort();
 
     /* The strict parser (strtod) and unit parsing (strtold, then rounded to

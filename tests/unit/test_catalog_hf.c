@@ -505,9 +505,8 @@ static const struct {
 } ref_published[] = {
     {"gpt-oss-120b", 116.83e9}, /* OpenAI model card Table 1 */
     {"llama-2-7b", 6.74e9},     /* Hugging Face model pages (safetensors) */
-    {"llama-2-13b", 13.0e9},
-    {"llama-2-70b", 69.0e9},
-    {"mixtral-8x7b", 46.7e9},   /* Mistral AI, "Mixtral of experts" (data/models/index.yaml) */
+    {"llama-2-13b", 13.0e9},    {"llama-2-70b", 69.0e9},
+    {"mixtral-8x7b", 46.7e9}, /* Mistral AI, "Mixtral of experts" (data/models/index.yaml) */
 };
 
 /* Every reference architecture loads, and its count agrees with the size in

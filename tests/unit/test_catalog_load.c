@@ -183,8 +183,7 @@ static const gw_accel *csv_accel(const char *csv_name)
  * estimate and must match within 5% (GB200 memory: "~186 usable ...; 192
  * physical" against the 192 GB physical capacity, 3.2% apart); an empty
  * or purely textual cell has no figure to compare. Returns 1 if compared. */
-static int check_cell(const char *row, const char *col, const char *cell, double scale,
-                      double got)
+static int check_cell(const char *row, const char *col, const char *cell, double scale, double got)
 {
     while (*cell == ' ')
         cell++;
@@ -230,8 +229,8 @@ static void test_hardware_csv(void **state)
             continue; /* not reached: fail_msg ends the test (tells gcc a is non-NULL) */
         }
         /* csv units: TFLOP/s (1e12 FLOP/s), GB (1e9 B, decimal), W. */
-        compared += check_cell(cols[c_name], "bf16", cols[c_bf16], 1e12,
-                               a->peak_flops[GW_PREC_BF16]);
+        compared +=
+            check_cell(cols[c_name], "bf16", cols[c_bf16], 1e12, a->peak_flops[GW_PREC_BF16]);
         compared += check_cell(cols[c_name], "memory", cols[c_mem], 1e9, a->mem_bytes);
         compared += check_cell(cols[c_name], "tdp", cols[c_tdp], 1.0, a->tdp_w);
     }
@@ -348,14 +347,13 @@ static void test_lookup(void **state)
     assert_string_equal(s->accelerator, "gb200");
     /* Every system names a catalog accelerator (checked at load). */
     for (size_t i = 0; i < gw_catalog_n_systems(cat); i++)
-        assert_int_equal(gw_catalog_accel_find(cat, gw_catalog_system_at(cat, i)->accelerator, &a,
-                                               NULL),
-                         GW_OK);
+        assert_int_equal(
+            gw_catalog_accel_find(cat, gw_catalog_system_at(cat, i)->accelerator, &a, NULL), GW_OK);
     const gw_nic *nic = NULL;
     assert_int_equal(gw_catalog_nic_find(cat, gw_catalog_nic_at(cat, 0)->name, &nic, &err), GW_OK);
     const gw_switch *sw = NULL;
-    assert_int_equal(
-        gw_catalog_switch_find(cat, gw_catalog_switch_at(cat, 0)->name, &sw, &err), GW_OK);
+    assert_int_equal(gw_catalog_switch_find(cat, gw_catalog_switch_at(cat, 0)->name, &sw, &err),
+                     GW_OK);
     assert_int_equal(gw_catalog_accel_find(NULL, "x", &a, &err), GW_EINVAL);
     assert_int_equal(gw_catalog_accel_find(cat, NULL, &a, &err), GW_EINVAL);
 }
@@ -365,7 +363,8 @@ static void test_not_found(void **state)
 {
     (void)state;
     char want[1024];
-    size_t used = (size_t)snprintf(want, sizeof want, "unknown accelerator \"h1000\"; did you mean \"h100\"? (known: ");
+    size_t used = (size_t)snprintf(
+        want, sizeof want, "unknown accelerator \"h1000\"; did you mean \"h100\"? (known: ");
     for (size_t i = 0; i < gw_catalog_n_accels(cat); i++)
         used += (size_t)snprintf(want + used, sizeof want - used, "%s%s", i ? ", " : "",
                                  gw_catalog_accel_at(cat, i)->name);
@@ -546,8 +545,8 @@ static tdp_site find_tdp(const char *text)
 
 /* Writes accelerators.yaml with the text of [from, to) replaced by repl,
  * loads the copy and returns the error line. */
-static gw_status load_patched(const char *from_text, size_t from_len, const char *repl,
-                              char *line, size_t line_len)
+static gw_status load_patched(const char *from_text, size_t from_len, const char *repl, char *line,
+                              size_t line_len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/accelerators.yaml", tmp);
@@ -623,7 +622,8 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdpp: {value: 400 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ESCHEMA);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\"; did you mean \"tdp\"? (expected one of: "
+             "%s:%d:%d: accelerators[%d].values.tdpp: unknown key \"tdpp\"; did you mean \"tdp\"? "
+             "(expected one of: "
              "fp64_flops, tf32_flops, bf16_flops, fp8_flops, fp6_flops, fp4_flops, int8_ops, "
              "memory, memory_usable, memory_bandwidth, scaleup_bandwidth, scaleup_domain, "
              "nvls_efficiency, nvls_latency, tdp, "
@@ -635,7 +635,8 @@ static void test_copy_errors(void **state)
     snprintf(repl, sizeof repl, "      tdp: {value: 0 W, source: x, confidence: high}");
     assert_int_equal(load_patched(t.line_start, len, repl, line, sizeof line), GW_ERANGE);
     snprintf(want, sizeof want,
-             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW inclusive, got "
+             "%s:%d:%d: accelerators[%d].values.tdp.value: must be between 1 W and 100 kW "
+             "inclusive, got "
              "\"0 W\"",
              path, t.line, t.col_value, t.entry);
     assert_string_equal(line, want);
@@ -665,9 +666,9 @@ static void test_copy_empty_source(void **state)
         original = read_all(path);
     tdp_site t = find_tdp(original);
     size_t len = (size_t)(strchr(t.line_start, '\n') - t.line_start);
-    gw_status rc = load_patched(t.line_start, len,
-                                "      tdp: {value: 400 W, source: \"\", confidence: high}", line,
-                                sizeof line);
+    gw_status rc =
+        load_patched(t.line_start, len, "      tdp: {value: 400 W, source: \"\", confidence: high}",
+                     line, sizeof line);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     fputs(original, f);
@@ -700,8 +701,8 @@ static void test_units_consistent(void **state)
             double mid = 0.5 * (a->price_low_usd + a->price_high_usd);
             double ratio = mid * s->gpus_per_rack / s->price_usd;
             if (fabs(ratio - 1.0) > 0.15)
-                fail_msg("%s: per-GPU price %.0f x %d GPUs = %.3g vs rack price %.3g", s->name,
-                         mid, s->gpus_per_rack, mid * s->gpus_per_rack, s->price_usd);
+                fail_msg("%s: per-GPU price %.0f x %d GPUs = %.3g vs rack price %.3g", s->name, mid,
+                         s->gpus_per_rack, mid * s->gpus_per_rack, s->price_usd);
             n_checked++;
         }
         if (s->rack_power_w > 0.0 && s->gpus_per_rack > 0) {

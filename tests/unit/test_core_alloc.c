@@ -63,8 +63,8 @@ static unsigned long torture(const char *name, op_fn op, void *arg, int fail_all
             return made;
         }
         if (rc != GW_ENOMEM || err.code != GW_ENOMEM || !err.msg[0])
-            fail_msg("%s: failing allocation %lu of %lu gave %s (\"%s\"), expected GW_ENOMEM",
-                     name, n, made, gw_status_name(rc), err.msg);
+            fail_msg("%s: failing allocation %lu of %lu gave %s (\"%s\"), expected GW_ENOMEM", name,
+                     n, made, gw_status_name(rc), err.msg);
     }
     fail_msg("%s: still allocating after %lu allocations", name, n);
     return n;
@@ -125,8 +125,8 @@ static gw_status op_hf(gw_ctx *ctx, void *arg, gw_error *err)
 {
     const char *json = arg;
     gw_model *m = (gw_model *)(uintptr_t)1;
-    gw_status rc = gw_catalog_model_from_hf_buffer(ctx, json, strlen(json), "m.json", NULL, &m,
-                                                   err);
+    gw_status rc =
+        gw_catalog_model_from_hf_buffer(ctx, json, strlen(json), "m.json", NULL, &m, err);
     if (rc == GW_OK)
         gw_model_free(ctx, m);
     else if (m != NULL)
@@ -166,8 +166,8 @@ static void test_torture_overrides(void **state)
     (void)state;
     /* Overrides allocate nodes: a replaced value, a new key in an existing
      * section, and a new section. */
-    static const char *const sets[] = {"cluster.gpus=2048", "site.pue=1.3",
-                                       "reliability.spares=5%", NULL};
+    static const char *const sets[] = {"cluster.gpus=2048", "site.pue=1.3", "reliability.spares=5%",
+                                       NULL};
     torture("gw_scenario_load(default, --set)", op_scenario, (void *)(uintptr_t)sets, 0);
     torture("gw_scenario_load(default, --set, all after N fail)", op_scenario,
             (void *)(uintptr_t)sets, 1);
@@ -199,8 +199,8 @@ static void test_torture_ydoc(void **state)
     static char y[8192];
     size_t used = 0;
     for (int i = 0; i < 40; i++)
-        used += (size_t)snprintf(y + used, sizeof y - used, "k%d: [a, b, c, d, e, f, g, h, i, j]\n",
-                                 i);
+        used +=
+            (size_t)snprintf(y + used, sizeof y - used, "k%d: [a, b, c, d, e, f, g, h, i, j]\n", i);
     torture("gw__ydoc_parse", op_ydoc, y, 0);
 }
 

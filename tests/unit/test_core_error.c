@@ -22,8 +22,7 @@
 #include "core/core_internal.h"
 #include "test_alloc.h"
 
-static gw_error located(const char *path, int line, int col, const char *where,
-                        const char *msg)
+static gw_error located(const char *path, int line, int col, const char *where, const char *msg)
 {
     gw_error e;
     memset(&e, 0, sizeof e);
@@ -43,8 +42,8 @@ static void test_status_names(void **state)
     (void)state;
     /* The names are the enum spellings (stable, used in JSON). */
     static const char *const names[] = {
-        "GW_OK",     "GW_ENOMEM",    "GW_EINVAL",   "GW_EIO",         "GW_EPARSE",
-        "GW_ESCHEMA", "GW_EUNIT",    "GW_ERANGE",   "GW_ENOTFOUND",   "GW_EINFEASIBLE",
+        "GW_OK",        "GW_ENOMEM",    "GW_EINVAL", "GW_EIO",       "GW_EPARSE",
+        "GW_ESCHEMA",   "GW_EUNIT",     "GW_ERANGE", "GW_ENOTFOUND", "GW_EINFEASIBLE",
         "GW_ECANCELED", "GW_EINTERNAL", "GW_EUSAGE"};
     for (int s = 0; s <= GW_EUSAGE; s++) {
         assert_string_equal(gw_status_name((gw_status)s), names[s]);
@@ -67,8 +66,7 @@ static void test_exit_codes(void **state)
                                       GW_ENOTFOUND, GW_EUSAGE,  GW_EINFEASIBLE};
     for (size_t i = 0; i < sizeof input / sizeof input[0]; i++)
         assert_int_equal(gw_status_exit_code(input[i]), 2);
-    static const gw_status runtime[] = {GW_EIO, GW_ENOMEM, GW_EINVAL, GW_ECANCELED,
-                                        GW_EINTERNAL};
+    static const gw_status runtime[] = {GW_EIO, GW_ENOMEM, GW_EINVAL, GW_ECANCELED, GW_EINTERNAL};
     for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)
         assert_int_equal(gw_status_exit_code(runtime[i]), 1);
     assert_int_equal(gw_status_exit_code((gw_status)999), 1);
@@ -80,8 +78,8 @@ static void test_format_shapes(void **state)
 {
     (void)state;
     char buf[1024];
-    gw_error e = located("s.yaml", 7, 9, "cluster.gpus",
-                         "must be between 1 and 100 million, got \"-3\"");
+    gw_error e =
+        located("s.yaml", 7, 9, "cluster.gpus", "must be between 1 and 100 million, got \"-3\"");
     assert_string_equal(gw_error_format(&e, buf, sizeof buf),
                         "s.yaml:7:9: cluster.gpus: must be between 1 and 100 million, got \"-3\"");
     /* Line without column. */
@@ -218,7 +216,7 @@ static void test_string_helpers(void **state)
     assert_int_equal(b[4], 'X');
     gw__strlcpy(b, NULL, sizeof b); /* NULL source copies "" */
     assert_string_equal(b, "");
-    gw__strlcpy(NULL, "x", 4);      /* NULL destination is a no-op */
+    gw__strlcpy(NULL, "x", 4); /* NULL destination is a no-op */
     gw__snprintf(b, sizeof b, "%d-%s", 12, "345678");
     assert_string_equal(b, "12-34");
     b[0] = 'Q';

@@ -64,8 +64,7 @@ static void test_ties(void **state)
                         "; did you mean \"fp8\", \"fp6\" or \"fp4\"?");
     /* Two equally close; a repeated candidate (a name and its alias) once. */
     const char *two[] = {"abcx", "abcy", "abcx", NULL};
-    assert_string_equal(suggest("abcz", two, b, sizeof b),
-                        "; did you mean \"abcx\" or \"abcy\"?");
+    assert_string_equal(suggest("abcz", two, b, sizeof b), "; did you mean \"abcx\" or \"abcy\"?");
     /* Four equally close: no guess. */
     const char *four[] = {"abcw", "abcx", "abcy", "abcv", NULL};
     assert_string_equal(suggest("abcz", four, b, sizeof b), "");

@@ -123,10 +123,10 @@ static void test_parse_power_energy(void **state)
 {
     (void)state;
     assert_rel(parse_ok("700 W", GW_DIM_POWER), 700.0);
-    assert_rel(parse_ok("700W", GW_DIM_POWER), 700.0);     /* spaces are optional */
+    assert_rel(parse_ok("700W", GW_DIM_POWER), 700.0); /* spaces are optional */
     assert_rel(parse_ok("1.5 kW", GW_DIM_POWER), 1500.0);
     assert_rel(parse_ok("490 MW", GW_DIM_POWER), 4.9e8);
-    assert_rel(parse_ok("-5 MW", GW_DIM_POWER), -5e6);     /* sign parses; range is the caller's */
+    assert_rel(parse_ok("-5 MW", GW_DIM_POWER), -5e6); /* sign parses; range is the caller's */
     assert_rel(parse_ok(".5 kW", GW_DIM_POWER), 500.0);
     /* 1 kWh = 1000 W * 3600 s = 3.6e6 J; 10 MWh = 3.6e10 J. */
     assert_rel(parse_ok("1 kWh", GW_DIM_ENERGY), 3.6e6);
@@ -151,7 +151,7 @@ static void test_parse_time(void **state)
 static void test_parse_bytes_bandwidth(void **state)
 {
     (void)state;
-    assert_rel(parse_ok("80 GB", GW_DIM_BYTES), 80e9);                /* decimal */
+    assert_rel(parse_ok("80 GB", GW_DIM_BYTES), 80e9);                 /* decimal */
     assert_rel(parse_ok("80 GiB", GW_DIM_BYTES), 80.0 * 1073741824.0); /* binary only if spelled */
     assert_rel(parse_ok("1 KiB", GW_DIM_BYTES), 1024.0);
     assert_rel(parse_ok("3.35 TB/s", GW_DIM_BANDWIDTH), 3.35e12);

@@ -91,20 +91,20 @@ static void kv_cache_bytes(void **state)
     gw_train_topo_for(f->cat, gpu(f, "h200-sxm"), NULL, f->tp, &topo);
     gw_infer_config c = {8, 1, GW_PREC_BF16, GW_PREC_BF16, 1.0, 1, 0, 0, 0, 0, 0.0};
     gw_infer_eval e;
-    assert_int_equal(gw_infer_eval_config(llama, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c,
-                                          &e, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(llama, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c, &e, NULL),
+        GW_OK);
     assert_true(fabs(e.kv_bytes_per_token - 327680.0 / 8) < 1e-6);
     c.tp = 16;
-    assert_int_equal(gw_infer_eval_config(llama, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c,
-                                          &e, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(llama, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c, &e, NULL),
+        GW_OK);
     assert_true(fabs(e.kv_bytes_per_token - 327680.0 / 8) < 1e-6);
     c.tp = 8;
     c.precision = GW_PREC_FP8;
-    assert_int_equal(gw_infer_eval_config(ds, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c, &e,
-                                          NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(ds, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c, &e, NULL),
+        GW_OK);
     assert_true(fabs(e.kv_bytes_per_token - 70272.0) < 1e-6);
 }
 
@@ -132,37 +132,37 @@ static void decode_bounds(void **state)
                 for (int ep = 1; ep <= 64; ep = ep == 1 ? 2 * tp : 2 * ep) {
                     for (size_t ip = 0; ip < 3; ip++) {
                         for (double b = 1; b <= 4096; b *= 4)
-                        for (int pp = 1; pp <= 4; pp *= 2) {
-                            gw_infer_config c = {tp, ep, precs[ip], GW_PREC_BF16, b, pp,
-                                                 0, 0, 0, 0, 0.0};
-                            gw_infer_eval e;
-                            assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp, &o,
-                                                                  &c, &e, NULL),
-                                             GW_OK);
-                            if (e.reject == GW_INFER_REJECT_LAYOUT)
-                                continue;
-                            assert_true(e.decode_tokens_per_s_per_gpu > 0);
-                            assert_true(e.decode_tokens_per_s_per_gpu <=
-                                        e.bound_hbm_tokens_per_s_per_gpu);
-                            assert_true(e.decode_tokens_per_s_per_gpu <=
-                                        e.bound_compute_tokens_per_s_per_gpu);
-                            if (pp > 1) {
-                                /* The slowest stage of pp holds ceil(L/pp) layers. */
-                                double L = m->n_layers;
-                                assert_true(fabs(e.pp_bubble - (1.0 - (L / pp) / ceil(L / pp))) <
-                                            1e-12);
-                                assert_true(fabs(e.tpot_s - pp * e.step_s) < 1e-15);
-                                assert_true(e.p2p_s > 0);
+                            for (int pp = 1; pp <= 4; pp *= 2) {
+                                gw_infer_config c = {tp, ep, precs[ip], GW_PREC_BF16, b, pp, 0,
+                                                     0,  0,  0,         0.0};
+                                gw_infer_eval e;
+                                assert_int_equal(gw_infer_eval_config(m, a, &topo, &f->ip, f->tp,
+                                                                      &o, &c, &e, NULL),
+                                                 GW_OK);
+                                if (e.reject == GW_INFER_REJECT_LAYOUT)
+                                    continue;
+                                assert_true(e.decode_tokens_per_s_per_gpu > 0);
+                                assert_true(e.decode_tokens_per_s_per_gpu <=
+                                            e.bound_hbm_tokens_per_s_per_gpu);
+                                assert_true(e.decode_tokens_per_s_per_gpu <=
+                                            e.bound_compute_tokens_per_s_per_gpu);
+                                if (pp > 1) {
+                                    /* The slowest stage of pp holds ceil(L/pp) layers. */
+                                    double L = m->n_layers;
+                                    assert_true(fabs(e.pp_bubble -
+                                                     (1.0 - (L / pp) / ceil(L / pp))) < 1e-12);
+                                    assert_true(fabs(e.tpot_s - pp * e.step_s) < 1e-15);
+                                    assert_true(e.p2p_s > 0);
+                                }
+                                /* With prefill mixed in, fewer output tokens. */
+                                assert_true(e.output_tokens_per_s_per_gpu * o.n_gpus /
+                                                (e.replicas * e.replica_gpus) <=
+                                            e.decode_tokens_per_s_per_gpu * (1 + 1e-12));
+                                if (m->n_experts > 0 && b == 1 && ep <= tp)
+                                    assert_true(fabs(e.experts_touched -
+                                                     (double)m->top_k / m->n_experts) < 1e-12);
+                                n_checked++;
                             }
-                            /* With prefill mixed in, fewer output tokens. */
-                            assert_true(e.output_tokens_per_s_per_gpu * o.n_gpus /
-                                            (e.replicas * e.replica_gpus) <=
-                                        e.decode_tokens_per_s_per_gpu * (1 + 1e-12));
-                            if (m->n_experts > 0 && b == 1 && ep <= tp)
-                                assert_true(fabs(e.experts_touched -
-                                                 (double)m->top_k / m->n_experts) < 1e-12);
-                            n_checked++;
-                        }
                     }
                 }
             }
@@ -209,10 +209,10 @@ static void plan_invariants(void **state)
     assert_true(r->best.output_tokens_per_s_per_gpu <= free_best);
     /* Factory: 1 MW / (facility W per GPU) GPUs x tokens/s per GPU. */
     assert_int_equal(gw_infer_factory(r, 2000.0, 1.2, 2.0, &err), GW_OK);
-    assert_true(fabs(r->output_tokens_per_s_per_mw -
-                     r->best.output_tokens_per_s_per_gpu * 500.0) < 1e-6);
-    assert_true(fabs(r->facility_j_per_output_token * r->best.output_tokens_per_s_per_gpu -
-                     2000.0) < 1e-6);
+    assert_true(fabs(r->output_tokens_per_s_per_mw - r->best.output_tokens_per_s_per_gpu * 500.0) <
+                1e-6);
+    assert_true(
+        fabs(r->facility_j_per_output_token * r->best.output_tokens_per_s_per_gpu - 2000.0) < 1e-6);
     free(r);
 }
 
@@ -284,12 +284,12 @@ static void pipeline_layouts(void **state)
     gw_infer_config c2 = c1;
     c2.pp = 2;
     gw_infer_eval e1, e2;
-    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c1,
-                                          &e1, NULL),
-                     GW_OK);
-    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
-                                          &e2, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c1, &e1, NULL),
+        GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2, &e2, NULL),
+        GW_OK);
     assert_true(fabs(e2.kv_bytes_per_token * 2 - e1.kv_bytes_per_token) < 1e-9);
     assert_true(e2.weight_bytes < 0.6 * e1.weight_bytes);
     assert_int_equal(e2.replica_gpus, 16);
@@ -297,14 +297,14 @@ static void pipeline_layouts(void **state)
     /* Fewer sequences than stages: a bubble, and less throughput than a
      * full pipeline. */
     c2.batch = 0.5;
-    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
-                                          &e1, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2, &e1, NULL),
+        GW_OK);
     assert_true(fabs(e1.pp_bubble - 0.5) < 1e-12);
     c2.batch = 1.0;
-    assert_int_equal(gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2,
-                                          &e2, NULL),
-                     GW_OK);
+    assert_int_equal(
+        gw_infer_eval_config(l70, gpu(f, "h200-sxm"), &topo, &f->ip, f->tp, &o, &c2, &e2, NULL),
+        GW_OK);
     assert_true(e1.output_tokens_per_s < 0.51 * e2.output_tokens_per_s);
 }
 
@@ -388,21 +388,18 @@ static void disaggregated(void **state)
     o.concurrency = 256;
     assert_int_equal(gw_infer_plan(f->ctx, f->cat, m, a, NULL, &o, r, NULL), GW_OK);
     if (r->best.cfg.disagg)
-        assert_true(fabs(r->best.cfg.batch * r->best.decode_replicas * r->best.attn_dp *
-                             r->best.pp -
-                         256) < 1e-6 * 256);
+        assert_true(
+            fabs(r->best.cfg.batch * r->best.decode_replicas * r->best.attn_dp * r->best.pp - 256) <
+            1e-6 * 256);
     free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(kv_cache_bytes),
-        cmocka_unit_test(decode_bounds),
-        cmocka_unit_test(plan_invariants),
-        cmocka_unit_test(plan_errors),
-        cmocka_unit_test(pipeline_layouts),
-        cmocka_unit_test(disaggregated),
+        cmocka_unit_test(kv_cache_bytes),   cmocka_unit_test(decode_bounds),
+        cmocka_unit_test(plan_invariants),  cmocka_unit_test(plan_errors),
+        cmocka_unit_test(pipeline_layouts), cmocka_unit_test(disaggregated),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

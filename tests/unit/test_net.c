@@ -76,8 +76,8 @@ static void ring_two_nodes(void **state)
     gw_net_fabric f = fabric(16, 8, 8, 8);
     gw_net_topo t = build(&f);
     double B = 1e9;
-    double tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 16, 1, B,
-                     GW_NET_MODE_EXPANDED);
+    double tm =
+        sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 16, 1, B, GW_NET_MODE_EXPANDED);
     double busbw = B / tm * 2.0 * 15 / 16;
     assert_true(fabs(busbw - 200e9) < 1e-6 * 200e9);
     /* One node: NVLink only, 400 GB/s. */
@@ -98,8 +98,8 @@ static void p2p_latency(void **state)
     f.switch_latency_s = 1e-6;
     gw_net_topo t = build(&f);
     double B = 25e6;
-    double tm = sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, B,
-                     GW_NET_MODE_EXPANDED);
+    double tm =
+        sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, B, GW_NET_MODE_EXPANDED);
     /* Same leaf (rail), one switch: 2 us + 1 us + 1 ms. */
     assert_true(fabs(tm - (1e-3 + 3e-6)) < 1e-12);
 }
@@ -123,8 +123,8 @@ static void in_network_by_hand(void **state)
      * 1.40625 GB each way at 400 GB/s = 3.515625 ms, after the 5 us NVLS
      * latency (one step). busbw = 2 (7/8) B / t = 497 GB/s > the ring's
      * 400 GB/s line rate. */
-    double tm = sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1, B,
-                     GW_NET_MODE_EXPANDED);
+    double tm =
+        sim1(ctx, &t, 16, GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1, B, GW_NET_MODE_EXPANDED);
     assert_true(fabs(tm - (5e-6 + 1.40625e9 / 400e9)) < 1e-12);
     /* AUTO picks it over the ring (B 2 (7/8) / 400 GB/s = 4.375 ms). */
     gw_net_op op = {GW_NET_ALLREDUCE, GW_NET_ALGO_AUTO, 8, 1, B, 0.0, NULL};
@@ -168,25 +168,24 @@ static void named_failures_by_hand(void **state)
     f.planes = 2;
     f.nics_per_gpu = 2;
     gw_net_topo t = build(&f);
-    double tm = sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
-                     GW_NET_MODE_EXPANDED);
+    double tm =
+        sim1(ctx, &t, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6, GW_NET_MODE_EXPANDED);
     assert_true(fabs(tm - 0.5e-3) < 1e-12);
     f.n_failed = 1;
     f.failed_tier[0] = 0;
     f.failed_index[0] = 0;
     gw_net_topo tf = build(&f);
-    tm = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
-              GW_NET_MODE_EXPANDED);
+    tm = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6, GW_NET_MODE_EXPANDED);
     assert_true(fabs(tm - 1e-3) < 1e-12);
-    double tc = sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
-                     GW_NET_MODE_COLLAPSED);
+    double tc =
+        sim1(ctx, &tf, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6, GW_NET_MODE_COLLAPSED);
     assert_true(fabs(tc - tm) <= 1e-9 * tm);
     /* A leaf of the second plane (index 4 and up: 4 leaves per plane by the
      * bill of materials' count) does the same. */
     f.failed_index[0] = (double)t.switches[0];
     gw_net_topo tf2 = build(&f);
-    tm = sim1(ctx, &tf2, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6,
-              GW_NET_MODE_COLLAPSED);
+    tm =
+        sim1(ctx, &tf2, 16, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 8, 25e6, GW_NET_MODE_COLLAPSED);
     assert_true(fabs(tm - 1e-3) < 1e-12);
 
     /* A spine switch: 256 GPUs, radix 8, leaf 2:1 (6 down, 2 up): its
@@ -196,8 +195,8 @@ static void named_failures_by_hand(void **state)
     gw_net_fabric g = fabric(256, 8, 8, 8);
     g.oversub[0] = 3;
     gw_net_topo tg = build(&g);
-    double base = sim1(ctx, &tg, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7,
-                       GW_NET_MODE_EXPANDED);
+    double base =
+        sim1(ctx, &tg, 256, GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 16, 3e7, GW_NET_MODE_EXPANDED);
     g.n_failed = 2;
     g.failed_tier[0] = 1;
     g.failed_index[0] = 0;
@@ -241,11 +240,11 @@ static void wan_by_hand(void **state)
     f.site_Bps = 10e9;
     f.site_latency_s = 1e-3;
     gw_net_topo t = build(&f);
-    double tm = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
-                     GW_NET_MODE_EXPANDED);
+    double tm =
+        sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6, GW_NET_MODE_EXPANDED);
     assert_true(fabs(tm - 17e-3) < 1e-12);
-    double tc = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6,
-                     GW_NET_MODE_COLLAPSED);
+    double tc =
+        sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 2, 16, 10e6, GW_NET_MODE_COLLAPSED);
     assert_true(fabs(tc - tm) <= 1e-9 * tm);
     /* Inside a site nothing crosses the WAN: pairs 8 apart stay in their
      * building (10 MB at 25 GB/s = 0.4 ms). */
@@ -288,9 +287,9 @@ static void collapsed_equals_expanded(void **state)
         double o0, o1, f1;
         int planes, pxn, bld;
     } fabs_[] = {
-        {256, 8, 8, 8, 1, 1, 0, 1, 1, 1},   {256, 8, 8, 8, 3, 1, 0, 1, 1, 1},
+        {256, 8, 8, 8, 1, 1, 0, 1, 1, 1},     {256, 8, 8, 8, 3, 1, 0, 1, 1, 1},
         {512, 4, 8, 16, 1, 2, 0.25, 2, 1, 1}, {288, 4, 72, 16, 1, 1, 0, 1, 1, 1},
-        {1024, 8, 8, 8, 1, 1, 0, 1, 0, 2},  {1024, 8, 16, 16, 2, 1, 0.5, 4, 1, 4},
+        {1024, 8, 8, 8, 1, 1, 0, 1, 0, 2},    {1024, 8, 16, 16, 2, 1, 0.5, 4, 1, 4},
     };
     struct {
         gw_net_coll c;
@@ -298,14 +297,21 @@ static void collapsed_equals_expanded(void **state)
         int n;
         double stride;
     } ops[] = {
-        {GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 32, 8},   {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 8},
-        {GW_NET_ALLREDUCE, GW_NET_ALGO_HIER, 32, 1},   {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 64, 4},
-        {GW_NET_REDUCESCATTER, GW_NET_ALGO_HIER, 16, 2}, {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 1},
-        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 16},  {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
-        {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 32, 8}, {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 16, 16},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_RING, 32, 8},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 8},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_HIER, 32, 1},
+        {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 64, 4},
+        {GW_NET_REDUCESCATTER, GW_NET_ALGO_HIER, 16, 2},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 1},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 16},
+        {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
+        {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 32, 8},
+        {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 16, 16},
         {GW_NET_REDUCESCATTER, GW_NET_ALGO_HALVING, 64, 4},
-        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1},  {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 32, 1},
-        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 16}, {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 4, 2},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 8, 1},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 32, 1},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 16, 16},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_INNET, 4, 2},
     };
     int checked = 0;
     for (size_t i = 0; i < sizeof fabs_ / sizeof fabs_[0]; i++) {
@@ -333,9 +339,8 @@ static void collapsed_equals_expanded(void **state)
             double job = f.gpus;
             if (gw_net_simulate(ctx, &t, job, &op, 1, GW_NET_MODE_EXPANDED, &re, &err) != GW_OK)
                 continue; /* the algorithm does not apply to this layout */
-            assert_int_equal(gw_net_simulate(ctx, &t, job, &op, 1, GW_NET_MODE_COLLAPSED, &rc_,
-                                             &err),
-                             GW_OK);
+            assert_int_equal(
+                gw_net_simulate(ctx, &t, job, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err), GW_OK);
             assert_true(rc_.flow_classes <= re.flow_classes);
             double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
             if (d > 1e-9)
@@ -378,10 +383,14 @@ static void component_types_equal_expanded(void **state)
         int n;
         double stride;
     } ops[] = {
-        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 4}, {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 1},
-        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 32, 2}, {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 8, 1},
-        {GW_NET_REDUCESCATTER, GW_NET_ALGO_RING, 16, 1}, {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 4},
-        {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 2, 8}, {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 16, 4},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 8, 1},
+        {GW_NET_ALLTOALL, GW_NET_ALGO_DIRECT, 32, 2},
+        {GW_NET_ALLGATHER, GW_NET_ALGO_RING, 8, 1},
+        {GW_NET_REDUCESCATTER, GW_NET_ALGO_RING, 16, 1},
+        {GW_NET_ALLREDUCE, GW_NET_ALGO_TREE, 16, 4},
+        {GW_NET_ALLGATHER, GW_NET_ALGO_HALVING, 2, 8},
+        {GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 4, 64},
     };
     int typed = 0, checked = 0;
     for (size_t i = 0; i < sizeof dom / sizeof dom[0]; i++) {
@@ -399,8 +408,7 @@ static void component_types_equal_expanded(void **state)
             assert_int_equal(
                 gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_EXPANDED, &re, &err), GW_OK);
             assert_int_equal(
-                gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err),
-                GW_OK);
+                gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err), GW_OK);
             double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
             if (d > 1e-9)
                 fprintf(stderr, "dom %d op %zu: collapsed %.12g expanded %.12g\n", dom[i], j,
@@ -544,13 +552,13 @@ static void symmetric_views_equal_expanded(void **state)
         f.switch_latency_s = 5e-7;
         f.scaleup_latency_s = 2e-6;
         gw_net_topo t = build(&f);
-        gw_net_op op = {GW_NET_ALLREDUCE, cases[k].a, cases[k].n, cases[k].stride, 6.4e7, 0.0,
-                        NULL};
+        gw_net_op op = {
+            GW_NET_ALLREDUCE, cases[k].a, cases[k].n, cases[k].stride, 6.4e7, 0.0, NULL};
         gw_net_sim_result re, rc_;
         gw_error err;
         memset(&err, 0, sizeof err);
-        assert_int_equal(
-            gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_EXPANDED, &re, &err), GW_OK);
+        assert_int_equal(gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_EXPANDED, &re, &err),
+                         GW_OK);
         assert_int_equal(
             gw_net_simulate(ctx, &t, f.gpus, &op, 1, GW_NET_MODE_COLLAPSED, &rc_, &err), GW_OK);
         double d = fabs(rc_.op[0].time_s - re.op[0].time_s) / re.op[0].time_s;
@@ -591,10 +599,10 @@ static void no_pxn_components_hold_scalable_units(void **state)
     f.down_frac[1] = 0.2;
     f.nic_latency_s = 3e-6;
     gw_net_topo t = build(&f);
-    double e = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7,
-                    GW_NET_MODE_EXPANDED);
-    double c = sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7,
-                    GW_NET_MODE_COLLAPSED);
+    double e =
+        sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7, GW_NET_MODE_EXPANDED);
+    double c =
+        sim1(ctx, &t, 32, GW_NET_SENDRECV, GW_NET_ALGO_DIRECT, 8, 2, 1e7, GW_NET_MODE_COLLAPSED);
     assert_true(fabs(c - e) <= 1e-9 * e);
     /* With PXN the same groups stay on their leaves: components of 16. */
     f.pxn = true;
@@ -724,8 +732,8 @@ static double cf_vs_sim(gw_ctx *ctx, const gw_net_topo *t, double job, gw_net_co
                 : coll == GW_NET_ALLTOALL  ? m->alltoall_s(m->ud, &tt, g, bytes)
                                            : m->reducescatter_s(m->ud, &tt, g, bytes);
     gw_net_comm_free(nc);
-    double sim = sim1(ctx, t, job, coll, GW_NET_ALGO_AUTO, g.n, g.stride, bytes,
-                      GW_NET_MODE_COLLAPSED);
+    double sim =
+        sim1(ctx, t, job, coll, GW_NET_ALGO_AUTO, g.n, g.stride, bytes, GW_NET_MODE_COLLAPSED);
     if (cf_out)
         *cf_out = cf;
     return fabs(cf / sim - 1.0);

@@ -125,8 +125,9 @@ static gw_train_group random_group(uint64_t *s, int dom, double job)
         break;
     }
     int maxs = (int)fmax(1.0, job / g.n);
-    g.stride = pick(s, 5) == 0 ? pick(s, 3) : pick(s, 2) == 0 ? 1 << pick(s, 14)
-                                                             : 1 + pick(s, maxs);
+    g.stride = pick(s, 5) == 0   ? pick(s, 3)
+               : pick(s, 2) == 0 ? 1 << pick(s, 14)
+                                 : 1 + pick(s, maxs);
     return g;
 }
 
@@ -284,7 +285,7 @@ static void threads_share_the_table(void **state)
         pthread_t th[NT];
         for (int k = 0; k < NT; k++) {
             w[k] = (worker){gw_net_comm_model(cached), gw_net_comm_model(ref), &tt, pool,
-                            k % 2 ? POOL : 64, rng_next(&s) | 1, 0};
+                            k % 2 ? POOL : 64,         rng_next(&s) | 1,       0};
             assert_int_equal(pthread_create(&th[k], NULL, work, &w[k]), 0);
         }
         for (int k = 0; k < NT; k++) {

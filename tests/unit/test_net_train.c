@@ -55,7 +55,7 @@ static int teardown(void **state)
 typedef struct job {
     const char *scenario; /* under scenarios/ */
     const char *sets[8];
-    const char *model;    /* NULL: the scenario's */
+    const char *model; /* NULL: the scenario's */
     int tp, pp, ep, cp, dp;
     const char *order;
 } job;
@@ -63,10 +63,10 @@ typedef struct job {
 typedef struct outcome {
     gw_status rc;
     gw_error err;
-    double search_s;      /* the closed form's step */
-    double alone_s;       /* the simulation's (each collective alone) */
-    double pp_s;          /* exposed PP sends */
-    double tp_s;          /* exposed TP communication */
+    double search_s; /* the closed form's step */
+    double alone_s;  /* the simulation's (each collective alone) */
+    double pp_s;     /* exposed PP sends */
+    double tp_s;     /* exposed TP communication */
     gw_net_step_result st;
 } outcome;
 
@@ -90,9 +90,8 @@ static void run_job(fixture *f, const job *j, outcome *out)
         assert_int_equal(gw_catalog_model_find(f->cat, j->model, &m, err), GW_OK);
     gw_net_topo *topo = calloc(1, sizeof *topo);
     assert_non_null(topo);
-    assert_int_equal(gw_net_topo_from_scenario(f->ctx, f->cat, sc, GW_SOURCE_DIR "/data", topo,
-                                               err),
-                     GW_OK);
+    assert_int_equal(
+        gw_net_topo_from_scenario(f->ctx, f->cat, sc, GW_SOURCE_DIR "/data", topo, err), GW_OK);
     gw_train_opts o;
     gw_plan_train_opts(sc, &o);
     o.data_dir = GW_SOURCE_DIR "/data";
@@ -125,8 +124,7 @@ static void run_job(fixture *f, const job *j, outcome *out)
         gw_net_comm_free(nc);
         assert_int_equal(gw_net_comm_new(f->ctx, topo, r->best.gpus_used, &nc, err), GW_OK);
         o.comm = gw_net_comm_model(nc);
-        assert_int_equal(gw_net_step(f->ctx, topo, f->cat, m, a, sys, &o, &r->best, &out->st,
-                                     err),
+        assert_int_equal(gw_net_step(f->ctx, topo, f->cat, m, a, sys, &o, &r->best, &out->st, err),
                          GW_OK);
         out->alone_s = out->st.step_alone_s;
     }
@@ -187,7 +185,13 @@ static void rank_order_moves_tp_out_of_the_domain(void **state)
              {"cluster.gpus=1024", "cluster.accelerator=h100-sxm", "cluster.system=dgx-h100",
               "cluster.switch=qm9700", "workload.seq_len=8192", "workload.global_batch_tokens=8M",
               NULL},
-             "llama3.1-70b", 8, 4, 1, 1, 32, NULL};
+             "llama3.1-70b",
+             8,
+             4,
+             1,
+             1,
+             32,
+             NULL};
     outcome def, dp_in;
     run_job(f, &j, &def);
     assert_int_equal(def.rc, GW_OK);
@@ -247,9 +251,9 @@ static void rank_order_errors(void **state)
     const char *yaml = "schema_version: 1\nnetwork:\n  rank_order: tp-pp\n";
     gw_scenario *sc = NULL;
     memset(&err, 0, sizeof err);
-    assert_int_equal(gw_scenario_load_buffer(f->ctx, yaml, strlen(yaml), "s.yaml", NULL, 0, &sc,
-                                             &err),
-                     GW_ESCHEMA);
+    assert_int_equal(
+        gw_scenario_load_buffer(f->ctx, yaml, strlen(yaml), "s.yaml", NULL, 0, &sc, &err),
+        GW_ESCHEMA);
     assert_int_equal(err.line, 3);
     assert_string_equal(err.where, "network.rank_order");
     gw_scenario_free(sc);

@@ -39,8 +39,10 @@ static void axis_fails(const char *spec, const char *needle)
 static void test_list(void **state)
 {
     (void)state;
-    axis_is("cluster.gpus=10k,100k, 1M", "cluster.gpus", 3, (const char *const[]){"10k", "100k", "1M"});
-    axis_is("accelerator=h100-sxm,gb200", "accelerator", 2, (const char *const[]){"h100-sxm", "gb200"});
+    axis_is("cluster.gpus=10k,100k, 1M", "cluster.gpus", 3,
+            (const char *const[]){"10k", "100k", "1M"});
+    axis_is("accelerator=h100-sxm,gb200", "accelerator", 2,
+            (const char *const[]){"h100-sxm", "gb200"});
     gw_sweep_axis ax;
     gw_error err;
     assert_int_equal(gw_plan_sweep_axis_parse(ctx, "a=16k,x", &ax, &err), GW_OK);
@@ -60,7 +62,8 @@ static void test_ranges(void **state)
             (const char *const[]){"1000000000 W", "1500000000 W", "2000000000 W"});
     axis_is("k=10k:1M:log5", "k", 5,
             (const char *const[]){"10000", "31623", "100000", "316228", "1000000"});
-    axis_is("k=1:2:log3,7", "k", 3, (const char *const[]){"1", "2", "7"}); /* rounded, deduplicated */
+    axis_is("k=1:2:log3,7", "k", 3,
+            (const char *const[]){"1", "2", "7"}); /* rounded, deduplicated */
     axis_is("k=0.5:2:log3", "k", 3, (const char *const[]){"0.5", "1", "2"});
 }
 
@@ -141,8 +144,8 @@ int main(void)
 {
     ctx = gw_ctx_new(NULL, NULL);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list),   cmocka_unit_test(test_ranges), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_grid),   cmocka_unit_test(test_check),
+        cmocka_unit_test(test_list), cmocka_unit_test(test_ranges), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_grid), cmocka_unit_test(test_check),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     gw_ctx_free(ctx);

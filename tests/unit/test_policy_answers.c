@@ -142,8 +142,8 @@ static const row table[] = {
 
 /* The chips of s2 that are 3A090.a data-centre parts: to AE (D:4, Tier 2)
  * and GB (Tier 1, no D group) their answers follow from s1 and s3 alone. */
-static const char *const a_chips[] = {"a100-sxm-80gb", "b300",    "gb200",   "gb300",
-                                      "mi300x",        "mi325x",  "mi355x",  "tpu-v5p",
+static const char *const a_chips[] = {"a100-sxm-80gb", "b300",        "gb200",  "gb300",
+                                      "mi300x",        "mi325x",      "mi355x", "tpu-v5p",
                                       "tpu-v6e",       "rtx-pro-6000"};
 
 static const gw_accel *find(fixture *f, const char *name)
@@ -250,8 +250,12 @@ static void destinations(void **state)
     assert_string_equal(code, "D5");
     static const struct {
         const char *text, *hint;
-    } bad[] = {{"XX", NULL},         {"China", "\"CN\""}, {"CHN", "\"CN\""},
-               {"UK", "\"GB\""},     {"", NULL},          {"United Arab", "\"AE\""},
+    } bad[] = {{"XX", NULL},
+               {"China", "\"CN\""},
+               {"CHN", "\"CN\""},
+               {"UK", "\"GB\""},
+               {"", NULL},
+               {"United Arab", "\"AE\""},
                {"ZZZZZZZZZZZZZZZZZZZZZZZZ", NULL}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&err, 0, sizeof err);

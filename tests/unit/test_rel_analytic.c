@@ -305,16 +305,11 @@ static void test_requirements(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fabric_count),
-        cmocka_unit_test(test_goodput_daly),
-        cmocka_unit_test(test_goodput_no_failures),
-        cmocka_unit_test(test_goodput_async),
-        cmocka_unit_test(test_goodput_planned),
-        cmocka_unit_test(test_optimal_interval),
-        cmocka_unit_test(test_job_parameters),
-        cmocka_unit_test(test_rate_modifiers),
-        cmocka_unit_test(test_weibull_expected),
-        cmocka_unit_test(test_requirements),
+        cmocka_unit_test(test_fabric_count),        cmocka_unit_test(test_goodput_daly),
+        cmocka_unit_test(test_goodput_no_failures), cmocka_unit_test(test_goodput_async),
+        cmocka_unit_test(test_goodput_planned),     cmocka_unit_test(test_optimal_interval),
+        cmocka_unit_test(test_job_parameters),      cmocka_unit_test(test_rate_modifiers),
+        cmocka_unit_test(test_weibull_expected),    cmocka_unit_test(test_requirements),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

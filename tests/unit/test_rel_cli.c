@@ -43,8 +43,8 @@ static int teardown(void **state)
 static int run(const char *args, char **out)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "GIGAWATT_DATA='%s/data' '%s' rel %s 2>&1", GW_SOURCE_DIR,
-             GW_BINARY, args);
+    snprintf(cmd, sizeof cmd, "GIGAWATT_DATA='%s/data' '%s' rel %s 2>&1", GW_SOURCE_DIR, GW_BINARY,
+             args);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t cap = 1 << 16, n = 0;

@@ -68,45 +68,45 @@ static gw_status plan_with(const char *yaml, gw_error *err)
     return gw_rel_plan(ctx, NULL, &job, &r, err);
 }
 
-#define HEAD                                                                                     \
-    "schema_version: 1\n"                                                                        \
-    "default_profile: p\n"                                                                       \
-    "profiles:\n"                                                                                \
-    "  - name: p\n"                                                                              \
-    "    source: test\n"                                                                         \
-    "    reference: {gpus: 8, gpus_per_node: 8, nics_per_gpu: 1, switch_radix: 64, "              \
-    "duration: 1 d}\n"                                                                           \
+#define HEAD                                                                         \
+    "schema_version: 1\n"                                                            \
+    "default_profile: p\n"                                                           \
+    "profiles:\n"                                                                    \
+    "  - name: p\n"                                                                  \
+    "    source: test\n"                                                             \
+    "    reference: {gpus: 8, gpus_per_node: 8, nics_per_gpu: 1, switch_radix: 64, " \
+    "duration: 1 d}\n"                                                               \
     "    causes:\n"
 
-#define JOB                                                                                      \
-    "job:\n"                                                                                     \
-    "  checkpoint_bytes_per_param: {value: 14, source: s}\n"                                     \
-    "  storage_write_per_gpu: {value: 80 MB/s, source: s}\n"                                     \
-    "  snapshot_per_gpu: {value: 25 GB/s, source: s}\n"                                          \
-    "  detect: {value: 60 s, source: s}\n"                                                       \
-    "  restart_reference: {value: 240 s, source: s}\n"                                           \
-    "  restart_reference_gpus: {value: 16384, source: s}\n"                                      \
-    "  restart_per_doubling: {value: 30 s, source: s}\n"                                         \
-    "  restart_min: {value: 60 s, source: s}\n"                                                  \
-    "  repair: {value: 3 d, source: s}\n"                                                        \
-    "  spare_quantile: {value: 0.999, source: s}\n"                                              \
-    "  straggler_node_fraction: {value: 0.5%, source: s}\n"                                      \
-    "  straggler_slowdown: {value: 0.7%, source: s}\n"                                           \
-    "  lemon_rate_multiplier: {value: 206, source: s}\n"                                         \
-    "  reference_age: {value: 180 d, source: s}\n"                                               \
-    "  switch_radix: {value: 64, source: s}\n"                                                   \
-    "  default_params: {value: 405e9, source: s}\n"                                              \
-    "  target_goodput: {value: 90%, source: s}\n"                                                \
-    "  max_wall_factor: {value: 10, source: s}\n"                                                \
-    "  longest_run: {value: 100 years, source: s}\n"                                            \
-    "  search_span: {value: 8, source: s}\n"                                                    \
-    "  min_interval: {value: 30 s, source: s}\n"                                                \
-    "  detect_fast: {value: 10 s, source: s}\n"                                                 \
-    "  hot_restart_reference: {value: 20 s, source: s}\n"                                       \
-    "  hot_restart_reference_gpus: {value: 1024, source: s}\n"                                  \
-    "  peer_copy_per_gpu: {value: 12.5 GB/s, source: s}\n"                                      \
-    "  elastic_pause: {value: 5 s, source: s}\n"                                                \
-    "  replica_gpus: {value: 128, source: s}\n"                                                 \
+#define JOB                                                    \
+    "job:\n"                                                   \
+    "  checkpoint_bytes_per_param: {value: 14, source: s}\n"   \
+    "  storage_write_per_gpu: {value: 80 MB/s, source: s}\n"   \
+    "  snapshot_per_gpu: {value: 25 GB/s, source: s}\n"        \
+    "  detect: {value: 60 s, source: s}\n"                     \
+    "  restart_reference: {value: 240 s, source: s}\n"         \
+    "  restart_reference_gpus: {value: 16384, source: s}\n"    \
+    "  restart_per_doubling: {value: 30 s, source: s}\n"       \
+    "  restart_min: {value: 60 s, source: s}\n"                \
+    "  repair: {value: 3 d, source: s}\n"                      \
+    "  spare_quantile: {value: 0.999, source: s}\n"            \
+    "  straggler_node_fraction: {value: 0.5%, source: s}\n"    \
+    "  straggler_slowdown: {value: 0.7%, source: s}\n"         \
+    "  lemon_rate_multiplier: {value: 206, source: s}\n"       \
+    "  reference_age: {value: 180 d, source: s}\n"             \
+    "  switch_radix: {value: 64, source: s}\n"                 \
+    "  default_params: {value: 405e9, source: s}\n"            \
+    "  target_goodput: {value: 90%, source: s}\n"              \
+    "  max_wall_factor: {value: 10, source: s}\n"              \
+    "  longest_run: {value: 100 years, source: s}\n"           \
+    "  search_span: {value: 8, source: s}\n"                   \
+    "  min_interval: {value: 30 s, source: s}\n"               \
+    "  detect_fast: {value: 10 s, source: s}\n"                \
+    "  hot_restart_reference: {value: 20 s, source: s}\n"      \
+    "  hot_restart_reference_gpus: {value: 1024, source: s}\n" \
+    "  peer_copy_per_gpu: {value: 12.5 GB/s, source: s}\n"     \
+    "  elastic_pause: {value: 5 s, source: s}\n"               \
+    "  replica_gpus: {value: 128, source: s}\n"                \
     "  replica_state_per_gpu: {value: 44.3 GB, source: s}\n"
 
 /* A minimal valid file plans: one GPU cause at 1e-5 /h on 1024 GPUs for a
@@ -263,10 +263,10 @@ static void test_enomem(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_minimal_ok),       cmocka_unit_test(test_bad_scope),
-        cmocka_unit_test(test_missing_source),   cmocka_unit_test(test_rate_without_unit),
-        cmocka_unit_test(test_missing_job_key),  cmocka_unit_test(test_unknown_profile),
-        cmocka_unit_test(test_bad_jobs),         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_minimal_ok),      cmocka_unit_test(test_bad_scope),
+        cmocka_unit_test(test_missing_source),  cmocka_unit_test(test_rate_without_unit),
+        cmocka_unit_test(test_missing_job_key), cmocka_unit_test(test_unknown_profile),
+        cmocka_unit_test(test_bad_jobs),        cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_enomem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,7 +63,8 @@ static const char one_cause[] =
     "    source: test\n"
     "    reference: {gpus: 8, gpus_per_node: 8, nics_per_gpu: 1, switch_radix: 64, duration: 1 d}\n"
     "    causes:\n"
-    "      - {name: g, category: GPU, scope: gpu, hardware: true, rate: {value: 1e-4 /h, source: s}}\n"
+    "      - {name: g, category: GPU, scope: gpu, hardware: true, rate: {value: 1e-4 /h, source: "
+    "s}}\n"
     "job:\n"
     "  checkpoint_bytes_per_param: {value: 14, source: s}\n"
     "  storage_write_per_gpu: {value: 81.4 MB/s, source: s}\n"
@@ -237,10 +238,10 @@ static void test_search(void **state)
     assert_true(lv->best_spare_gpus == lv->spare_pool_gpus);
     char buf[96];
     assert_string_equal(gw_rel_lever_set_str(0, buf, sizeof buf), "none");
-    assert_string_equal(gw_rel_lever_set_str(BIT(GW_REL_LEVER_ELASTIC) |
-                                                 BIT(GW_REL_LEVER_HOT_SPARES),
-                                             buf, sizeof buf),
-                        "elastic+hot-spares");
+    assert_string_equal(
+        gw_rel_lever_set_str(BIT(GW_REL_LEVER_ELASTIC) | BIT(GW_REL_LEVER_HOT_SPARES), buf,
+                             sizeof buf),
+        "elastic+hot-spares");
     assert_string_equal(gw_rel_lever_name(GW_REL_N_LEVERS), "?");
 }
 

@@ -238,14 +238,10 @@ static void test_cancel(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_agree_llama3),
-        cmocka_unit_test(test_agree_async_heavy),
-        cmocka_unit_test(test_agree_work_mode),
-        cmocka_unit_test(test_deterministic_threads),
-        cmocka_unit_test(test_weibull_counts),
-        cmocka_unit_test(test_spares),
-        cmocka_unit_test(test_interval_search),
-        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_agree_llama3),    cmocka_unit_test(test_agree_async_heavy),
+        cmocka_unit_test(test_agree_work_mode), cmocka_unit_test(test_deterministic_threads),
+        cmocka_unit_test(test_weibull_counts),  cmocka_unit_test(test_spares),
+        cmocka_unit_test(test_interval_search), cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

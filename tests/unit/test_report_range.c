@@ -57,8 +57,8 @@ static void range_renders(void **state)
     double lo = 0, hi = 0, level = 0;
     assert_true(gw_doc_node_range(n, &lo, &hi, &level));
     assert_true(lo == 4.9 && hi == 6.6 && level == 0.8);
-    assert_false(gw_doc_node_range(gw_doc_get(gw_doc_root(doc), "train.plain_s"), NULL, NULL,
-                                   NULL));
+    assert_false(
+        gw_doc_node_range(gw_doc_get(gw_doc_root(doc), "train.plain_s"), NULL, NULL, NULL));
     gw_doc_free(doc);
     gw_ctx_free(ctx);
 }

@@ -72,8 +72,8 @@ static gw_scenario *load_ok(const char *yaml, const char *const *sets, size_t n_
     gw_scenario *sc = NULL;
     gw_error err;
     memset(&err, 0, sizeof err);
-    gw_status rc = gw_scenario_load_buffer(ctx, yaml, strlen(yaml), "s.yaml", sets, n_sets, &sc,
-                                           &err);
+    gw_status rc =
+        gw_scenario_load_buffer(ctx, yaml, strlen(yaml), "s.yaml", sets, n_sets, &sc, &err);
     if (rc != GW_OK) {
         char buf[1024];
         fail_msg("load failed: %s", gw_error_format(&err, buf, sizeof buf));
@@ -110,9 +110,9 @@ static void test_default_is_embedded_file(void **state)
     size_t len = 0;
     gw_error err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(gw__file_read(ctx, GW_SOURCE_DIR "/scenarios/default.yaml", 1u << 20, &buf,
-                                   &len, &err),
-                     GW_OK);
+    assert_int_equal(
+        gw__file_read(ctx, GW_SOURCE_DIR "/scenarios/default.yaml", 1u << 20, &buf, &len, &err),
+        GW_OK);
     assert_string_equal(gw_scenario_default_yaml(), buf);
     gw_free(ctx, buf);
 }
@@ -187,8 +187,8 @@ static void test_defaults_for_absent_keys(void **state)
     assert_string_equal(sc->name, "t");
     assert_string_equal(sc->description, "");
     assert_string_equal(sc->path, "s.yaml");
-    assert_rel(sc->site.power_w, 1e8);   /* 100 MW */
-    assert_true(sc->site.pue == 0.0);    /* 0 = catalog default for the cooling */
+    assert_rel(sc->site.power_w, 1e8); /* 100 MW */
+    assert_true(sc->site.pue == 0.0);  /* 0 = catalog default for the cooling */
     assert_string_equal(sc->site.cooling, "liquid");
     assert_int_equal(sc->site.n_phases, 0);
     assert_string_equal(sc->cluster.system, "");
@@ -339,17 +339,21 @@ static void test_errors_located(void **state)
         const char *err;
     } cases[] = {
         /* "  gpus: -3": the value starts at column 9; 1..1e8 is "1 and 100 million". */
-        {"  gpus: -3", GW_ERANGE, "s.yaml:7:9: cluster.gpus: must be between 1 and 100 million inclusive, got \"-3\""},
+        {"  gpus: -3", GW_ERANGE,
+         "s.yaml:7:9: cluster.gpus: must be between 1 and 100 million inclusive, got \"-3\""},
         {"  gpus: lots", GW_EPARSE,
          "s.yaml:7:9: cluster.gpus: expected a count such as \"15T\", \"16M\" or \"30e12\", got "
          "\"lots\""},
-        {"  gpus: [1, 2]", GW_ESCHEMA, "s.yaml:7:9: cluster.gpus: expected a scalar value, got a list"},
+        {"  gpus: [1, 2]", GW_ESCHEMA,
+         "s.yaml:7:9: cluster.gpus: expected a scalar value, got a list"},
         {"  gpu: 1024", GW_ESCHEMA,
-         "s.yaml:7:3: cluster.gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: accelerator, system, gpus, "
+         "s.yaml:7:3: cluster.gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: "
+         "accelerator, system, gpus, "
          "nic, switch, topology, oversubscription, planes, allow_idle_gpus)"},
         {"  planes: 17", GW_ERANGE,
          "s.yaml:7:11: cluster.planes: expected an integer between 1 and 16 inclusive, got \"17\""},
-        {"  planes: 2.5", GW_ESCHEMA, "s.yaml:7:11: cluster.planes: expected an integer, got \"2.5\""},
+        {"  planes: 2.5", GW_ESCHEMA,
+         "s.yaml:7:11: cluster.planes: expected an integer, got \"2.5\""},
         {"  topology: torus", GW_ESCHEMA,
          "s.yaml:7:13: cluster.topology: expected one of fat-tree, got \"torus\""},
         {"  oversubscription: 0.5", GW_ERANGE,
@@ -375,8 +379,10 @@ static void test_errors_sections(void **state)
     load_fails("name: t\nsite: 5\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:7: site: expected a mapping (key: value pairs), got a scalar value");
     load_fails("name: t\nclutser:\n  gpus: 8\n", NULL, 0, GW_ESCHEMA,
-               "s.yaml:2:1: clutser: unknown key \"clutser\"; did you mean \"cluster\"? (expected one of: schema_version, "
-               "name, description, site, cluster, workload, economics, policy, reliability, network, serving, loose)");
+               "s.yaml:2:1: clutser: unknown key \"clutser\"; did you mean \"cluster\"? (expected "
+               "one of: schema_version, "
+               "name, description, site, cluster, workload, economics, policy, reliability, "
+               "network, serving, loose)");
     load_fails("- a\n- b\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:1:1: expected a mapping (key: value pairs), got a list");
     load_fails("site:\n  cooling: water\n", NULL, 0, GW_ESCHEMA,
@@ -395,7 +401,8 @@ static void test_errors_sections(void **state)
     load_fails("economics:\n  tariff_exempt: yes\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:18: economics.tariff_exempt: expected true or false, got \"yes\"");
     load_fails("policy:\n  rule: may2027\n", NULL, 0, GW_ESCHEMA,
-               "s.yaml:2:9: policy.rule: expected one of oct2023/oct2022/jan2026/jan2025, got \"may2027\"");
+               "s.yaml:2:9: policy.rule: expected one of oct2023/oct2022/jan2026/jan2025, got "
+               "\"may2027\"");
 }
 
 static void test_errors_phases(void **state)
@@ -415,7 +422,8 @@ static void test_errors_phases(void **state)
                "s.yaml:3:7: site.phases[0]: missing required key \"accelerator\"");
     load_fails("site:\n  phases:\n    - {date: 2026-01-01, accelerator: h100, gpus: 8, gpu: 8}\n",
                NULL, 0, GW_ESCHEMA,
-               "s.yaml:3:54: site.phases[0].gpu: unknown key \"gpu\"; did you mean \"gpus\"? (expected one of: name, "
+               "s.yaml:3:54: site.phases[0].gpu: unknown key \"gpu\"; did you mean \"gpus\"? "
+               "(expected one of: name, "
                "date, accelerator, gpus, power)");
     load_fails("site:\n  phases: {a: 1}\n", NULL, 0, GW_ESCHEMA,
                "s.yaml:2:11: site.phases: expected a list, got a mapping (key: value pairs)");
@@ -424,9 +432,9 @@ static void test_errors_phases(void **state)
     for (int n = 16; n <= 17; n++) {
         size_t used = (size_t)snprintf(y, sizeof y, "site:\n  phases:\n");
         for (int i = 0; i < n; i++)
-            used += (size_t)snprintf(y + used, sizeof y - used,
-                                     "    - {date: 2025-01-%02d, accelerator: h100, gpus: 8}\n",
-                                     i + 1);
+            used +=
+                (size_t)snprintf(y + used, sizeof y - used,
+                                 "    - {date: 2025-01-%02d, accelerator: h100, gpus: 8}\n", i + 1);
         if (n == 16) {
             gw_scenario *sc = load_ok(y, NULL, 0);
             assert_int_equal(sc->site.n_phases, 16);
@@ -484,9 +492,9 @@ static void test_overrides_apply(void **state)
 {
     (void)state;
     /* Replace a value, add a key to an existing section, create a section. */
-    const char *sets[] = {"cluster.gpus=2048", "site.pue=1.3",
-                          "economics.electricity_price=80 USD/MWh", "reliability.spares=5%",
-                          "workload.precision=fp8", "name=patched"};
+    const char *sets[] = {
+        "cluster.gpus=2048",     "site.pue=1.3",           "economics.electricity_price=80 USD/MWh",
+        "reliability.spares=5%", "workload.precision=fp8", "name=patched"};
     gw_scenario *sc = load_ok(minimal, sets, sizeof sets / sizeof sets[0]);
     assert_rel(sc->cluster.gpus, 2048.0);
     assert_rel(sc->site.pue, 1.3);
@@ -511,13 +519,20 @@ static void test_issue12_keys(void **state)
     assert_rel(sc->loose.outer_bytes, 4.0);
     assert_int_equal(sc->loose.replicas, 0);
     gw_scenario_free(sc);
-    const char *sets[] = {"workload.batch_policy=critical", "workload.min_mfu=25%",
-                          "reliability.in_memory_checkpoint=true", "reliability.elastic=true",
-                          "reliability.partial_restart=true", "reliability.hot_spares=true",
-                          "reliability.fast_detect=true", "reliability.async_checkpoint=true",
-                          "reliability.detect_time=10 s", "reliability.target_goodput=95%",
-                          "reliability.replica_gpus=832", "loose.replicas=4",
-                          "loose.sync_every=500", "loose.outer_bytes=2"};
+    const char *sets[] = {"workload.batch_policy=critical",
+                          "workload.min_mfu=25%",
+                          "reliability.in_memory_checkpoint=true",
+                          "reliability.elastic=true",
+                          "reliability.partial_restart=true",
+                          "reliability.hot_spares=true",
+                          "reliability.fast_detect=true",
+                          "reliability.async_checkpoint=true",
+                          "reliability.detect_time=10 s",
+                          "reliability.target_goodput=95%",
+                          "reliability.replica_gpus=832",
+                          "loose.replicas=4",
+                          "loose.sync_every=500",
+                          "loose.outer_bytes=2"};
     sc = load_ok(minimal, sets, sizeof sets / sizeof sets[0]);
     assert_string_equal(sc->batch.policy, "critical");
     assert_rel(sc->batch.min_mfu, 0.25);
@@ -622,7 +637,8 @@ static void test_override_errors(void **state)
                "--set site.phases: unknown scenario key (see docs/SCENARIO.md for the keys)");
     /* An empty value is "nothing" for a number. */
     const char *s9[] = {"cluster.gpus="};
-    load_fails(minimal, s9, 1, GW_ESCHEMA, "--set cluster.gpus: expected a scalar value, got nothing");
+    load_fails(minimal, s9, 1, GW_ESCHEMA,
+               "--set cluster.gpus: expected a scalar value, got nothing");
     /* Keys of 128 characters or more are refused before any lookup. */
     char longkey[200];
     memset(longkey, 'k', 150);
@@ -774,9 +790,10 @@ static void test_resolve_errors(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, &a, NULL, NULL, &err), GW_ENOTFOUND);
     gw_error_format(&err, buf, sizeof buf);
-    assert_non_null(strstr(buf, "s.yaml:6:16: cluster.accelerator: unknown accelerator \"h1000\"; did you "
-                                "mean \"h100\"? "
-                                "(known: a100-sxm-80gb, "));
+    assert_non_null(
+        strstr(buf, "s.yaml:6:16: cluster.accelerator: unknown accelerator \"h1000\"; did you "
+                    "mean \"h100\"? "
+                    "(known: a100-sxm-80gb, "));
     gw_scenario_free(sc);
     /* No accelerator at all. */
     sc = load_ok("workload:\n  model: llama3.1-8b\n", NULL, 0);
@@ -796,9 +813,10 @@ static void test_resolve_errors(void **state)
     sc = load_ok("cluster:\n  accelerator: gb200\n  system: dgx-h100\n", NULL, 0);
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_scenario_resolve(ctx, sc, cat, &a, &s, NULL, &err), GW_ESCHEMA);
-    assert_string_equal(gw_error_format(&err, buf, sizeof buf),
-                        "s.yaml:3:11: cluster.system: system \"dgx-h100\" holds h100-sxm, not gb200 "
-                        "(leave cluster.system out for gb200's default)");
+    assert_string_equal(
+        gw_error_format(&err, buf, sizeof buf),
+        "s.yaml:3:11: cluster.system: system \"dgx-h100\" holds h100-sxm, not gb200 "
+        "(leave cluster.system out for gb200's default)");
     gw_scenario_free(sc);
     /* An unknown model by name, located at its value. */
     sc = load_ok("workload:\n  model: llama9-1t\n", NULL, 0);

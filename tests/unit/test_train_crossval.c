@@ -14,10 +14,10 @@
  *      one row's MFU, so that row's baseline error is 0.
  *   3. The held-out bounds the model meets today on
  *      data/validation/calibration.csv (107 rows, 10 families: median <= 9 %,
- *      mean <= 10 %, max <= 35 %, every family's mean <= 15 %; issue 15), and held out is never better than in sample by more than
- *      noise (a fold that did better than the full fit would be a bug in
- *      the bookkeeping); the shipped prediction interval is the one the
- *      held-out rows give, and its leave-one-family-out coverage is 70-90 %.
+ *      mean <= 10 %, max <= 35 %, every family's mean <= 15 %; issue 15), and held out is never
+ * better than in sample by more than noise (a fold that did better than the full fit would be a bug
+ * in the bookkeeping); the shipped prediction interval is the one the held-out rows give, and its
+ * leave-one-family-out coverage is 70-90 %.
  *   4. A fit_plan naming a parameter gw_train_fit cannot fit is a located
  *      load error.
  */

@@ -442,9 +442,9 @@ static void allocation_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fixed_tp8_pp16),   cmocka_unit_test(pipeline_layout),
+        cmocka_unit_test(fixed_tp8_pp16),     cmocka_unit_test(pipeline_layout),
         cmocka_unit_test(precision_and_zero), cmocka_unit_test(moe_routing),
-        cmocka_unit_test(names_and_errors), cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(names_and_errors),   cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

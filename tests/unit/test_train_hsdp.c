@@ -184,7 +184,8 @@ static void hsdp_wins_on_a_slow_fabric(void **state)
     assert_int_equal(plain.reject, GW_TRAIN_OK);
     assert_int_equal(hsdp.reject, GW_TRAIN_OK);
     assert_int_equal(hsdp.grad_accum, 8);
-    print_message("plain %g s (dp %g), hsdp %g s (dp %g)\n", plain.time.step_s, plain.time.dp_comm_s, hsdp.time.step_s, hsdp.time.dp_comm_s);
+    print_message("plain %g s (dp %g), hsdp %g s (dp %g)\n", plain.time.step_s,
+                  plain.time.dp_comm_s, hsdp.time.step_s, hsdp.time.dp_comm_s);
     assert_true(hsdp.time.dp_comm_s < 0.25 * plain.time.dp_comm_s);
     assert_true(hsdp.time.step_s < 0.7 * plain.time.step_s);
 }
@@ -246,12 +247,13 @@ static void csv_cell_is_checked(void **state)
     assert_true(fd >= 0);
     FILE *out = fdopen(fd, "w");
     assert_non_null(out);
-    fprintf(out, "id,model_config,gpu,num_gpus,tp,pp,vpp,cp,ep,etp,dp,zero,recompute,seq_len,"
-                 "micro_batch,global_batch,precision,measured_step_time_s,derivation,"
-                 "source_metric,source,zero_shard\n"
-                 "t-1,%s/data/models/llama-2-7b.json,h100-sxm,16,1,1,1,1,1,,16,3,selective,"
-                 "4096,1,16,bf16,1.0,d,m,s,6\n",
-                 GW_SOURCE_DIR);
+    fprintf(out,
+            "id,model_config,gpu,num_gpus,tp,pp,vpp,cp,ep,etp,dp,zero,recompute,seq_len,"
+            "micro_batch,global_batch,precision,measured_step_time_s,derivation,"
+            "source_metric,source,zero_shard\n"
+            "t-1,%s/data/models/llama-2-7b.json,h100-sxm,16,1,1,1,1,1,,16,3,selective,"
+            "4096,1,16,bf16,1.0,d,m,s,6\n",
+            GW_SOURCE_DIR);
     fclose(out);
     gw_train_validation *v = NULL;
     gw_error err;

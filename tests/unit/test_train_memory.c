@@ -185,8 +185,7 @@ static void zero_sharding(void **state)
     c.recompute = GW_TRAIN_RECOMPUTE_FULL;
     for (int z = 0; z <= 3; z++) {
         c.zero = z;
-        eval_legacy(&m, &a, &p, &c, 8,
-                    z == 0 ? &e0 : z == 1 ? &e1 : z == 2 ? &e2 : &e3);
+        eval_legacy(&m, &a, &p, &c, 8, z == 0 ? &e0 : z == 1 ? &e1 : z == 2 ? &e2 : &e3);
     }
     double n = e0.mem.weights_bytes / 2.0; /* parameters per GPU */
     /* 4 layers * 12h^2 (+ 2h norms, bias-free) + embedding + head. */

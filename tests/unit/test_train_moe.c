@@ -134,8 +134,8 @@ static double zero_p2p(void *ud, const gw_train_topo *t, bool cross, double b)
     return 0.0;
 }
 
-static const gw_train_comm_model bytes_model = {"bytes", NULL,      zero_coll, zero_coll,
-                                                zero_coll, bytes_a2a, zero_p2p, NULL};
+static const gw_train_comm_model bytes_model = {"bytes",   NULL,      zero_coll, zero_coll,
+                                                zero_coll, bytes_a2a, zero_p2p,  NULL};
 
 static double bytes_ag(void *ud, const gw_train_topo *t, gw_train_group g, double b)
 {
@@ -145,7 +145,7 @@ static double bytes_ag(void *ud, const gw_train_topo *t, gw_train_group g, doubl
 }
 
 static const gw_train_comm_model ag_model = {"ag-bytes", NULL,      zero_coll, bytes_ag,
-                                             zero_coll,  zero_coll, zero_p2p, NULL};
+                                             zero_coll,  zero_coll, zero_p2p,  NULL};
 
 static void cp_kv_exchange(void **state)
 {
@@ -182,7 +182,7 @@ static void cp_kv_exchange(void **state)
 
 /* One second per byte of all-gather, reduce-scatter and all-to-all. */
 static const gw_train_comm_model coll_bytes_model = {"coll-bytes", NULL,      zero_coll, bytes_ag,
-                                                     bytes_ag,     bytes_a2a, zero_p2p, NULL};
+                                                     bytes_ag,     bytes_a2a, zero_p2p,  NULL};
 
 static void cp_comm_modes(void **state)
 {
@@ -607,9 +607,9 @@ static void unknown_facts_widen(void **state)
     double t[2][2];
     for (int g = 0; g < 2; g++)
         for (int r = 0; r < 2; r++)
-            t[g][r] = host_eval(1e-3, GW_PREC_FP8, r ? GW_TRAIN_FP8_BLOCK : GW_TRAIN_FP8_TENSOR,
-                                g != 0)
-                          .time.step_s;
+            t[g][r] =
+                host_eval(1e-3, GW_PREC_FP8, r ? GW_TRAIN_FP8_BLOCK : GW_TRAIN_FP8_TENSOR, g != 0)
+                    .time.step_s;
     double lo = t[0][0], hi = t[0][0];
     for (int g = 0; g < 2; g++)
         for (int r = 0; r < 2; r++) {

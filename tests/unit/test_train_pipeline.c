@@ -286,10 +286,8 @@ static void even_split_unchanged(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(split_rules),
-        cmocka_unit_test(deepseek_61_on_pp16),
-        cmocka_unit_test(slowest_stage_paces),
-        cmocka_unit_test(memory_most_loaded_stage),
+        cmocka_unit_test(split_rules),          cmocka_unit_test(deepseek_61_on_pp16),
+        cmocka_unit_test(slowest_stage_paces),  cmocka_unit_test(memory_most_loaded_stage),
         cmocka_unit_test(even_split_unchanged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -161,15 +161,16 @@ static void train_reproduces_validate(void **state)
             recipe = (int)fr;
         }
         snprintf(cmd, sizeof cmd,
-                 "GIGAWATT_DATA=%s/data %s train --json -q --tokens 0 --top 0 --batch-tolerance 0 --allow-idle-gpus 0 "
+                 "GIGAWATT_DATA=%s/data %s train --json -q --tokens 0 --top 0 --batch-tolerance 0 "
+                 "--allow-idle-gpus 0 "
                  "--set network.in_network=off "
                  "--model %s/data/validation/%s --gpu %s --gpus %s --tp %s --pp %s --cp %s "
                  "--ep %s --dp %s --seq %s --global-batch-tokens %s --precision %s --zero %s "
                  "--recompute %s --flash-attention %s --tp-comm-overlap %s "
                  "--sequence-parallel %s --fp8-recipe %s%s",
-                 GW_SOURCE_DIR, GW_BINARY, GW_SOURCE_DIR, c[1], c[2], c[3], c[4], c[5], c[7],
-                 c[8], c[10], c[13], gbt, c[16], zero, c[12][0] ? c[12] : "any",
-                 flash ? "on" : "off", overlap ? "on" : "off", seqpar ? "on" : "off",
+                 GW_SOURCE_DIR, GW_BINARY, GW_SOURCE_DIR, c[1], c[2], c[3], c[4], c[5], c[7], c[8],
+                 c[10], c[13], gbt, c[16], zero, c[12][0] ? c[12] : "any", flash ? "on" : "off",
+                 overlap ? "on" : "off", seqpar ? "on" : "off",
                  gw_train_fp8_recipe_name((gw_train_fp8_recipe)recipe),
                  graphs ? " --cuda-graphs" : " --no-cuda-graphs");
         opt(cmd, sizeof cmd, "--vpp", strcmp(c[5], "1") == 0 ? "1" : c[6]);

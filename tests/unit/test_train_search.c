@@ -120,8 +120,7 @@ static void fixed_dimensions(void **state)
      * GPUs x peak). */
     assert_true(fabs(r->best.tokens_per_s * r->best.time.step_s - 512.0 * 2048) < 1e-3);
     assert_true(fabs(r->best.mfu - r->flops.model / (r->best.time.step_s * 64 *
-                                                     f->h100->peak_flops[GW_PREC_BF16])) <
-                1e-9);
+                                                     f->h100->peak_flops[GW_PREC_BF16])) < 1e-9);
     free(r);
 }
 
@@ -248,9 +247,9 @@ static void loose_quality_table(void **state)
                                        p->loose_pt[i].sync_every, false);
         assert_true(lo.in_range);
         assert_true(lo.loss_penalty == p->loose_pt[i].loss / p->loose_pt[i].dp_loss - 1.0);
-        assert_true(fabs(lo.compute_factor -
-                         pow(1.0 + lo.loss_penalty,
-                             p->loose_compute_params_exp / p->loose_dp_loss_exp)) < 1e-12);
+        assert_true(
+            fabs(lo.compute_factor - pow(1.0 + lo.loss_penalty, p->loose_compute_params_exp /
+                                                                    p->loose_dp_loss_exp)) < 1e-12);
         assert_non_null(strstr(lo.fig_ref, p->loose_pt[i].ref));
     }
     /* Charles et al. Table 4, 2.4B, M = 8: 2.351 / 2.326 - 1 = +1.07%; worth
@@ -363,29 +362,31 @@ static void loose_quality_yaml_errors(void **state)
     fixture *f = *state;
     gw_error err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(load_edited(f->ctx, "dp_loss: 3.485, loss: 3.482", "dp_loss: -1, loss: 3.482",
-                                 &err),
-                     GW_ERANGE);
+    assert_int_equal(
+        load_edited(f->ctx, "dp_loss: 3.485, loss: 3.482", "dp_loss: -1, loss: 3.482", &err),
+        GW_ERANGE);
     char msg[600];
     gw_error_format(&err, msg, sizeof msg);
     assert_non_null(strstr(msg, "train.yaml:"));
     assert_non_null(strstr(msg, "loose_quality[0].dp_loss: must be between"));
     memset(&err, 0, sizeof err);
-    assert_int_equal(load_edited(f->ctx, "{params: 90M, replicas: 1,", "{params: 35M, replicas: 1,",
-                                 &err),
-                     GW_ESCHEMA);
+    assert_int_equal(
+        load_edited(f->ctx, "{params: 90M, replicas: 1,", "{params: 35M, replicas: 1,", &err),
+        GW_ESCHEMA);
     gw_error_format(&err, msg, sizeof msg);
     assert_non_null(strstr(msg, "loose_quality[4]: the same params, replicas and sync_every as "
                                 "loose_quality[0]"));
     memset(&err, 0, sizeof err);
-    assert_int_not_equal(load_edited(f->ctx, "{params: 35M, replicas: 1,",
-                                     "{params: 35M, replicas: 1.5,", &err),
-                         GW_OK);
+    assert_int_not_equal(
+        load_edited(f->ctx, "{params: 35M, replicas: 1,", "{params: 35M, replicas: 1.5,", &err),
+        GW_OK);
     gw_error_format(&err, msg, sizeof msg);
     assert_non_null(strstr(msg, "loose_quality[0].replicas: expected a whole number"));
     memset(&err, 0, sizeof err);
-    assert_int_equal(load_edited(f->ctx, "{params: 35M, replicas: 1,", "{params: 35M, replicas: 1, "
-                                 "tokens: 1,", &err),
+    assert_int_equal(load_edited(f->ctx, "{params: 35M, replicas: 1,",
+                                 "{params: 35M, replicas: 1, "
+                                 "tokens: 1,",
+                                 &err),
                      GW_ESCHEMA);
     gw_error_format(&err, msg, sizeof msg);
     assert_non_null(strstr(msg, "loose_quality[0].tokens: unknown key"));
@@ -464,8 +465,7 @@ static void infeasible_and_run(void **state)
     assert_non_null(r);
     gw_error err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err),
-                     GW_EINFEASIBLE);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_EINFEASIBLE);
     assert_true(r->n_rejected[GW_TRAIN_REJECT_MEMORY] > 0);
     assert_non_null(strstr(err.msg, "memory"));
 
@@ -531,14 +531,10 @@ static void deepseek_v3_gpu_hours(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fixed_dimensions),
-        cmocka_unit_test(fractional_gpus_message),
-        cmocka_unit_test(critical_batch_and_feed),
-        cmocka_unit_test(loose_times),
-        cmocka_unit_test(loose_quality_table),
-        cmocka_unit_test(loose_quality_yaml_errors),
-        cmocka_unit_test(thread_independent),
-        cmocka_unit_test(infeasible_and_run),
+        cmocka_unit_test(fixed_dimensions),        cmocka_unit_test(fractional_gpus_message),
+        cmocka_unit_test(critical_batch_and_feed), cmocka_unit_test(loose_times),
+        cmocka_unit_test(loose_quality_table),     cmocka_unit_test(loose_quality_yaml_errors),
+        cmocka_unit_test(thread_independent),      cmocka_unit_test(infeasible_and_run),
         cmocka_unit_test(deepseek_v3_gpu_hours),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

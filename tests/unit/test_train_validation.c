@@ -197,11 +197,8 @@ static void other_stacks(void **state)
         size_t n;
         double mean, max;
     } fam[] = {
-        {"llmfoundry", 41, 0.10, 0.25},
-        {"maxtext", 5, 0.12, 0.20},
-        {"rocm", 5, 0.12, 0.30},
-        {"torchtitan", 2, 0.17, 0.17},
-        {"deepep", 6, 0.24, 0.26},
+        {"llmfoundry", 41, 0.10, 0.25}, {"maxtext", 5, 0.12, 0.20}, {"rocm", 5, 0.12, 0.30},
+        {"torchtitan", 2, 0.17, 0.17},  {"deepep", 6, 0.24, 0.26},
     };
     for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++) {
         const gw_train_vfamily *vf = NULL;
