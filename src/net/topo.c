@@ -135,7 +135,7 @@ gw_status gw_net_topo_build(const gw_net_fabric *f, gw_net_topo *out, gw_error *
     double E = t.building_gpus * t.ports_per_gpu;
     double capt = (double)k;
     int T = 1;
-    while (capt < E && T < GW_NET_MAX_TIERS + 1) {
+    while (capt < E && T < GW_NET_MAX_TIERS) {
         T++;
         capt = (double)k * t.leaf_down[0];
         for (int j = 1; j <= T - 2; j++)

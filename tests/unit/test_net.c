@@ -808,6 +808,16 @@ static void topo_errors(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
     assert_string_equal(err.where, "cluster.switch");
+    /* Radix 8, non-blocking: four tiers hold 8 x 4 x 4 x 4 = 512
+     * endpoints. 1,024 need a fifth tier, which is an error (the tier
+     * count once reached 5 here and wrote past the per-tier arrays). */
+    f = fabric(512, 8, 8, 8);
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_OK);
+    assert_int_equal(t.tiers, GW_NET_MAX_TIERS);
+    f = fabric(1024, 8, 8, 8);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(gw_net_topo_build(&f, &t, &err), GW_ERANGE);
+    assert_string_equal(err.where, "cluster.switch");
     memset(&err, 0, sizeof err);
     f = fabric(64, 8, 8, 8);
     f.oversub[0] = 0.5;
