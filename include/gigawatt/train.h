@@ -110,6 +110,8 @@ typedef struct gw_train_params {
     double dp_overlap;           /* fraction of the last backward usable to hide DP comm */
     double cp_overlap;           /* fraction of CP KV exchange hidden behind attention */
     double ep_overlap;           /* fraction of EP all-to-all hidden */
+    double overlap_slowdown;     /* compute seconds lost per second of FSDP (ZeRO-3) traffic
+                                    hidden beside it */
     double grad_bytes_per_param; /* DP gradient reduction precision, bytes */
     /* MoE. */
     double moe_imbalance;                  /* busiest expert load / mean, >= 1 */
@@ -475,6 +477,8 @@ typedef struct gw_train_time {
     double compute_s;      /* GEMMs + attention + element-wise, critical path */
     double memory_bound_s; /* the element-wise part of compute_s */
     double tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s; /* exposed */
+    double dp_slowdown_s;       /* the part of dp_comm_s that is compute slowed by the FSDP
+                                   (ZeRO-3) traffic running beside it (overlap_slowdown) */
     double ep_alltoall_total_s; /* EP dispatch + combine per step before any overlap */
     double ep_remote_copies;    /* token copies per token per MoE layer that cross the
                                    scale-out network (dispatch; 0: EP inside the domain) */

@@ -214,13 +214,13 @@ int gw_cmd_validate(gw_cli *cli, int argc, char **argv)
                "  moe_imbalance %.4f\n"
                "  ep_overlap %.4f\n  cp_overlap %.4f\n  fp8_cast_bytes_per_elem %.3f\n"
                "  legacy_score_bytes %.3f\n  gemm_eff_max_fp4 %.4f\n  scaleout_bw_eff %.4f\n"
-               "  host_op_time %.3g s\n",
+               "  host_op_time %.3g s\n  overlap_slowdown %.4f\n",
                p.gemm_eff_max[GW_PREC_BF16], p.gemm_eff_max[GW_PREC_FP8], p.gemm_half_flop,
                p.attn_eff, p.mem_eff, p.elementwise_bytes_per_elem, p.tp_overlap, p.dp_overlap,
                p.scaleup_bw_eff, p.step_overhead_s, p.grouped_gemm_eff, p.grouped_gemm_eff_fp8,
                p.moe_imbalance, p.ep_overlap, p.cp_overlap, p.fp8_cast_bytes_per_elem,
-               p.legacy_score_bytes, p.gemm_eff_max[GW_PREC_FP4], p.scaleout_bw_eff,
-               p.host_op_time);
+               p.legacy_score_bytes, p.gemm_eff_max[GW_PREC_FP4], p.scaleout_bw_eff, p.host_op_time,
+               p.overlap_slowdown);
     }
     printf("%-52s %12s %12s %8s  %s\n", "id", "measured_s", "predicted_s", "error",
            "evaluated as (empty CSV cells searched)");

@@ -154,6 +154,7 @@ static const pdef defs[] = {
     P_("dp_overlap", GW_DIM_FRACTION, 0.0, 1.0, dp_overlap),
     P_("cp_overlap", GW_DIM_FRACTION, 0.0, 1.0, cp_overlap),
     P_("ep_overlap", GW_DIM_FRACTION, 0.0, 1.0, ep_overlap),
+    P_("overlap_slowdown", GW_DIM_FRACTION, 0.0, 1.0, overlap_slowdown),
     P_("grad_reduce_bytes_per_param", GW_DIM_BYTES, 1.0, 8.0, grad_bytes_per_param),
     P_("moe_imbalance", GW_DIM_NONE, 1.0, 8.0, moe_imbalance),
     P_("grouped_gemm_eff", GW_DIM_FRACTION, 0.05, 1.0, grouped_gemm_eff),

@@ -52,6 +52,9 @@ static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
         gw_doc_num(doc, n, "host_s", "exposed host op issue (MoE experts)", t->host_s, "s");
     gw_doc_num(doc, n, "pp_comm_s", "PP point-to-point", t->pp_comm_s, "s");
     gw_doc_num(doc, n, "dp_comm_s", "exposed DP communication", t->dp_comm_s, "s");
+    if (t->dp_slowdown_s > 0)
+        gw_doc_num(doc, n, "dp_slowdown_s", "  of which compute slowed by overlapped FSDP traffic",
+                   t->dp_slowdown_s, "s");
     gw_doc_num(doc, n, "bubble_s", "pipeline bubble", t->bubble_s, "s");
     gw_doc_num(doc, n, "optimizer_s", "optimizer step", t->optimizer_s, "s");
     gw_doc_num(doc, n, "overhead_s", "fixed overhead", t->overhead_s, "s");

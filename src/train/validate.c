@@ -828,6 +828,7 @@ static const fitpar fit_space[] = {
     F_("host_op_time", host_op_time, 5e-6, 50e-6),
     F_("moe_imbalance", moe_imbalance, 1.0, 1.5),
     F_("ep_overlap", ep_overlap, 0.0, 0.9),
+    F_("overlap_slowdown", overlap_slowdown, 0.0, 0.4),
     F_("cp_overlap", cp_overlap, 0.0, 1.0),
     F_("fp8_cast_bytes_per_elem", fp8_cast_bytes_per_elem, 0.0, 6.0),
     F_("legacy_score_bytes", legacy_score_bytes, 4.0, 24.0),

@@ -13,8 +13,8 @@
  *      odd number of rows of a precision the in-sample geometric median is
  *      one row's MFU, so that row's baseline error is 0.
  *   3. The held-out bounds the model meets today on
- *      data/validation/calibration.csv (107 rows, 10 families: median <= 9 %,
- *      mean <= 10 %, max <= 35 %, every family's mean <= 15 %; issue 15), and held out is never
+ *      data/validation/calibration.csv (113 rows, 11 families: median <= 7 %,
+ *      mean <= 10 %, max <= 35 %, every family's mean <= 25 %; issue 15), and held out is never
  * better than in sample by more than noise (a fold that did better than the full fit would be a bug
  * in the bookkeeping); the shipped prediction interval is the one the held-out rows give, and its
  * leave-one-family-out coverage is 70-90 %.
@@ -203,9 +203,9 @@ static void held_out_bounds(void **state)
      * four families of other stacks folded in (llm-foundry, MaxText, ROCm,
      * torchtitan; 107 rows) it was 8.2 %, mean 8.9 %, max 29.0 %; with the
      * AMD FP8 ceilings 7.9 / 8.8 / 26.4 %; with the B200 DeepEP family (113
-     * rows, 11 families) 7.6 / 9.3 / 26.4 %, so the 7 % median target is
-     * not met (docs/models/train.md). */
-    assert_true(v->all.median_abs <= 0.09);
+     * rows, 11 families) 7.6 / 9.3 / 26.4 %; with the FSDP overlap slowdown
+     * 6.9 / 7.9 / 25.9 %, all three met (docs/models/train.md). */
+    assert_true(v->all.median_abs <= 0.07);
     assert_true(v->all.mean_abs <= 0.10);
     assert_true(v->all.max_abs <= 0.35);
     /* Every family, held out, within mean 25 % (worst: deepep 22.2 %, the
