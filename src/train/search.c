@@ -28,6 +28,13 @@
 
 #define MAX_DIV    4096
 #define MAX_SPLITS 8
+/* Hybrid-sharding candidates (docs/models/train.md, "How the search
+ * chooses the shard group"): the DP x CP ranks of one scale-up domain and
+ * its multiples by 2, 4 and 8 (x 2^SHARD_DOUBLINGS), besides the whole
+ * group: the shard groups production stacks use (one node or NVLink
+ * domain, or a few of them). A search-space bound, like the CP sizes. */
+#define SHARD_DOUBLINGS 3
+#define MAX_SHARDS      (SHARD_DOUBLINGS + 1)
 
 /* Pipeline stage splits tried for pp stages of vpp chunks on a model of L
  * layers (docs/models/train.md, "Uneven pipeline stages"), as (first,
@@ -139,6 +146,8 @@ typedef struct topk {
     gw_train_eval e[GW_TRAIN_MAX_TOP + 1];
     uint64_t n_eval, n_feas;
     uint64_t n_rej[GW_TRAIN_REJECT_COUNT_];
+    uint64_t n_rej_shard; /* rejected: a fixed zero_shard does not divide their DP x CP */
+    bool shard_fit;       /* some layout's DP x CP divides by the fixed zero_shard */
     char pad[TOPK_PAD];
 } topk;
 
@@ -220,6 +229,70 @@ typedef struct space {
     int precs[3];
     int n_precs;
 } space;
+
+/* Shard-group candidates of layout c (dp, cp, tp, pp, etp, ep set) under
+ * hybrid sharding searched: the DP x CP ranks inside one scale-up domain
+ * (L, from the rank order) times 1, 2, 4, 8, each kept when it is at
+ * least 2 ranks (1: every rank holds the whole state, ZeRO-0's memory),
+ * below the whole group (evaluated as zero_shard 0), divides DP x CP and
+ * leaves a replica count that divides the expert-DP group. Largest first
+ * (the search stops at the first one memory rejects: a smaller group
+ * holds more state per rank). Returns how many. */
+static int shard_candidates(const gw__train_pre *P, const gw_train_config *c, int *out)
+{
+    const int g = c->dp * c->cp;
+    const int etp = c->etp > 0 ? c->etp : 1, ep = c->ep > 0 ? c->ep : 1;
+    const int edp = g * c->tp / (etp * ep);
+    int n = 0;
+    if (g < 4)
+        return 0;
+    int l = gw__train_dp_local(P, c);
+    if (l < 1)
+        return 0;
+    for (int k = SHARD_DOUBLINGS; k >= 0; k--) {
+        long long sh = (long long)l << k;
+        if (sh < 2 || sh >= g || g % sh != 0 || edp % (g / sh) != 0)
+            continue;
+        out[n++] = (int)sh;
+    }
+    return n;
+}
+
+/* The shard-group candidates of a configuration whose whole-group
+ * version (*whole, feasible) was just evaluated. The shard group changes
+ * only the data-parallel collectives, the optimizer's share and the
+ * sharded state (step.c): the step cannot get shorter than the
+ * whole group's minus its DP time (a smaller group's optimizer step is
+ * longer), so when even that would not enter a full top-k list the
+ * candidates are skipped -- exactly, as topk_add would drop them. The
+ * candidates run largest first and stop at the first memory rejection
+ * (the sharded state per rank only grows as the group shrinks). */
+static void try_shards(const gw__train_pre *P, gw_train_config *c, const gw_train_eval *whole,
+                       const int *shards, int n, topk *t)
+{
+    const double rest = whole->time.step_s - whole->time.dp_comm_s;
+    if (!(whole->time.dp_comm_s > 0))
+        return; /* no DP time to save */
+    if (t->n == t->cap && rest > 0) {
+        double ub = whole->tokens_per_s * (whole->time.step_s / rest) * (1.0 + 1e-9);
+        if (ub < t->e[t->n - 1].tokens_per_s)
+            return;
+    }
+    gw_train_eval e;
+    for (int i = 0; i < n; i++) {
+        c->zero_shard = shards[i];
+        gw__train_eval(P, c, &e);
+        t->n_eval++;
+        t->n_rej[e.reject]++;
+        if (e.reject == GW_TRAIN_OK) {
+            t->n_feas++;
+            topk_add(t, &e);
+        } else if (e.reject == GW_TRAIN_REJECT_MEMORY) {
+            break;
+        }
+    }
+    c->zero_shard = 0;
+}
 
 static void search_triple(const space *S, triple tr, topk *t)
 {
@@ -315,6 +388,12 @@ static void search_triple(const space *S, triple tr, topk *t)
     c.global_batch_seqs = Bc;
     c.seq_parallel = tr.tp > 1 && o->seq_parallel;
     c.zero_shard = o->zero_shard > 0 ? o->zero_shard : 0;
+    const bool shard_any = o->zero_shard == GW_TRAIN_ANY && z_hi >= 1;
+    /* A fixed shard group that does not divide this DP x CP: its ZeRO >= 1
+     * configurations are rejected (counted for the message). */
+    const bool shard_bad = o->zero_shard > 0 && (dp * tr.cp) % o->zero_shard != 0;
+    if (o->zero_shard > 0 && !shard_bad)
+        t->shard_fit = true;
     for (int it = 0; it < n_etp; it++) {
         int etp = etps[it];
         int n_ep;
@@ -337,6 +416,8 @@ static void search_triple(const space *S, triple tr, topk *t)
             c.precision = (gw_precision)S->precs[ip];
             for (int ie = 0; ie < n_ep; ie++) {
                 c.ep = eps[ie];
+                int shards[MAX_SHARDS];
+                int n_sh = shard_any ? shard_candidates(P, &c, shards) : 0;
                 for (int im = 0; im < n_mb; im++) {
                     c.micro_batch = mbs[im];
                     for (int v = vmin; v <= vmax; v++) {
@@ -367,6 +448,11 @@ static void search_triple(const space *S, triple tr, topk *t)
                                         if (e.reject == GW_TRAIN_OK) {
                                             t->n_feas++;
                                             topk_add(t, &e);
+                                            if (z >= 1 && n_sh > 0)
+                                                try_shards(P, &c, &e, shards, n_sh, t);
+                                        } else if (shard_bad && z >= 1 &&
+                                                   e.reject == GW_TRAIN_REJECT_DIVISIBILITY) {
+                                            t->n_rej_shard++;
                                         }
                                     }
                                 }
@@ -460,6 +546,12 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
                                 c.pp = pp;
                                 c.vpp = v;
                                 c.dp = (int)dp;
+                                /* The chosen shard group where it divides
+                                 * this DP x CP, else the whole group. */
+                                c.zero_shard =
+                                    base->zero_shard > 0 && (c.dp * c.cp) % base->zero_shard == 0
+                                        ? base->zero_shard
+                                        : 0;
                                 if (m->n_experts > 0) {
                                     long lim = (long)c.dp * c.cp * c.tp / (c.etp > 0 ? c.etp : 1);
                                     int ep = 0;
@@ -583,11 +675,11 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     }
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
-    if (o->zero_shard < 0) {
+    if (o->zero_shard < 0 && o->zero_shard != GW_TRAIN_ANY) {
         gw__err_loc(err, NULL, 0, 0, "zero_shard");
         return gw__err(err, GW_ERANGE,
                        "the ZeRO shard group must be >= 1 rank (0: the whole "
-                       "data-parallel group), got %d",
+                       "data-parallel group; GW_TRAIN_ANY: searched), got %d",
                        o->zero_shard);
     }
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
@@ -699,6 +791,83 @@ static void widen_for_unknown_facts(const gw__train_pre *P, const gw_train_opts 
         out->interval_lo_factor *= tmin / tb;
         out->interval_hi_factor *= tmax / tb;
     }
+}
+
+/* The ZeRO shard group of e: its rank count, 0 without ZeRO. */
+static int shard_of(const gw_train_eval *e)
+{
+    const int g = e->cfg.dp * e->cfg.cp;
+    if (e->cfg.zero < 1)
+        return 0;
+    return e->cfg.zero_shard > 0 && e->cfg.zero_shard < g ? e->cfg.zero_shard : g;
+}
+
+/* An alternative that loses on DP communication or the optimizer with
+ * another shard group than the best's: the why text says both groups. */
+static void why_shard(const gw_train_eval *best, gw_train_eval *alt)
+{
+    int sb = shard_of(best), sa = shard_of(alt);
+    bool hb = sb > 0 && sb < best->cfg.dp * best->cfg.cp;
+    bool ha = sa > 0 && sa < alt->cfg.dp * alt->cfg.cp;
+    if (!(hb || ha) || sa == sb || (!strstr(alt->why, "DP comm") && !strstr(alt->why, "optimizer")))
+        return;
+    size_t k = strlen(alt->why);
+    char a[40], b[40];
+    if (ha)
+        gw__snprintf(a, sizeof a, "shard %d of %d", sa, alt->cfg.dp * alt->cfg.cp);
+    else if (sa > 0)
+        gw__snprintf(a, sizeof a, "ZeRO over all %d", sa);
+    else
+        gw__snprintf(a, sizeof a, "no ZeRO");
+    if (hb)
+        gw__snprintf(b, sizeof b, "shard %d of %d", sb, best->cfg.dp * best->cfg.cp);
+    else if (sb > 0)
+        gw__snprintf(b, sizeof b, "ZeRO over all %d", sb);
+    else
+        gw__snprintf(b, sizeof b, "no ZeRO");
+    gw__snprintf(alt->why + k, sizeof alt->why - k, " (%s; best: %s)", a, b);
+}
+
+/* Nothing feasible: the rejection reasons by count, most common first,
+ * each named ("412 rejected for divisibility (zero_shard 7 divides no
+ * DP x CP group), 20 for memory"). A fixed shard group behind every
+ * divisibility rejection sets err->where "zero_shard" (callers rename it
+ * to their flag or key). */
+static gw_status infeasible_err(const topk *all, const gw_model *m, const gw_accel *a,
+                                const gw_train_opts *o, gw_error *err)
+{
+    char why[512] = "";
+    bool done[GW_TRAIN_REJECT_COUNT_] = {false};
+    const bool shard_none = o->zero_shard > 0 && !all->shard_fit && all->n_rej_shard > 0;
+    for (int n = 0; n < GW_TRAIN_REJECT_COUNT_; n++) {
+        int r = -1;
+        for (int i = 1; i < GW_TRAIN_REJECT_COUNT_; i++) {
+            if (!done[i] && all->n_rej[i] > 0 && (r < 0 || all->n_rej[i] > all->n_rej[r]))
+                r = i;
+        }
+        if (r < 0)
+            break;
+        done[r] = true;
+        size_t k = strlen(why);
+        gw__snprintf(why + k, sizeof why - k, "%s%llu %s%s", k ? ", " : "",
+                     (unsigned long long)all->n_rej[r], k ? "for " : "rejected for ",
+                     gw__train_reject_name((gw_train_reject)r));
+        k = strlen(why);
+        if (r == GW_TRAIN_REJECT_DIVISIBILITY && shard_none)
+            gw__snprintf(why + k, sizeof why - k, " (zero_shard %d divides no DP x CP group)",
+                         o->zero_shard);
+        else if (r == GW_TRAIN_REJECT_DIVISIBILITY && all->n_rej_shard > 0)
+            gw__snprintf(why + k, sizeof why - k,
+                         " (%llu of them: zero_shard %d does not divide their DP x CP)",
+                         (unsigned long long)all->n_rej_shard, o->zero_shard);
+    }
+    if (shard_none)
+        gw__err_loc(err, NULL, 0, 0, "zero_shard");
+    return gw__err(err, GW_EINFEASIBLE, "no configuration of %s on %g %s %s (%llu evaluated): %s",
+                   m->name, o->n_gpus, a->name,
+                   all->n_rej[GW_TRAIN_REJECT_MEMORY] == all->n_eval ? "fits in memory"
+                                                                     : "is feasible",
+                   (unsigned long long)all->n_eval, why);
 }
 
 gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const gw_accel *a,
@@ -926,6 +1095,8 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
         all.n_feas += tks[i].n_feas;
         for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
             all.n_rej[r] += tks[i].n_rej[r];
+        all.n_rej_shard += tks[i].n_rej_shard;
+        all.shard_fit = all.shard_fit || tks[i].shard_fit;
     }
     gw_free(ctx, tks);
     gw_free(ctx, tri);
@@ -935,34 +1106,19 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     memcpy(out->n_rejected, all.n_rej, sizeof out->n_rejected);
     out->search_wall_s = now_s() - t0;
     if (all.n == 0) {
-        int worst = GW_TRAIN_REJECT_DIVISIBILITY;
-        for (int r = 1; r < GW_TRAIN_REJECT_COUNT_; r++) {
-            if (all.n_rej[r] > all.n_rej[worst])
-                worst = r;
-        }
         if (all.n_eval == 0)
             return gw__err(err, GW_EINFEASIBLE,
                            "no parallel configuration divides %g GPUs for %s (check the fixed "
                            "dimensions and the global batch)",
                            o->n_gpus, m->name);
-        if (all.n_rej[GW_TRAIN_REJECT_MEMORY] > 0)
-            return gw__err(
-                err, GW_EINFEASIBLE,
-                "no configuration of %s on %g %s fits in memory (%llu of %llu "
-                "rejected for memory; most common reason: %s)",
-                m->name, o->n_gpus, a->name, (unsigned long long)all.n_rej[GW_TRAIN_REJECT_MEMORY],
-                (unsigned long long)all.n_eval, gw__train_reject_name((gw_train_reject)worst));
-        return gw__err(err, GW_EINFEASIBLE,
-                       "no feasible configuration of %s on %g %s (%llu evaluated; most common "
-                       "reason: %s)",
-                       m->name, o->n_gpus, a->name, (unsigned long long)all.n_eval,
-                       gw__train_reject_name((gw_train_reject)worst));
+        return infeasible_err(&all, m, a, o, err);
     }
     out->best = all.e[0];
     out->n_top = (size_t)(all.n - 1);
     for (int i = 1; i < all.n; i++) {
         out->top[i - 1] = all.e[i];
         gw__train_why(&out->best, &out->top[i - 1]);
+        why_shard(&out->best, &out->top[i - 1]);
     }
     out->global_batch_seqs = out->best.cfg.global_batch_seqs;
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;
