@@ -148,6 +148,8 @@ typedef struct topk {
     uint64_t n_rej[GW_TRAIN_REJECT_COUNT_];
     uint64_t n_rej_shard; /* rejected: a fixed zero_shard does not divide their DP x CP */
     bool shard_fit;       /* some layout's DP x CP divides by the fixed zero_shard */
+    gw_train_eval whole;  /* shard group searched: the best without hybrid sharding */
+    bool has_whole;
     char pad[TOPK_PAD];
 } topk;
 
@@ -448,6 +450,11 @@ static void search_triple(const space *S, triple tr, topk *t)
                                         if (e.reject == GW_TRAIN_OK) {
                                             t->n_feas++;
                                             topk_add(t, &e);
+                                            if (shard_any &&
+                                                (!t->has_whole || better(&e, &t->whole))) {
+                                                t->whole = e;
+                                                t->has_whole = true;
+                                            }
                                             if (z >= 1 && n_sh > 0)
                                                 try_shards(P, &c, &e, shards, n_sh, t);
                                         } else if (shard_bad && z >= 1 &&
@@ -1097,6 +1104,10 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
             all.n_rej[r] += tks[i].n_rej[r];
         all.n_rej_shard += tks[i].n_rej_shard;
         all.shard_fit = all.shard_fit || tks[i].shard_fit;
+        if (tks[i].has_whole && (!all.has_whole || better(&tks[i].whole, &all.whole))) {
+            all.whole = tks[i].whole;
+            all.has_whole = true;
+        }
     }
     gw_free(ctx, tks);
     gw_free(ctx, tri);
@@ -1119,6 +1130,10 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
         out->top[i - 1] = all.e[i];
         gw__train_why(&out->best, &out->top[i - 1]);
         why_shard(&out->best, &out->top[i - 1]);
+    }
+    if (all.has_whole && out->best.cfg.zero >= 1 && out->best.cfg.zero_shard > 0) {
+        out->shard_whole = all.whole;
+        gw__train_why(&out->best, &out->shard_whole);
     }
     out->global_batch_seqs = out->best.cfg.global_batch_seqs;
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;

@@ -133,6 +133,10 @@ static void shards_within_the_domain_on_a_slow_fabric(void **state)
     assert_int_equal(g % s, 0);
     /* Clearly better than the whole group (more than 5%). */
     assert_true(any->best.tokens_per_s > 1.05 * whole->best.tokens_per_s);
+    /* What it is chosen against: the whole-group search's best. */
+    assert_int_equal(any->shard_whole.cfg.zero_shard, 0);
+    assert_true(any->shard_whole.tokens_per_s == whole->best.tokens_per_s);
+    assert_int_equal(whole->shard_whole.cfg.dp, 0);
     /* Exact: no candidate of the chosen layout (the 8 ranks of a node and
      * x2, x4, x8) nor the whole group beats it. */
     const int cand[] = {0, 8, 16, 32, 64};
