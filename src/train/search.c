@@ -20,6 +20,7 @@
 #include "core/core_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef _OPENMP
@@ -35,6 +36,18 @@
  * domain, or a few of them). A search-space bound, like the CP sizes. */
 #define SHARD_DOUBLINGS 3
 #define MAX_SHARDS      (SHARD_DOUBLINGS + 1)
+#define PEND_CAP        4096 /* deferred shard trials per triple before they run early */
+
+/* A configuration whose shard-group candidates wait for the end of its
+ * triple: its whole-group version was feasible; ub bounds the throughput
+ * any candidate can reach. */
+typedef struct pend {
+    gw_train_config c;
+    double ub;
+    int shards[MAX_SHARDS];
+    int n;
+    long long tri, seq; /* the triple and the order within it: the last pass's order */
+} pend;
 
 /* Pipeline stage splits tried for pp stages of vpp chunks on a model of L
  * layers (docs/models/train.md, "Uneven pipeline stages"), as (first,
@@ -150,6 +163,12 @@ typedef struct topk {
     bool shard_fit;       /* some layout's DP x CP divides by the fixed zero_shard */
     gw_train_eval whole;  /* shard group searched: the best without hybrid sharding */
     bool has_whole;
+    struct pend *pend; /* shard trials deferred to the end of the triple (or NULL) */
+    int n_pend;
+    struct pend *late; /* ... then to the end of the search (survivors of the triple) */
+    size_t n_late, cap_late;
+    bool late_oom; /* the late list could not grow: trials ran at the triple's end */
+    gw_ctx *ctx_a; /* for growing late */
     char pad[TOPK_PAD];
 } topk;
 
@@ -219,10 +238,67 @@ static void topk_add(topk *t, const gw_train_eval *e)
         t->n++;
 }
 
+static int pend_cmp(const void *a, const void *b)
+{
+    const pend *x = a, *y = b;
+    if (x->tri != y->tri)
+        return x->tri < y->tri ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void run_shards(const gw__train_pre *P, const pend *p, topk *t);
+
+/* The last pass of the shard trials: every thread's survivors, in the
+ * order of the triples (so what the bound prunes does not depend on the
+ * thread schedule), against the search's list. Frees the late lists. */
+static void late_pass(gw_ctx *ctx, const gw__train_pre *P, topk *loc, int nthreads, topk *all)
+{
+    size_t n = 0;
+    for (int i = 0; i < nthreads; i++)
+        n += loc[i].n_late;
+    pend *v = n > 0 ? gw_malloc(ctx, n * sizeof *v) : NULL;
+    size_t k = 0;
+    for (int i = 0; i < nthreads; i++) {
+        for (size_t j = 0; j < loc[i].n_late; j++) {
+            if (v != NULL)
+                v[k++] = loc[i].late[j];
+            else /* out of memory: in thread order */
+                run_shards(P, &loc[i].late[j], all);
+        }
+        gw_free(ctx, loc[i].late);
+        loc[i].late = NULL;
+        loc[i].n_late = loc[i].cap_late = 0;
+    }
+    if (v == NULL)
+        return;
+    qsort(v, k, sizeof *v, pend_cmp);
+    for (size_t j = 0; j < k; j++)
+        run_shards(P, &v[j], all);
+    gw_free(ctx, v);
+}
+
+/* Adds src's entries and counters to dst. */
+static void topk_merge(topk *dst, const topk *src)
+{
+    for (int j = 0; j < src->n; j++)
+        topk_add(dst, &src->e[j]);
+    dst->n_eval += src->n_eval;
+    dst->n_feas += src->n_feas;
+    for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
+        dst->n_rej[r] += src->n_rej[r];
+    dst->n_rej_shard += src->n_rej_shard;
+    dst->shard_fit = dst->shard_fit || src->shard_fit;
+    if (src->has_whole && (!dst->has_whole || better(&src->whole, &dst->whole))) {
+        dst->whole = src->whole;
+        dst->has_whole = true;
+    }
+}
+
 /* ---- The search ------------------------------------------------------- */
 
 typedef struct triple {
     int tp, cp, pp;
+    long long idx; /* position in the list */
 } triple;
 
 typedef struct space {
@@ -260,30 +336,34 @@ static int shard_candidates(const gw__train_pre *P, const gw_train_config *c, in
     return n;
 }
 
-/* The shard-group candidates of a configuration whose whole-group
- * version (*whole, feasible) was just evaluated. The shard group changes
- * only the data-parallel collectives, the optimizer's share and the
- * sharded state (step.c): the step cannot get shorter than the
- * whole group's minus its DP time (a smaller group's optimizer step is
- * longer), so when even that would not enter a full top-k list the
- * candidates are skipped -- exactly, as topk_add would drop them. The
- * candidates run largest first and stop at the first memory rejection
- * (the sharded state per rank only grows as the group shrinks). */
-static void try_shards(const gw__train_pre *P, gw_train_config *c, const gw_train_eval *whole,
-                       const int *shards, int n, topk *t)
+/* The shard group changes only the data-parallel collectives, the
+ * optimizer's share and the sharded state (step.c): the step cannot get
+ * shorter than the whole group's minus its DP time (a smaller group's
+ * optimizer step is longer). The bound on the throughput, or 0 when there
+ * is no DP time to save. */
+static double shard_ub(const gw_train_eval *whole)
 {
     const double rest = whole->time.step_s - whole->time.dp_comm_s;
     if (!(whole->time.dp_comm_s > 0))
-        return; /* no DP time to save */
-    if (t->n == t->cap && rest > 0) {
-        double ub = whole->tokens_per_s * (whole->time.step_s / rest) * (1.0 + 1e-9);
-        if (ub < t->e[t->n - 1].tokens_per_s)
-            return;
-    }
+        return 0.0;
+    if (!(rest > 0))
+        return HUGE_VAL;
+    return whole->tokens_per_s * (whole->time.step_s / rest) * (1.0 + 1e-9);
+}
+
+/* Runs the candidates of p unless the bound cannot enter a full top-k
+ * list (topk_add would drop them all: exact). Largest group first,
+ * stopping at the first memory rejection (the sharded state per rank only
+ * grows as the group shrinks). */
+static void run_shards(const gw__train_pre *P, const pend *p, topk *t)
+{
+    if (!(p->ub > 0) || (t->n == t->cap && p->ub < t->e[t->n - 1].tokens_per_s))
+        return;
+    gw_train_config c = p->c;
     gw_train_eval e;
-    for (int i = 0; i < n; i++) {
-        c->zero_shard = shards[i];
-        gw__train_eval(P, c, &e);
+    for (int i = 0; i < p->n; i++) {
+        c.zero_shard = p->shards[i];
+        gw__train_eval(P, &c, &e);
         t->n_eval++;
         t->n_rej[e.reject]++;
         if (e.reject == GW_TRAIN_OK) {
@@ -293,7 +373,29 @@ static void try_shards(const gw__train_pre *P, gw_train_config *c, const gw_trai
             break;
         }
     }
-    c->zero_shard = 0;
+}
+
+/* Queues the candidates of c (whole-group version *whole, feasible) for the
+ * end of the triple, when the triple's own top-k list is full and the
+ * bound prunes best (the list is the triple's alone, so what is pruned,
+ * and the evaluation count, do not depend on the thread schedule); a full
+ * queue runs them now. */
+static void defer_shards(const gw__train_pre *P, const gw_train_config *c,
+                         const gw_train_eval *whole, const int *shards, int n, topk *t)
+{
+    pend p;
+    p.c = *c;
+    p.ub = shard_ub(whole);
+    p.n = n;
+    p.tri = 0;
+    p.seq = t->n_pend;
+    memcpy(p.shards, shards, (size_t)n * sizeof shards[0]);
+    if (!(p.ub > 0))
+        return;
+    if (t->pend != NULL && t->n_pend < PEND_CAP)
+        t->pend[t->n_pend++] = p;
+    else
+        run_shards(P, &p, t);
 }
 
 static void search_triple(const space *S, triple tr, topk *t)
@@ -456,7 +558,7 @@ static void search_triple(const space *S, triple tr, topk *t)
                                                 t->has_whole = true;
                                             }
                                             if (z >= 1 && n_sh > 0)
-                                                try_shards(P, &c, &e, shards, n_sh, t);
+                                                defer_shards(P, &c, &e, shards, n_sh, t);
                                         } else if (shard_bad && z >= 1 &&
                                                    e.reject == GW_TRAIN_REJECT_DIVISIBILITY) {
                                             t->n_rej_shard++;
@@ -470,6 +572,33 @@ static void search_triple(const space *S, triple tr, topk *t)
             }
         }
     }
+    /* The deferred shard trials: those the triple's own full list rules
+     * out are dropped (exact: the search's list is at least as good); the
+     * rest wait for the last pass (gw_train_plan), against the search's
+     * whole-group list. */
+    for (int i = 0; i < t->n_pend; i++) {
+        const pend *q = &t->pend[i];
+        if (t->n == t->cap && q->ub < t->e[t->n - 1].tokens_per_s)
+            continue;
+        if (t->n_late == t->cap_late && !t->late_oom) {
+            size_t nc = t->cap_late ? 2 * t->cap_late : 256;
+            pend *g = gw_realloc(t->ctx_a, t->late, nc * sizeof *g);
+            if (g == NULL) {
+                t->late_oom = true;
+            } else {
+                t->late = g;
+                t->cap_late = nc;
+            }
+        }
+        if (t->late_oom) {
+            run_shards(P, q, t);
+        } else {
+            t->late[t->n_late] = *q;
+            t->late[t->n_late].tri = tr.idx;
+            t->n_late++;
+        }
+    }
+    t->n_pend = 0;
 }
 
 static double now_s(void)
@@ -1056,6 +1185,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
                 tri[nt].tp = tps[i];
                 tri[nt].cp = cps[j];
                 tri[nt].pp = pps[k];
+                tri[nt].idx = (long long)nt;
                 nt++;
             }
 
@@ -1068,10 +1198,18 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
         nthreads = 1;
     if ((size_t)nthreads > nt && nt > 0)
         nthreads = (int)nt;
-    tks = gw_calloc(ctx, (size_t)nthreads, sizeof *tks);
-    if (tks == NULL) {
+    /* Shard group searched: a second list per thread (per_triple below). */
+    const bool per_triple = o->zero_shard == GW_TRAIN_ANY;
+    tks = gw_calloc(ctx, (size_t)nthreads * (per_triple ? 2 : 1), sizeof *tks);
+    pend *pends = per_triple ? gw_malloc(ctx, (size_t)nthreads * PEND_CAP * sizeof *pends) : NULL;
+    if (tks == NULL || (per_triple && pends == NULL)) {
+        gw_free(ctx, tks);
         gw_free(ctx, tri);
         return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    for (int i = 0; per_triple && i < nthreads; i++) {
+        tks[nthreads + i].pend = pends + (size_t)i * PEND_CAP;
+        tks[nthreads + i].ctx_a = ctx;
     }
     int cap = o->top_k + 1;
     if (cap > GW_TRAIN_MAX_TOP + 1)
@@ -1088,28 +1226,34 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
 #ifdef _OPENMP
         th = omp_get_thread_num();
 #endif
-        search_triple(&S, tri[i], &tks[th]);
+        if (per_triple) {
+            /* A fresh list per triple: the shard pruning then depends on
+             * the triple alone, so the evaluation count does not depend
+             * on the thread schedule. */
+            topk *loc = &tks[nthreads + th];
+            loc->n = 0; /* the entries are not read before they are written */
+            loc->cap = cap;
+            loc->n_eval = loc->n_feas = loc->n_rej_shard = 0;
+            memset(loc->n_rej, 0, sizeof loc->n_rej);
+            loc->shard_fit = loc->has_whole = false;
+            loc->n_pend = 0;
+            search_triple(&S, tri[i], loc);
+            topk_merge(&tks[th], loc);
+        } else {
+            search_triple(&S, tri[i], &tks[th]);
+        }
     }
 
     /* Merge. */
     topk all;
     memset(&all, 0, sizeof all);
     all.cap = cap;
-    for (int i = 0; i < nthreads; i++) {
-        for (int j = 0; j < tks[i].n; j++)
-            topk_add(&all, &tks[i].e[j]);
-        all.n_eval += tks[i].n_eval;
-        all.n_feas += tks[i].n_feas;
-        for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
-            all.n_rej[r] += tks[i].n_rej[r];
-        all.n_rej_shard += tks[i].n_rej_shard;
-        all.shard_fit = all.shard_fit || tks[i].shard_fit;
-        if (tks[i].has_whole && (!all.has_whole || better(&tks[i].whole, &all.whole))) {
-            all.whole = tks[i].whole;
-            all.has_whole = true;
-        }
-    }
+    for (int i = 0; i < nthreads; i++)
+        topk_merge(&all, &tks[i]);
+    if (per_triple)
+        late_pass(ctx, &P, tks + nthreads, nthreads, &all);
     gw_free(ctx, tks);
+    gw_free(ctx, pends);
     gw_free(ctx, tri);
 
     out->n_evaluated = all.n_eval;

@@ -7,9 +7,9 @@
  * group, faster than the whole-group search's best and than every other
  * candidate of its layout (the pruning is exact); on a small fast job it
  * keeps the whole group although a smaller group fits; a fixed shard group
- * is kept; no chosen group fails to divide DP x CP; a model too large for
- * any smaller group keeps the whole one; the no-feasible-configuration
- * message names the rejection reasons by count.
+ * is kept; the evaluation count does not depend on the thread count; no chosen group fails to
+ * divide DP x CP; a model too large for any smaller group keeps the whole one; the
+ * no-feasible-configuration message names the rejection reasons by count.
  */
 #include <gigawatt/gigawatt.h>
 
@@ -270,6 +270,40 @@ static void too_large_for_a_smaller_group(void **state)
     free(r);
 }
 
+/* The pruning of the shard trials does not depend on the thread schedule:
+ * one thread and two give the same best and the same evaluation count
+ * (every dimension searched, so many triples run on each thread). */
+static void same_on_any_thread_count(void **state)
+{
+    fixture *f = *state;
+    gw_model m = llama7b();
+    gw_error err;
+    gw_train_result *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    gw_train_opts o;
+    gw_train_opts_init(&o);
+    o.n_gpus = 1024;
+    o.seq_len = 4096;
+    o.global_batch_tokens = 8e6;
+    o.batch_slack = 0.05;
+    o.scaleout_Bps = 25e9 / 8;
+    o.zero_shard = GW_TRAIN_ANY;
+    o.params = &f->p;
+    gw_ctx_set_threads(f->ctx, 1);
+    assert_int_equal(plan(f, &m, &o, a, &err), GW_OK);
+    gw_ctx_set_threads(f->ctx, 2);
+    assert_int_equal(plan(f, &m, &o, b, &err), GW_OK);
+    gw_ctx_set_threads(f->ctx, 0);
+    assert_true(a->n_evaluated == b->n_evaluated);
+    assert_true(a->n_feasible == b->n_feasible);
+    assert_true(a->best.tokens_per_s == b->best.tokens_per_s);
+    assert_int_equal(a->best.cfg.zero_shard, b->best.cfg.zero_shard);
+    assert_int_equal(a->best.cfg.dp, b->best.cfg.dp);
+    free(a);
+    free(b);
+}
+
 static void infeasible_message_names_the_reasons(void **state)
 {
     fixture *f = *state;
@@ -318,6 +352,7 @@ int main(void)
         cmocka_unit_test(keeps_a_fixed_shard_group),
         cmocka_unit_test(never_an_indivisible_group),
         cmocka_unit_test(too_large_for_a_smaller_group),
+        cmocka_unit_test(same_on_any_thread_count),
         cmocka_unit_test(infeasible_message_names_the_reasons),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
