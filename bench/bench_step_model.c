@@ -54,6 +54,10 @@ static gw_model dense_1p8t(void)
 /* Searches that found nothing: a benchmark that measures nothing fails. */
 static int n_failed;
 
+/* gw_train_opts.zero_shard of the searches (0: the whole group; the
+ * hybrid-sharding lines set GW_TRAIN_ANY). */
+static int bench_shard;
+
 static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const char *gpu,
                    double gpus, double seq, double gbt, int prec, int cp_comm,
                    const gw_train_params *p, const char *label)
@@ -78,6 +82,7 @@ static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const 
     o.precision = prec;
     o.cp_comm = cp_comm;
     o.params = p;
+    o.zero_shard = bench_shard;
     static gw_train_result r;
     double best = 1e9;
     gw_status rc = GW_OK;
@@ -94,12 +99,13 @@ static void search(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const 
         return;
     }
     printf("%s: %.4f s wall (best of 5), %llu configurations (%llu feasible), %.2f M/s; best "
-           "TP%d PP%d VPP%d CP%d DP%d EP%d ETP%d mb%d %s ZeRO-%d: step %.3f s, MFU %.1f%%\n",
+           "TP%d PP%d VPP%d CP%d DP%d EP%d ETP%d mb%d %s ZeRO-%d shard %d: step %.3f s, MFU "
+           "%.1f%%\n",
            label, best, (unsigned long long)r.n_evaluated, (unsigned long long)r.n_feasible,
            (double)r.n_evaluated / best / 1e6, r.best.cfg.tp, r.best.cfg.pp, r.best.cfg.vpp,
            r.best.cfg.cp, r.best.cfg.dp, r.best.cfg.ep, r.best.cfg.etp, r.best.cfg.micro_batch,
-           gw_train_recompute_name(r.best.cfg.recompute), r.best.cfg.zero, r.best.time.step_s,
-           100 * r.best.mfu);
+           gw_train_recompute_name(r.best.cfg.recompute), r.best.cfg.zero, r.best.cfg.zero_shard,
+           r.best.time.step_s, 100 * r.best.mfu);
 }
 
 int main(void)
@@ -208,6 +214,14 @@ int main(void)
     search(ctx, cat, &big, "gb200", 1e6, 8192, 64e6, GW_PREC_BF16, GW_TRAIN_CP_RING, &p,
            "search dense 1.8T on 1,000,000 gb200 (seq 8192, 64M tokens)");
 
+    /* 3b. The same two with the hybrid-sharding group searched. */
+    bench_shard = GW_TRAIN_ANY;
+    search(ctx, cat, m405, "h100-sxm", 16384, 8192, 16e6, GW_PREC_BF16, GW_TRAIN_CP_RING, &p,
+           "search llama3.1-405b on 16,384 h100-sxm, shard group searched");
+    search(ctx, cat, &big, "gb200", 1e6, 8192, 64e6, GW_PREC_BF16, GW_TRAIN_CP_RING, &p,
+           "search dense 1.8T on 1,000,000 gb200, shard group searched");
+    bench_shard = 0;
+
     /* 4. MoE: the larger space (EP, ETP, CP, precision) for DeepSeek-V3 on
      * 2,048 H800, all threads and one thread (evaluations per core). */
     const gw_model *dsv3 = NULL;
@@ -217,6 +231,10 @@ int main(void)
         gw_ctx_set_threads(ctx, 1);
         search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, GW_TRAIN_CP_RING, &p,
                "  same on one thread (evaluations per second per core)");
+        bench_shard = GW_TRAIN_ANY;
+        search(ctx, cat, dsv3, "h800-sxm", 2048, 4096, 62.9e6, GW_TRAIN_ANY, GW_TRAIN_CP_RING, &p,
+               "  same, one thread, shard group searched");
+        bench_shard = 0;
     }
 
     /* 5. A small-expert MoE whose eager expert blocks are host-bound. */

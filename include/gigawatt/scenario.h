@@ -83,8 +83,9 @@ typedef struct gw_scenario {
         double batch_tolerance; /* the batch may move by this fraction (default 0) */
         int pp_first_layers;    /* layers on the first / last pipeline stage; 0 (default): */
         int pp_last_layers;     /* searched (gw_train_opts.pp_first / pp_last) */
-        int zero_shard;         /* ZeRO shard group (gw_train_opts.zero_shard); 0: the */
-                                /* whole data-parallel group */
+        int zero_shard;         /* ZeRO shard group (gw_train_opts.zero_shard); 0 */
+                                /* (default, or "whole"): the whole data-parallel */
+                                /* group; -1 ("any"): searched (GW_TRAIN_ANY) */
     } workload;
 
     struct {

@@ -578,6 +578,12 @@ typedef struct gw_train_result {
     double feed_peak_mfu, feed_peak_gpus, feed_crit_peak_mfu, feed_crit_peak_gpus;
     double feed_crit_batch_seqs;
     char rank_order[24]; /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
+    /* Hybrid sharding searched (zero_shard GW_TRAIN_ANY; appended) and a
+     * shard group below the whole DP x CP group chosen: the fastest
+     * configuration without hybrid sharding (plain ZeRO or none; what the
+     * shard group is chosen against), its why text against the best.
+     * cfg.dp 0 otherwise. */
+    gw_train_eval shard_whole;
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -81,7 +81,9 @@ static void help(void)
            "                       replicated across the rest (PyTorch HSDP, Megatron's\n"
            "                       distributed-optimizer instances); gradients reduce-\n"
            "                       scattered in the shard group, then all-reduced across\n"
-           "                       replicas. Default workload.zero_shard, else the whole group\n"
+           "                       replicas. any: searched (the DP x CP ranks of one scale-up\n"
+           "                       domain x1, x2, x4, x8, or the whole group); whole: the\n"
+           "                       whole group. Default workload.zero_shard, else whole\n"
            "network (the scenario's fabric: cluster.* and network.* keys, docs/models/net.md):\n"
            "  --nic-bandwidth BW   scale-out bandwidth per GPU per direction (e.g. 50Gb/s)\n"
            "                       where the fabric differs from the GPU's default system\n"
@@ -215,6 +217,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0, min_mfu = -1.0;
     const char *batch_limit = NULL;
     const char *emit_arg = NULL;
+    int shard_arg = -2; /* --zero-shard: -2 not given, GW_TRAIN_ANY, 0 whole, N */
     gw_train_emit_fmt emit = GW_TRAIN_EMIT_MEGATRON;
 
     struct {
@@ -235,7 +238,6 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         {"--max-vpp", &o.max_vpp, 1, 1024},
         {"--pp-first-layers", &o.pp_first, 1, 1 << 20},
         {"--pp-last-layers", &o.pp_last, 1, 1 << 20},
-        {"--zero-shard", &o.zero_shard, 1, 1 << 30},
         {"--node-limit", &o.moe_node_limit, 1, 1 << 20},
     };
 
@@ -315,6 +317,22 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                                           v);
             o.fp8_recipe = (int)fr;
             recipe_set = true;
+        } else if (gw_cli_is_opt(a, "--zero-shard")) {
+            long long x = 0;
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            if (strcmp(v, "any") == 0)
+                shard_arg = GW_TRAIN_ANY;
+            else if (strcmp(v, "whole") == 0)
+                shard_arg = 0;
+            else if (v[0] >= '0' && v[0] <= '9' &&
+                     gw_cli_parse_int(cli, "--zero-shard", v, 1, 1 << 30, &x))
+                shard_arg = (int)x;
+            else if (v[0] >= '0' && v[0] <= '9')
+                return 2;
+            else
+                return gw_cli_usage_error(
+                    cli, "--zero-shard: expected a rank count >= 1, any or whole, got \"%s\"", v);
         } else if (gw_cli_is_opt(a, "--cp-comm")) {
             gw_train_cp_comm cc;
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
@@ -510,8 +528,8 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         o.pp_first = sc->workload.pp_first_layers;
     if (!last_flag && sc->workload.pp_last_layers > 0)
         o.pp_last = sc->workload.pp_last_layers;
-    if (o.zero_shard == 0 && sc->workload.zero_shard > 0)
-        o.zero_shard = sc->workload.zero_shard;
+    /* The shard group: the flag, else the scenario key, else searched. */
+    o.zero_shard = shard_arg != -2 ? shard_arg : sc->workload.zero_shard;
     /* CUDA graphs and the FP8 recipe: the flag, else the scenario, else
      * unknown, which widens the interval over both readings. */
     if (graphs < 0)
@@ -582,6 +600,9 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     else if (rc == GW_ERANGE && strcmp(err.where, "pp_first") == 0)
         snprintf(err.where, sizeof err.where, "%s",
                  first_flag ? "--pp-first-layers" : "workload.pp_first_layers");
+    else if ((rc == GW_ERANGE || rc == GW_EINFEASIBLE) && strcmp(err.where, "zero_shard") == 0)
+        snprintf(err.where, sizeof err.where, "%s",
+                 shard_arg != -2 ? "--zero-shard" : "workload.zero_shard");
     else if (rc == GW_ERANGE && strcmp(err.where, "pp_last") == 0)
         snprintf(err.where, sizeof err.where, "%s",
                  last_flag ? "--pp-last-layers" : "workload.pp_last_layers");

@@ -39,7 +39,8 @@ typedef enum ftype {
     F_BOOL,
     F_PREC,
     F_ENUM,
-    F_ORDER /* a rank order, gw__rank_order_parse */
+    F_ORDER, /* a rank order, gw__rank_order_parse */
+    F_SHARD  /* a ZeRO shard group: an integer in [min, max], "any" (-1) or "whole" (0) */
 } ftype;
 
 typedef struct field {
@@ -96,7 +97,7 @@ static const field fields[] = {
     {"workload.pp_first_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_first_layers),
      NULL},
     {"workload.pp_last_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_last_layers), NULL},
-    {"workload.zero_shard", F_INT, GW_DIM_NONE, 1, 1e9, OFF(workload.zero_shard), NULL},
+    {"workload.zero_shard", F_SHARD, GW_DIM_NONE, 1, 1e9, OFF(workload.zero_shard), NULL},
     {"economics.electricity_price", F_NUM_GT, GW_DIM_PRICE_ENERGY, 0, 1e-3,
      OFF(economics.electricity_usd_per_j), "the catalog's price"},
     {"economics.depreciation", F_NUM, GW_DIM_TIME, 86400.0, 3.2e9, OFF(economics.depreciation_s),
@@ -343,6 +344,29 @@ static gw_status bind_field(scenario_priv *p, const field *f, gw__ynode *n, gw_e
                                 : gw__y_num(d, n, f->path, f->dim, f->min, f->max, &v, err);
         if (rc == GW_OK)
             memcpy(dst, &v, sizeof v);
+        break;
+    }
+    case F_SHARD: {
+        const char *s = NULL;
+        long long v;
+        rc = gw__y_str(d, n, f->path, &s, err);
+        if (rc != GW_OK)
+            break;
+        if (strcmp(s, "any") == 0 || strcmp(s, "whole") == 0) {
+            int iv = strcmp(s, "any") == 0 ? -1 : 0;
+            memcpy(dst, &iv, sizeof iv);
+            break;
+        }
+        if (gw__parse_ll(s, &v) != GW_OK) {
+            gw__err(err, GW_ESCHEMA, "expected a rank count, any or whole, got \"%s\"", s);
+            gw__y_loc(d, n, f->path, err);
+            return GW_ESCHEMA;
+        }
+        rc = gw__y_int(d, n, f->path, (long long)f->min, (long long)f->max, &v, err);
+        if (rc == GW_OK) {
+            int iv = (int)v;
+            memcpy(dst, &iv, sizeof iv);
+        }
         break;
     }
     case F_INT: {

@@ -307,7 +307,7 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->pp_first = sc->workload.pp_first_layers;
     if (sc->workload.pp_last_layers > 0)
         o->pp_last = sc->workload.pp_last_layers;
-    o->zero_shard = sc->workload.zero_shard;
+    o->zero_shard = sc->workload.zero_shard; /* -1 ("any") is GW_TRAIN_ANY */
     gw_train_fp8_recipe fr;
     gw_train_cp_comm cc;
     if (gw_train_fp8_recipe_parse(sc->workload.fp8_recipe, &fr) == GW_OK)
@@ -820,6 +820,8 @@ static gw_status run_modules(gw_ctx *ctx, const gw_catalog *cat, gw_scenario *sc
                     strcmp(sub.where, "pp_first") == 0 ? "workload.pp_first_layers"
                                                        : "workload.pp_last_layers",
                     sizeof sub.where);
+    if (strcmp(sub.where, "zero_shard") == 0)
+        gw__strlcpy(sub.where, "workload.zero_shard", sizeof sub.where);
     if (rc == GW_OK) {
         have_train = true;
         if (to.n_gpus < gpus)

@@ -297,6 +297,26 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                            r->best.mfu, "frac", true);
     gw_train_report_figure(doc, b, r, "tokens_per_s", "throughput", r->best.tokens_per_s, "tok/s",
                            true);
+    if (r->shard_whole.cfg.dp > 0 && r->shard_whole.reject == GW_TRAIN_OK) {
+        /* The shard group the search chose, against the fastest
+         * configuration without hybrid sharding. */
+        const gw_train_eval *w = &r->shard_whole;
+        gw_doc_num(doc, b, "no_hsdp_step_s", "step time without hybrid sharding", w->time.step_s,
+                   "s");
+        char z[48];
+        if (w->cfg.zero >= 1)
+            gw__snprintf(z, sizeof z, "ZeRO-%d over all %d DP x CP ranks", w->cfg.zero,
+                         w->cfg.dp * w->cfg.cp);
+        else
+            gw__snprintf(z, sizeof z, "no ZeRO");
+        gw_doc_note(doc,
+                    "train: ZeRO shard group %d of the %d DP x CP ranks chosen by the search "
+                    "(--zero-shard any); the fastest configuration without hybrid sharding "
+                    "(TP%d PP%d DP%d CP%d mb%d %s, %s): %s",
+                    r->best.cfg.zero_shard, r->best.cfg.dp * r->best.cfg.cp, w->cfg.tp, w->cfg.pp,
+                    w->cfg.dp, w->cfg.cp, w->cfg.micro_batch,
+                    gw_train_recompute_name(w->cfg.recompute), z, w->why);
+    }
     if (r->interval_level > 0)
         gw_doc_note(doc,
                     "train: ranges are %.0f%% prediction intervals of the step time (x%.2f to "

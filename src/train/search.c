@@ -20,6 +20,7 @@
 #include "core/core_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef _OPENMP
@@ -28,6 +29,25 @@
 
 #define MAX_DIV    4096
 #define MAX_SPLITS 8
+/* Hybrid-sharding candidates (docs/models/train.md, "How the search
+ * chooses the shard group"): the DP x CP ranks of one scale-up domain and
+ * its multiples by 2, 4 and 8 (x 2^SHARD_DOUBLINGS), besides the whole
+ * group: the shard groups production stacks use (one node or NVLink
+ * domain, or a few of them). A search-space bound, like the CP sizes. */
+#define SHARD_DOUBLINGS 3
+#define MAX_SHARDS      (SHARD_DOUBLINGS + 1)
+#define PEND_CAP        4096 /* deferred shard trials per triple before they run early */
+
+/* A configuration whose shard-group candidates wait for the end of its
+ * triple: its whole-group version was feasible; ub bounds the throughput
+ * any candidate can reach. */
+typedef struct pend {
+    gw_train_config c;
+    double ub;
+    int shards[MAX_SHARDS];
+    int n;
+    long long tri, seq; /* the triple and the order within it: the last pass's order */
+} pend;
 
 /* Pipeline stage splits tried for pp stages of vpp chunks on a model of L
  * layers (docs/models/train.md, "Uneven pipeline stages"), as (first,
@@ -139,6 +159,16 @@ typedef struct topk {
     gw_train_eval e[GW_TRAIN_MAX_TOP + 1];
     uint64_t n_eval, n_feas;
     uint64_t n_rej[GW_TRAIN_REJECT_COUNT_];
+    uint64_t n_rej_shard; /* rejected: a fixed zero_shard does not divide their DP x CP */
+    bool shard_fit;       /* some layout's DP x CP divides by the fixed zero_shard */
+    gw_train_eval whole;  /* shard group searched: the best without hybrid sharding */
+    bool has_whole;
+    struct pend *pend; /* shard trials deferred to the end of the triple (or NULL) */
+    int n_pend;
+    struct pend *late; /* ... then to the end of the search (survivors of the triple) */
+    size_t n_late, cap_late;
+    bool late_oom; /* the late list could not grow: trials ran at the triple's end */
+    gw_ctx *ctx_a; /* for growing late */
     char pad[TOPK_PAD];
 } topk;
 
@@ -208,10 +238,67 @@ static void topk_add(topk *t, const gw_train_eval *e)
         t->n++;
 }
 
+static int pend_cmp(const void *a, const void *b)
+{
+    const pend *x = a, *y = b;
+    if (x->tri != y->tri)
+        return x->tri < y->tri ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void run_shards(const gw__train_pre *P, const pend *p, topk *t);
+
+/* The last pass of the shard trials: every thread's survivors, in the
+ * order of the triples (so what the bound prunes does not depend on the
+ * thread schedule), against the search's list. Frees the late lists. */
+static void late_pass(gw_ctx *ctx, const gw__train_pre *P, topk *loc, int nthreads, topk *all)
+{
+    size_t n = 0;
+    for (int i = 0; i < nthreads; i++)
+        n += loc[i].n_late;
+    pend *v = n > 0 ? gw_malloc(ctx, n * sizeof *v) : NULL;
+    size_t k = 0;
+    for (int i = 0; i < nthreads; i++) {
+        for (size_t j = 0; j < loc[i].n_late; j++) {
+            if (v != NULL)
+                v[k++] = loc[i].late[j];
+            else /* out of memory: in thread order */
+                run_shards(P, &loc[i].late[j], all);
+        }
+        gw_free(ctx, loc[i].late);
+        loc[i].late = NULL;
+        loc[i].n_late = loc[i].cap_late = 0;
+    }
+    if (v == NULL)
+        return;
+    qsort(v, k, sizeof *v, pend_cmp);
+    for (size_t j = 0; j < k; j++)
+        run_shards(P, &v[j], all);
+    gw_free(ctx, v);
+}
+
+/* Adds src's entries and counters to dst. */
+static void topk_merge(topk *dst, const topk *src)
+{
+    for (int j = 0; j < src->n; j++)
+        topk_add(dst, &src->e[j]);
+    dst->n_eval += src->n_eval;
+    dst->n_feas += src->n_feas;
+    for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
+        dst->n_rej[r] += src->n_rej[r];
+    dst->n_rej_shard += src->n_rej_shard;
+    dst->shard_fit = dst->shard_fit || src->shard_fit;
+    if (src->has_whole && (!dst->has_whole || better(&src->whole, &dst->whole))) {
+        dst->whole = src->whole;
+        dst->has_whole = true;
+    }
+}
+
 /* ---- The search ------------------------------------------------------- */
 
 typedef struct triple {
     int tp, cp, pp;
+    long long idx; /* position in the list */
 } triple;
 
 typedef struct space {
@@ -220,6 +307,96 @@ typedef struct space {
     int precs[3];
     int n_precs;
 } space;
+
+/* Shard-group candidates of layout c (dp, cp, tp, pp, etp, ep set) under
+ * hybrid sharding searched: the DP x CP ranks inside one scale-up domain
+ * (L, from the rank order) times 1, 2, 4, 8, each kept when it is at
+ * least 2 ranks (1: every rank holds the whole state, ZeRO-0's memory),
+ * below the whole group (evaluated as zero_shard 0), divides DP x CP and
+ * leaves a replica count that divides the expert-DP group. Largest first
+ * (the search stops at the first one memory rejects: a smaller group
+ * holds more state per rank). Returns how many. */
+static int shard_candidates(const gw__train_pre *P, const gw_train_config *c, int *out)
+{
+    const int g = c->dp * c->cp;
+    const int etp = c->etp > 0 ? c->etp : 1, ep = c->ep > 0 ? c->ep : 1;
+    const int edp = g * c->tp / (etp * ep);
+    int n = 0;
+    if (g < 4)
+        return 0;
+    int l = gw__train_dp_local(P, c);
+    if (l < 1)
+        return 0;
+    for (int k = SHARD_DOUBLINGS; k >= 0; k--) {
+        long long sh = (long long)l << k;
+        if (sh < 2 || sh >= g || g % sh != 0 || edp % (g / sh) != 0)
+            continue;
+        out[n++] = (int)sh;
+    }
+    return n;
+}
+
+/* The shard group changes only the data-parallel collectives, the
+ * optimizer's share and the sharded state (step.c): the step cannot get
+ * shorter than the whole group's minus its DP time (a smaller group's
+ * optimizer step is longer). The bound on the throughput, or 0 when there
+ * is no DP time to save. */
+static double shard_ub(const gw_train_eval *whole)
+{
+    const double rest = whole->time.step_s - whole->time.dp_comm_s;
+    if (!(whole->time.dp_comm_s > 0))
+        return 0.0;
+    if (!(rest > 0))
+        return HUGE_VAL;
+    return whole->tokens_per_s * (whole->time.step_s / rest) * (1.0 + 1e-9);
+}
+
+/* Runs the candidates of p unless the bound cannot enter a full top-k
+ * list (topk_add would drop them all: exact). Largest group first,
+ * stopping at the first memory rejection (the sharded state per rank only
+ * grows as the group shrinks). */
+static void run_shards(const gw__train_pre *P, const pend *p, topk *t)
+{
+    if (!(p->ub > 0) || (t->n == t->cap && p->ub < t->e[t->n - 1].tokens_per_s))
+        return;
+    gw_train_config c = p->c;
+    gw_train_eval e;
+    for (int i = 0; i < p->n; i++) {
+        c.zero_shard = p->shards[i];
+        gw__train_eval(P, &c, &e);
+        t->n_eval++;
+        t->n_rej[e.reject]++;
+        if (e.reject == GW_TRAIN_OK) {
+            t->n_feas++;
+            topk_add(t, &e);
+        } else if (e.reject == GW_TRAIN_REJECT_MEMORY) {
+            break;
+        }
+    }
+}
+
+/* Queues the candidates of c (whole-group version *whole, feasible) for the
+ * end of the triple, when the triple's own top-k list is full and the
+ * bound prunes best (the list is the triple's alone, so what is pruned,
+ * and the evaluation count, do not depend on the thread schedule); a full
+ * queue runs them now. */
+static void defer_shards(const gw__train_pre *P, const gw_train_config *c,
+                         const gw_train_eval *whole, const int *shards, int n, topk *t)
+{
+    pend p;
+    p.c = *c;
+    p.ub = shard_ub(whole);
+    p.n = n;
+    p.tri = 0;
+    p.seq = t->n_pend;
+    memcpy(p.shards, shards, (size_t)n * sizeof shards[0]);
+    if (!(p.ub > 0))
+        return;
+    if (t->pend != NULL && t->n_pend < PEND_CAP)
+        t->pend[t->n_pend++] = p;
+    else
+        run_shards(P, &p, t);
+}
 
 static void search_triple(const space *S, triple tr, topk *t)
 {
@@ -315,6 +492,12 @@ static void search_triple(const space *S, triple tr, topk *t)
     c.global_batch_seqs = Bc;
     c.seq_parallel = tr.tp > 1 && o->seq_parallel;
     c.zero_shard = o->zero_shard > 0 ? o->zero_shard : 0;
+    const bool shard_any = o->zero_shard == GW_TRAIN_ANY && z_hi >= 1;
+    /* A fixed shard group that does not divide this DP x CP: its ZeRO >= 1
+     * configurations are rejected (counted for the message). */
+    const bool shard_bad = o->zero_shard > 0 && (dp * tr.cp) % o->zero_shard != 0;
+    if (o->zero_shard > 0 && !shard_bad)
+        t->shard_fit = true;
     for (int it = 0; it < n_etp; it++) {
         int etp = etps[it];
         int n_ep;
@@ -337,6 +520,8 @@ static void search_triple(const space *S, triple tr, topk *t)
             c.precision = (gw_precision)S->precs[ip];
             for (int ie = 0; ie < n_ep; ie++) {
                 c.ep = eps[ie];
+                int shards[MAX_SHARDS];
+                int n_sh = shard_any ? shard_candidates(P, &c, shards) : 0;
                 for (int im = 0; im < n_mb; im++) {
                     c.micro_batch = mbs[im];
                     for (int v = vmin; v <= vmax; v++) {
@@ -367,6 +552,16 @@ static void search_triple(const space *S, triple tr, topk *t)
                                         if (e.reject == GW_TRAIN_OK) {
                                             t->n_feas++;
                                             topk_add(t, &e);
+                                            if (shard_any &&
+                                                (!t->has_whole || better(&e, &t->whole))) {
+                                                t->whole = e;
+                                                t->has_whole = true;
+                                            }
+                                            if (z >= 1 && n_sh > 0)
+                                                defer_shards(P, &c, &e, shards, n_sh, t);
+                                        } else if (shard_bad && z >= 1 &&
+                                                   e.reject == GW_TRAIN_REJECT_DIVISIBILITY) {
+                                            t->n_rej_shard++;
                                         }
                                     }
                                 }
@@ -377,6 +572,33 @@ static void search_triple(const space *S, triple tr, topk *t)
             }
         }
     }
+    /* The deferred shard trials: those the triple's own full list rules
+     * out are dropped (exact: the search's list is at least as good); the
+     * rest wait for the last pass (gw_train_plan), against the search's
+     * whole-group list. */
+    for (int i = 0; i < t->n_pend; i++) {
+        const pend *q = &t->pend[i];
+        if (t->n == t->cap && q->ub < t->e[t->n - 1].tokens_per_s)
+            continue;
+        if (t->n_late == t->cap_late && !t->late_oom) {
+            size_t nc = t->cap_late ? 2 * t->cap_late : 256;
+            pend *g = gw_realloc(t->ctx_a, t->late, nc * sizeof *g);
+            if (g == NULL) {
+                t->late_oom = true;
+            } else {
+                t->late = g;
+                t->cap_late = nc;
+            }
+        }
+        if (t->late_oom) {
+            run_shards(P, q, t);
+        } else {
+            t->late[t->n_late] = *q;
+            t->late[t->n_late].tri = tr.idx;
+            t->n_late++;
+        }
+    }
+    t->n_pend = 0;
 }
 
 static double now_s(void)
@@ -460,6 +682,12 @@ static void feed_scan(const gw__train_pre *P0, const gw_train_config *base, doub
                                 c.pp = pp;
                                 c.vpp = v;
                                 c.dp = (int)dp;
+                                /* The chosen shard group where it divides
+                                 * this DP x CP, else the whole group. */
+                                c.zero_shard =
+                                    base->zero_shard > 0 && (c.dp * c.cp) % base->zero_shard == 0
+                                        ? base->zero_shard
+                                        : 0;
                                 if (m->n_experts > 0) {
                                     long lim = (long)c.dp * c.cp * c.tp / (c.etp > 0 ? c.etp : 1);
                                     int ep = 0;
@@ -583,11 +811,11 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
     }
     if (o->top_k < 0 || o->top_k > GW_TRAIN_MAX_TOP)
         return gw__err(err, GW_EINVAL, "top_k must be between 0 and %d", GW_TRAIN_MAX_TOP);
-    if (o->zero_shard < 0) {
+    if (o->zero_shard < 0 && o->zero_shard != GW_TRAIN_ANY) {
         gw__err_loc(err, NULL, 0, 0, "zero_shard");
         return gw__err(err, GW_ERANGE,
                        "the ZeRO shard group must be >= 1 rank (0: the whole "
-                       "data-parallel group), got %d",
+                       "data-parallel group; GW_TRAIN_ANY: searched), got %d",
                        o->zero_shard);
     }
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
@@ -699,6 +927,83 @@ static void widen_for_unknown_facts(const gw__train_pre *P, const gw_train_opts 
         out->interval_lo_factor *= tmin / tb;
         out->interval_hi_factor *= tmax / tb;
     }
+}
+
+/* The ZeRO shard group of e: its rank count, 0 without ZeRO. */
+static int shard_of(const gw_train_eval *e)
+{
+    const int g = e->cfg.dp * e->cfg.cp;
+    if (e->cfg.zero < 1)
+        return 0;
+    return e->cfg.zero_shard > 0 && e->cfg.zero_shard < g ? e->cfg.zero_shard : g;
+}
+
+/* An alternative that loses on DP communication or the optimizer with
+ * another shard group than the best's: the why text says both groups. */
+static void why_shard(const gw_train_eval *best, gw_train_eval *alt)
+{
+    int sb = shard_of(best), sa = shard_of(alt);
+    bool hb = sb > 0 && sb < best->cfg.dp * best->cfg.cp;
+    bool ha = sa > 0 && sa < alt->cfg.dp * alt->cfg.cp;
+    if (!(hb || ha) || sa == sb || (!strstr(alt->why, "DP comm") && !strstr(alt->why, "optimizer")))
+        return;
+    size_t k = strlen(alt->why);
+    char a[40], b[40];
+    if (ha)
+        gw__snprintf(a, sizeof a, "shard %d of %d", sa, alt->cfg.dp * alt->cfg.cp);
+    else if (sa > 0)
+        gw__snprintf(a, sizeof a, "ZeRO over all %d", sa);
+    else
+        gw__snprintf(a, sizeof a, "no ZeRO");
+    if (hb)
+        gw__snprintf(b, sizeof b, "shard %d of %d", sb, best->cfg.dp * best->cfg.cp);
+    else if (sb > 0)
+        gw__snprintf(b, sizeof b, "ZeRO over all %d", sb);
+    else
+        gw__snprintf(b, sizeof b, "no ZeRO");
+    gw__snprintf(alt->why + k, sizeof alt->why - k, " (%s; best: %s)", a, b);
+}
+
+/* Nothing feasible: the rejection reasons by count, most common first,
+ * each named ("412 rejected for divisibility (zero_shard 7 divides no
+ * DP x CP group), 20 for memory"). A fixed shard group behind every
+ * divisibility rejection sets err->where "zero_shard" (callers rename it
+ * to their flag or key). */
+static gw_status infeasible_err(const topk *all, const gw_model *m, const gw_accel *a,
+                                const gw_train_opts *o, gw_error *err)
+{
+    char why[512] = "";
+    bool done[GW_TRAIN_REJECT_COUNT_] = {false};
+    const bool shard_none = o->zero_shard > 0 && !all->shard_fit && all->n_rej_shard > 0;
+    for (int n = 0; n < GW_TRAIN_REJECT_COUNT_; n++) {
+        int r = -1;
+        for (int i = 1; i < GW_TRAIN_REJECT_COUNT_; i++) {
+            if (!done[i] && all->n_rej[i] > 0 && (r < 0 || all->n_rej[i] > all->n_rej[r]))
+                r = i;
+        }
+        if (r < 0)
+            break;
+        done[r] = true;
+        size_t k = strlen(why);
+        gw__snprintf(why + k, sizeof why - k, "%s%llu %s%s", k ? ", " : "",
+                     (unsigned long long)all->n_rej[r], k ? "for " : "rejected for ",
+                     gw__train_reject_name((gw_train_reject)r));
+        k = strlen(why);
+        if (r == GW_TRAIN_REJECT_DIVISIBILITY && shard_none)
+            gw__snprintf(why + k, sizeof why - k, " (zero_shard %d divides no DP x CP group)",
+                         o->zero_shard);
+        else if (r == GW_TRAIN_REJECT_DIVISIBILITY && all->n_rej_shard > 0)
+            gw__snprintf(why + k, sizeof why - k,
+                         " (%llu of them: zero_shard %d does not divide their DP x CP)",
+                         (unsigned long long)all->n_rej_shard, o->zero_shard);
+    }
+    if (shard_none)
+        gw__err_loc(err, NULL, 0, 0, "zero_shard");
+    return gw__err(err, GW_EINFEASIBLE, "no configuration of %s on %g %s %s (%llu evaluated): %s",
+                   m->name, o->n_gpus, a->name,
+                   all->n_rej[GW_TRAIN_REJECT_MEMORY] == all->n_eval ? "fits in memory"
+                                                                     : "is feasible",
+                   (unsigned long long)all->n_eval, why);
 }
 
 gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, const gw_accel *a,
@@ -880,6 +1185,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
                 tri[nt].tp = tps[i];
                 tri[nt].cp = cps[j];
                 tri[nt].pp = pps[k];
+                tri[nt].idx = (long long)nt;
                 nt++;
             }
 
@@ -892,10 +1198,18 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
         nthreads = 1;
     if ((size_t)nthreads > nt && nt > 0)
         nthreads = (int)nt;
-    tks = gw_calloc(ctx, (size_t)nthreads, sizeof *tks);
-    if (tks == NULL) {
+    /* Shard group searched: a second list per thread (per_triple below). */
+    const bool per_triple = o->zero_shard == GW_TRAIN_ANY;
+    tks = gw_calloc(ctx, (size_t)nthreads * (per_triple ? 2 : 1), sizeof *tks);
+    pend *pends = per_triple ? gw_malloc(ctx, (size_t)nthreads * PEND_CAP * sizeof *pends) : NULL;
+    if (tks == NULL || (per_triple && pends == NULL)) {
+        gw_free(ctx, tks);
         gw_free(ctx, tri);
         return gw__err(err, GW_ENOMEM, "out of memory");
+    }
+    for (int i = 0; per_triple && i < nthreads; i++) {
+        tks[nthreads + i].pend = pends + (size_t)i * PEND_CAP;
+        tks[nthreads + i].ctx_a = ctx;
     }
     int cap = o->top_k + 1;
     if (cap > GW_TRAIN_MAX_TOP + 1)
@@ -912,22 +1226,34 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
 #ifdef _OPENMP
         th = omp_get_thread_num();
 #endif
-        search_triple(&S, tri[i], &tks[th]);
+        if (per_triple) {
+            /* A fresh list per triple: the shard pruning then depends on
+             * the triple alone, so the evaluation count does not depend
+             * on the thread schedule. */
+            topk *loc = &tks[nthreads + th];
+            loc->n = 0; /* the entries are not read before they are written */
+            loc->cap = cap;
+            loc->n_eval = loc->n_feas = loc->n_rej_shard = 0;
+            memset(loc->n_rej, 0, sizeof loc->n_rej);
+            loc->shard_fit = loc->has_whole = false;
+            loc->n_pend = 0;
+            search_triple(&S, tri[i], loc);
+            topk_merge(&tks[th], loc);
+        } else {
+            search_triple(&S, tri[i], &tks[th]);
+        }
     }
 
     /* Merge. */
     topk all;
     memset(&all, 0, sizeof all);
     all.cap = cap;
-    for (int i = 0; i < nthreads; i++) {
-        for (int j = 0; j < tks[i].n; j++)
-            topk_add(&all, &tks[i].e[j]);
-        all.n_eval += tks[i].n_eval;
-        all.n_feas += tks[i].n_feas;
-        for (int r = 0; r < GW_TRAIN_REJECT_COUNT_; r++)
-            all.n_rej[r] += tks[i].n_rej[r];
-    }
+    for (int i = 0; i < nthreads; i++)
+        topk_merge(&all, &tks[i]);
+    if (per_triple)
+        late_pass(ctx, &P, tks + nthreads, nthreads, &all);
     gw_free(ctx, tks);
+    gw_free(ctx, pends);
     gw_free(ctx, tri);
 
     out->n_evaluated = all.n_eval;
@@ -935,34 +1261,23 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     memcpy(out->n_rejected, all.n_rej, sizeof out->n_rejected);
     out->search_wall_s = now_s() - t0;
     if (all.n == 0) {
-        int worst = GW_TRAIN_REJECT_DIVISIBILITY;
-        for (int r = 1; r < GW_TRAIN_REJECT_COUNT_; r++) {
-            if (all.n_rej[r] > all.n_rej[worst])
-                worst = r;
-        }
         if (all.n_eval == 0)
             return gw__err(err, GW_EINFEASIBLE,
                            "no parallel configuration divides %g GPUs for %s (check the fixed "
                            "dimensions and the global batch)",
                            o->n_gpus, m->name);
-        if (all.n_rej[GW_TRAIN_REJECT_MEMORY] > 0)
-            return gw__err(
-                err, GW_EINFEASIBLE,
-                "no configuration of %s on %g %s fits in memory (%llu of %llu "
-                "rejected for memory; most common reason: %s)",
-                m->name, o->n_gpus, a->name, (unsigned long long)all.n_rej[GW_TRAIN_REJECT_MEMORY],
-                (unsigned long long)all.n_eval, gw__train_reject_name((gw_train_reject)worst));
-        return gw__err(err, GW_EINFEASIBLE,
-                       "no feasible configuration of %s on %g %s (%llu evaluated; most common "
-                       "reason: %s)",
-                       m->name, o->n_gpus, a->name, (unsigned long long)all.n_eval,
-                       gw__train_reject_name((gw_train_reject)worst));
+        return infeasible_err(&all, m, a, o, err);
     }
     out->best = all.e[0];
     out->n_top = (size_t)(all.n - 1);
     for (int i = 1; i < all.n; i++) {
         out->top[i - 1] = all.e[i];
         gw__train_why(&out->best, &out->top[i - 1]);
+        why_shard(&out->best, &out->top[i - 1]);
+    }
+    if (all.has_whole && out->best.cfg.zero >= 1 && out->best.cfg.zero_shard > 0) {
+        out->shard_whole = all.whole;
+        gw__train_why(&out->best, &out->shard_whole);
     }
     out->global_batch_seqs = out->best.cfg.global_batch_seqs;
     out->tokens_per_step = out->global_batch_seqs * o->seq_len;

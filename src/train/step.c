@@ -1079,3 +1079,20 @@ void gw__train_why(const gw_train_eval *best, gw_train_eval *alt)
                      parts[imax].name, parts[imax].d, extra);
     }
 }
+
+/* ---- Hybrid-sharding candidates (search.c) ----------------------------- */
+
+/* Ranks of c's DP x CP group that share one scale-up domain under the
+ * rank order (the group's n_local, as the DP collectives see it); 0 when
+ * the layout has no consistent strides. */
+int gw__train_dp_local(const gw__train_pre *P, const gw_train_config *c)
+{
+    const int etp = c->etp > 0 ? c->etp : 1, ep = c->ep > 0 ? c->ep : 1;
+    const int edp = c->dp * c->cp * c->tp / (etp * ep);
+    rank_strides rs;
+    if (!strides_of(P->order, c->tp, c->cp, c->dp, c->pp, etp, ep, edp > 0 ? edp : 1, &rs))
+        return 0;
+    gw_train_group g =
+        pair_group(c->cp, rs.cp, c->dp, rs.dp, P->topo->scaleup_domain, GW_TRAIN_GROUP_DP);
+    return g.n_local > 0 ? g.n_local : 1;
+}

@@ -92,6 +92,10 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
 /* Evaluates one configuration (allocation-free). e->reject is set. */
 void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_eval *e);
 
+/* Ranks of c's DP x CP group inside one scale-up domain (hybrid-sharding
+ * candidates of the search); 0: no consistent rank strides. */
+int gw__train_dp_local(const gw__train_pre *P, const gw_train_config *c);
+
 /* Fills the "why" text of alt relative to best. */
 void gw__train_why(const gw_train_eval *best, gw_train_eval *alt);
 

@@ -506,6 +506,43 @@ static void test_overrides_apply(void **state)
     gw_scenario_free(sc);
 }
 
+/* workload.zero_shard: a rank count, "any" (searched: -1, GW_TRAIN_ANY) or
+ * "whole" (0, as when absent); anything else is an error at the key. */
+static void test_zero_shard_key(void **state)
+{
+    (void)state;
+    gw_scenario *sc = load_ok(minimal, NULL, 0);
+    assert_int_equal(sc->workload.zero_shard, 0);
+    gw_scenario_free(sc);
+    const char *any[] = {"workload.zero_shard=any"};
+    sc = load_ok(minimal, any, 1);
+    assert_int_equal(sc->workload.zero_shard, -1);
+    assert_int_equal(sc->workload.zero_shard, GW_TRAIN_ANY);
+    gw_scenario_free(sc);
+    const char *whole[] = {"workload.zero_shard=whole"};
+    sc = load_ok(minimal, whole, 1);
+    assert_int_equal(sc->workload.zero_shard, 0);
+    gw_scenario_free(sc);
+    const char *eight[] = {"workload.zero_shard=8"};
+    sc = load_ok(minimal, eight, 1);
+    assert_int_equal(sc->workload.zero_shard, 8);
+    gw_scenario_free(sc);
+    const char *bad[] = {"workload.zero_shard=some"};
+    gw_scenario *out = NULL;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_not_equal(
+        gw_scenario_load_buffer(ctx, minimal, strlen(minimal), "s.yaml", bad, 1, &out, &err),
+        GW_OK);
+    assert_null(out);
+    assert_non_null(strstr(err.msg, "expected a rank count, any or whole"));
+    const char *zero[] = {"workload.zero_shard=0"};
+    memset(&err, 0, sizeof err);
+    assert_int_equal(
+        gw_scenario_load_buffer(ctx, minimal, strlen(minimal), "s.yaml", zero, 1, &out, &err),
+        GW_ERANGE);
+}
+
 /* Issue 12 keys: batch policy, MFU floor, fault-tolerance levers, loose
  * coupling; defaults when absent, values when set, errors when bad. */
 static void test_issue12_keys(void **state)
@@ -851,6 +888,7 @@ int main(void)
         cmocka_unit_test(test_load_file_and_json_model),
         cmocka_unit_test(test_load_missing_file_and_args),
         cmocka_unit_test(test_resolve_errors),
+        cmocka_unit_test(test_zero_shard_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

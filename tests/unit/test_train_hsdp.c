@@ -219,7 +219,7 @@ static void search_keeps_the_shard_group(void **state)
     assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
     assert_int_equal(r->best.cfg.zero_shard, 8);
     assert_int_equal((r->best.cfg.dp * r->best.cfg.cp) % 8, 0);
-    o.zero_shard = -1;
+    o.zero_shard = -2; /* -1 is GW_TRAIN_ANY: searched */
     assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_ERANGE);
     assert_string_equal(err.where, "zero_shard");
     /* The launch settings carry it: Megatron's optimizer instances,
