@@ -167,7 +167,12 @@ static void keeps_the_whole_group_where_it_is_faster(void **state)
     assert_non_null(r);
     /* 16 GPUs (two nodes) on the default fabric, 32 sequences each: the
      * gathers hide behind compute and the whole group's smaller optimizer
-     * share wins. */
+     * share wins, when hidden traffic is free. (With overlap_slowdown the
+     * hidden cross-node gathers cost compute and 8-rank groups on NVLink
+     * win here; the property under test is the search's, not the fabric's,
+     * so the slowdown is switched off for this case.) */
+    const double slow = f->p.overlap_slowdown;
+    f->p.overlap_slowdown = 0.0;
     gw_train_opts o = fsdp_opts(f, 16, GW_TRAIN_ANY);
     o.global_batch_seqs = 512;
     assert_int_equal(plan(f, &m, &o, r, &err), GW_OK);
@@ -177,6 +182,7 @@ static void keeps_the_whole_group_where_it_is_faster(void **state)
     gw_train_eval e = retime(f, &m, r, 8);
     assert_int_equal(e.reject, GW_TRAIN_OK);
     assert_true(e.tokens_per_s < r->best.tokens_per_s);
+    f->p.overlap_slowdown = slow;
     free(r);
 }
 
