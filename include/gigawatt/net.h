@@ -272,6 +272,8 @@ typedef struct gw_net_step_result {
     double step_contended_s;   /* all kinds at once */
     double step_alphabeta_s;   /* the topology-free model, for reference */
     gw_net_sim_result sim;     /* the contended simulation */
+    bool contended_run;        /* false: sim is empty and contended_why says why */
+    char contended_why[96];
 } gw_net_step_result;
 
 /* Flows one step simulation may expand (per component); calls beyond it

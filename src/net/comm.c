@@ -37,6 +37,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core_internal.h"
@@ -650,10 +651,7 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat, 
         return gw__err(err, GW_EINVAL, "gw_net_step: NULL argument");
     memset(out, 0, sizeof *out);
     const double job = ev->gpus_used;
-    gw_net_comm *nc = NULL;
-    gw_status rc = gw_net_comm_new(ctx, t, job, &nc, err);
-    if (rc != GW_OK)
-        return rc;
+    gw_status rc = GW_OK;
     const gw_train_comm_model *base = opts->comm ? opts->comm : gw_train_comm_alphabeta();
     step_ud u;
     memset(&u, 0, sizeof u);
@@ -729,11 +727,21 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat, 
         ops[nops] = op;
         who[nops++] = i;
     }
-    if (nops > 0 && gw__net_estimate_flows(t, job, ops, nops) <= GW_NET_STEP_MAX_CONTENDED) {
+    double contended_flows = nops > 0 ? gw__net_estimate_flows(t, job, ops, nops) : 0.0;
+    if (nops == 0)
+        gw__strlcpy(out->contended_why, "no collective was simulated", sizeof out->contended_why);
+    else if (contended_flows > GW_NET_STEP_MAX_CONTENDED)
+        snprintf(out->contended_why, sizeof out->contended_why,
+                 "skipped: %.3g flows together, beyond the %.3g budget; contended = alone",
+                 contended_flows, GW_NET_STEP_MAX_CONTENDED);
+    if (nops > 0 && contended_flows <= GW_NET_STEP_MAX_CONTENDED) {
         gw_error e2;
         memset(&e2, 0, sizeof e2);
-        if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) ==
+        if (gw_net_simulate(ctx, t, job, ops, nops, GW_NET_MODE_COLLAPSED, &out->sim, &e2) !=
             GW_OK) {
+            gw__strlcpy(out->contended_why, e2.msg, sizeof out->contended_why);
+        } else {
+            out->contended_run = true;
             for (size_t j = 0; j < nops; j++) {
                 int i = who[j];
                 double alone = out->call[i].alone_s;
@@ -753,6 +761,5 @@ gw_status gw_net_step(gw_ctx *ctx, const gw_net_topo *t, const gw_catalog *cat, 
         rc = gw_net_retime(ctx, cat, m, a, sys, opts, ev, &rec, &out->step_contended_s, err);
     }
 done:
-    gw_net_comm_free(nc);
     return rc;
 }

@@ -182,5 +182,9 @@ void gw_net_step_report(gw_doc *doc, gw_doc_node *parent, const gw_net_step_resu
             gw_doc_na(doc, row, "alone_s", "Simulated alone", "s", s->call[i].why);
         }
     }
-    gw_net_sim_report(doc, n, "contended_simulation", &s->sim);
+    if (s->contended_run)
+        gw_net_sim_report(doc, n, "contended_simulation", &s->sim);
+    else
+        gw_doc_na(doc, n, "contended_simulation", "Flow simulation, all kinds contending", "",
+                  s->contended_why);
 }
