@@ -420,22 +420,25 @@ static double nc_allreduce(void *ud, const gw_train_topo *tt, gw_train_group g, 
     return nc_innet_min(c, e, tt, g.n, 2, bytes, gw__train_ab_allreduce(&t2, &e->ab, bytes));
 }
 
-static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+/* All-gather (coll 0) and reduce-scatter (coll 1) cost alike: half an
+ * all-reduce's ring, or the in-network path when that is faster. */
+static double nc_half(void *ud, const gw_train_topo *tt, gw_train_group g, int coll, double bytes)
 {
     gw_net_comm *c = ud;
     nc_entry tmp;
     const nc_entry *e = nc_lookup(c, g, &tmp);
     gw_train_topo t2 = scaled(tt, e->ring_slow);
-    return nc_innet_min(c, e, tt, g.n, 0, bytes, gw__train_ab_half(&t2, &e->ab, bytes));
+    return nc_innet_min(c, e, tt, g.n, coll, bytes, gw__train_ab_half(&t2, &e->ab, bytes));
+}
+
+static double nc_allgather(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
+{
+    return nc_half(ud, tt, g, 0, bytes);
 }
 
 static double nc_reducescatter(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
 {
-    gw_net_comm *c = ud;
-    nc_entry tmp;
-    const nc_entry *e = nc_lookup(c, g, &tmp);
-    gw_train_topo t2 = scaled(tt, e->ring_slow);
-    return nc_innet_min(c, e, tt, g.n, 1, bytes, gw__train_ab_half(&t2, &e->ab, bytes));
+    return nc_half(ud, tt, g, 1, bytes);
 }
 
 static double nc_alltoall(void *ud, const gw_train_topo *tt, gw_train_group g, double bytes)
