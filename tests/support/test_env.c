@@ -35,3 +35,44 @@ int gw_test_default_scenario(gw_ctx *ctx, gw_scenario **sc)
     *sc = NULL;
     return gw_scenario_load(ctx, NULL, NULL, 0, sc, NULL) == GW_OK ? 0 : -1;
 }
+
+int gw_test_train_open(gw_test_train *f, const char *accel)
+{
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    memset(f, 0, sizeof *f);
+    if (gw_test_open(&f->ctx, &f->cat) != 0)
+        return -1;
+    if (gw_train_params_load(f->ctx, GW_SOURCE_DIR "/data", &f->p, &err) != GW_OK ||
+        gw_catalog_accel_find(f->cat, accel, &f->accel, &err) != GW_OK) {
+        char buf[1024];
+        fprintf(stderr, "test set-up: %s\n", gw_error_format(&err, buf, sizeof buf));
+        gw_test_close(f->ctx, f->cat);
+        return -1;
+    }
+    gw_train_topo_for(f->cat, f->accel, NULL, &f->p, &f->topo);
+    return 0;
+}
+
+void gw_test_train_close(gw_test_train *f)
+{
+    gw_test_close(f->ctx, f->cat);
+}
+
+gw_model gw_test_llama7b(void)
+{
+    gw_model m;
+    memset(&m, 0, sizeof m);
+    m.name = "llama-7b-test";
+    m.model_type = "llama";
+    m.n_layers = 32;
+    m.hidden = 4096;
+    m.n_heads = 32;
+    m.n_kv_heads = 32;
+    m.head_dim = 128;
+    m.ffn_hidden = 11008;
+    m.vocab = 32000;
+    m.max_seq = 4096;
+    m.mlp = GW_MLP_SWIGLU;
+    return m;
+}

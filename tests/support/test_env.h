@@ -18,4 +18,22 @@ void gw_test_close(gw_ctx *ctx, gw_catalog *cat);
  * Returns 0 or -1. */
 int gw_test_default_scenario(gw_ctx *ctx, gw_scenario **sc);
 
+/* What the training-model tests share: the catalog, data/train.yaml's
+ * parameters, one accelerator and its default topology. */
+typedef struct gw_test_train {
+    gw_ctx *ctx;
+    gw_catalog *cat;
+    gw_train_params p;
+    const gw_accel *accel;
+    gw_train_topo topo;
+} gw_test_train;
+
+/* Fills *f for accelerator `accel` (catalog name), printing the located
+ * error on failure. Returns 0 or -1 (a cmocka group-setup result). */
+int gw_test_train_open(gw_test_train *f, const char *accel);
+/* Frees what gw_test_train_open made. */
+void gw_test_train_close(gw_test_train *f);
+/* Llama-2-7B's shape (32 layers, hidden 4096, SwiGLU 11008, vocab 32000). */
+gw_model gw_test_llama7b(void);
+
 #endif /* GW_TEST_ENV_H */

@@ -24,54 +24,21 @@
 
 #include "test_env.h"
 
-typedef struct fixture {
-    gw_ctx *ctx;
-    gw_catalog *cat;
-    gw_train_params p;
-    const gw_accel *h100;
-    gw_train_topo topo;
-} fixture;
+typedef gw_test_train fixture;
 
 static int setup(void **state)
 {
     static fixture f;
-    gw_error err;
-    memset(&err, 0, sizeof err);
-    if (gw_test_open(&f.ctx, &f.cat) != 0 ||
-        gw_train_params_load(f.ctx, GW_SOURCE_DIR "/data", &f.p, &err) != GW_OK ||
-        gw_catalog_accel_find(f.cat, "h100-sxm", &f.h100, &err) != GW_OK) {
-        print_error("setup: %s\n", err.msg);
+    if (gw_test_train_open(&f, "h100-sxm") != 0)
         return -1;
-    }
-    gw_train_topo_for(f.cat, f.h100, NULL, &f.p, &f.topo);
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    gw_test_close(f->ctx, f->cat);
+    gw_test_train_close(*state);
     return 0;
-}
-
-/* Llama-2-7B's shape. */
-static gw_model llama7b(void)
-{
-    gw_model m;
-    memset(&m, 0, sizeof m);
-    m.name = "llama-7b-test";
-    m.model_type = "llama";
-    m.n_layers = 32;
-    m.hidden = 4096;
-    m.n_heads = 32;
-    m.n_kv_heads = 32;
-    m.head_dim = 128;
-    m.ffn_hidden = 11008;
-    m.vocab = 32000;
-    m.max_seq = 4096;
-    m.mlp = GW_MLP_SWIGLU;
-    return m;
 }
 
 /* FSDP-style layout on dp GPUs: no TP/PP, one sequence per micro-batch. */
@@ -92,11 +59,11 @@ static gw_train_config fsdp(int dp, int zero, int shard)
 static gw_train_eval eval_b(fixture *f, const gw_train_params *p, const gw_train_topo *t,
                             gw_train_config c, double batch)
 {
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_train_eval e;
     gw_error err;
     memset(&err, 0, sizeof err);
-    assert_int_equal(gw_train_eval_config(&m, f->h100, t, p, NULL, &c, 4096, batch, &e, &err),
+    assert_int_equal(gw_train_eval_config(&m, f->accel, t, p, NULL, &c, 4096, batch, &e, &err),
                      GW_OK);
     return e;
 }
@@ -202,7 +169,7 @@ static void indivisible_shard_is_rejected(void **state)
 static void search_keeps_the_shard_group(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_train_opts o;
     gw_train_opts_init(&o);
     o.n_gpus = 128;
@@ -216,16 +183,16 @@ static void search_keeps_the_shard_group(void **state)
     memset(&err, 0, sizeof err);
     gw_train_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
-    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->accel, NULL, &o, r, &err), GW_OK);
     assert_int_equal(r->best.cfg.zero_shard, 8);
     assert_int_equal((r->best.cfg.dp * r->best.cfg.cp) % 8, 0);
     o.zero_shard = -2; /* -1 is GW_TRAIN_ANY: searched */
-    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_ERANGE);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->accel, NULL, &o, r, &err), GW_ERANGE);
     assert_string_equal(err.where, "zero_shard");
     /* The launch settings carry it: Megatron's optimizer instances,
      * torchtitan's replicate x shard degrees. */
     o.zero_shard = 8;
-    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->h100, NULL, &o, r, &err), GW_OK);
+    assert_int_equal(gw_train_plan(f->ctx, f->cat, &m, f->accel, NULL, &o, r, &err), GW_OK);
     char *text = NULL;
     assert_int_equal(gw_train_emit(f->ctx, r, GW_TRAIN_EMIT_MEGATRON, &text, &err), GW_OK);
     char want[96];

@@ -24,52 +24,21 @@
 
 #include "test_env.h"
 
-typedef struct fixture {
-    gw_ctx *ctx;
-    gw_catalog *cat;
-    gw_train_params p;
-    const gw_accel *h100;
-} fixture;
+typedef gw_test_train fixture;
 
 static int setup(void **state)
 {
     static fixture f;
-    gw_error err;
-    memset(&err, 0, sizeof err);
-    if (gw_test_open(&f.ctx, &f.cat) != 0 ||
-        gw_train_params_load(f.ctx, GW_SOURCE_DIR "/data", &f.p, &err) != GW_OK ||
-        gw_catalog_accel_find(f.cat, "h100-sxm", &f.h100, &err) != GW_OK) {
-        print_error("setup: %s\n", err.msg);
+    if (gw_test_train_open(&f, "h100-sxm") != 0)
         return -1;
-    }
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    gw_test_close(f->ctx, f->cat);
+    gw_test_train_close(*state);
     return 0;
-}
-
-/* Llama-2-7B's shape. */
-static gw_model llama7b(void)
-{
-    gw_model m;
-    memset(&m, 0, sizeof m);
-    m.name = "llama-7b-test";
-    m.model_type = "llama";
-    m.n_layers = 32;
-    m.hidden = 4096;
-    m.n_heads = 32;
-    m.n_kv_heads = 32;
-    m.head_dim = 128;
-    m.ffn_hidden = 11008;
-    m.vocab = 32000;
-    m.max_seq = 4096;
-    m.mlp = GW_MLP_SWIGLU;
-    return m;
 }
 
 /* FSDP-style search: no TP / PP / CP, ZeRO-3, one 4096-token sequence per
@@ -93,7 +62,7 @@ static gw_status plan(fixture *f, const gw_model *m, const gw_train_opts *o, gw_
                       gw_error *err)
 {
     memset(err, 0, sizeof *err);
-    return gw_train_plan(f->ctx, f->cat, m, f->h100, NULL, o, r, err);
+    return gw_train_plan(f->ctx, f->cat, m, f->accel, NULL, o, r, err);
 }
 
 /* Re-times the best layout of r with shard group s (0: whole) on the
@@ -105,7 +74,7 @@ static gw_train_eval retime(fixture *f, const gw_model *m, const gw_train_result
     gw_error err;
     memset(&err, 0, sizeof err);
     c.zero_shard = s;
-    assert_int_equal(gw_train_eval_config(m, f->h100, &r->topo, &f->p, NULL, &c, r->seq_len,
+    assert_int_equal(gw_train_eval_config(m, f->accel, &r->topo, &f->p, NULL, &c, r->seq_len,
                                           r->global_batch_seqs, &e, &err),
                      GW_OK);
     return e;
@@ -114,7 +83,7 @@ static gw_train_eval retime(fixture *f, const gw_model *m, const gw_train_result
 static void shards_within_the_domain_on_a_slow_fabric(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *any = calloc(1, sizeof *any), *whole = calloc(1, sizeof *whole);
     assert_non_null(any);
@@ -161,7 +130,7 @@ static void shards_within_the_domain_on_a_slow_fabric(void **state)
 static void keeps_the_whole_group_where_it_is_faster(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
@@ -189,7 +158,7 @@ static void keeps_the_whole_group_where_it_is_faster(void **state)
 static void keeps_a_fixed_shard_group(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
@@ -211,7 +180,7 @@ static void keeps_a_fixed_shard_group(void **state)
 static void never_an_indivisible_group(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
@@ -253,7 +222,7 @@ static void too_large_for_a_smaller_group(void **state)
      * ZeRO-3 over 64 ranks holds ~6.6 GB each, a node's 8 ranks ~52 GB
      * before activations and the gathered layers; on the slow fabric the
      * search must still not pick a group whose state does not fit. */
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     m.n_layers = 128;
     gw_train_opts o = fsdp_opts(f, 64, GW_TRAIN_ANY);
     o.scaleout_Bps = 25e9 / 8;
@@ -282,7 +251,7 @@ static void too_large_for_a_smaller_group(void **state)
 static void same_on_any_thread_count(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
     assert_non_null(a);
@@ -313,7 +282,7 @@ static void same_on_any_thread_count(void **state)
 static void infeasible_message_names_the_reasons(void **state)
 {
     fixture *f = *state;
-    gw_model m = llama7b();
+    gw_model m = gw_test_llama7b();
     gw_error err;
     gw_train_result *r = calloc(1, sizeof *r);
     assert_non_null(r);

@@ -21,34 +21,20 @@
 
 #include "test_env.h"
 
-typedef struct fixture {
-    gw_ctx *ctx;
-    gw_catalog *cat;
-    gw_train_params p;
-    const gw_accel *h100;
-    gw_train_topo topo;
-} fixture;
+typedef gw_test_train fixture;
 
 static int setup(void **state)
 {
     static fixture f;
-    gw_error err;
-    memset(&err, 0, sizeof err);
-    if (gw_test_open(&f.ctx, &f.cat) != 0 ||
-        gw_train_params_load(f.ctx, GW_SOURCE_DIR "/data", &f.p, &err) != GW_OK ||
-        gw_catalog_accel_find(f.cat, "h100-sxm", &f.h100, &err) != GW_OK) {
-        print_error("setup: %s\n", err.msg);
+    if (gw_test_train_open(&f, "h100-sxm") != 0)
         return -1;
-    }
-    gw_train_topo_for(f.cat, f.h100, NULL, &f.p, &f.topo);
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    gw_test_close(f->ctx, f->cat);
+    gw_test_train_close(*state);
     return 0;
 }
 
@@ -88,7 +74,7 @@ static gw_train_eval eval(fixture *f, const gw_train_params *p, int dp, int zero
     gw_error err;
     memset(&err, 0, sizeof err);
     assert_int_equal(
-        gw_train_eval_config(&m, f->h100, &f->topo, p, NULL, &c, 4096, 8.0 * dp, &e, &err), GW_OK);
+        gw_train_eval_config(&m, f->accel, &f->topo, p, NULL, &c, 4096, 8.0 * dp, &e, &err), GW_OK);
     assert_int_equal(e.reject, GW_TRAIN_OK);
     assert_int_equal(e.grad_accum, 4);
     return e;
