@@ -33,6 +33,23 @@ typedef struct gw_test_train {
 int gw_test_train_open(gw_test_train *f, const char *accel);
 /* Frees what gw_test_train_open made. */
 void gw_test_train_close(gw_test_train *f);
+/* The cmocka group set-up and tear-down of a test file whose state is a
+ * gw_test_train for accelerator `accel`. */
+#define GW_TEST_TRAIN_FIXTURE(accel)             \
+    static int setup(void **state)               \
+    {                                            \
+        static gw_test_train f_;                 \
+        if (gw_test_train_open(&f_, accel) != 0) \
+            return -1;                           \
+        *state = &f_;                            \
+        return 0;                                \
+    }                                            \
+    static int teardown(void **state)            \
+    {                                            \
+        gw_test_train_close(*state);             \
+        return 0;                                \
+    }
+
 /* Llama-2-7B's shape (32 layers, hidden 4096, SwiGLU 11008, vocab 32000). */
 gw_model gw_test_llama7b(void);
 

@@ -25,21 +25,7 @@
 #include "test_env.h"
 
 typedef gw_test_train fixture;
-
-static int setup(void **state)
-{
-    static fixture f;
-    if (gw_test_train_open(&f, "h100-sxm") != 0)
-        return -1;
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    gw_test_train_close(*state);
-    return 0;
-}
+GW_TEST_TRAIN_FIXTURE("h100-sxm")
 
 /* FSDP-style layout on dp GPUs: no TP/PP, one sequence per micro-batch. */
 static gw_train_config fsdp(int dp, int zero, int shard)

@@ -25,21 +25,7 @@
 #include "test_env.h"
 
 typedef gw_test_train fixture;
-
-static int setup(void **state)
-{
-    static fixture f;
-    if (gw_test_train_open(&f, "h100-sxm") != 0)
-        return -1;
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    gw_test_train_close(*state);
-    return 0;
-}
+GW_TEST_TRAIN_FIXTURE("h100-sxm")
 
 /* FSDP-style search: no TP / PP / CP, ZeRO-3, one 4096-token sequence per
  * GPU per step on n H100s (8 per node). */
