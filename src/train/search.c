@@ -238,6 +238,20 @@ static void topk_add(topk *t, const gw_train_eval *e)
         t->n++;
 }
 
+/* Evaluates c into *e and counts it: evaluated, rejected by reason, or
+ * feasible and offered to the top-k list. */
+static inline void tally(topk *t, const gw__train_pre *P, const gw_train_config *c,
+                         gw_train_eval *e)
+{
+    gw__train_eval(P, c, e);
+    t->n_eval++;
+    t->n_rej[e->reject]++;
+    if (e->reject == GW_TRAIN_OK) {
+        t->n_feas++;
+        topk_add(t, e);
+    }
+}
+
 static int pend_cmp(const void *a, const void *b)
 {
     const pend *x = a, *y = b;
@@ -363,15 +377,9 @@ static void run_shards(const gw__train_pre *P, const pend *p, topk *t)
     gw_train_eval e;
     for (int i = 0; i < p->n; i++) {
         c.zero_shard = p->shards[i];
-        gw__train_eval(P, &c, &e);
-        t->n_eval++;
-        t->n_rej[e.reject]++;
-        if (e.reject == GW_TRAIN_OK) {
-            t->n_feas++;
-            topk_add(t, &e);
-        } else if (e.reject == GW_TRAIN_REJECT_MEMORY) {
+        tally(t, P, &c, &e);
+        if (e.reject == GW_TRAIN_REJECT_MEMORY)
             break;
-        }
     }
 }
 
@@ -546,12 +554,8 @@ static void search_triple(const space *S, triple tr, topk *t)
                                     c.zero = z;
                                     for (int x = x_lo; x <= x_hi; x++) {
                                         c.cp_comm = x;
-                                        gw__train_eval(P, &c, &e);
-                                        t->n_eval++;
-                                        t->n_rej[e.reject]++;
+                                        tally(t, P, &c, &e);
                                         if (e.reject == GW_TRAIN_OK) {
-                                            t->n_feas++;
-                                            topk_add(t, &e);
                                             if (shard_any &&
                                                 (!t->has_whole || better(&e, &t->whole))) {
                                                 t->whole = e;
