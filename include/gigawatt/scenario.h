@@ -85,6 +85,8 @@ typedef struct gw_scenario {
         int pp_last_layers;     /* searched (gw_train_opts.pp_first / pp_last) */
         int zero_shard;         /* ZeRO shard group (gw_train_opts.zero_shard); 0: the */
                                 /* whole data-parallel group */
+        int moe_a2a_overlap;    /* 1 (default): MoE all-to-all overlapped (Megatron-Core's
+                                   1F1B A2A overlap), 0: fully exposed */
     } workload;
 
     struct {
