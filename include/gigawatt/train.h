@@ -449,9 +449,8 @@ GW_API gw_status gw_train_rank_order_parse(const char *s, gw_error *err);
  * max_vpp 8, batch_slack and max_idle_frac 0 (the batch and the GPU count
  * are kept exactly; a scenario may allow them to move), flash attention, TP comm
  * overlap and sequence parallelism on, per-node deduplicated MoE dispatch
- * and MoE all-to-all overlap on, MoE imbalance from data/train.yaml, dropless (no capacity factor), no
- * DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the
- * model profile says so. */
+ * and MoE all-to-all overlap on, MoE imbalance from data/train.yaml, dropless (no capacity factor),
+ * no DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the model profile says so. */
 GW_API void gw_train_opts_init(gw_train_opts *o);
 
 /* FLOPs of one iteration, whole job (all GPUs), by operation. Model FLOPs
@@ -583,7 +582,7 @@ typedef struct gw_train_result {
     gw_train_eval feed, feed_crit;
     double feed_peak_mfu, feed_peak_gpus, feed_crit_peak_mfu, feed_crit_peak_gpus;
     double feed_crit_batch_seqs;
-    char rank_order[24]; /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
+    char rank_order[24];  /* the rank order the strides follow ("tp-cp-ep-dp-pp") */
     bool moe_a2a_overlap; /* opts.moe_a2a_overlap: MoE all-to-all overlap asked for */
 } gw_train_result;
 

@@ -257,7 +257,7 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                         "overlap (Megatron-Core --overlap-moe-expert-parallel-comm) needs PP 1 "
                         "or an interleaved pipeline, no full recomputation and 2 or more "
                         "micro-batches, and the best configuration has %s",
-                        c->pp > 1 && c->vpp <= 1                 ? "PP > 1 without interleaving"
+                        c->pp > 1 && c->vpp <= 1                  ? "PP > 1 without interleaving"
                         : c->recompute == GW_TRAIN_RECOMPUTE_FULL ? "full recomputation"
                                                                   : "one micro-batch");
         gw_doc_str(doc, in, "fp8_recipe", "FP8 scaling recipe",
