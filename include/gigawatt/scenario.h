@@ -86,6 +86,8 @@ typedef struct gw_scenario {
         int zero_shard;         /* ZeRO shard group (gw_train_opts.zero_shard); 0 */
                                 /* (default, or "whole"): the whole data-parallel */
                                 /* group; -1 ("any"): searched (GW_TRAIN_ANY) */
+        int moe_a2a_overlap;    /* 1 (default): MoE all-to-all overlapped (Megatron-Core's
+                                   1F1B A2A overlap), 0: fully exposed */
     } workload;
 
     struct {

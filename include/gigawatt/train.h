@@ -191,6 +191,7 @@ typedef struct gw_train_params {
         int max_vpp;                 /* interleaving bound for empty cells, 0: none */
         bool cuda_graphs;            /* the runs captured MoE blocks in CUDA graphs */
         int fp8_recipe;              /* gw_train_fp8_recipe of the runs */
+        bool moe_a2a_overlap;        /* the runs overlapped the MoE all-to-all (default true) */
     } profile[16];
     /* Training-system facts of model families, by HF model_type. */
     /* Published whole-run figures to compare with (model, GPU). */
@@ -423,6 +424,15 @@ typedef struct gw_train_opts {
      * (default) the whole DP x CP group; > 0 fixed (configurations whose
      * DP x CP it does not divide are rejected as indivisible). */
     int zero_shard;
+    /* MoE all-to-all overlap (appended): the framework hides ep_overlap
+     * (data/train.yaml) of the EP dispatch/combine behind other work, as
+     * Megatron-Core's batch-level 1F1B overlap does
+     * (--overlap-moe-expert-parallel-comm; applied only where Megatron-Core
+     * allows it: PP 1 or interleaved PP, no full recomputation, >= 2
+     * micro-batches). Default true (current Megatron-Core recipes); false:
+     * the all-to-all is fully exposed (torchtitan's DeepEP MoE, older
+     * Megatron-LM). DualPipe keeps its own overlap either way. */
+    bool moe_a2a_overlap;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */
@@ -441,9 +451,8 @@ GW_API gw_status gw_train_rank_order_parse(const char *s, gw_error *err);
  * max_vpp 8, batch_slack and max_idle_frac 0 (the batch and the GPU count
  * are kept exactly; a scenario may allow them to move), flash attention, TP comm
  * overlap and sequence parallelism on, per-node deduplicated MoE dispatch
- * on, MoE imbalance from data/train.yaml, dropless (no capacity factor), no
- * DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the
- * model profile says so. */
+ * and MoE all-to-all overlap on, MoE imbalance from data/train.yaml, dropless (no capacity factor),
+ * no DualPipe/node limit/FP8 dispatch/native FP8 grouped GEMMs unless the model profile says so. */
 GW_API void gw_train_opts_init(gw_train_opts *o);
 
 /* FLOPs of one iteration, whole job (all GPUs), by operation. Model FLOPs
@@ -584,6 +593,7 @@ typedef struct gw_train_result {
      * shard group is chosen against), its why text against the best.
      * cfg.dp 0 otherwise. */
     gw_train_eval shard_whole;
+    bool moe_a2a_overlap; /* opts.moe_a2a_overlap: MoE all-to-all overlap asked for */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -99,6 +99,9 @@ static void help(void)
            "  --flash-attention on|off    fused attention (off: s^2 scores in HBM, dropout)\n"
            "  --tp-comm-overlap on|off    TP collectives overlapped with GEMMs\n"
            "  --sequence-parallel on|off  Megatron sequence parallelism with TP > 1\n"
+           "  --moe-a2a-overlap on|off    MoE all-to-all partly hidden (Megatron-Core's 1F1B\n"
+           "                              A2A overlap: PP 1 or interleaved, no full\n"
+           "                              recompute); off: exposed (torchtitan DeepEP)\n"
            "  --grad-reduce-bytes B       gradient buffer and DP reduction per parameter\n"
            "                              (4 B = FP32 as Megatron-LM; 2 B = BF16 as NeMo)\n\n"
            "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
@@ -212,7 +215,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     int precision_set = 0;
     bool net_step = false;
     /* Software facts: -1 = the scenario's workload.* (default on). */
-    int flash = -1, overlap = -1, seqpar = -1, graphs = -1;
+    int flash = -1, overlap = -1, seqpar = -1, graphs = -1, a2a = -1;
     bool recipe_set = false;
     double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0, min_mfu = -1.0;
     const char *batch_limit = NULL;
@@ -351,16 +354,21 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--no-cuda-graphs") == 0) {
             graphs = 0;
         } else if (gw_cli_is_opt(a, "--flash-attention") || gw_cli_is_opt(a, "--tp-comm-overlap") ||
-                   gw_cli_is_opt(a, "--sequence-parallel")) {
+                   gw_cli_is_opt(a, "--sequence-parallel") ||
+                   gw_cli_is_opt(a, "--moe-a2a-overlap")) {
             const char *flag = gw_cli_is_opt(a, "--flash-attention")   ? "--flash-attention"
                                : gw_cli_is_opt(a, "--tp-comm-overlap") ? "--tp-comm-overlap"
+                               : gw_cli_is_opt(a, "--moe-a2a-overlap") ? "--moe-a2a-overlap"
                                                                        : "--sequence-parallel";
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
                 return 2;
             int x = on_off(cli, flag, v);
             if (x < 0)
                 return 2;
-            *(flag[2] == 'f' ? &flash : flag[2] == 't' ? &overlap : &seqpar) = x;
+            *(flag[2] == 'f'   ? &flash
+              : flag[2] == 't' ? &overlap
+              : flag[2] == 'm' ? &a2a
+                               : &seqpar) = x;
         } else if ((c = gw_cli_num_opt(cli, argc, argv, &i, "--batch-tolerance", GW_DIM_FRACTION,
                                        0.0, 0.5, &batch_tol)) != 0) {
             if (c < 0)
@@ -522,6 +530,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.flash_attention = flash >= 0 ? flash != 0 : sc->workload.flash_attention != 0;
     o.tp_comm_overlap = overlap >= 0 ? overlap != 0 : sc->workload.tp_comm_overlap != 0;
     o.seq_parallel = seqpar >= 0 ? seqpar != 0 : sc->workload.sequence_parallel != 0;
+    o.moe_a2a_overlap = a2a >= 0 ? a2a != 0 : sc->workload.moe_a2a_overlap != 0;
     /* Stage split: the flag, else the scenario key (0: searched). */
     bool first_flag = o.pp_first != GW_TRAIN_ANY, last_flag = o.pp_last != GW_TRAIN_ANY;
     if (!first_flag && sc->workload.pp_first_layers > 0)

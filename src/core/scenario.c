@@ -92,6 +92,7 @@ static const field fields[] = {
      NULL},
     {"workload.flash_attention", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.flash_attention), NULL},
     {"workload.tp_comm_overlap", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.tp_comm_overlap), NULL},
+    {"workload.moe_a2a_overlap", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.moe_a2a_overlap), NULL},
     {"workload.sequence_parallel", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.sequence_parallel),
      NULL},
     {"workload.pp_first_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_first_layers),
@@ -229,6 +230,7 @@ static void set_defaults(gw_scenario *sc)
     /* The training software a current Megatron-Core / NeMo stack runs. */
     sc->workload.flash_attention = 1;
     sc->workload.tp_comm_overlap = 1;
+    sc->workload.moe_a2a_overlap = 1;
     sc->workload.sequence_parallel = 1;
     sc->policy.destination = "US";
     sc->policy.rule = "oct2023";

@@ -302,6 +302,7 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
     o->feed_min_mfu = sc->batch.min_mfu;
     o->flash_attention = sc->workload.flash_attention != 0;
     o->tp_comm_overlap = sc->workload.tp_comm_overlap != 0;
+    o->moe_a2a_overlap = sc->workload.moe_a2a_overlap != 0;
     o->seq_parallel = sc->workload.sequence_parallel != 0;
     if (sc->workload.pp_first_layers > 0)
         o->pp_first = sc->workload.pp_first_layers;

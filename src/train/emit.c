@@ -114,6 +114,9 @@ typedef struct facts {
     bool mixed;     /* the middle stages hold lmax and lmax - 1 layers */
     bool uneven;    /* not every stage holds the same count */
     double dp_grad; /* ranks that reduce gradients: dp x cp */
+    int a2a;        /* MoE all-to-all overlap of the plan: 1 timed overlapped (Megatron-Core's
+                       1F1B A2A overlap), -1 asked for but impossible with this layout, 0 not
+                       asked, no EP, or DualPipe in effect */
 } facts;
 
 static void facts_init(facts *f, const gw_train_result *r)
@@ -148,6 +151,14 @@ static void facts_init(facts *f, const gw_train_result *r)
     f->mixed = pp > 2 && L - f->nfirst - f->nlast != (pp - 2) * f->lmax;
     f->uneven = pp > 1 && (f->nfirst != f->lmax || f->nlast != f->lmax || f->mixed);
     f->dp_grad = (double)c->dp * (double)c->cp;
+    /* The step model's rule (step.c): PP 1 or interleaved, no full
+     * recomputation, two or more micro-batches; DualPipe has its own. */
+    bool dual = r->dualpipe && c->pp >= 2 && c->pp % 2 == 0 && c->vpp == 1;
+    if (f->ep_on && r->moe_a2a_overlap && !dual)
+        f->a2a = (c->pp == 1 || c->vpp > 1) && c->recompute != GW_TRAIN_RECOMPUTE_FULL &&
+                         r->best.grad_accum >= 2
+                     ? 1
+                     : -1;
 }
 
 static bool is_moe_layer(const gw_model *m, int i)
@@ -411,6 +422,11 @@ static void megatron_moe(ebuf *b, const facts *f)
         put(b, "  --cuda-graph-impl transformer_engine\n"
                "  # dropless MoE layers are captured in parts (--cuda-graph-modules attn "
                "moe_router\n  # moe_preprocess); whole MoE layers need drop-and-pad\n");
+    if (f->a2a > 0)
+        put(b, "  --overlap-moe-expert-parallel-comm\n  --delay-wgrad-compute\n");
+    else if (f->a2a < 0)
+        put(b, "  # EP all-to-all timed exposed: --overlap-moe-expert-parallel-comm needs PP 1\n"
+               "  # or interleaving, no full recomputation and 2+ micro-batches\n");
     if (r->dualpipe)
         put(b, "  # DualPipe (DeepSeek-V3): no Megatron-LM schedule; the closest is\n"
                "  # --overlap-moe-expert-parallel-comm (EP all-to-all hidden behind another\n"
@@ -625,10 +641,18 @@ static void render_nemo(ebuf *b, const facts *f)
     put(b, "  mixed_precision=%s\n", bridge_precision(f));
     if (f->moe && r->cuda_graphs)
         put(b, "  model.cuda_graph_impl=transformer_engine\n");
+    if (f->a2a > 0)
+        put(b, "  comm_overlap.overlap_moe_expert_parallel_comm=true\n"
+               "  comm_overlap.delay_wgrad_compute=true\n"
+               "  # (the recipe needs a comm_overlap config; the model.* fields are\n"
+               "  # overwritten from it)\n");
+    else if (f->a2a < 0)
+        put(b, "  # EP all-to-all timed exposed: comm_overlap.overlap_moe_expert_parallel_comm\n"
+               "  # needs PP 1 or interleaving, no full recomputation and 2+ micro-batches\n");
     if (f->moe && r->dualpipe)
         put(b, "  # DualPipe (DeepSeek-V3): no Megatron-Bridge schedule; the closest is\n"
-               "  # model.overlap_moe_expert_parallel_comm=true (EP all-to-all hidden behind\n"
-               "  # another micro-batch in 1F1B)\n");
+               "  # comm_overlap.overlap_moe_expert_parallel_comm=true (EP all-to-all hidden\n"
+               "  # behind another micro-batch in 1F1B)\n");
     if (f->moe && r->fp8_dispatch)
         put(b, "  # FP8 dispatch: no Megatron-Bridge field (a DeepEP kernel option)\n");
     if (f->moe && r->fp8_grouped_native)
@@ -752,6 +776,10 @@ static void render_torchtitan(ebuf *b, const facts *f)
         if (r->cuda_graphs)
             put(b, "# CUDA graphs of the expert blocks: no torchtitan v0.2.2 job-config "
                    "key\n");
+        if (f->a2a > 0)
+            put(b, "# the plan hides part of the EP all-to-all (Megatron-Core's 1F1B A2A\n"
+                   "# overlap); torchtitan has no such overlap (its DeepEP MoE runs only shared\n"
+                   "# experts under the combine): plan with --moe-a2a-overlap off\n");
     }
     if (m->n_mtp_layers > 0)
         put(b,

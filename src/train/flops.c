@@ -87,6 +87,7 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     P->ep_dedup = true;
     P->fp8_grouped_native = false;
     P->cuda_graphs = false;
+    P->a2a_overlap = true;
 
     if (m->kv_lora_rank > 0) {
         /* MLA (DeepSeek-V2 section 2.1): q = W_uq W_dq x (or W_q x), the

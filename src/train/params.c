@@ -118,6 +118,7 @@ void gw_train_opts_init(gw_train_opts *o)
     o->tp_comm_overlap = true;
     o->seq_parallel = true;
     o->moe_dedup_dispatch = true;
+    o->moe_a2a_overlap = true;
 }
 
 /* ---- data/train.yaml --------------------------------------------------- */
@@ -258,6 +259,7 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
                                        "moe_imbalance",
                                        "cuda_graphs",
                                        "fp8_recipe",
+                                       "moe_a2a_overlap",
                                        "source",
                                        NULL};
     char where[160];
@@ -309,6 +311,13 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
         gw__ynode *cgn = gw__ymap_get(e, "cuda_graphs");
         if (cgn != NULL) {
             rc = gw__y_bool(d, cgn, where, &p->profile[p->n_profiles].cuda_graphs, err);
+            if (rc != GW_OK)
+                return rc;
+        }
+        p->profile[p->n_profiles].moe_a2a_overlap = true;
+        gw__ynode *aon = gw__ymap_get(e, "moe_a2a_overlap");
+        if (aon != NULL) {
+            rc = gw__y_bool(d, aon, where, &p->profile[p->n_profiles].moe_a2a_overlap, err);
             if (rc != GW_OK)
                 return rc;
         }

@@ -248,6 +248,21 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
                     "FP8 grouped expert GEMMs at the dense FP8 rate (DeepGEMM)",
                     r->fp8_grouped_native);
         gw_doc_bool(doc, in, "cuda_graphs", "MoE expert blocks in CUDA graphs", r->cuda_graphs);
+        gw_doc_bool(doc, in, "moe_a2a_overlap", "MoE all-to-all overlapped (1F1B A2A overlap)",
+                    r->moe_a2a_overlap);
+        const gw_train_config *c = &r->best.cfg;
+        bool dual = r->dualpipe && c->pp >= 2 && c->pp % 2 == 0 && c->vpp == 1;
+        if (r->n_feasible > 0 && c->ep > 1 && r->moe_a2a_overlap && !dual &&
+            ((c->pp > 1 && c->vpp <= 1) || c->recompute == GW_TRAIN_RECOMPUTE_FULL ||
+             r->best.grad_accum < 2))
+            gw_doc_note(doc,
+                        "train: the MoE all-to-all is timed fully exposed: the 1F1B A2A "
+                        "overlap (Megatron-Core --overlap-moe-expert-parallel-comm) needs PP 1 "
+                        "or an interleaved pipeline, no full recomputation and 2 or more "
+                        "micro-batches, and the best configuration has %s",
+                        c->pp > 1 && c->vpp <= 1                  ? "PP > 1 without interleaving"
+                        : c->recompute == GW_TRAIN_RECOMPUTE_FULL ? "full recomputation"
+                                                                  : "one micro-batch");
         gw_doc_str(doc, in, "fp8_recipe", "FP8 scaling recipe",
                    gw_train_fp8_recipe_name((gw_train_fp8_recipe)r->fp8_recipe));
     }

@@ -1089,6 +1089,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     P.ep_dedup = o->moe_dedup_dispatch;
     P.fp8_grouped_native = o->fp8_grouped_native;
     P.cuda_graphs = o->cuda_graphs;
+    P.a2a_overlap = o->moe_a2a_overlap;
     P.fp8_recipe = o->fp8_recipe;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL &&
@@ -1129,6 +1130,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     out->accel_def = a;
     out->moe_capacity_factor = o->moe_capacity_factor;
     out->tp_comm_overlap = o->tp_comm_overlap;
+    out->moe_a2a_overlap = o->moe_a2a_overlap;
 
     S.P = &P;
     S.o = o;

@@ -571,7 +571,15 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         double t = cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * disp_b) +
                    cm->alltoall_s(cm->ud, topo, g, T / tp * copies * P->h * 2.0);
         t_ep_a2a = t;
-        t_ep_layer = t * (1.0 - (dual ? 0.0 : p->ep_overlap));
+        /* Megatron-Core's batch-level A2A overlap runs one micro-batch's
+         * forward with another's backward (combined 1F1B): it needs PP 1 or
+         * an interleaved pipeline, no full recomputation and a second
+         * micro-batch (transformer_config.py asserts; combined_1f1b.py runs
+         * the first forward and the last backward alone). Elsewhere, or
+         * when the framework has no such overlap, the all-to-all is exposed. */
+        bool a2a_ovl = P->a2a_overlap && (pp == 1 || vpp > 1) &&
+                       c->recompute != GW_TRAIN_RECOMPUTE_FULL && m_mb >= 2.0;
+        t_ep_layer = t * (1.0 - (dual || !a2a_ovl ? 0.0 : p->ep_overlap));
     }
 
     /* ---- Host-bound expert blocks ---- */

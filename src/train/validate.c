@@ -63,9 +63,10 @@ static const char *const col_names[C_N_] = {"id",           "model_config", "gpu
 
 /* Optional columns: software facts a row's source states, overriding its
  * run profile (empty cell: the profile's). */
-enum fact { F_FLASH, F_OVERLAP, F_SEQPAR, F_GRAPHS, F_RECIPE, F_N_ };
-static const char *const fact_names[F_N_] = {"flash_attention", "tp_comm_overlap",
-                                             "sequence_parallel", "cuda_graphs", "fp8_recipe"};
+enum fact { F_FLASH, F_OVERLAP, F_SEQPAR, F_GRAPHS, F_RECIPE, F_A2A, F_N_ };
+static const char *const fact_names[F_N_] = {"flash_attention",   "tp_comm_overlap",
+                                             "sequence_parallel", "cuda_graphs",
+                                             "fp8_recipe",        "moe_a2a_overlap"};
 
 /* One parsed row. */
 typedef struct vspec {
@@ -685,6 +686,7 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
                 o.moe_imbalance = p->profile[k].moe_imbalance;
                 o.cuda_graphs = p->profile[k].cuda_graphs;
                 o.fp8_recipe = p->profile[k].fp8_recipe;
+                o.moe_a2a_overlap = p->profile[k].moe_a2a_overlap;
                 if (s->o.zero == GW_TRAIN_ANY && p->profile[k].zero >= 0)
                     o.zero = p->profile[k].zero;
                 if (s->o.vpp == GW_TRAIN_ANY && p->profile[k].max_vpp > 0)
@@ -702,6 +704,8 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
             o.cuda_graphs = s->fact[F_GRAPHS] != 0;
         if (s->fact[F_RECIPE] >= 0)
             o.fp8_recipe = s->fact[F_RECIPE];
+        if (s->fact[F_A2A] >= 0)
+            o.moe_a2a_overlap = s->fact[F_A2A] != 0;
         if (s->nic_Bps > 0)
             o.scaleout_Bps = s->nic_Bps;
         gw_train_result res;
