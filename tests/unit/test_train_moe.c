@@ -718,8 +718,12 @@ static void holdout_bounds(void **state)
     assert_int_equal(v->extended.n, 9);
     /* 13.2 % before the 2026-12-03 refit on 107 rows, 15.3 % after it: the
      * FP8 share fitted with the other stacks' FP8 rows is lower, and the
-     * MXFP8 Blackwell rows come out slower (GB300 Qwen3-235B +21.5 %). */
-    assert_true(v->extended.median_abs <= 0.16);
+     * MXFP8 Blackwell rows come out slower (GB300 Qwen3-235B +21.5 %).
+     * 14.8 % before the MoE all-to-all overlap facts, 16.2 % after: no
+     * GB200/GB300 preset of those releases turns the overlap on, so the GB
+     * rows' all-to-all is exposed (Qwen3 +3.9..+9.1 % -> +11.1..+16.2 %,
+     * GPT-OSS -27.4 / -24.8 % -> -21.0 / -19.9 %). */
+    assert_true(v->extended.median_abs <= 0.165);
     size_t n_qwen = 0;
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
