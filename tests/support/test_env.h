@@ -50,6 +50,12 @@ void gw_test_train_close(gw_test_train *f);
         return 0;                                \
     }
 
+/* Round synthetic step-model parameters (GEMMs at half of peak, memory and
+ * links at full rate, mixed-precision Adam state), for tests that check
+ * the model's arithmetic rather than data/train.yaml's values. Everything
+ * else is 0. */
+gw_train_params gw_test_unit_params(void);
+
 /* Llama-2-7B's shape (32 layers, hidden 4096, SwiGLU 11008, vocab 32000). */
 gw_model gw_test_llama7b(void);
 

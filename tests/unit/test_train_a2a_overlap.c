@@ -69,23 +69,7 @@ static gw_accel gpu(void)
 
 static gw_train_params params(void)
 {
-    gw_train_params p;
-    memset(&p, 0, sizeof p);
-    for (int i = 0; i < GW_PREC_COUNT; i++)
-        p.gemm_eff_max[i] = 0.5;
-    p.attn_eff = 0.5;
-    p.mem_eff = 1.0;
-    p.elementwise_bytes_per_elem = 2;
-    p.scaleup_bw_eff = 1.0;
-    p.scaleout_bw_eff = 1.0;
-    p.default_nic_Bps = 50e9;
-    p.grad_bytes_per_param = 4;
-    p.moe_imbalance = 1.0;
-    p.grouped_gemm_eff = 1.0;
-    p.optimizer_bytes_per_param = 12;
-    p.weight_bytes_per_param = 2;
-    p.grad_acc_bytes_per_param = 4;
-    p.cp_min_tokens = 1;
+    gw_train_params p = gw_test_unit_params();
     p.ep_overlap = 0.3;
     return p;
 }
