@@ -13,7 +13,7 @@
  *      odd number of rows of a precision the in-sample geometric median is
  *      one row's MFU, so that row's baseline error is 0.
  *   3. The held-out bounds the model meets today on
- *      data/validation/calibration.csv (113 rows, 11 families: median <= 7.05 %,
+ *      data/validation/calibration.csv (113 rows, 11 families: median <= 7 %,
  *      mean <= 10 %, max <= 35 %, every family's mean <= 25 %; issue 15), and held out is never
  * better than in sample by more than noise (a fold that did better than the full fit would be a bug
  * in the bookkeeping); the shipped prediction interval is the one the held-out rows give, and its
@@ -205,9 +205,10 @@ static void held_out_bounds(void **state)
      * AMD FP8 ceilings 7.9 / 8.8 / 26.4 %; with the B200 DeepEP family (113
      * rows, 11 families) 7.6 / 9.3 / 26.4 %; with the FSDP overlap slowdown
      * 6.9 / 7.9 / 25.9 %; with the sourced MoE all-to-all overlap facts
-     * (moe_a2a_overlap) 7.02 / 7.8 / 25.9 %: the median misses 7 % by 0.02
-     * point, the facts are kept (docs/models/train.md). */
-    assert_true(v->all.median_abs <= 0.0705);
+     * (moe_a2a_overlap) 7.02 / 7.8 / 25.9 %; with mem_eff held at 0.80
+     * instead of fitted (it cannot be told from the fitted byte counts)
+     * 6.6 / 7.7 / 26.0 % (docs/models/train.md). */
+    assert_true(v->all.median_abs <= 0.07);
     assert_true(v->all.mean_abs <= 0.10);
     assert_true(v->all.max_abs <= 0.35);
     /* Every family, held out, within mean 25 % (worst: deepep 22.2 %, the
@@ -272,7 +273,6 @@ static void shipped_values_are_the_plan(void **state)
         {"gemm_eff_max_bf16", f->p.gemm_eff_max[GW_PREC_BF16], q.gemm_eff_max[GW_PREC_BF16]},
         {"gemm_eff_max_fp8", f->p.gemm_eff_max[GW_PREC_FP8], q.gemm_eff_max[GW_PREC_FP8]},
         {"attn_eff", f->p.attn_eff, q.attn_eff},
-        {"mem_eff", f->p.mem_eff, q.mem_eff},
         {"elementwise_bytes_per_elem", f->p.elementwise_bytes_per_elem,
          q.elementwise_bytes_per_elem},
         {"tp_overlap", f->p.tp_overlap, q.tp_overlap},

@@ -706,8 +706,10 @@ static void holdout_bounds(void **state)
      * 14.8 % before the MoE all-to-all overlap facts, 16.2 % after: no
      * GB200/GB300 preset of those releases turns the overlap on, so the GB
      * rows' all-to-all is exposed (Qwen3 +3.9..+9.1 % -> +11.1..+16.2 %,
-     * GPT-OSS -27.4 / -24.8 % -> -21.0 / -19.9 %). */
-    assert_true(v->extended.median_abs <= 0.165);
+     * GPT-OSS -27.4 / -24.8 % -> -21.0 / -19.9 %). 16.7 % with mem_eff
+     * held at 0.80 out of the fit (the median row, GB300 Qwen3-235B, +16.2
+     * -> +16.7 %; mean unchanged at 17.0 %). */
+    assert_true(v->extended.median_abs <= 0.17);
     size_t n_qwen = 0;
     for (size_t i = 0; i < v->n_rows; i++) {
         const gw_train_vrow *r = &v->rows[i];
