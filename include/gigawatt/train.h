@@ -488,6 +488,8 @@ typedef struct gw_train_time {
     double tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s; /* exposed */
     double dp_slowdown_s;       /* the part of dp_comm_s that is compute slowed by the FSDP
                                    (ZeRO-3) traffic running beside it (overlap_slowdown) */
+    double tied_embed_s;        /* the part of dp_comm_s that is the all-reduce of tied
+                                   embedding gradients between the first and last stages */
     double ep_alltoall_total_s; /* EP dispatch + combine per step before any overlap */
     double ep_remote_copies;    /* token copies per token per MoE layer that cross the
                                    scale-out network (dispatch; 0: EP inside the domain) */

@@ -69,6 +69,21 @@ def test_train_numbers_as_python_numbers(cli):
     assert drop_timings(doc) == drop_timings(want)
 
 
+def test_train_software_facts_and_shard_group(cli):
+    # Every train flag is a keyword, including the newer facts and the
+    # hybrid-sharding search: zero_shard="any" is --zero-shard=any.
+    kw = dict(model="llama3.1-8b", gpu="h100-sxm", gpus=1024, zero=3, zero_shard="any",
+              nic_bandwidth="25Gb/s", moe_a2a_overlap="off", top=2)
+    doc = gigawatt.train(**kw)
+    want = cli.json("train", "--model", "llama3.1-8b", "--gpu", "h100-sxm", "--gpus", "1024",
+                    "--zero", "3", "--zero-shard", "any", "--nic-bandwidth", "25Gb/s",
+                    "--moe-a2a-overlap", "off", "--top", "2")
+    assert drop_timings(doc) == drop_timings(want)
+    assert doc["train"]["best"]["zero_shard"] > 0
+    with pytest.raises(gigawatt.Error):
+        gigawatt.train(**dict(kw, zero_shard=-3))
+
+
 def test_rel_is_the_cli_json(cli):
     doc = gigawatt.rel(gpu="h100-sxm", gpus=16384, days=54)
     assert doc == cli.json("rel", "--gpu", "h100-sxm", "--gpus", "16384", "--days", "54")

@@ -55,6 +55,9 @@ static void time_doc(gw_doc *doc, gw_doc_node *parent, const gw_train_time *t)
     if (t->dp_slowdown_s > 0)
         gw_doc_num(doc, n, "dp_slowdown_s", "  of which compute slowed by overlapped FSDP traffic",
                    t->dp_slowdown_s, "s");
+    if (t->tied_embed_s > 0)
+        gw_doc_num(doc, n, "tied_embed_s", "  of which tied-embedding gradient all-reduce",
+                   t->tied_embed_s, "s");
     gw_doc_num(doc, n, "bubble_s", "pipeline bubble", t->bubble_s, "s");
     gw_doc_num(doc, n, "optimizer_s", "optimizer step", t->optimizer_s, "s");
     gw_doc_num(doc, n, "overhead_s", "fixed overhead", t->overhead_s, "s");

@@ -850,6 +850,24 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
         }
     }
 
+    /* Tied embeddings under pipeline parallelism: the first stage's word
+     * embedding and the last stage's output layer are copies of one
+     * matrix, so after the data-parallel reduction their gradients are
+     * all-reduced between the two stages, synchronously, after everything
+     * else (Megatron-LM train_step "All-reduce word_embeddings' grad across
+     * first and last stages"; Megatron-Core finalize_model_grads
+     * _allreduce_embedding_grads; DeepSpeed's pipeline ReduceTiedGrads):
+     * exposed. Large only for big vocabularies on slow links (BLOOM: 250k
+     * x 14336 / TP 4 in FP32 over 50 Gb/s, ~0.6 s). DualPipe keeps the
+     * first and last stages on one rank. */
+    double t_tied = 0.0;
+    if (pp > 1 && m->tied_embeddings && !dual) {
+        int dist = rs.pp * (pp - 1);
+        gw_train_group g2 = {2, dist < dom ? 2 : 1, dist, GW_TRAIN_GROUP_PP};
+        t_tied = cm->allreduce_s(cm->ud, topo, g2, (double)m->vocab * P->h / tp * P->grad_bytes);
+        t_dp += t_tied;
+    }
+
     /* ---- Optimizer ---- */
     double p_opt = c->zero >= 1 ? p_gpu / zshard : p_gpu;
     double t_opt = p_opt * p->optimizer_bytes_moved_per_param / mem_rate;
@@ -872,6 +890,7 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
     tm->pp_comm_s = t_pp;
     tm->dp_comm_s = t_dp;
     tm->dp_slowdown_s = t_dp_slow;
+    tm->tied_embed_s = t_tied;
     tm->optimizer_s = t_opt;
     tm->overhead_s = p->step_overhead_s;
     tm->step_s = m_mb * t_mb + tm->bubble_s + t_pp + t_dp + t_opt + tm->overhead_s;
