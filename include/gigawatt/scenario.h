@@ -88,6 +88,8 @@ typedef struct gw_scenario {
                                 /* group; -1 ("any"): searched (GW_TRAIN_ANY) */
         int moe_a2a_overlap;    /* 1 (default): MoE all-to-all overlapped (Megatron-Core's
                                    1F1B A2A overlap), 0: fully exposed */
+        const char *dp_sync;    /* DP gradient sync: "overlap", "after", "after-allreduce",
+                                   "" (default) = not stated, read as overlap */
     } workload;
 
     struct {

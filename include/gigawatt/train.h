@@ -65,6 +65,27 @@ typedef enum gw_train_fp8_recipe {
 GW_API const char *gw_train_fp8_recipe_name(gw_train_fp8_recipe r);
 GW_API gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out);
 
+/* How the data-parallel gradient sync of ZeRO 0-2 is scheduled. Megatron-
+ * Core overlaps the gradient reduction with the last backward pass and the
+ * ZeRO-1/2 parameter all-gather with the first forward pass
+ * (--overlap-grad-reduce / --overlap-param-gather); DeepSpeed's pipeline
+ * engine and Megatron-LM before 2023 run them after the backward pass and
+ * inside the optimizer step. ZeRO-3 (FSDP) is not affected: its per-micro-
+ * batch collectives are scheduled by the sharding itself. */
+typedef enum gw_train_dp_sync {
+    GW_TRAIN_DP_SYNC_OVERLAP = 0,    /* overlapped (Megatron-Core; default) */
+    GW_TRAIN_DP_SYNC_AFTER,          /* reduction after the last backward, gather in the
+                                        optimizer step; both exposed */
+    GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE /* as AFTER, and ZeRO-1/2 gradients all-reduced in
+                                        full instead of reduce-scattered (DeepSpeed's BF16
+                                        optimizer under pipeline parallelism) */
+} gw_train_dp_sync;
+
+/* "overlap", "after", "after-allreduce"; parse returns GW_EPARSE on other
+ * text. */
+GW_API const char *gw_train_dp_sync_name(gw_train_dp_sync s);
+GW_API gw_status gw_train_dp_sync_parse(const char *text, gw_train_dp_sync *out);
+
 /* How context-parallel ranks exchange attention inputs. */
 typedef enum gw_train_cp_comm {
     GW_TRAIN_CP_RING = 0,  /* K/V chunks passed around a ring, overlapped with the
@@ -192,6 +213,7 @@ typedef struct gw_train_params {
         bool cuda_graphs;            /* the runs captured MoE blocks in CUDA graphs */
         int fp8_recipe;              /* gw_train_fp8_recipe of the runs */
         bool moe_a2a_overlap;        /* the runs overlapped the MoE all-to-all (default true) */
+        int dp_sync;                 /* gw_train_dp_sync of the runs (default overlap) */
     } profile[16];
     /* Training-system facts of model families, by HF model_type. */
     /* Published whole-run figures to compare with (model, GPU). */
@@ -433,6 +455,9 @@ typedef struct gw_train_opts {
      * the all-to-all is fully exposed (torchtitan's DeepEP MoE, older
      * Megatron-LM). DualPipe keeps its own overlap either way. */
     bool moe_a2a_overlap;
+    /* How the DP gradient sync is scheduled (gw_train_dp_sync, appended;
+     * default GW_TRAIN_DP_SYNC_OVERLAP). Not applied under ZeRO-3. */
+    int dp_sync;
 } gw_train_opts;
 
 /* Bits of gw_train_opts.unknown_facts and gw_train_result.facts_moved. */
@@ -596,6 +621,7 @@ typedef struct gw_train_result {
      * cfg.dp 0 otherwise. */
     gw_train_eval shard_whole;
     bool moe_a2a_overlap; /* opts.moe_a2a_overlap: MoE all-to-all overlap asked for */
+    int dp_sync;          /* opts.dp_sync: gw_train_dp_sync (appended) */
 } gw_train_result;
 
 /* Evaluates one fully specified configuration (no search) on

@@ -102,6 +102,13 @@ static void help(void)
            "  --moe-a2a-overlap on|off    MoE all-to-all partly hidden (Megatron-Core's 1F1B\n"
            "                              A2A overlap: PP 1 or interleaved, no full\n"
            "                              recompute); off: exposed (torchtitan DeepEP)\n"
+           "  --dp-sync S                 DP gradient sync: overlap (default; reduction\n"
+           "                              behind the last backward, ZeRO-1/2 gather behind\n"
+           "                              the first forward: Megatron-Core), after (both\n"
+           "                              exposed, after the backward and in the optimizer\n"
+           "                              step) or after-allreduce (as after, ZeRO-1/2\n"
+           "                              gradients all-reduced in full: DeepSpeed's\n"
+           "                              pipeline engine, BF16). ZeRO-3 not affected\n"
            "  --grad-reduce-bytes B       gradient buffer and DP reduction per parameter\n"
            "                              (4 B = FP32 as Megatron-LM; 2 B = BF16 as NeMo)\n\n"
            "options: --json, -o FILE, --set KEY=VALUE, --data DIR, --threads N\n");
@@ -217,6 +224,7 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     /* Software facts: -1 = the scenario's workload.* (default on). */
     int flash = -1, overlap = -1, seqpar = -1, graphs = -1, a2a = -1;
     bool recipe_set = false;
+    int dp_sync = -1; /* --dp-sync: -1 the scenario's workload.dp_sync */
     double grad_bytes = 0.0, batch_tol = -1.0, idle_tol = -1.0, min_mfu = -1.0;
     const char *batch_limit = NULL;
     const char *emit_arg = NULL;
@@ -320,6 +328,14 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
                                           v);
             o.fp8_recipe = (int)fr;
             recipe_set = true;
+        } else if (gw_cli_is_opt(a, "--dp-sync")) {
+            gw_train_dp_sync ds;
+            if (!(v = gw_cli_optval(cli, argc, argv, &i)))
+                return 2;
+            if (gw_train_dp_sync_parse(v, &ds) != GW_OK)
+                return gw_cli_usage_error(
+                    cli, "--dp-sync: expected overlap, after or after-allreduce, got \"%s\"", v);
+            dp_sync = (int)ds;
         } else if (gw_cli_is_opt(a, "--zero-shard")) {
             long long x = 0;
             if (!(v = gw_cli_optval(cli, argc, argv, &i)))
@@ -531,6 +547,12 @@ int gw_cmd_train(gw_cli *cli, int argc, char **argv)
     o.tp_comm_overlap = overlap >= 0 ? overlap != 0 : sc->workload.tp_comm_overlap != 0;
     o.seq_parallel = seqpar >= 0 ? seqpar != 0 : sc->workload.sequence_parallel != 0;
     o.moe_a2a_overlap = a2a >= 0 ? a2a != 0 : sc->workload.moe_a2a_overlap != 0;
+    /* DP sync: the flag, else the scenario key ("" not stated: overlap). */
+    if (dp_sync < 0) {
+        gw_train_dp_sync ds;
+        dp_sync = gw_train_dp_sync_parse(sc->workload.dp_sync, &ds) == GW_OK ? (int)ds : 0;
+    }
+    o.dp_sync = dp_sync;
     /* Stage split: the flag, else the scenario key (0: searched). */
     bool first_flag = o.pp_first != GW_TRAIN_ANY, last_flag = o.pp_last != GW_TRAIN_ANY;
     if (!first_flag && sc->workload.pp_first_layers > 0)

@@ -93,6 +93,8 @@ static const field fields[] = {
     {"workload.flash_attention", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.flash_attention), NULL},
     {"workload.tp_comm_overlap", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.tp_comm_overlap), NULL},
     {"workload.moe_a2a_overlap", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.moe_a2a_overlap), NULL},
+    {"workload.dp_sync", F_ENUM, GW_DIM_NONE, 0, 0, OFF(workload.dp_sync),
+     "|overlap|after|after-allreduce|"},
     {"workload.sequence_parallel", F_BOOL, GW_DIM_NONE, 0, 0, OFF(workload.sequence_parallel),
      NULL},
     {"workload.pp_first_layers", F_INT, GW_DIM_NONE, 1, 1000000, OFF(workload.pp_first_layers),
@@ -231,6 +233,7 @@ static void set_defaults(gw_scenario *sc)
     sc->workload.flash_attention = 1;
     sc->workload.tp_comm_overlap = 1;
     sc->workload.moe_a2a_overlap = 1;
+    sc->workload.dp_sync = "";
     sc->workload.sequence_parallel = 1;
     sc->policy.destination = "US";
     sc->policy.rule = "oct2023";

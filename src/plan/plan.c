@@ -315,6 +315,10 @@ void gw_plan_train_opts(const gw_scenario *sc, gw_train_opts *o)
         o->fp8_recipe = (int)fr;
     else
         o->unknown_facts |= GW_TRAIN_FACT_FP8_RECIPE;
+    /* dp_sync "" (not stated) stays overlap, the Megatron-Core default. */
+    gw_train_dp_sync ds;
+    if (gw_train_dp_sync_parse(sc->workload.dp_sync, &ds) == GW_OK)
+        o->dp_sync = (int)ds;
     if (strcmp(sc->workload.cp_comm, "any") == 0)
         o->cp_comm = GW_TRAIN_ANY;
     else if (gw_train_cp_comm_parse(sc->workload.cp_comm, &cc) == GW_OK)

@@ -438,6 +438,14 @@ static void megatron_moe(ebuf *b, const facts *f)
     put(b, ")\n\n");
 }
 
+/* The plan timed the DP sync after the backward pass (dp_sync after or
+ * after-allreduce): the overlap switches would launch a faster stack than
+ * the one timed. ZeRO-3 keeps FSDP's overlap whatever dp_sync says. */
+static bool dp_after(const facts *f)
+{
+    return f->r->dp_sync != GW_TRAIN_DP_SYNC_OVERLAP && f->c->zero < 3;
+}
+
 static void megatron_training(ebuf *b, const facts *f)
 {
     const gw_train_config *c = f->c;
@@ -463,10 +471,18 @@ static void megatron_training(ebuf *b, const facts *f)
     }
     if (hsdp_replicas(c) > 1)
         put(b, "  --num-distributed-optimizer-instances %d\n", hsdp_replicas(c));
-    if (f->dp_grad > 1) {
+    if (f->dp_grad > 1 && !dp_after(f)) {
         put(b, "  --overlap-grad-reduce\n");
         if (c->zero >= 1)
             put(b, "  --overlap-param-gather\n");
+    } else if (f->dp_grad > 1) {
+        put(b,
+            "  # DP sync timed exposed (dp_sync %s): the chosen stack does not overlap\n"
+            "  # it, so no --overlap-grad-reduce / --overlap-param-gather\n",
+            gw_train_dp_sync_name((gw_train_dp_sync)f->r->dp_sync));
+        if (f->r->dp_sync == GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE && c->zero >= 1)
+            put(b, "  # (timed with the gradients all-reduced in full, as DeepSpeed's BF16\n"
+                   "  # optimizer does; Megatron's distributed optimizer reduce-scatters)\n");
     }
     put(b, "  --bf16\n");
     if (c->precision == GW_PREC_FP8) {
@@ -633,10 +649,18 @@ static void render_nemo(ebuf *b, const facts *f)
     }
     if (hsdp_replicas(c) > 1)
         put(b, "  ddp.num_distributed_optimizer_instances=%d\n", hsdp_replicas(c));
-    if (f->dp_grad > 1) {
+    if (f->dp_grad > 1 && !dp_after(f)) {
         put(b, "  ddp.overlap_grad_reduce=true\n");
         if (c->zero >= 1)
             put(b, "  ddp.overlap_param_gather=true\n");
+    } else if (f->dp_grad > 1) {
+        put(b,
+            "  # DP sync timed exposed (dp_sync %s): the chosen stack does not overlap\n"
+            "  # it, so no ddp.overlap_grad_reduce / ddp.overlap_param_gather\n",
+            gw_train_dp_sync_name((gw_train_dp_sync)f->r->dp_sync));
+        if (f->r->dp_sync == GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE && c->zero >= 1)
+            put(b, "  # (timed with the gradients all-reduced in full, as DeepSpeed's BF16\n"
+                   "  # optimizer does; Megatron's distributed optimizer reduce-scatters)\n");
     }
     put(b, "  mixed_precision=%s\n", bridge_precision(f));
     if (f->moe && r->cuda_graphs)

@@ -88,6 +88,7 @@ void gw__train_pre_init(gw__train_pre *P, const gw_model *m, const gw_accel *a,
     P->fp8_grouped_native = false;
     P->cuda_graphs = false;
     P->a2a_overlap = true;
+    P->dp_sync = GW_TRAIN_DP_SYNC_OVERLAP;
 
     if (m->kv_lora_rank > 0) {
         /* MLA (DeepSeek-V2 section 2.1): q = W_uq W_dq x (or W_q x), the

@@ -70,6 +70,35 @@ gw_status gw_train_fp8_recipe_parse(const char *text, gw_train_fp8_recipe *out)
     return GW_EPARSE;
 }
 
+const char *gw_train_dp_sync_name(gw_train_dp_sync s)
+{
+    switch (s) {
+    case GW_TRAIN_DP_SYNC_OVERLAP:
+        return "overlap";
+    case GW_TRAIN_DP_SYNC_AFTER:
+        return "after";
+    case GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE:
+        return "after-allreduce";
+    default:
+        return "?";
+    }
+}
+
+gw_status gw_train_dp_sync_parse(const char *text, gw_train_dp_sync *out)
+{
+    static const gw_train_dp_sync all[] = {GW_TRAIN_DP_SYNC_OVERLAP, GW_TRAIN_DP_SYNC_AFTER,
+                                           GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE};
+    if (text == NULL)
+        return GW_EPARSE;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (gw__streq_nocase(text, gw_train_dp_sync_name(all[i]))) {
+            *out = all[i];
+            return GW_OK;
+        }
+    }
+    return GW_EPARSE;
+}
+
 const char *gw_train_cp_comm_name(gw_train_cp_comm c)
 {
     switch (c) {
@@ -247,6 +276,22 @@ static gw_status read_fp8_recipe(const gw__ydoc *d, const gw__ynode *entry, cons
     return GW_OK;
 }
 
+/* The optional dp_sync key of a run profile; absent: overlap. */
+static gw_status read_dp_sync(const gw__ydoc *d, const gw__ynode *entry, const char *where,
+                              int *out, gw_error *err)
+{
+    gw_train_dp_sync ds = GW_TRAIN_DP_SYNC_OVERLAP;
+    const gw__ynode *n = gw__ymap_get(entry, "dp_sync");
+    if (n != NULL && (n->kind != GW_Y_SCALAR || gw_train_dp_sync_parse(n->scalar, &ds) != GW_OK)) {
+        gw_status rc =
+            gw__err(err, GW_ESCHEMA, "expected \"overlap\", \"after\" or \"after-allreduce\"");
+        gw__y_loc(d, n, where, err);
+        return rc;
+    }
+    *out = (int)ds;
+    return GW_OK;
+}
+
 static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train_params *p,
                                gw_error *err)
 {
@@ -260,6 +305,7 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
                                        "cuda_graphs",
                                        "fp8_recipe",
                                        "moe_a2a_overlap",
+                                       "dp_sync",
                                        "source",
                                        NULL};
     char where[160];
@@ -321,6 +367,9 @@ static gw_status load_profiles(const gw__ydoc *d, const gw__ynode *map, gw_train
             if (rc != GW_OK)
                 return rc;
         }
+        rc = read_dp_sync(d, e, where, &p->profile[p->n_profiles].dp_sync, err);
+        if (rc != GW_OK)
+            return rc;
         gw__ynode *imn = gw__ymap_get(e, "moe_imbalance");
         if (imn != NULL) {
             rc = gw__y_num(d, imn, where, GW_DIM_NONE, 1.0, 8.0,

@@ -240,6 +240,18 @@ void gw_train_report(gw_doc *doc, gw_doc_node *parent, const gw_train_result *r)
     gw_doc_str(doc, in, "comm_model", "collective model", r->comm_model);
     if (r->rank_order[0] && strcmp(r->rank_order, "tp-cp-ep-dp-pp") != 0)
         gw_doc_str(doc, in, "rank_order", "rank order (innermost first)", r->rank_order);
+    /* Shown when not the default (Megatron-Core's overlap), as the rank
+     * order is, so that the plans of the usual stack read as before. */
+    if (r->dp_sync != GW_TRAIN_DP_SYNC_OVERLAP) {
+        gw_doc_str(doc, in, "dp_sync", "DP gradient sync",
+                   gw_train_dp_sync_name((gw_train_dp_sync)r->dp_sync));
+        if (r->n_feasible > 0 && r->best.cfg.zero == 3)
+            gw_doc_note(doc,
+                        "train: dp_sync %s does not apply under ZeRO-3 (FSDP keeps its "
+                        "per-micro-batch collectives); the best configuration is timed "
+                        "with them",
+                        gw_train_dp_sync_name((gw_train_dp_sync)r->dp_sync));
+    }
     if (r->best.cfg.ep > 1 || r->dualpipe || r->moe_node_limit > 0 || r->fp8_dispatch) {
         gw_doc_bool(doc, in, "dualpipe", "DualPipe schedule", r->dualpipe);
         gw_doc_int(doc, in, "moe_node_limit", "MoE node-limited routing (nodes)",

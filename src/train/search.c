@@ -823,9 +823,11 @@ static gw_status check_opts(const gw_model *m, const gw_accel *a, const gw_train
                        o->zero_shard);
     }
     if (o->zero > 3 || o->recompute > 2 || o->precision >= GW_PREC_COUNT || o->cp_comm > 2 ||
-        o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1)
+        o->cp_comm < GW_TRAIN_ANY || o->fp8_recipe < 0 || o->fp8_recipe > 1 || o->dp_sync < 0 ||
+        o->dp_sync > 2)
         return gw__err(err, GW_EINVAL,
-                       "zero must be 0..3, recompute 0..2, cp_comm 0..2, fp8_recipe 0..1");
+                       "zero must be 0..3, recompute 0..2, cp_comm 0..2, fp8_recipe 0..1, "
+                       "dp_sync 0..2");
     /* A fixed stage split (where: "pp_first" / "pp_last", which callers
      * rename to their flag or key). */
     const int L = m->n_layers;
@@ -1091,6 +1093,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     P.cuda_graphs = o->cuda_graphs;
     P.a2a_overlap = o->moe_a2a_overlap;
     P.fp8_recipe = o->fp8_recipe;
+    P.dp_sync = o->dp_sync;
     for (size_t i = 0; !o->ignore_model_profile && i < p->n_model_profiles; i++) {
         if (m->model_type != NULL &&
             gw__streq_nocase(m->model_type, p->model_profile[i].model_type)) {
@@ -1131,6 +1134,7 @@ gw_status gw_train_plan(gw_ctx *ctx, const gw_catalog *cat, const gw_model *m, c
     out->moe_capacity_factor = o->moe_capacity_factor;
     out->tp_comm_overlap = o->tp_comm_overlap;
     out->moe_a2a_overlap = o->moe_a2a_overlap;
+    out->dp_sync = o->dp_sync;
 
     S.P = &P;
     S.o = o;

@@ -179,13 +179,32 @@ static double dp_coll(const gw_train_params *p, const gw_train_topo *topo,
  * nothing can hide. params: the group's parameters; nb: collectives per
  * step (buckets or FSDP units). rep: replicas under hybrid sharding (1:
  * plain ZeRO); *rep_ar / *rep_1 collect the replicas' all-reduce (also in
- * *grad / *grad_1), which ZeRO-3 pays once per step, not per micro-batch. */
+ * *grad / *grad_1), which ZeRO-3 pays once per step, not per micro-batch.
+ * ar_full: ZeRO-1/2 gradients all-reduced in full (GW_TRAIN_DP_SYNC_AFTER_
+ * ALLREDUCE) instead of reduce-scattered. */
 static void dp_group_colls(const gw_train_params *p, const gw_train_topo *topo,
                            const gw_train_comm_model *cm, gw_train_group g, int zero, int rep,
                            double params, double grad_bytes, double weight_bytes, double nb,
-                           double *grad, double *grad_1, double *gather, double *gather_1,
-                           double *per_mb, double *rep_ar, double *rep_1)
+                           bool ar_full, double *grad, double *grad_1, double *gather,
+                           double *gather_1, double *per_mb, double *rep_ar, double *rep_1)
 {
+    /* ar_full (ZeRO-1/2 only): the gradients are all-reduced in full over
+     * the whole group, as DeepSpeed's BF16 optimizer does under pipeline
+     * parallelism; the all-reduce already sums across any replicas, so
+     * there is no separate replica step. */
+    if (ar_full && zero >= 1 && zero < 3) {
+        double x = dp_coll(p, topo, cm, g, 2, params * grad_bytes, nb);
+        *grad += x;
+        *grad_1 += x / nb;
+        int inner = rep > 1 ? g.n / rep : g.n;
+        gw_train_group gs = g;
+        gs.n = inner;
+        gs.n_local = g.n_local < inner ? g.n_local : inner;
+        double y = dp_coll(p, topo, cm, gs, 0, params * weight_bytes, nb);
+        *gather += y;
+        *gather_1 += y / nb;
+        return;
+    }
     /* Hybrid sharding (rep > 1 replicas): the ZeRO collectives run over
      * the inner g.n / rep ranks (the shard group), and each rank's
      * reduced gradient shard is then all-reduced across the replicas (the
@@ -805,24 +824,34 @@ void gw__train_eval(const gw__train_pre *P, const gw_train_config *c, gw_train_e
                                    : 1.0;
         if (nb_e < 1.0)
             nb_e = 1.0;
+        /* Not every stack overlaps the sync (P->dp_sync). DeepSpeed's
+         * PipelineEngine runs its ReduceGrads instruction after the last
+         * backward pass; with BF16 and ZeRO-1 _bf16_reduce_grads all-reduces
+         * the FP32 gradients in full (buffered_allreduce_fallback) and the
+         * BF16 optimizer all-gathers the updated parameters inside its step
+         * (BLOOM-176B, Megatron-DeepSpeed); Megatron-LM before
+         * --overlap-grad-reduce (2023) all-reduced after
+         * forward_backward_func. ZeRO-3 keeps FSDP's own schedule. */
+        const bool after = P->dp_sync != GW_TRAIN_DP_SYNC_OVERLAP && c->zero < 3;
+        const bool ar_full = after && P->dp_sync == GW_TRAIN_DP_SYNC_AFTER_ALLREDUCE;
         double grad = 0.0, gather = 0.0;
         double grad_1 = 0.0, gather_1 = 0.0; /* one collective (the unhidden last / first) */
         double rep_ar = 0.0, rep_1 = 0.0;    /* hybrid sharding: the replicas' all-reduce
                                                  (in grad, grad_1) */
         if (dp_grp > 1)
-            dp_group_colls(p, topo, cm, gd, c->zero, zrep, p_nonexp, gb, wb, nb_d, &grad, &grad_1,
-                           &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
+            dp_group_colls(p, topo, cm, gd, c->zero, zrep, p_nonexp, gb, wb, nb_d, ar_full, &grad,
+                           &grad_1, &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
         if (p_exp > 0 && ge.n > 1)
-            dp_group_colls(p, topo, cm, ge, c->zero, zrep, p_exp, gb, wb, nb_e, &grad, &grad_1,
-                           &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
+            dp_group_colls(p, topo, cm, ge, c->zero, zrep, p_exp, gb, wb, nb_e, ar_full, &grad,
+                           &grad_1, &gather, &gather_1, &t_dp_mb, &rep_ar, &rep_1);
         /* Gradient reduction overlaps the backward pass of the last
          * micro-batch, the parameter gather the first forward pass
          * (Megatron --overlap-grad-reduce / --overlap-param-gather); the
          * last bucket's reduction (after the backward ends) and the first
          * bucket's gather (before the forward starts) have nothing to hide
          * behind. */
-        double bwd_window = p->dp_overlap * (bwd_c + rec_c) * nst;
-        double fwd_window = p->dp_overlap * fwd_c * nst;
+        double bwd_window = after ? 0.0 : p->dp_overlap * (bwd_c + rec_c) * nst;
+        double fwd_window = after ? 0.0 : p->dp_overlap * fwd_c * nst;
         t_dp = dmax(grad_1, grad - bwd_window) + dmax(gather_1, gather - fwd_window);
         if (c->zero == 3) {
             /* FSDP: gathers before forward and backward, gradient

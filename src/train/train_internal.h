@@ -72,6 +72,7 @@ typedef struct gw__train_pre {
     bool cuda_graphs;         /* no per-expert host overhead (graphs or one grouped kernel) */
     bool a2a_overlap;         /* the framework overlaps the MoE all-to-all (ep_overlap) */
     int fp8_recipe;           /* gw_train_fp8_recipe */
+    int dp_sync;              /* gw_train_dp_sync */
     int order[5];             /* rank order: order[position] = 0 tp 1 cp 2 ep 3 dp 4 pp,
                                  innermost first (default 0 1 2 3 4, Megatron's) */
 } gw__train_pre;

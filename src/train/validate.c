@@ -63,10 +63,10 @@ static const char *const col_names[C_N_] = {"id",           "model_config", "gpu
 
 /* Optional columns: software facts a row's source states, overriding its
  * run profile (empty cell: the profile's). */
-enum fact { F_FLASH, F_OVERLAP, F_SEQPAR, F_GRAPHS, F_RECIPE, F_A2A, F_N_ };
-static const char *const fact_names[F_N_] = {"flash_attention",   "tp_comm_overlap",
-                                             "sequence_parallel", "cuda_graphs",
-                                             "fp8_recipe",        "moe_a2a_overlap"};
+enum fact { F_FLASH, F_OVERLAP, F_SEQPAR, F_GRAPHS, F_RECIPE, F_A2A, F_DPSYNC, F_N_ };
+static const char *const fact_names[F_N_] = {
+    "flash_attention", "tp_comm_overlap", "sequence_parallel", "cuda_graphs", "fp8_recipe",
+    "moe_a2a_overlap", "dp_sync"};
 
 /* One parsed row. */
 typedef struct vspec {
@@ -79,7 +79,8 @@ typedef struct vspec {
     gw_train_opts o;
     double measured_s;
     bool extended;
-    int fact[F_N_]; /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe */
+    int fact[F_N_]; /* -1: not stated; 0/1; F_RECIPE: gw_train_fp8_recipe;
+                       F_DPSYNC: gw_train_dp_sync */
     double nic_Bps; /* optional nic_gbps column: the run's scale-out bandwidth
                        per GPU per direction, bytes/s (0: not stated) */
 } vspec;
@@ -390,6 +391,14 @@ static void on_row(int c, void *data)
                     goto reset;
                 }
                 r->fact[k] = (int)fr;
+            } else if (k == F_DPSYNC) {
+                gw_train_dp_sync ds;
+                if (gw_train_dp_sync_parse(f, &ds) != GW_OK) {
+                    row_error(v, "%s: expected overlap, after or after-allreduce, got \"%s\"",
+                              fact_names[k], f);
+                    goto reset;
+                }
+                r->fact[k] = (int)ds;
             } else if (strcmp(f, "true") == 0 || strcmp(f, "on") == 0 || strcmp(f, "1") == 0) {
                 r->fact[k] = 1;
             } else if (strcmp(f, "false") == 0 || strcmp(f, "off") == 0 || strcmp(f, "0") == 0) {
@@ -687,6 +696,7 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
                 o.cuda_graphs = p->profile[k].cuda_graphs;
                 o.fp8_recipe = p->profile[k].fp8_recipe;
                 o.moe_a2a_overlap = p->profile[k].moe_a2a_overlap;
+                o.dp_sync = p->profile[k].dp_sync;
                 if (s->o.zero == GW_TRAIN_ANY && p->profile[k].zero >= 0)
                     o.zero = p->profile[k].zero;
                 if (s->o.vpp == GW_TRAIN_ANY && p->profile[k].max_vpp > 0)
@@ -706,6 +716,8 @@ static gw_status vset_eval(const vset *v, const gw_train_params *p, gw_train_val
             o.fp8_recipe = s->fact[F_RECIPE];
         if (s->fact[F_A2A] >= 0)
             o.moe_a2a_overlap = s->fact[F_A2A] != 0;
+        if (s->fact[F_DPSYNC] >= 0)
+            o.dp_sync = s->fact[F_DPSYNC];
         if (s->nic_Bps > 0)
             o.scaleout_Bps = s->nic_Bps;
         gw_train_result res;

@@ -87,15 +87,16 @@ static void train_reproduces_validate(void **state)
     const char *tail = strstr(line, ",source,");
     assert_non_null(tail);
     assert_string_equal(tail, ",source,sequence_parallel,nic_gbps,flash_attention,"
-                              "tp_comm_overlap,cuda_graphs,fp8_recipe,zero_shard,moe_a2a_overlap");
+                              "tp_comm_overlap,cuda_graphs,fp8_recipe,zero_shard,moe_a2a_overlap,"
+                              "dp_sync");
     size_t row = 0, n_checked = 0, n_failed = 0;
     while (fgets(line, sizeof line, in)) {
         line[strcspn(line, "\r\n")] = '\0';
-        /* Stated facts (the last eight fields, no commas in them) win over
+        /* Stated facts (the last nine fields, no commas in them) win over
          * the profile, as in validate. */
-        const char *fact[8]; /* sequence_parallel, nic_gbps, flash, overlap, graphs, recipe,
-                                zero_shard, moe_a2a_overlap */
-        for (int k = 7; k >= 0; k--) {
+        const char *fact[9]; /* sequence_parallel, nic_gbps, flash, overlap, graphs, recipe,
+                                zero_shard, moe_a2a_overlap, dp_sync */
+        for (int k = 8; k >= 0; k--) {
             char *comma = strrchr(line, ',');
             assert_non_null(comma);
             fact[k] = comma + 1;
@@ -132,6 +133,7 @@ static void train_reproduces_validate(void **state)
         snprintf(gbt, sizeof gbt, "%.17g", strtod(c[15], NULL) * strtod(c[13], NULL));
         bool flash = true, overlap = true, seqpar = true, graphs = false, a2a = true;
         int recipe = GW_TRAIN_FP8_TENSOR;
+        int dp_sync = GW_TRAIN_DP_SYNC_OVERLAP;
         if (k_prof >= 0) {
             flash = p.profile[k_prof].flash_attention;
             overlap = p.profile[k_prof].tp_comm_overlap;
@@ -139,6 +141,7 @@ static void train_reproduces_validate(void **state)
             graphs = p.profile[k_prof].cuda_graphs;
             recipe = p.profile[k_prof].fp8_recipe;
             a2a = p.profile[k_prof].moe_a2a_overlap;
+            dp_sync = p.profile[k_prof].dp_sync;
             if (c[11][0] == '\0' && p.profile[k_prof].zero >= 0)
                 snprintf(zero, sizeof zero, "%d", p.profile[k_prof].zero);
             if (c[6][0] == '\0' && p.profile[k_prof].max_vpp > 0)
@@ -158,6 +161,11 @@ static void train_reproduces_validate(void **state)
             graphs = strcmp(fact[4], "true") == 0;
         if (fact[7][0] != '\0')
             a2a = strcmp(fact[7], "true") == 0;
+        if (fact[8][0] != '\0') {
+            gw_train_dp_sync ds;
+            assert_int_equal(gw_train_dp_sync_parse(fact[8], &ds), GW_OK);
+            dp_sync = (int)ds;
+        }
         if (fact[5][0] != '\0') {
             gw_train_fp8_recipe fr;
             assert_int_equal(gw_train_fp8_recipe_parse(fact[5], &fr), GW_OK);
@@ -170,10 +178,11 @@ static void train_reproduces_validate(void **state)
                  "--model %s/data/validation/%s --gpu %s --gpus %s --tp %s --pp %s --cp %s "
                  "--ep %s --dp %s --seq %s --global-batch-tokens %s --precision %s --zero %s "
                  "--recompute %s --flash-attention %s --tp-comm-overlap %s "
-                 "--sequence-parallel %s --moe-a2a-overlap %s --fp8-recipe %s%s",
+                 "--sequence-parallel %s --moe-a2a-overlap %s --dp-sync %s --fp8-recipe %s%s",
                  GW_SOURCE_DIR, GW_BINARY, GW_SOURCE_DIR, c[1], c[2], c[3], c[4], c[5], c[7], c[8],
                  c[10], c[13], gbt, c[16], zero, c[12][0] ? c[12] : "any", flash ? "on" : "off",
                  overlap ? "on" : "off", seqpar ? "on" : "off", a2a ? "on" : "off",
+                 gw_train_dp_sync_name((gw_train_dp_sync)dp_sync),
                  gw_train_fp8_recipe_name((gw_train_fp8_recipe)recipe),
                  graphs ? " --cuda-graphs" : " --no-cuda-graphs");
         opt(cmd, sizeof cmd, "--vpp", strcmp(c[5], "1") == 0 ? "1" : c[6]);
