@@ -207,7 +207,8 @@ static void held_out_bounds(void **state)
      * 6.9 / 7.9 / 25.9 %; with the sourced MoE all-to-all overlap facts
      * (moe_a2a_overlap) 7.02 / 7.8 / 25.9 %; with mem_eff held at 0.80
      * instead of fitted (it cannot be told from the fitted byte counts)
-     * 6.6 / 7.7 / 26.0 % (docs/models/train.md). */
+     * 6.6 / 7.7 / 26.0 %; with the tied-embedding all-reduce and BLOOM's
+     * dp_sync fact 6.7 / 7.6 / 26.0 % (docs/models/train.md). */
     assert_true(v->all.median_abs <= 0.07);
     assert_true(v->all.mean_abs <= 0.10);
     assert_true(v->all.max_abs <= 0.35);
@@ -220,8 +221,15 @@ static void held_out_bounds(void **state)
         assert_true(v->families[k].model.mean_abs <= 0.25);
     }
     assert_true(v->all.mean_abs >= v->in_sample.mean_abs - 0.005);
-    /* The model beats the constant-MFU baseline overall, held out. */
+    /* The model beats the constant-MFU baseline overall, held out, and on
+     * every family but maxtext (8.9 % vs 8.4 %: its measured steps show the
+     * cross-VM gradient reduction exposed, which no source for those runs
+     * states; docs/models/train.md). BLOOM joined the families the model
+     * wins with the tied-embedding all-reduce and its dp_sync fact. */
     assert_true(v->all.mean_abs < v->baseline_all.mean_abs);
+    for (size_t k = 0; k < v->n_families; k++)
+        if (strcmp(v->families[k].name, "maxtext") != 0)
+            assert_true(v->families[k].model.mean_abs < v->families[k].baseline.mean_abs);
     /* The interval data/train.yaml ships is the one these held-out rows
      * give (re-run the cross-validation and update prediction_interval
      * when the model changes), and it is calibrated: 70-90 % of the rows
