@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* test_env.c: shared unit-test set-up (see test_env.h). */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 #include "test_env.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int gw_test_open(gw_ctx **ctx, gw_catalog **cat)
 {
@@ -97,4 +101,33 @@ gw_train_params gw_test_unit_params(void)
     p.grad_acc_bytes_per_param = 4;
     p.cp_min_tokens = 1;
     return p;
+}
+
+int gw_test_cli(const char *args, char **out)
+{
+    *out = NULL;
+    char path[] = "/tmp/gw_test_cli_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "GIGAWATT_DATA= '%s' %s >'%s' 2>&1", GW_BINARY, args, path);
+    int st = system(cmd);
+    FILE *in = fdopen(fd, "rb");
+    char *buf = calloc(1, 1 << 20);
+    if (!in || !buf) {
+        free(buf);
+        if (in)
+            fclose(in);
+        else
+            close(fd);
+        remove(path);
+        return -1;
+    }
+    size_t n = fread(buf, 1, (1 << 20) - 1, in);
+    buf[n] = '\0';
+    fclose(in);
+    remove(path);
+    *out = buf;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

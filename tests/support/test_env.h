@@ -59,4 +59,10 @@ gw_train_params gw_test_unit_params(void);
 /* Llama-2-7B's shape (32 layers, hidden 4096, SwiGLU 11008, vocab 32000). */
 gw_model gw_test_llama7b(void);
 
+/* Runs `gigawatt ARGS` (the built CLI, GW_BINARY, with GIGAWATT_DATA
+ * unset) through the shell; its stdout and stderr together land in *out
+ * (NUL-terminated, at most 1 MiB; the caller frees). Returns the exit
+ * status, or -1 when the command could not be run or read (*out NULL). */
+int gw_test_cli(const char *args, char **out);
+
 #endif /* GW_TEST_ENV_H */

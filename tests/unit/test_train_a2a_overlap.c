@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -288,27 +287,6 @@ static void csv_column_and_profile_reach_the_model(void **state)
     assert_int_equal(err.line, 2);
 }
 
-/* Runs the CLI with args; stdout to *out (caller frees), the exit status
- * returned. */
-static int cli(const char *args, char **out)
-{
-    char path[] = "/tmp/gw_a2a_cli_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "GIGAWATT_DATA= '%s' %s >'%s' 2>&1", GW_BINARY, args, path);
-    int st = system(cmd);
-    FILE *in = fdopen(fd, "rb");
-    assert_non_null(in);
-    *out = calloc(1, 1 << 20);
-    assert_non_null(*out);
-    size_t n = fread(*out, 1, (1 << 20) - 1, in);
-    (*out)[n] = '\0';
-    fclose(in);
-    remove(path);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void cli_flag_and_emit(void **state)
 {
     (void)state;
@@ -317,35 +295,35 @@ static void cli_flag_and_emit(void **state)
                        "--recompute selective --zero 1 --cuda-graphs";
     char args[512], *out = NULL;
     snprintf(args, sizeof args, "%s --moe-a2a-overlap off --json", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "\"moe_a2a_overlap\": false"));
     free(out);
     snprintf(args, sizeof args, "%s --json", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "\"moe_a2a_overlap\": true"));
     free(out);
     /* --emit: the switches where the plan timed the overlap ... */
     snprintf(args, sizeof args, "%s --emit megatron", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "  --overlap-moe-expert-parallel-comm\n"));
     free(out);
     snprintf(args, sizeof args, "%s --emit nemo", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "  comm_overlap.overlap_moe_expert_parallel_comm=true\n"));
     free(out);
     /* ... and none when it is off or cannot run (full recomputation). */
     snprintf(args, sizeof args, "%s --moe-a2a-overlap off --emit megatron", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_null(strstr(out, "--overlap-moe-expert-parallel-comm"));
     free(out);
     snprintf(args, sizeof args, "%s --recompute full --emit megatron", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_null(strstr(out, "  --overlap-moe-expert-parallel-comm\n"));
     assert_non_null(strstr(out, "# EP all-to-all timed exposed"));
     free(out);
     /* A bad value: exit 2, the flag named. */
     snprintf(args, sizeof args, "%s --moe-a2a-overlap maybe", base);
-    assert_int_equal(cli(args, &out), 2);
+    assert_int_equal(gw_test_cli(args, &out), 2);
     assert_non_null(strstr(out, "--moe-a2a-overlap: expected on or off, got \"maybe\""));
     free(out);
 }

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -280,27 +279,6 @@ static void csv_column_and_profile_reach_the_model(void **state)
     assert_int_equal(err.line, 2);
 }
 
-/* Runs the CLI with args; stdout and stderr to *out (caller frees), the
- * exit status returned. */
-static int cli(const char *args, char **out)
-{
-    char path[] = "/tmp/gw_dpsync_cli_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "GIGAWATT_DATA= '%s' %s >'%s' 2>&1", GW_BINARY, args, path);
-    int st = system(cmd);
-    FILE *in = fdopen(fd, "rb");
-    assert_non_null(in);
-    *out = calloc(1, 1 << 20);
-    assert_non_null(*out);
-    size_t n = fread(*out, 1, (1 << 20) - 1, in);
-    (*out)[n] = '\0';
-    fclose(in);
-    remove(path);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void cli_flag_and_emit(void **state)
 {
     (void)state;
@@ -309,33 +287,33 @@ static void cli_flag_and_emit(void **state)
                        "--recompute selective --zero 1";
     char args[512], *out = NULL;
     snprintf(args, sizeof args, "%s --dp-sync after-allreduce --json", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "\"dp_sync\": \"after-allreduce\""));
     free(out);
     /* The default is not echoed (as Megatron-Core's usual stack). */
     snprintf(args, sizeof args, "%s --json", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_null(strstr(out, "\"dp_sync\""));
     free(out);
     /* --emit: the overlap switches only where the plan timed the overlap. */
     snprintf(args, sizeof args, "%s --emit megatron", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_non_null(strstr(out, "  --overlap-grad-reduce\n"));
     assert_non_null(strstr(out, "  --overlap-param-gather\n"));
     free(out);
     snprintf(args, sizeof args, "%s --dp-sync after --emit megatron", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_null(strstr(out, "  --overlap-grad-reduce\n"));
     assert_null(strstr(out, "  --overlap-param-gather\n"));
     assert_non_null(strstr(out, "does not overlap"));
     free(out);
     snprintf(args, sizeof args, "%s --dp-sync after --emit nemo", base);
-    assert_int_equal(cli(args, &out), 0);
+    assert_int_equal(gw_test_cli(args, &out), 0);
     assert_null(strstr(out, "ddp.overlap_grad_reduce=true"));
     free(out);
     /* A bad value: exit 2, the flag named. */
     snprintf(args, sizeof args, "%s --dp-sync maybe", base);
-    assert_int_equal(cli(args, &out), 2);
+    assert_int_equal(gw_test_cli(args, &out), 2);
     assert_non_null(strstr(out, "--dp-sync: expected overlap, after or after-allreduce"));
     free(out);
 }
